@@ -1,0 +1,183 @@
+package evidence
+
+import (
+	"time"
+)
+
+// Schema names the evidence format version written into every run.
+const Schema = "uatrun.evidence/v1"
+
+// Verdict is the closed set of scenario and step outcomes.
+type Verdict string
+
+// The verdicts. FAILED means the merchant broke a rule; ERRORED means the
+// run could not judge (merchant unreachable, config wrong); SKIPPED always
+// carries a reason; REVIEW means a person must look.
+const (
+	Passed  Verdict = "PASSED"
+	Failed  Verdict = "FAILED"
+	Errored Verdict = "ERRORED"
+	Skipped Verdict = "SKIPPED"
+	Review  Verdict = "REVIEW"
+)
+
+// Stamp is a moment on both clocks: the wall clock and the virtual clock
+// the scenario advances.
+type Stamp struct {
+	Real    time.Time `json:"real"`
+	Virtual time.Time `json:"virtual"`
+}
+
+// Message is one side of an HTTP exchange.
+type Message struct {
+	Method  string              `json:"method,omitempty"`
+	URL     string              `json:"url,omitempty"`
+	Status  int                 `json:"status,omitempty"`
+	Headers map[string][]string `json:"headers,omitempty"`
+	Body    string              `json:"body,omitempty"`
+	// Truncated is set when Body was cut at the recording bound.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// SignatureCheck records a signature verification done on an exchange.
+type SignatureCheck struct {
+	Scheme string `json:"scheme"` // e.g. "SNAP asymmetric RSA-SHA256"
+	Valid  bool   `json:"valid"`
+	Detail string `json:"detail,omitempty"` // the string-to-sign or why it failed
+}
+
+// Exchange kinds.
+const (
+	KindMerchantCall = "merchant_call" // merchant → gateway emulator
+	KindNotify       = "notify"        // gateway emulator → merchant
+	KindAction       = "action"        // uatrun → merchant (driver)
+	KindCallback     = "callback"      // merchant → uatrun receiver
+	KindShopper      = "shopper"       // uatrun as the shopper's browser → merchant
+)
+
+// Exchange is one HTTP request and its answer (or the error instead).
+type Exchange struct {
+	ID         string          `json:"id"`
+	Kind       string          `json:"kind"`
+	Label      string          `json:"label"` // e.g. "create_order", "finish_notify wrong_key", "checkout"
+	Request    Message         `json:"request"`
+	Response   *Message        `json:"response,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Signature  *SignatureCheck `json:"signature,omitempty"`
+	Notes      []string        `json:"notes,omitempty"`
+	At         Stamp           `json:"at"`
+	DurationMS float64         `json:"duration_ms"`
+}
+
+// Check is one expected-versus-actual comparison inside a step.
+type Check struct {
+	What     string `json:"what"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+	OK       bool   `json:"ok"`
+}
+
+// Step is one executed scenario step.
+type Step struct {
+	Index      int        `json:"index"`
+	Kind       string     `json:"kind"`
+	Name       string     `json:"name"` // "merchant: checkout"
+	File       string     `json:"file"`
+	Line       int        `json:"line"`
+	Col        int        `json:"col"`
+	Verdict    Verdict    `json:"verdict"`
+	Reason     string     `json:"reason,omitempty"`
+	Remedy     string     `json:"remedy,omitempty"` // what to fix, on failure
+	Checks     []Check    `json:"checks,omitempty"`
+	Exchanges  []Exchange `json:"exchanges,omitempty"`
+	At         Stamp      `json:"at"`
+	DurationMS float64    `json:"duration_ms"`
+}
+
+// Scenario is one executed scenario.
+type Scenario struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Gateway    string   `json:"gateway"`
+	Family     string   `json:"family"`
+	Mandatory  bool     `json:"mandatory"`
+	Labels     []string `json:"labels,omitempty"`
+	MapsTo     []string `json:"maps_to,omitempty"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Verdict    Verdict  `json:"verdict"`
+	Reason     string   `json:"reason,omitempty"`
+	Steps      []Step   `json:"steps,omitempty"`
+	At         Stamp    `json:"at"`
+	DurationMS float64  `json:"duration_ms"`
+}
+
+// Pack identifies a scenario pack and the digest of its files.
+type Pack struct {
+	Name   string `json:"name"`
+	Digest string `json:"digest"` // sha256 over the pack's files, sorted by name
+	Files  int    `json:"files"`
+}
+
+// Signer is a person who signs the evidence off.
+type Signer struct {
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	Organisation string `json:"organisation,omitempty"`
+}
+
+// Meta describes the run.
+type Meta struct {
+	Tool         string   `json:"tool"`    // "uatrun"
+	Version      string   `json:"version"` // uatrun version
+	Merchant     string   `json:"merchant"`
+	Gateway      string   `json:"gateway"`
+	Product      string   `json:"product"`     // e.g. "DANA Gapura Hosted Checkout"
+	Environment  string   `json:"environment"` // "emulate" or "proxy"
+	Target       string   `json:"target"`      // merchant base URL
+	Packs        []Pack   `json:"packs"`
+	ConfigDigest string   `json:"config_digest,omitempty"` // sha256 of the config with secrets removed
+	RunBy        string   `json:"run_by"`
+	Host         string   `json:"host,omitempty"`
+	Filter       string   `json:"filter,omitempty"` // labels / scenario filter in force
+	SignOff      []Signer `json:"sign_off,omitempty"`
+	Started      Stamp    `json:"started"`
+	Finished     Stamp    `json:"finished"`
+}
+
+// Summary counts verdicts and gives the go-live call.
+type Summary struct {
+	Total          int             `json:"total"`
+	ByVerdict      map[Verdict]int `json:"by_verdict"`
+	MandatoryTotal int             `json:"mandatory_total"`
+	MandatoryPass  int             `json:"mandatory_passed"`
+	GoLive         bool            `json:"go_live"`
+}
+
+// Run is the whole evidence document.
+type Run struct {
+	Schema     string     `json:"schema"`
+	ID         string     `json:"id"`
+	Meta       Meta       `json:"meta"`
+	Scenarios  []Scenario `json:"scenarios"`
+	Summary    Summary    `json:"summary"`
+	Incomplete bool       `json:"incomplete,omitempty"` // rebuilt from a journal of a run that did not finish
+}
+
+// Summarise counts verdicts. GoLive holds when there is at least one
+// mandatory scenario and every mandatory scenario PASSED.
+func Summarise(scenarios []Scenario) Summary {
+	s := Summary{ByVerdict: map[Verdict]int{}}
+	for _, sc := range scenarios {
+		s.Total++
+		s.ByVerdict[sc.Verdict]++
+		if sc.Mandatory {
+			s.MandatoryTotal++
+			if sc.Verdict == Passed {
+				s.MandatoryPass++
+			}
+		}
+	}
+	s.GoLive = s.MandatoryTotal > 0 && s.MandatoryPass == s.MandatoryTotal
+	return s
+}

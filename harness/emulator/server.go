@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultListen binds to loopback on a free port.
+const DefaultListen = "127.0.0.1:0"
+
+// Server serves a handler with the httptest lifecycle: New, Start, URL,
+// Close. Timeouts bound slow or hostile peers.
+type Server struct {
+	Addr    string
+	Handler http.Handler
+
+	mu  sync.Mutex
+	ln  net.Listener
+	srv *http.Server
+}
+
+// NewServer returns an unstarted server for addr ("" means 127.0.0.1:0).
+func NewServer(addr string, h http.Handler) *Server {
+	if addr == "" {
+		addr = DefaultListen
+	}
+	return &Server{Addr: addr, Handler: h}
+}
+
+// Start listens and serves in the background. It returns once the port is
+// bound, so URL is valid immediately.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return errors.New("server already started")
+	}
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() { _ = s.srv.Serve(ln) }()
+	return nil
+}
+
+// URL is the base URL, e.g. http://127.0.0.1:41234, without a trailing slash.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + strings.TrimSuffix(s.ln.Addr().String(), "/")
+}
+
+// Close stops the server, waiting briefly for in-flight requests.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv, s.ln = nil, nil
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return srv.Close()
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+package config
+
+import "time"
+
+// Config is a validated uatrun config file. Paths in it are absolute
+// (resolved against the config file's directory); secrets are expanded
+// from ${ENV} references.
+type Config struct {
+	// File is the path the config was loaded from ("" for built-ins).
+	File     string   `yaml:"-"`
+	Version  int      `yaml:"version"`
+	Merchant Merchant `yaml:"merchant"`
+	Gateway  Gateway  `yaml:"gateway"`
+	Emulator Listen   `yaml:"emulator"`
+	Receiver Receiver `yaml:"receiver"`
+	Run      Run      `yaml:"run"`
+	Report   Report   `yaml:"report"`
+}
+
+// Merchant is the integration under test and how uatrun drives it.
+type Merchant struct {
+	Name    string            `yaml:"name"`
+	BaseURL string            `yaml:"base_url"`
+	Timeout Duration          `yaml:"timeout"` // default per-action timeout, 10s
+	Actions map[string]Action `yaml:"actions"`
+	// Statuses maps uatrun's canonical order states (PAID, PENDING,
+	// CANCELLED, REFUNDED, EXPIRED, FAILED) to the merchant's own words.
+	Statuses map[string]string `yaml:"statuses"`
+}
+
+// Action is one way to drive the merchant: an HTTP request template or a
+// command. Exactly one of Path or Command is set.
+type Action struct {
+	Method  string            `yaml:"method"` // default GET, or POST when a body is given
+	Path    string            `yaml:"path"`   // template, joined to Merchant.BaseURL
+	Headers map[string]string `yaml:"headers"`
+	Query   map[string]string `yaml:"query"`
+	JSON    any               `yaml:"json"` // templated recursively (string leaves)
+	Form    map[string]string `yaml:"form"`
+	Command []string          `yaml:"command"` // argv, each element templated; stdout is JSON
+	// Capture maps a variable name to a gjson path in the JSON answer.
+	Capture map[string]string `yaml:"capture"`
+	Timeout Duration          `yaml:"timeout"`
+	// Line and Col locate the action in the config file for error messages.
+	Line int `yaml:"-"`
+	Col  int `yaml:"-"`
+}
+
+// Gateway configures the emulated gateway.
+type Gateway struct {
+	Name       string `yaml:"name"` // dana-gapura (default), midtrans-snap, astapa, purwantara
+	PartnerID  string `yaml:"partner_id"`
+	MerchantID string `yaml:"merchant_id"`
+	// ClientSecret, ServerKey and similar are secrets; they are redacted
+	// from every report and log.
+	ClientSecret string `yaml:"client_secret"`
+	ServerKey    string `yaml:"server_key"`
+	// MerchantPublicKey verifies the merchant's X-SIGNATURE.
+	MerchantPublicKey string `yaml:"merchant_public_key"`
+	// GatewayPrivateKey signs notifies; the merchant must trust its public
+	// half (GatewayPublicKey, derived when omitted).
+	GatewayPrivateKey string `yaml:"gateway_private_key"`
+	GatewayPublicKey  string `yaml:"gateway_public_key"`
+	// NotifyURL overrides the order's NOTIFICATION url when set.
+	NotifyURL string `yaml:"notify_url"`
+	// NotifyRetry is the retry schedule after an unacknowledged notify, on
+	// the virtual clock. Default: 1m, 5m, 15m, 1h, 6h, 24h.
+	NotifyRetry []Duration `yaml:"notify_retry"`
+	// ExternalIDReuse is what the emulator does with an X-EXTERNAL-ID
+	// reused within the day: "record" (default; a violation in the
+	// evidence) or "reject" (409 Conflict, as generic SNAP would).
+	ExternalIDReuse string `yaml:"external_id_reuse"`
+	// TimestampSkew is how far X-TIMESTAMP may be from the emulator's
+	// clock; 0 disables the check. Default 0.
+	TimestampSkew Duration `yaml:"timestamp_skew"`
+}
+
+// Listen is a bind address.
+type Listen struct {
+	Listen string `yaml:"listen"` // default 127.0.0.1:0 (a free port)
+}
+
+// Receiver configures the embedded callback receiver.
+type Receiver struct {
+	Listen  string `yaml:"listen"`   // default 127.0.0.1:0
+	MaxBody int64  `yaml:"max_body"` // bytes, default 1 MiB
+}
+
+// Run holds run-time defaults that flags can override.
+type Run struct {
+	Packs       []string `yaml:"packs"`        // built-in packs to run; default: the gateway's own
+	Dir         string   `yaml:"scenario_dir"` // extra scenarios from a directory
+	Labels      string   `yaml:"labels"`       // Ginkgo label filter
+	StepTimeout Duration `yaml:"step_timeout"` // default 15s
+	FailFast    bool     `yaml:"fail_fast"`
+}
+
+// Report configures the evidence output.
+type Report struct {
+	Dir     string   `yaml:"dir"`     // default uat-evidence
+	Formats []string `yaml:"formats"` // default html, json, junit, markdown
+	SignOff []Signer `yaml:"sign_off"`
+	// SigningKey is an optional ed25519 private key (PEM, PKCS#8) that
+	// signs the evidence digest.
+	SigningKey string `yaml:"signing_key"`
+}
+
+// Signer is a sign-off block entry.
+type Signer struct {
+	Name         string `yaml:"name"`
+	Role         string `yaml:"role"`
+	Organisation string `yaml:"organisation"`
+}
+
+// Duration is a time.Duration written as "10s", "24h", "1m30s".
+type Duration time.Duration
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

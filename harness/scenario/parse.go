@@ -163,6 +163,10 @@ func (p *parser) step(n *yaml.Node) (Step, bool) {
 }
 
 func (p *parser) unknownKind(n *yaml.Node) {
+	if len(n.Content) == 0 {
+		p.errorf(n, "step kinds: "+strings.Join(Kinds, ", "), "empty step")
+		return
+	}
 	k := n.Content[0]
 	fix := suggest.DidYouMean(k.Value, Kinds)
 	if fix == "" {

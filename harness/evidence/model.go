@@ -162,6 +162,16 @@ type Run struct {
 	Scenarios  []Scenario `json:"scenarios"`
 	Summary    Summary    `json:"summary"`
 	Incomplete bool       `json:"incomplete,omitempty"` // rebuilt from a journal of a run that did not finish
+	Integrity  *Integrity `json:"integrity,omitempty"`  // set by Seal; excluded from the bytes it covers
+}
+
+// Integrity seals a run: the SHA-256 of its canonical bytes (the run
+// encoded with Integrity nil) and, optionally, an Ed25519 signature over
+// that digest with the public key that checks it.
+type Integrity struct {
+	SHA256    string `json:"sha256"`               // lowercase hex
+	Ed25519   string `json:"ed25519,omitempty"`    // base64 signature over the 32 raw digest bytes
+	PublicKey string `json:"public_key,omitempty"` // base64 raw Ed25519 public key
 }
 
 // Summarise counts verdicts. GoLive holds when there is at least one

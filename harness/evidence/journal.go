@@ -1,0 +1,136 @@
+package evidence
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Journal event names, one per line of the JSONL file.
+const (
+	eventRunStarted      = "run_started"
+	eventScenarioStarted = "scenario_started"
+	eventStepDone        = "step_done"
+	eventScenarioDone    = "scenario_done"
+	eventRunFinished     = "run_finished"
+)
+
+// ReasonUnfinished is the reason given to a scenario that a journal shows
+// started but never finished.
+const ReasonUnfinished = "run ended before this scenario finished"
+
+// ErrJournalClosed is returned by writes after Close.
+var ErrJournalClosed = errors.New("evidence journal is closed")
+
+// journalEvent is one line of the journal. Only the fields of its event
+// are set.
+type journalEvent struct {
+	Event      string    `json:"event"`
+	Schema     string    `json:"schema,omitempty"`
+	RunID      string    `json:"run_id,omitempty"`
+	Meta       *Meta     `json:"meta,omitempty"`
+	Scenario   *Scenario `json:"scenario,omitempty"`
+	ScenarioID string    `json:"scenario_id,omitempty"`
+	Step       *Step     `json:"step,omitempty"`
+	Finished   *Stamp    `json:"finished,omitempty"`
+}
+
+// Journal is the evidence written while a run goes: one JSON event per
+// line, each handed to the operating system before the call returns, so a
+// run killed with SIGKILL still leaves every finished step readable by
+// ReadJournal. It is safe for concurrent use.
+type Journal struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// CreateJournal creates (or truncates) the journal file at path, making
+// its directory if needed.
+func CreateJournal(path string) (*Journal, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("evidence journal: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("evidence journal: %w", err)
+	}
+	return &Journal{f: f, path: path}, nil
+}
+
+// Path is the journal's file path.
+func (j *Journal) Path() string { return j.path }
+
+// RunStarted records the run's id and metadata.
+func (j *Journal) RunStarted(id string, meta Meta) error {
+	return j.write(journalEvent{Event: eventRunStarted, Schema: Schema, RunID: id, Meta: &meta})
+}
+
+// ScenarioStarted records a scenario's header; its steps follow as
+// StepDone events.
+func (j *Journal) ScenarioStarted(sc Scenario) error {
+	sc.Steps = nil
+	return j.write(journalEvent{Event: eventScenarioStarted, Scenario: &sc})
+}
+
+// StepDone records one finished step of the scenario with that id.
+func (j *Journal) StepDone(scenarioID string, st Step) error {
+	return j.write(journalEvent{Event: eventStepDone, ScenarioID: scenarioID, Step: &st})
+}
+
+// ScenarioDone records a scenario's final verdict, reason and duration.
+// Its steps are not written again: they were journaled by StepDone.
+func (j *Journal) ScenarioDone(sc Scenario) error {
+	sc.Steps = nil
+	return j.write(journalEvent{Event: eventScenarioDone, Scenario: &sc})
+}
+
+// RunFinished records the end of the run; a journal without it is read
+// back as an incomplete run. The file is synced to disk here.
+func (j *Journal) RunFinished(finished Stamp) error {
+	if err := j.write(journalEvent{Event: eventRunFinished, Finished: &finished}); err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return ErrJournalClosed
+	}
+	return j.f.Sync()
+}
+
+// Close syncs and closes the file. Closing twice is harmless.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	serr := j.f.Sync()
+	cerr := j.f.Close()
+	j.f = nil
+	return errors.Join(serr, cerr)
+}
+
+// write encodes ev as one line and hands it to the OS in a single write:
+// no user-space buffer exists that a SIGKILL could lose, and a line is
+// never interleaved with another goroutine's.
+func (j *Journal) write(ev journalEvent) error {
+	line, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("evidence journal: %s: %w", ev.Event, err)
+	}
+	line = append(line, '\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return ErrJournalClosed
+	}
+	if _, err := j.f.Write(line); err != nil {
+		return fmt.Errorf("evidence journal: %w", err)
+	}
+	return nil
+}

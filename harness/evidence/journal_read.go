@@ -1,0 +1,166 @@
+package evidence
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+)
+
+// ErrEmptyJournal is returned by ReadJournal when the journal holds no
+// run_started event: the run died before it recorded anything.
+var ErrEmptyJournal = errors.New("evidence journal holds no run_started event")
+
+// ReadJournal rebuilds the Run a journal describes. A journal without a
+// run_finished event (the run was killed) gives a run marked Incomplete
+// whose unfinished scenarios are ERRORED with ReasonUnfinished; an
+// incomplete run never claims go-live. A torn last line, as a kill in the
+// middle of a write leaves, is ignored; a damaged line before it is an
+// error naming the line.
+func ReadJournal(path string) (*Run, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("evidence journal: %w", err)
+	}
+	lines := journalLines(data)
+	b := newRebuilder()
+	for i, line := range lines {
+		var ev journalEvent
+		if err := json.Unmarshal(line, &ev); err != nil {
+			if i == len(lines)-1 {
+				break // torn by the kill: the event never finished being written
+			}
+			return nil, fmt.Errorf("%s:%d: damaged journal line: %v", path, i+1, err)
+		}
+		if err := b.apply(ev); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+		}
+	}
+	run, err := b.finish()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return run, nil
+}
+
+// journalLines splits the file into lines, dropping blank ones and lines
+// of NUL bytes (what some filesystems leave after a crash). Line numbers
+// in errors therefore count non-blank lines, which is what a reader sees.
+func journalLines(data []byte) [][]byte {
+	var out [][]byte
+	for _, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(bytes.Trim(line, " \t\r\x00")) == 0 {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// rebuilder folds journal events into a Run.
+type rebuilder struct {
+	run      *Run
+	started  bool
+	finished bool
+	latest   map[string]int // scenario id → index of its latest start
+	ended    []bool         // per scenario: scenario_done seen
+}
+
+func newRebuilder() *rebuilder {
+	return &rebuilder{run: &Run{Schema: Schema}, latest: map[string]int{}}
+}
+
+func (b *rebuilder) apply(ev journalEvent) error {
+	if ev.Event != eventRunStarted && !b.started {
+		return fmt.Errorf("%s before run_started", ev.Event)
+	}
+	switch ev.Event {
+	case eventRunStarted:
+		return b.runStarted(ev)
+	case eventScenarioStarted:
+		if ev.Scenario == nil {
+			return errors.New("scenario_started without a scenario")
+		}
+		b.startScenario(*ev.Scenario)
+	case eventStepDone:
+		if ev.Step == nil {
+			return errors.New("step_done without a step")
+		}
+		i := b.scenario(ev.ScenarioID)
+		b.run.Scenarios[i].Steps = append(b.run.Scenarios[i].Steps, *ev.Step)
+	case eventScenarioDone:
+		if ev.Scenario == nil {
+			return errors.New("scenario_done without a scenario")
+		}
+		b.endScenario(*ev.Scenario)
+	case eventRunFinished:
+		if ev.Finished != nil {
+			b.run.Meta.Finished = *ev.Finished
+		}
+		b.finished = true
+	default:
+		return fmt.Errorf("unknown journal event %q", ev.Event)
+	}
+	return nil
+}
+
+func (b *rebuilder) runStarted(ev journalEvent) error {
+	if b.started {
+		return errors.New("second run_started in one journal")
+	}
+	b.started = true
+	b.run.ID = ev.RunID
+	if ev.Schema != "" {
+		b.run.Schema = ev.Schema
+	}
+	if ev.Meta != nil {
+		b.run.Meta = *ev.Meta
+	}
+	return nil
+}
+
+func (b *rebuilder) startScenario(sc Scenario) {
+	sc.Steps = nil
+	b.run.Scenarios = append(b.run.Scenarios, sc)
+	b.ended = append(b.ended, false)
+	b.latest[sc.ID] = len(b.run.Scenarios) - 1
+}
+
+// scenario finds the latest scenario with that id, starting a bare one
+// when the journal never announced it, so that no step is dropped.
+func (b *rebuilder) scenario(id string) int {
+	if i, ok := b.latest[id]; ok {
+		return i
+	}
+	b.startScenario(Scenario{ID: id})
+	return b.latest[id]
+}
+
+// endScenario takes the final header from the done event and keeps the
+// steps journaled since the start.
+func (b *rebuilder) endScenario(done Scenario) {
+	i := b.scenario(done.ID)
+	done.Steps = b.run.Scenarios[i].Steps
+	b.run.Scenarios[i] = done
+	b.ended[i] = true
+}
+
+func (b *rebuilder) finish() (*Run, error) {
+	if !b.started {
+		return nil, ErrEmptyJournal
+	}
+	run := b.run
+	run.Incomplete = !b.finished
+	for i := range run.Scenarios {
+		if !b.ended[i] { // also after run_finished: a scenario with no end has no verdict
+			run.Scenarios[i].Verdict = Errored
+			run.Scenarios[i].Reason = ReasonUnfinished
+		}
+	}
+	run.Summary = Summarise(run.Scenarios)
+	if run.Incomplete {
+		run.Summary.GoLive = false // scenarios that never started are not in the list
+	}
+	return run, nil
+}

@@ -96,6 +96,9 @@ func (s Step) Display() string {
 	if s.Kind == KindClock {
 		return "clock: advance " + s.Advance.String()
 	}
+	if s.Target == "" {
+		return s.Kind
+	}
 	return s.Kind + ": " + s.Target
 }
 

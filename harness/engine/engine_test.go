@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// fakeGateway records creates and answers pay with one delivery whose
+// answer the test controls.
+type fakeGateway struct {
+	calls      []emulator.Call
+	deliveries map[string][]emulator.Delivery
+	ack        bool
+}
+
+func (g *fakeGateway) Name() string      { return "fake" }
+func (g *fakeGateway) APIs() []string    { return []string{"create_order"} }
+func (g *fakeGateway) Actions() []string { return []string{"pay"} }
+func (g *fakeGateway) Calls(api string) []emulator.Call {
+	return g.calls
+}
+func (g *fakeGateway) Deliveries(order string) []emulator.Delivery { return g.deliveries[order] }
+func (g *fakeGateway) Act(_ context.Context, a emulator.Action) (emulator.Result, error) {
+	if a.Name != "pay" && a.Name != "notify" {
+		return emulator.Result{}, fmt.Errorf("%w %q", emulator.ErrUnknownAction, a.Name)
+	}
+	d := emulator.Delivery{Order: a.Order, Variant: "valid", Attempt: 1, Status: 200, Acked: g.ack, ResponseCode: "2005600"}
+	if !g.ack {
+		d.ResponseCode = "200"
+	}
+	g.deliveries[a.Order] = append(g.deliveries[a.Order], d)
+	return emulator.Result{Deliveries: []emulator.Delivery{d}}, nil
+}
+
+// fakeMerchant creates an order on checkout and reports status.
+type fakeMerchant struct {
+	g          *fakeGateway
+	actions    map[string]bool
+	down       bool
+	fulfilment string
+}
+
+func (m *fakeMerchant) Has(a string) bool { return m.actions[a] }
+func (m *fakeMerchant) Call(_ context.Context, a string, vars map[string]any) (ActionResult, error) {
+	if m.down {
+		return ActionResult{}, fmt.Errorf("%w: connection refused", ErrUnjudgeable)
+	}
+	switch a {
+	case "checkout":
+		seq := len(m.g.calls) + 1
+		m.g.calls = append(m.g.calls, emulator.Call{Seq: seq, API: "create_order", ResponseCode: "2005400",
+			Signature: &evidence.SignatureCheck{Valid: true},
+			Exchange:  evidence.Exchange{Request: evidence.Message{Body: fmt.Sprintf(`{"partnerReferenceNo":"ORD-%d","amount":{"value":"%s"}}`, seq, vars["amount"])}}})
+		return ActionResult{Status: 200, Body: []byte(`{"order_id":"x"}`), Captures: map[string]string{"order": fmt.Sprintf("ORD-%d", seq)}}, nil
+	case "order_status":
+		return ActionResult{Status: 200, Captures: map[string]string{"status": "paid", "fulfilments": m.fulfilment}}, nil
+	}
+	return ActionResult{}, fmt.Errorf("no action %s", a)
+}
+
+const paySrc = `id: E-PAY
+title: pay
+gateway: fake
+family: pay
+mandatory: true
+steps:
+  - merchant: checkout
+    with: {amount: "15000.00"}
+    capture: [order]
+    expect: {status: 2xx}
+  - gateway_received: create_order
+    capture: {ref: body.partnerReferenceNo}
+    expect: {signature: valid, response_code: "2005400", body: {amount.value: "~^\\d+\\.\\d{2}$"}}
+  - gateway: pay
+    order: "{{.ref}}"
+  - notify_answered:
+      order: "{{.order}}"
+      expect: {acked: true, response_code: "2005600"}
+  - clock: 24h
+  - merchant: order_status
+    if_missing: review
+    with: {order: "{{.order}}"}
+    expect: {status_is: PAID, fulfilments: 1}
+`
+
+func runPay(t *testing.T, tweak func(*fakeGateway, *fakeMerchant)) evidence.Scenario {
+	t.Helper()
+	scs, errs := scenario.Parse("pay.yaml", []byte(paySrc))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	g := &fakeGateway{deliveries: map[string][]emulator.Delivery{}, ack: true}
+	m := &fakeMerchant{g: g, actions: map[string]bool{"checkout": true, "order_status": true}, fulfilment: "1"}
+	tweak(g, m)
+	e := New(Target{Gateway: g, Merchant: m, Clock: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), WaitWithin: 20 * time.Millisecond})
+	return e.Run(context.Background(), scs, false, Hooks{})[0]
+}
+
+func TestRun_VerdictsFollowTheMerchantsBehaviour(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		tweak      func(*fakeGateway, *fakeMerchant)
+		want       evidence.Verdict
+		reasonHas  string
+		failedStep int
+	}{
+		{"conforming merchant passes", func(*fakeGateway, *fakeMerchant) {}, evidence.Passed, "", -1},
+		{"wrong ack fails at notify_answered", func(g *fakeGateway, _ *fakeMerchant) { g.ack = false }, evidence.Failed, "pay.yaml:16", 3},
+		{"double fulfilment fails at order_status", func(_ *fakeGateway, m *fakeMerchant) { m.fulfilment = "2" }, evidence.Failed, "fulfilments: expected 1, got 2", 5},
+		{"unreachable merchant is ERRORED", func(_ *fakeGateway, m *fakeMerchant) { m.down = true }, evidence.Errored, "connection refused", 0},
+		{"no status action is REVIEW", func(_ *fakeGateway, m *fakeMerchant) { delete(m.actions, "order_status") }, evidence.Review, "a person must check", 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := runPay(t, tc.tweak)
+			if ev.Verdict != tc.want || !strings.Contains(ev.Reason, tc.reasonHas) {
+				t.Fatalf("verdict %s (%s), want %s containing %q", ev.Verdict, ev.Reason, tc.want, tc.reasonHas)
+			}
+			for i, st := range ev.Steps {
+				switch {
+				case tc.failedStep < 0 || i < tc.failedStep:
+					if st.Verdict != evidence.Passed {
+						t.Errorf("step %d %s = %s (%s)", i, st.Name, st.Verdict, st.Reason)
+					}
+				case i > tc.failedStep && st.Verdict != evidence.Skipped:
+					t.Errorf("step %d after the failure = %s, want SKIPPED", i, st.Verdict)
+				}
+			}
+		})
+	}
+}
+
+func TestSelect_LabelsAndRegexp(t *testing.T) {
+	scs, _ := scenario.Parse("pay.yaml", []byte(paySrc))
+	sel, err := Select(scs, Filter{Labels: "!pay"})
+	if err != nil || len(sel.Run) != 0 || !strings.Contains(sel.Skipped["E-PAY"], "--labels !pay") {
+		t.Fatalf("labels filter: %+v %v", sel, err)
+	}
+	sel, _ = Select(scs, Filter{Labels: "mandatory && pay", Scenario: "^E-"})
+	if len(sel.Run) != 1 {
+		t.Fatalf("want E-PAY selected, got %+v", sel)
+	}
+	if _, err := Select(scs, Filter{Labels: "(("}); err == nil {
+		t.Fatal("bad label expression accepted")
+	}
+}

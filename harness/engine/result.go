@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// result collects what a step found.
+type result struct {
+	checks    []evidence.Check
+	exchanges []evidence.Exchange
+	err       string // ERRORED reason
+	skip      string // SKIPPED reason
+	review    string // REVIEW reason
+}
+
+func errored(format string, args ...any) *result {
+	return &result{err: fmt.Sprintf(format, args...)}
+}
+
+// verdictOf decides a step: an error beats everything, then review and
+// skip, then any failed check.
+func (r *result) verdict() (evidence.Verdict, string) {
+	switch {
+	case r.err != "":
+		return evidence.Errored, r.err
+	case r.review != "":
+		return evidence.Review, r.review
+	case r.skip != "":
+		return evidence.Skipped, r.skip
+	}
+	var failed []string
+	for _, c := range r.checks {
+		if !c.OK {
+			failed = append(failed, fmt.Sprintf("%s: expected %s, got %s", c.What, c.Expected, clip(c.Actual, 200)))
+		}
+	}
+	if len(failed) > 0 {
+		return evidence.Failed, strings.Join(failed, "; ")
+	}
+	return evidence.Passed, ""
+}
+
+func (r *result) failed() bool {
+	for _, c := range r.checks {
+		if !c.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// check records one comparison.
+func (r *result) check(what, matcher, actual string, exists bool) {
+	shown := actual
+	if !exists {
+		shown = "(absent)"
+	}
+	r.checks = append(r.checks, evidence.Check{What: what, Expected: matcher, Actual: shown, OK: scenario.Match(matcher, actual, exists)})
+}
+
+// checkJSON checks a gjson path in a JSON document.
+func (r *result) checkJSON(what string, doc []byte, path, matcher string) {
+	v := gjson.GetBytes(doc, path)
+	r.check(what+"."+path, matcher, v.String(), v.Exists())
+}
+
+// expectations renders each expectation's matcher over vars.
+func (s *ScenarioRun) matchers(st scenario.Step) ([]scenario.Expectation, error) {
+	out := make([]scenario.Expectation, len(st.Expect))
+	for i, e := range st.Expect {
+		m, err := s.e.render(e.Matcher, s.vars)
+		if err != nil {
+			return nil, err
+		}
+		e.Matcher = m
+		out[i] = e
+	}
+	return out, nil
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

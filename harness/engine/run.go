@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// ScenarioRun is one scenario in progress. Call Step for each step in
+// order (or RunAll), then Finish, which runs the teardown and returns the
+// evidence. A step that does not pass stops the scenario: later steps are
+// SKIPPED with a reason, teardown still runs.
+type ScenarioRun struct {
+	e        *Engine
+	sc       *scenario.Scenario
+	vars     map[string]any
+	callMark int
+	cbMark   int
+	out      evidence.Scenario
+	stopped  *evidence.Step // the step that stopped the scenario
+	started  time.Time
+}
+
+// Start begins a scenario.
+func (e *Engine) Start(sc *scenario.Scenario) *ScenarioRun {
+	vars := map[string]any{"scenario_id": sc.ID, "run_id": e.t.RunID}
+	for k, v := range sc.Vars {
+		vars[k] = v
+	}
+	r := &ScenarioRun{e: e, sc: sc, vars: vars, callMark: e.callMark(), cbMark: e.callbackMark(), started: time.Now()}
+	r.out = evidence.Scenario{
+		ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family, Mandatory: sc.Mandatory,
+		Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File, Line: sc.Pos.Line, At: e.stamp(),
+	}
+	return r
+}
+
+// Scenario is the scenario being run.
+func (r *ScenarioRun) Scenario() *scenario.Scenario { return r.sc }
+
+// Step runs step i (0-based) and returns its evidence.
+func (r *ScenarioRun) Step(ctx context.Context, i int) evidence.Step {
+	st := r.sc.Steps[i]
+	var ev evidence.Step
+	if r.stopped != nil {
+		ev = r.skipped(st, i, fmt.Sprintf("not run: step %d (%s) did not pass", r.stopped.Index+1, r.stopped.Name))
+	} else {
+		ev = r.exec(ctx, st, i)
+		if ev.Verdict != evidence.Passed {
+			r.stopped = &ev
+		}
+	}
+	r.out.Steps = append(r.out.Steps, ev)
+	return ev
+}
+
+// RunAll runs every step in order.
+func (r *ScenarioRun) RunAll(ctx context.Context) {
+	for i := range r.sc.Steps {
+		r.Step(ctx, i)
+	}
+}
+
+// Finish runs the teardown (always) and returns the scenario's evidence
+// with its verdict.
+func (r *ScenarioRun) Finish(ctx context.Context) evidence.Scenario {
+	for i, st := range r.sc.Teardown {
+		ev := r.exec(ctx, st, len(r.sc.Steps)+i)
+		ev.Name = "teardown: " + ev.Name
+		r.out.Steps = append(r.out.Steps, ev)
+	}
+	r.out.Verdict, r.out.Reason = r.verdict()
+	r.out.DurationMS = ms(time.Since(r.started))
+	return r.out
+}
+
+// verdict is the one place that decides a scenario's outcome: the first
+// step that did not pass decides it; teardown never changes it.
+func (r *ScenarioRun) verdict() (evidence.Verdict, string) {
+	if r.stopped != nil {
+		return r.stopped.Verdict, fmt.Sprintf("step %d (%s at %s:%d): %s",
+			r.stopped.Index+1, r.stopped.Name, r.stopped.File, r.stopped.Line, r.stopped.Reason)
+	}
+	return evidence.Passed, ""
+}
+
+// exec runs one step with a timeout and fills the common evidence fields.
+func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidence.Step {
+	ctx, cancel := context.WithTimeout(ctx, r.e.t.StepTimeout+st.Within)
+	defer cancel()
+	start := time.Now()
+	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.e.stamp()}
+	res := r.dispatch(ctx, st)
+	ev.Checks, ev.Exchanges = res.checks, res.exchanges
+	ev.Verdict, ev.Reason = res.verdict()
+	if ev.Verdict == evidence.Failed {
+		ev.Remedy = firstNonEmpty(st.Remedy, r.sc.Remedy)
+	}
+	ev.DurationMS = ms(time.Since(start))
+	return ev
+}
+
+func (r *ScenarioRun) skipped(st scenario.Step, i int, why string) evidence.Step {
+	return evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line,
+		Col: st.Pos.Col, Verdict: evidence.Skipped, Reason: why, At: r.e.stamp()}
+}
+
+func (r *ScenarioRun) dispatch(ctx context.Context, st scenario.Step) *result {
+	switch st.Kind {
+	case scenario.KindMerchant:
+		return r.merchant(ctx, st)
+	case scenario.KindWait:
+		return r.wait(ctx, st)
+	case scenario.KindGatewayReceived:
+		return r.gatewayReceived(ctx, st)
+	case scenario.KindGateway:
+		return r.gateway(ctx, st)
+	case scenario.KindNotify:
+		return r.notify(ctx, st)
+	case scenario.KindNotifyAnswered:
+		return r.notifyAnswered(ctx, st)
+	case scenario.KindClock:
+		return r.clock(st)
+	case scenario.KindReceiverGot:
+		return r.receiverGot(ctx, st)
+	}
+	return errored("unknown step kind %q", st.Kind)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

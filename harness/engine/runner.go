@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// Filter selects scenarios: a Ginkgo label expression over AllLabels
+// (e.g. "mandatory && !refund") and a regexp over "ID title".
+type Filter struct {
+	Labels   string
+	Scenario string
+}
+
+// Selection is a filter's outcome: what runs, and why the rest does not.
+type Selection struct {
+	Run     []*scenario.Scenario
+	Skipped map[string]string // scenario ID → reason
+}
+
+// Select applies f to scs, keeping their order.
+func Select(scs []*scenario.Scenario, f Filter) (Selection, error) {
+	sel := Selection{Skipped: map[string]string{}}
+	match := func([]string) bool { return true }
+	if f.Labels != "" {
+		m, err := types.ParseLabelFilter(f.Labels)
+		if err != nil {
+			return sel, fmt.Errorf("--labels %q: %v", f.Labels, err)
+		}
+		match = m
+	}
+	var re *regexp.Regexp
+	if f.Scenario != "" {
+		var err error
+		if re, err = regexp.Compile(f.Scenario); err != nil {
+			return sel, fmt.Errorf("--scenario %q: %v", f.Scenario, err)
+		}
+	}
+	for _, sc := range scs {
+		switch {
+		case !match(sc.AllLabels()):
+			sel.Skipped[sc.ID] = "filtered out by --labels " + f.Labels
+		case re != nil && !re.MatchString(sc.ID+" "+sc.Title):
+			sel.Skipped[sc.ID] = "filtered out by --scenario " + f.Scenario
+		default:
+			sel.Run = append(sel.Run, sc)
+		}
+	}
+	return sel, nil
+}
+
+// Hooks let a caller watch a run (progress lines, the journal).
+type Hooks struct {
+	ScenarioStarted func(sc *scenario.Scenario)
+	StepDone        func(sc *scenario.Scenario, st evidence.Step)
+	ScenarioDone    func(ev evidence.Scenario)
+}
+
+// Run runs scenarios in order without Ginkgo. With failFast, scenarios
+// after the first mandatory one that does not pass are SKIPPED.
+func (e *Engine) Run(ctx context.Context, scs []*scenario.Scenario, failFast bool, h Hooks) []evidence.Scenario {
+	var out []evidence.Scenario
+	stop := ""
+	for _, sc := range scs {
+		if stop != "" || ctx.Err() != nil {
+			reason := firstNonEmpty(stop, "run interrupted")
+			ev := SkippedScenario(sc, reason)
+			out = append(out, ev)
+			call(h.ScenarioDone, ev)
+			continue
+		}
+		if h.ScenarioStarted != nil {
+			h.ScenarioStarted(sc)
+		}
+		r := e.Start(sc)
+		for i := range sc.Steps {
+			st := r.Step(ctx, i)
+			if h.StepDone != nil {
+				h.StepDone(sc, st)
+			}
+		}
+		ev := r.Finish(ctx)
+		out = append(out, ev)
+		call(h.ScenarioDone, ev)
+		if failFast && ev.Verdict != evidence.Passed && ev.Verdict != evidence.Skipped {
+			stop = "not run: --fail-fast stopped the run after " + sc.ID
+		}
+	}
+	return out
+}
+
+// SkippedScenario is the evidence for a scenario that did not run.
+func SkippedScenario(sc *scenario.Scenario, reason string) evidence.Scenario {
+	return evidence.Scenario{ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family,
+		Mandatory: sc.Mandatory, Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File,
+		Line: sc.Pos.Line, Verdict: evidence.Skipped, Reason: reason}
+}
+
+func call(f func(evidence.Scenario), ev evidence.Scenario) {
+	if f != nil {
+		f(ev)
+	}
+}

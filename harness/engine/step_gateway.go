@@ -1,0 +1,261 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// gatewayReceived asserts on the merchant's calls to one emulator API made
+// during this scenario.
+func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *result {
+	exps, err := s.matchers(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	calls := s.pollCalls(ctx, st, exps)
+	res := &result{}
+	for _, e := range exps {
+		switch e.Key {
+		case "count":
+			res.check(st.Target+" calls", e.Matcher, itoa(len(calls)), true)
+		case "violations":
+			s.checkViolations(res, calls, e.Matcher)
+		}
+	}
+	call, pickErr := pick(calls, st.Call)
+	if pickErr != "" {
+		if needsCall(exps, st) {
+			res.checks = append(res.checks, falseCheck(st.Target+" call", "the merchant to call "+st.Target, pickErr))
+		}
+		return res
+	}
+	res.exchanges = append(res.exchanges, call.Exchange)
+	s.checkCall(res, call, exps)
+	if res.failed() {
+		return res
+	}
+	for name, from := range st.Capture {
+		v, ok := fromCall(call, from)
+		if !ok {
+			res.checks = append(res.checks, falseCheck("capture "+name, from+" present in the "+st.Target+" call", "absent"))
+			return res
+		}
+		s.vars[name] = v
+	}
+	return res
+}
+
+// pollCalls waits (bounded) until a count expectation holds or at least one
+// call arrived, because a merchant may call the gateway asynchronously.
+func (s *ScenarioRun) pollCalls(ctx context.Context, st scenario.Step, exps []scenario.Expectation) []emulator.Call {
+	within := st.Within
+	if within <= 0 {
+		within = s.e.t.WaitWithin
+	}
+	deadline := time.Now().Add(within)
+	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
+		calls := s.calls(st.Target)
+		if countSatisfied(calls, exps) || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
+			return calls
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+	}
+}
+
+func countSatisfied(calls []emulator.Call, exps []scenario.Expectation) bool {
+	for _, e := range exps {
+		if e.Key == "count" {
+			return scenario.Match(e.Matcher, itoa(len(calls)), true)
+		}
+	}
+	return len(calls) > 0
+}
+
+func needsCall(exps []scenario.Expectation, st scenario.Step) bool {
+	if len(st.Capture) > 0 {
+		return true
+	}
+	for _, e := range exps {
+		if e.Key != "count" && e.Key != "violations" {
+			return true
+		}
+	}
+	return false
+}
+
+// calls returns this scenario's calls to one API.
+func (s *ScenarioRun) calls(api string) []emulator.Call {
+	var out []emulator.Call
+	for _, c := range s.e.t.Gateway.Calls(api) {
+		if c.Seq > s.callMark {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// pick selects the call a step judges: last (default), first or 1-based n.
+func pick(calls []emulator.Call, which string) (emulator.Call, string) {
+	if len(calls) == 0 {
+		return emulator.Call{}, "no call was made during this scenario"
+	}
+	switch which {
+	case "", "last":
+		return calls[len(calls)-1], ""
+	case "first":
+		return calls[0], ""
+	}
+	n, err := strconv.Atoi(which)
+	if err != nil || n < 1 || n > len(calls) {
+		return emulator.Call{}, fmt.Sprintf("call %s asked for, but only %d call(s) were made", which, len(calls))
+	}
+	return calls[n-1], ""
+}
+
+func (s *ScenarioRun) checkViolations(res *result, calls []emulator.Call, matcher string) {
+	var all []string
+	for _, c := range calls {
+		for _, v := range c.Violations {
+			all = append(all, fmt.Sprintf("call #%d: %s", c.Seq, v))
+		}
+	}
+	actual := strings.Join(all, "; ")
+	if matcher == "none" {
+		res.checks = append(res.checks, checkOf("protocol violations", "none", firstNonEmpty(actual, "none"), len(all) == 0))
+		return
+	}
+	res.check("protocol violations", matcher, actual, len(all) > 0)
+}
+
+// checkCall evaluates per-call expectations.
+func (s *ScenarioRun) checkCall(res *result, c emulator.Call, exps []scenario.Expectation) {
+	for _, e := range exps {
+		switch e.Key {
+		case "signature":
+			actual, detail := "absent", ""
+			if c.Signature != nil {
+				actual, detail = "invalid", c.Signature.Detail
+				if c.Signature.Valid {
+					actual = "valid"
+				}
+			}
+			if actual != "valid" && detail != "" {
+				actual += " (" + detail + ")"
+			}
+			res.checks = append(res.checks, checkOf("signature", e.Matcher, actual, strings.HasPrefix(actual, e.Matcher) && e.Matcher != ""))
+		case "response_code":
+			res.check("gateway responseCode", e.Matcher, c.ResponseCode, c.ResponseCode != "")
+		case "body":
+			res.checkJSON("request", []byte(c.Exchange.Request.Body), e.Path, e.Matcher)
+		case "response":
+			body := ""
+			if c.Exchange.Response != nil {
+				body = c.Exchange.Response.Body
+			}
+			res.checkJSON("response", []byte(body), e.Path, e.Matcher)
+		case "headers":
+			v, ok := header(c.Exchange.Request.Headers, e.Path)
+			res.check("header "+e.Path, e.Matcher, v, ok)
+		}
+	}
+}
+
+// fromCall reads body.x, response.x or header.X from a call.
+func fromCall(c emulator.Call, from string) (string, bool) {
+	kind, path, _ := strings.Cut(from, ".")
+	switch kind {
+	case "body":
+		v := gjson.Get(c.Exchange.Request.Body, path)
+		return v.String(), v.Exists()
+	case "response":
+		if c.Exchange.Response == nil {
+			return "", false
+		}
+		v := gjson.Get(c.Exchange.Response.Body, path)
+		return v.String(), v.Exists()
+	case "header":
+		return header(c.Exchange.Request.Headers, path)
+	}
+	v := gjson.Get(c.Exchange.Request.Body, from)
+	return v.String(), v.Exists()
+}
+
+func header(h map[string][]string, name string) (string, bool) {
+	vs, ok := h[http.CanonicalHeaderKey(name)]
+	if !ok || len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+// gateway performs a control action on the emulator.
+func (s *ScenarioRun) gateway(ctx context.Context, st scenario.Step) *result {
+	order, params, err := s.actionInputs(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	r, err := s.e.t.Gateway.Act(ctx, emulator.Action{Name: st.Target, Order: order, Params: params})
+	res := &result{exchanges: r.Exchanges}
+	if err != nil {
+		return actErr(res, st, err)
+	}
+	return res
+}
+
+// notify sends a crafted notify and checks how the merchant answered it.
+func (s *ScenarioRun) notify(ctx context.Context, st scenario.Step) *result {
+	order, params, err := s.actionInputs(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	params["variant"] = st.Target
+	if st.Copies > 0 {
+		params["copies"] = itoa(st.Copies)
+	}
+	r, err := s.e.t.Gateway.Act(ctx, emulator.Action{Name: "notify", Order: order, Params: params})
+	res := &result{exchanges: r.Exchanges}
+	if err != nil {
+		return actErr(res, st, err)
+	}
+	exps, err := s.matchers(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	checkDeliveries(res, r.Deliveries, exps)
+	return res
+}
+
+func (s *ScenarioRun) actionInputs(st scenario.Step) (string, map[string]string, error) {
+	order, err := s.e.render(st.Order, s.vars)
+	if err != nil {
+		return "", nil, err
+	}
+	params, err := s.e.renderMap(st.With, s.vars)
+	return order, params, err
+}
+
+func actErr(res *result, st scenario.Step, err error) *result {
+	if errors.Is(err, emulator.ErrUnknownAction) {
+		res.err = fmt.Sprintf("%s step: %v", st.Kind, err)
+		return res
+	}
+	res.err = fmt.Sprintf("%s %s: %v", st.Kind, st.Target, err)
+	return res
+}
+
+func checkOf(what, expected, actual string, ok bool) evidence.Check {
+	return evidence.Check{What: what, Expected: expected, Actual: actual, OK: ok}
+}

@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// merchant calls one merchant action and checks its answer.
+func (s *ScenarioRun) merchant(ctx context.Context, st scenario.Step) *result {
+	if res := s.missingAction(st); res != nil {
+		return res
+	}
+	ar, res := s.callAction(ctx, st)
+	if res.err != "" {
+		return res
+	}
+	s.checkAction(st, ar, res)
+	if res.failed() {
+		return res
+	}
+	for name, from := range st.Capture {
+		v, ok := ar.Captures[from]
+		if !ok {
+			res.err = fmt.Sprintf("merchant action %q does not capture %q; add capture: {%s: <json path>} to merchant.actions.%s in the config", st.Target, from, from, st.Target)
+			return res
+		}
+		s.vars[name] = v
+	}
+	return res
+}
+
+// wait polls a merchant action until its expectations hold or the bound
+// passes. It waits on the merchant (real time), never on a gateway timer.
+func (s *ScenarioRun) wait(ctx context.Context, st scenario.Step) *result {
+	if res := s.missingAction(st); res != nil {
+		return res
+	}
+	within := st.Within
+	if within <= 0 {
+		within = s.e.t.WaitWithin
+	}
+	deadline := time.Now().Add(within)
+	var res *result
+	for pause := 10 * time.Millisecond; ; pause = min(pause*2, 250*time.Millisecond) {
+		var ar ActionResult
+		ar, res = s.callAction(ctx, st)
+		if res.err == "" {
+			s.checkAction(st, ar, res)
+			if !res.failed() {
+				return res
+			}
+		}
+		if time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+	}
+	if res.err == "" && res.failed() {
+		res.checks = append(res.checks[:0:0], res.checks...)
+		res.checks = append(res.checks, falseCheck("waited", "expectations to hold within "+within.String(), "they did not"))
+	}
+	return res
+}
+
+// missingAction handles a step whose action the config does not define.
+func (s *ScenarioRun) missingAction(st scenario.Step) *result {
+	if s.e.t.Merchant.Has(st.Target) {
+		return nil
+	}
+	why := fmt.Sprintf("the config defines no merchant action %q", st.Target)
+	switch st.IfMissing {
+	case "review":
+		return &result{review: why + ", so this cannot be judged automatically; a person must check it"}
+	case "skip":
+		return &result{skip: why}
+	}
+	return errored("%s; add it under merchant.actions", why)
+}
+
+// callAction renders the step's parameters and calls the driver.
+func (s *ScenarioRun) callAction(ctx context.Context, st scenario.Step) (ActionResult, *result) {
+	res := &result{}
+	with, err := s.e.renderMap(st.With, s.vars)
+	if err != nil {
+		return ActionResult{}, errored("%v", err)
+	}
+	vars := make(map[string]any, len(s.vars)+len(with))
+	for k, v := range s.vars {
+		vars[k] = v
+	}
+	for k, v := range with {
+		vars[k] = v
+	}
+	ar, err := s.e.t.Merchant.Call(ctx, st.Target, vars)
+	if ar.Exchange.ID != "" || ar.Exchange.Request.URL != "" || ar.Exchange.Error != "" {
+		res.exchanges = append(res.exchanges, ar.Exchange)
+	}
+	if err != nil && (errors.Is(err, ErrUnjudgeable) || ar.Status == 0) {
+		res.err = fmt.Sprintf("merchant action %q: %v", st.Target, err)
+	}
+	return ar, res
+}
+
+// checkAction evaluates merchant expectations against an answer.
+func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result) {
+	exps, err := s.matchers(st)
+	if err != nil {
+		res.err = err.Error()
+		return
+	}
+	for _, e := range exps {
+		switch e.Key {
+		case "status":
+			res.check("HTTP status", e.Matcher, itoa(ar.Status), ar.Status != 0)
+		case "status_is", "status_not":
+			v, ok := ar.Captures["status"]
+			if !ok {
+				res.err = fmt.Sprintf("merchant action %q must capture status to check %s; add capture: {status: <json path>}", st.Target, e.Key)
+				return
+			}
+			m := s.e.status(e.Matcher)
+			if e.Key == "status_not" {
+				m = "!" + m
+			}
+			res.check("order status", m, v, true)
+		case "fulfilments", "refunded":
+			v, ok := ar.Captures[e.Key]
+			if !ok {
+				res.err = fmt.Sprintf("merchant action %q must capture %s to check it; add capture: {%s: <json path>}", st.Target, e.Key, e.Key)
+				return
+			}
+			res.check(e.Key, e.Matcher, v, true)
+		case "body":
+			res.checkJSON("answer", ar.Body, e.Path, e.Matcher)
+		}
+	}
+}
+
+func falseCheck(what, expected, actual string) evidence.Check {
+	return evidence.Check{What: what, Expected: expected, Actual: actual, OK: false}
+}

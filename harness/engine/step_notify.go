@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// notifyAnswered checks how the merchant answered the notifies delivered
+// for an order (by pay, expiry, retries on the virtual clock, …).
+func (s *ScenarioRun) notifyAnswered(ctx context.Context, st scenario.Step) *result {
+	order, err := s.e.render(st.Order, s.vars)
+	if err != nil {
+		return errored("%v", err)
+	}
+	if order == "" {
+		return errored("notify_answered needs order: the order reference, e.g. order: \"{{.order}}\"")
+	}
+	exps, err := s.matchers(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	all := s.e.t.Gateway.Deliveries(order)
+	res := &result{}
+	for _, e := range exps {
+		if e.Key == "attempts" {
+			res.check("notify deliveries", e.Matcher, itoa(len(all)), true)
+		}
+	}
+	picked, why := pickDeliveries(all, st.Attempt)
+	if why != "" {
+		res.checks = append(res.checks, falseCheck("notify delivery", "a notify delivered for order "+order, why))
+		return res
+	}
+	for _, d := range picked {
+		res.exchanges = append(res.exchanges, d.Exchange)
+	}
+	checkDeliveries(res, picked, exps)
+	return res
+}
+
+func pickDeliveries(all []emulator.Delivery, which string) ([]emulator.Delivery, string) {
+	if len(all) == 0 {
+		return nil, "no notify was delivered for this order"
+	}
+	switch which {
+	case "", "last":
+		return all[len(all)-1:], ""
+	case "first":
+		return all[:1], ""
+	case "all":
+		return all, ""
+	}
+	n, err := strconv.Atoi(which)
+	if err != nil || n < 1 || n > len(all) {
+		return nil, fmt.Sprintf("delivery %s asked for, but %d were made", which, len(all))
+	}
+	return all[n-1 : n], ""
+}
+
+// checkDeliveries applies delivery expectations to every delivery given.
+func checkDeliveries(res *result, ds []emulator.Delivery, exps []scenario.Expectation) {
+	for _, d := range ds {
+		label := fmt.Sprintf("notify %s #%d", d.Variant, d.Attempt)
+		if d.Error != "" && d.Status == 0 {
+			label += " (" + d.Error + ")"
+		}
+		for _, e := range exps {
+			switch e.Key {
+			case "acked":
+				res.check(label+" acknowledged", e.Matcher, strconv.FormatBool(d.Acked), true)
+			case "status":
+				res.check(label+" HTTP status", e.Matcher, itoa(d.Status), d.Status != 0)
+			case "response_code":
+				res.check(label+" responseCode", e.Matcher, d.ResponseCode, d.ResponseCode != "")
+			case "body":
+				res.checkJSON(label+" answer", []byte(answerBody(d)), e.Path, e.Matcher)
+			}
+		}
+	}
+}
+
+func answerBody(d emulator.Delivery) string {
+	if d.Exchange.Response == nil {
+		return ""
+	}
+	return d.Exchange.Response.Body
+}
+
+// clock advances the virtual clock; everything due fires synchronously.
+func (s *ScenarioRun) clock(st scenario.Step) *result {
+	if s.e.t.Clock == nil {
+		return errored("this run has no virtual clock (proxy mode), so time cannot be advanced")
+	}
+	before := s.e.t.Clock.Now()
+	s.e.t.Clock.Advance(st.Advance)
+	res := &result{}
+	res.checks = append(res.checks, checkOf("virtual clock", "advanced by "+st.Advance.String(),
+		fmt.Sprintf("%s → %s", before.Format(time.RFC3339), s.e.t.Clock.Now().Format(time.RFC3339)), true))
+	return res
+}
+
+// receiverGot checks the callbacks the merchant sent to the receiver during
+// this scenario on paths matching the target pattern.
+func (s *ScenarioRun) receiverGot(ctx context.Context, st scenario.Step) *result {
+	if s.e.t.Receiver == nil {
+		return errored("this run has no callback receiver configured")
+	}
+	exps, err := s.matchers(st)
+	if err != nil {
+		return errored("%v", err)
+	}
+	within := st.Within
+	if within <= 0 {
+		within = s.e.t.WaitWithin
+	}
+	deadline := time.Now().Add(within)
+	var res *result
+	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
+		res = s.checkCallbacks(st, exps)
+		if !res.failed() || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
+			return res
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *ScenarioRun) checkCallbacks(st scenario.Step, exps []scenario.Expectation) *result {
+	var got []Callback
+	for _, c := range s.e.t.Receiver.Callbacks() {
+		if ok, _ := path.Match(st.Target, c.Path); ok && c.Seq > s.cbMark {
+			got = append(got, c)
+		}
+	}
+	res := &result{}
+	for _, c := range got {
+		res.exchanges = append(res.exchanges, c.Exchange)
+	}
+	for _, e := range exps {
+		if e.Key == "count" {
+			res.check("callbacks to "+st.Target, e.Matcher, itoa(len(got)), true)
+		}
+	}
+	if len(got) == 0 {
+		if needsCallback(exps) {
+			res.checks = append(res.checks, falseCheck("callback", "a callback to "+st.Target, "none arrived"))
+		}
+		return res
+	}
+	last := got[len(got)-1]
+	for _, e := range exps {
+		switch e.Key {
+		case "body":
+			res.checkJSON("callback", []byte(last.Body), e.Path, e.Matcher)
+		case "headers":
+			v, ok := header(last.Headers, e.Path)
+			res.check("callback header "+e.Path, e.Matcher, v, ok)
+		}
+	}
+	return res
+}
+
+func needsCallback(exps []scenario.Expectation) bool {
+	for _, e := range exps {
+		if e.Key != "count" {
+			return true
+		}
+	}
+	return len(exps) == 0
+}

@@ -1,0 +1,39 @@
+// Package scenarios embeds uatrun's built-in scenario packs, one directory
+// per gateway, so the binary needs no files beside it.
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+//go:embed dana-gapura
+var packs embed.FS
+
+// FS is the embedded packs, one directory per gateway.
+var FS fs.FS = packs
+
+// Names lists the built-in packs.
+func Names() []string {
+	entries, _ := fs.ReadDir(FS, ".")
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load loads one built-in pack by name.
+func Load(name string) (*scenario.Pack, error) {
+	if _, err := fs.Stat(FS, name); err != nil {
+		return nil, fmt.Errorf("no built-in scenario pack %q (built-in: %v)", name, Names())
+	}
+	return scenario.LoadFS(FS, name, "scenarios/"+name)
+}

@@ -21,12 +21,18 @@ import (
 // errors.Is.
 var ErrBadSignature = errors.New("signature does not verify")
 
+// jsonSpace is the insignificant whitespace RFC 8259 allows between tokens.
+const jsonSpace = " \t\r\n"
+
 // Minify compacts a JSON body the way BI-SNAP hashes it: insignificant
 // whitespace (including a trailing newline) goes, key order and string
 // escapes stay exactly as received. An empty or all-whitespace body minifies
 // to empty. Invalid JSON is an error.
 func Minify(body []byte) ([]byte, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
+	// Only JSON's own whitespace makes a body empty: bytes.TrimSpace would
+	// also drop Unicode spaces such as U+00A0, hashing a non-JSON body as
+	// if it were empty.
+	if len(bytes.Trim(body, jsonSpace)) == 0 {
 		return []byte{}, nil
 	}
 	var out bytes.Buffer

@@ -1,0 +1,91 @@
+package shop
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Fault is one deliberate integration bug the shop can be started with, so
+// that a conformance run can be shown to catch it.
+type Fault struct {
+	Name        string // the --fault value
+	Description string // one line: the bug and why it matters
+}
+
+// The fault names. Each one switches on exactly one realistic mistake.
+const (
+	faultNotifyNoVerify        = "notify-no-verify"
+	faultNotifyDoubleFulfil    = "notify-double-fulfil"
+	faultNotifyWrongAck        = "notify-wrong-ack"
+	faultNotifyExpiredAsPaid   = "notify-expired-as-paid"
+	faultTrustReturnRedirect   = "trust-return-redirect"
+	faultReusePartnerReference = "reuse-partner-reference"
+	faultAmountWithoutDecimals = "amount-without-decimals"
+	faultSignWrongPath         = "sign-wrong-path"
+	faultNoNotificationURL     = "no-notification-url"
+	faultCancelIgnoresGateway  = "cancel-ignores-gateway-error"
+	faultOverRefund            = "over-refund"
+	faultRefundNewRefOnRetry   = "refund-new-reference-on-retry"
+	faultReuseExternalID       = "reuse-external-id"
+	faultTimestampUTCZ         = "timestamp-utc-z"
+)
+
+var faultCatalogue = map[string]string{
+	faultNotifyNoVerify: "accepts Finish Notify without checking X-SIGNATURE or X-TIMESTAMP, " +
+		"so anyone who can reach the shop can mark orders paid",
+	faultNotifyDoubleFulfil: "fulfils on every valid 00 notify with no exactly-once guard, " +
+		"so DANA's retries and duplicates ship the goods twice",
+	faultNotifyWrongAck: `answers notifies with HTTP 200 {"responseCode":"200","responseMessage":"OK"} ` +
+		"instead of 2005600, so DANA keeps retrying a notify the shop already handled",
+	faultNotifyExpiredAsPaid: "treats any valid notify as paid and ignores latestTransactionStatus 05, " +
+		"so expired orders are shipped without payment",
+	faultTrustReturnRedirect: "marks the order paid and fulfils when the shopper lands on PAY_RETURN, " +
+		"which anyone can open without paying",
+	faultReusePartnerReference: `builds partnerReferenceNo as "ORD-" + the current minute, ` +
+		"so two checkouts in the same minute collide at DANA",
+	faultAmountWithoutDecimals: `sends amount.value without decimals ("15000"), ` +
+		"which DANA rejects with 4005401 Invalid Field Format amount",
+	faultSignWrongPath: "signs the full gateway URL instead of the relative path, " +
+		"so every signed request fails with 401 Invalid Signature",
+	faultNoNotificationURL: "omits the NOTIFICATION urlParam from Create Order, " +
+		"so the shop never hears that an order was paid",
+	faultCancelIgnoresGateway: "marks an order cancelled even when DANA refuses the cancel, " +
+		"so the shop's books disagree with DANA's (e.g. a paid order after 24 h)",
+	faultOverRefund: "skips the local refundable-amount check and sends any refund to DANA, " +
+		"relying on the gateway to stop refunds above what was paid",
+	faultRefundNewRefOnRetry: "generates a new partnerRefundNo when retrying a timed-out refund, " +
+		"so one refund request can pay the shopper back twice",
+	faultReuseExternalID: "sends one constant X-EXTERNAL-ID for the whole process, " +
+		"although DANA requires it to be unique within the day",
+	faultTimestampUTCZ: "sends X-TIMESTAMP in UTC with a Z suffix instead of +07:00, " +
+		"which DANA rejects as Invalid Field Format X-TIMESTAMP",
+}
+
+// Faults lists every fault the shop can be started with, sorted by name.
+func Faults() []Fault {
+	out := make([]Fault, 0, len(faultCatalogue))
+	for name, desc := range faultCatalogue {
+		out = append(out, Fault{Name: name, Description: desc})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// faultSet is the set of faults a shop was started with. The zero value is
+// a correct shop.
+type faultSet map[string]bool
+
+// newFaultSet validates names against the catalogue so a typo on the command
+// line is an error rather than a silently correct shop.
+func newFaultSet(names []string) (faultSet, error) {
+	set := faultSet{}
+	for _, n := range names {
+		if _, ok := faultCatalogue[n]; !ok {
+			return nil, fmt.Errorf("unknown fault %q (run with --fault list to see them)", n)
+		}
+		set[n] = true
+	}
+	return set, nil
+}
+
+func (f faultSet) on(name string) bool { return f[name] }

@@ -1,0 +1,192 @@
+package dana
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Action names Act accepts.
+const (
+	actPay           = "pay"
+	actFail          = "fail"
+	actExpire        = "expire"
+	actRespondNext   = "respond_next"
+	actNotify        = "notify"
+	actReturnShopper = "return_shopper"
+)
+
+var actionNames = []string{actPay, actFail, actExpire, actRespondNext, actNotify, actReturnShopper}
+
+// actionParams are the params each action accepts; anything else is an
+// error so a typo in a scenario never passes silently.
+var actionParams = map[string][]string{
+	actPay:           {"notify"},
+	actFail:          nil,
+	actExpire:        nil,
+	actRespondNext:   {"api", "code", "message", "count"},
+	actNotify:        {"variant", "copies", "status"},
+	actReturnShopper: nil,
+}
+
+var codePattern = regexp.MustCompile(`^[2-5]\d{6}$`)
+
+// Act performs a control action synchronously: the deliveries it causes
+// have been answered (or have failed) when it returns.
+func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	allowed, ok := actionParams[a.Name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
+			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
+	}
+	if err := checkParams(a, allowed); err != nil {
+		return emulator.Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch a.Name {
+	case actPay, actFail, actExpire:
+		return e.actSettle(ctx, a)
+	case actRespondNext:
+		return e.actRespondNext(a.Params)
+	case actNotify:
+		return e.actNotify(ctx, a)
+	default:
+		return e.returnShopper(ctx, a.Order)
+	}
+}
+
+func checkParams(a emulator.Action, allowed []string) error {
+	var unknown []string
+	for k := range a.Params {
+		if !contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	want := "none"
+	if len(allowed) > 0 {
+		want = strings.Join(allowed, ", ")
+	}
+	return fmt.Errorf("dana: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
+}
+
+// actSettle pays, fails or expires an INIT order and delivers its notify.
+func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	mode := a.Params["notify"]
+	if mode != "" && mode != "send" && mode != "drop" {
+		return emulator.Result{}, fmt.Errorf("dana: pay notify=%q: want send (default) or drop", mode)
+	}
+	job, err := e.settle(a.Order, a.Name)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	verb := map[string]string{actPay: "paid", actFail: "closed (payment failed)", actExpire: "closed (expired)"}[a.Name]
+	if mode == "drop" {
+		return emulator.Result{Detail: fmt.Sprintf("order %s %s; the finish notify was dropped (never sent, no retries)", job.partnerRef, verb)}, nil
+	}
+	d := e.deliver(ctx, job, 1)
+	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
+		Detail: fmt.Sprintf("order %s %s; finish notify %s", job.partnerRef, verb, describe(d))}, nil
+}
+
+// actNotify sends a crafted notify variant.
+func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	name := a.Params["variant"]
+	if name == "" {
+		name = "valid"
+	}
+	status := a.Params["status"]
+	if status == "" {
+		status = "00"
+	}
+	if status != "00" && status != "05" {
+		return emulator.Result{}, fmt.Errorf("dana: notify status %q: a Gapura finish notify is 00 (paid) or 05 (closed)", status)
+	}
+	copies, err := parseCopies(a.Params["copies"])
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	res := emulator.Result{Deliveries: ds}
+	acked := 0
+	for _, d := range ds {
+		res.Exchanges = append(res.Exchanges, d.Exchange)
+		if d.Acked {
+			acked++
+		}
+	}
+	res.Detail = fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
+		name, status, len(ds), a.Order, acked, AckCode)
+	return res, nil
+}
+
+// actRespondNext queues an injected answer for the next call(s) to an API.
+func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) {
+	a, ok := apiByName(p["api"])
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("dana: respond_next api %q: want one of %s", p["api"], strings.Join(e.APIs(), ", "))
+	}
+	code := p["code"]
+	if !codePattern.MatchString(code) {
+		return emulator.Result{}, fmt.Errorf("dana: respond_next code %q: want a 7-digit SNAP responseCode such as 5005401", code)
+	}
+	count := 1
+	if s := p["count"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return emulator.Result{}, fmt.Errorf("dana: respond_next count %q: want 1 to 1000", s)
+		}
+		count = n
+	}
+	msg := p["message"]
+	if msg == "" {
+		msg = defaultMessage(code)
+	}
+	e.mu.Lock()
+	e.st.overrides = append(e.st.overrides, &override{api: a.name, code: code, message: msg, left: count})
+	e.mu.Unlock()
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, a.name, code, msg)}, nil
+}
+
+// takeOverride consumes one pending injected answer for api, if any.
+func (e *Emulator) takeOverride(api string) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, ov := range e.st.overrides {
+		if ov.api != api {
+			continue
+		}
+		ov.left--
+		if ov.left == 0 {
+			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
+		}
+		return &reply{code: ov.code, message: ov.message,
+			debug: "this answer was injected by the test scenario (respond_next); the order state did not change"}
+	}
+	return nil
+}
+
+// describe summarises a delivery in one phrase.
+func describe(d emulator.Delivery) string {
+	switch {
+	case d.Error != "":
+		return "failed: " + d.Error
+	case d.Acked:
+		return fmt.Sprintf("acknowledged (HTTP %d %s)", d.Status, d.ResponseCode)
+	}
+	return fmt.Sprintf("not acknowledged (HTTP %d %q)", d.Status, d.ResponseCode)
+}

@@ -1,0 +1,319 @@
+package dana
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// maxValidity is how far ahead validUpTo may be per DANA's docs; beyond it
+// is recorded as a violation, not rejected (the server-side bound is
+// unverified).
+const maxValidity = 7 * 24 * time.Hour
+
+var (
+	urlTypes      = []string{"PAY_RETURN", "NOTIFICATION"}
+	yesNo         = []string{"Y", "N"}
+	terminalTypes = []string{"APP", "WEB", "WAP", "SYSTEM"}
+	scenarios     = []string{"REDIRECT", "API"}
+)
+
+// createReq is a validated create-order body.
+type createReq struct {
+	partnerRef, merchantID, subMerchantID, externalStoreID string
+	amount                                                 money
+	cents                                                  int64
+	validUpTo                                              time.Time
+	returnURL, notifyURL                                   string
+	scenario, title                                        string
+	payMethod, payOption                                   string
+}
+
+// validateCreate checks a create-order body (§1.6) and returns the request
+// or the answer owed. Tolerated deviations land in the checker's violations.
+func validateCreate(a api, doc gjson.Result, now time.Time) (*createReq, *checker) {
+	c := &checker{a: a}
+	r := &createReq{}
+	r.partnerRef, _ = c.str(doc.Get("partnerReferenceNo"), "partnerReferenceNo", 64)
+	r.merchantID, _ = c.str(doc.Get("merchantId"), "merchantId", 64)
+	r.subMerchantID, _ = c.optStr(doc.Get("subMerchantId"), "subMerchantId", 32)
+	r.externalStoreID, _ = c.optStr(doc.Get("externalStoreId"), "externalStoreId", 64)
+	r.amount, r.cents, _ = c.money(doc.Get("amount"), "amount")
+	checkValidUpTo(c, r, doc.Get("validUpTo"), now)
+	checkURLParams(c, r, doc.Get("urlParams"))
+	checkAdditionalInfo(c, r, doc.Get("additionalInfo"))
+	checkPayOptions(c, r, doc.Get("payOptionDetails"))
+	return r, c
+}
+
+// checkValidUpTo: mandatory, strict +07:00 layout, then (as a range rule,
+// after every format check) in the future; more than a week ahead is only
+// recorded.
+func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time) {
+	s, ok := c.str(v, "validUpTo", 0)
+	if !ok {
+		return
+	}
+	t, err := snap.ParseTimestamp(s)
+	if err != nil {
+		c.bad("validUpTo", "validUpTo: "+strings.Replace(err.Error(), "X-TIMESTAMP", "the timestamp", 1))
+		return
+	}
+	r.validUpTo = t
+	switch {
+	case !t.After(now):
+		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway clock "+snap.FormatTimestamp(now)+")")
+	case t.Sub(now) > maxValidity:
+		c.violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
+	}
+}
+
+// checkURLParams: a non-empty array of {url, type, isDeeplink}; PAY_RETURN
+// is mandatory, a missing NOTIFICATION is recorded.
+func checkURLParams(c *checker, r *createReq, v gjson.Result) {
+	if !c.list(v, "urlParams") {
+		return
+	}
+	for _, p := range v.Array() {
+		if !c.object(p, "urlParams[]") {
+			continue
+		}
+		u, okU := c.str(p.Get("url"), "urlParams.url", 0)
+		kind, okT := c.oneOf(p.Get("type"), "urlParams.type", urlTypes...)
+		deeplink, okD := c.oneOf(p.Get("isDeeplink"), "urlParams.isDeeplink", yesNo...)
+		if !okU || !okT || !okD {
+			continue
+		}
+		if err := checkAbsURL(u); err != nil && (deeplink == "N" || kind == "NOTIFICATION") {
+			c.bad("urlParams.url", "urlParams "+kind+" url: "+err.Error())
+			continue
+		}
+		keepURL(c, r, kind, u)
+	}
+	if r.returnURL == "" && c.missing == nil && c.format == nil {
+		c.needs("urlParams", "urlParams must contain a PAY_RETURN entry: where DANA sends the shopper after paying")
+	}
+	if r.notifyURL == "" && r.returnURL != "" {
+		c.violate("urlParams has no NOTIFICATION entry; DANA will not know where to send the finish notify")
+	}
+}
+
+func keepURL(c *checker, r *createReq, kind, u string) {
+	slot := &r.returnURL
+	if kind == "NOTIFICATION" {
+		slot = &r.notifyURL
+	}
+	if *slot != "" {
+		c.violate("urlParams lists %s twice; the first one is used", kind)
+		return
+	}
+	*slot = u
+}
+
+// checkAdditionalInfo: mcc and envInfo are mandatory; order is optional
+// but when present needs orderTitle; scenario is REDIRECT or API.
+func checkAdditionalInfo(c *checker, r *createReq, v gjson.Result) {
+	if !c.object(v, "additionalInfo") {
+		return
+	}
+	c.str(v.Get("mcc"), "additionalInfo.mcc", 0)
+	checkEnvInfo(c, v.Get("envInfo"), "additionalInfo.envInfo")
+	order := v.Get("order")
+	if !present(order) {
+		return
+	}
+	if !c.object(order, "additionalInfo.order") {
+		return
+	}
+	r.title, _ = c.str(order.Get("orderTitle"), "additionalInfo.order.orderTitle", 0)
+	sc := order.Get("scenario")
+	if !present(sc) {
+		return
+	}
+	s, ok := c.optStr(sc, "additionalInfo.order.scenario", 64)
+	if ok && !contains(scenarios, s) {
+		hint := ""
+		if s == "REDIRECTION" {
+			hint = "; REDIRECTION was renamed REDIRECT in DANA's doc v1.1.3"
+		}
+		c.bad("additionalInfo.order.scenario", "additionalInfo.order.scenario must be REDIRECT (hosted checkout) or API (custom checkout), got "+quote(s)+hint)
+		return
+	}
+	r.scenario = s
+}
+
+// checkEnvInfo: sourcePlatform IPG and a known terminalType.
+func checkEnvInfo(c *checker, v gjson.Result, field string) {
+	if !c.object(v, field) {
+		return
+	}
+	c.oneOf(v.Get("sourcePlatform"), field+".sourcePlatform", "IPG")
+	c.oneOf(v.Get("terminalType"), field+".terminalType", terminalTypes...)
+	if t := v.Get("orderTerminalType"); present(t) {
+		c.oneOf(t, field+".orderTerminalType", terminalTypes...)
+	}
+}
+
+// checkPayOptions settles the scenario: API needs payOptionDetails, a
+// missing scenario is inferred and recorded, REDIRECT ignores them.
+func checkPayOptions(c *checker, r *createReq, v gjson.Result) {
+	if r.scenario == "" && c.missing == nil && c.format == nil {
+		r.scenario = "REDIRECT"
+		if present(v) {
+			r.scenario = "API"
+		}
+		c.violate("additionalInfo.order.scenario is missing; treated as %s (send REDIRECT for hosted checkout, API for custom checkout)", r.scenario)
+	}
+	if r.scenario == "REDIRECT" {
+		r.payMethod = "BALANCE"
+		if present(v) {
+			c.violate("payOptionDetails is ignored for the REDIRECT scenario")
+		}
+		return
+	}
+	if !c.list(v, "payOptionDetails") {
+		return
+	}
+	for i, p := range v.Array() {
+		if !c.object(p, "payOptionDetails[]") {
+			continue
+		}
+		method, _ := c.str(p.Get("payMethod"), "payOptionDetails.payMethod", 0)
+		option, _ := c.optStr(p.Get("payOption"), "payOptionDetails.payOption", 0)
+		if !p.Get("payOption").Exists() {
+			c.needs("payOptionDetails.payOption", `payOption is mandatory (it may be "" for BALANCE)`)
+		}
+		c.money(p.Get("transAmount"), "payOptionDetails.transAmount")
+		if i == 0 {
+			r.payMethod, r.payOption = method, option
+		}
+		checkQRIS(c, r, option)
+	}
+}
+
+// checkQRIS applies the QRIS extras: externalStoreId is required and
+// partnerReferenceNo is limited to 25 characters.
+func checkQRIS(c *checker, r *createReq, option string) {
+	if !strings.Contains(option, "QRIS") {
+		return
+	}
+	if r.externalStoreID == "" {
+		c.needs("externalStoreId", "externalStoreId is mandatory when a payOption is QRIS")
+	}
+	if len(r.partnerRef) > 25 {
+		c.violate("partnerReferenceNo is %d characters; QRIS allows at most 25", len(r.partnerRef))
+	}
+}
+
+// createOrder is the create-order handler: validate, then idempotency,
+// then a new INIT order with its expiry timer.
+func (e *Emulator) createOrder(in *inbound) *reply {
+	now := e.clk.Now()
+	r, c := validateCreate(in.api, in.doc, now)
+	in.violations = append(in.violations, c.violations...)
+	if rep := c.result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(in.api, r.merchantID); rep != nil {
+		return rep
+	}
+	canon, err := canonicalCreate(in.body)
+	if err != nil {
+		return in.api.format("request body", err.Error())
+	}
+	base := e.checkoutBase(in.req)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if o := e.st.byKey[key(r.merchantID, r.partnerRef)]; o != nil {
+		if o.canonical == canon {
+			return in.api.ok(o.createReply)
+		}
+		return in.api.fail(http.StatusNotFound, "18", "Inconsistent Request",
+			"partnerReferenceNo "+quote(r.partnerRef)+" was already used by order "+o.referenceNo+
+				" with a different body (validUpTo aside); a retry must resend the same body, a new order needs a new partnerReferenceNo")
+	}
+	o := e.newOrder(r, in, canon, now)
+	o.createReply = createAnswer(o, base)
+	return in.api.ok(o.createReply)
+}
+
+// newOrder stores an INIT order and schedules its expiry; e.mu is held.
+func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, now time.Time) *order {
+	o := &order{merchantID: r.merchantID, subMerchantID: r.subMerchantID, partnerRef: r.partnerRef,
+		externalStoreID: r.externalStoreID, partnerID: in.req.Header.Get("X-PARTNER-ID"),
+		amount: r.amount, cents: r.cents, title: r.title, scenario: r.scenario,
+		payMethod: r.payMethod, payOption: r.payOption, returnURL: r.returnURL, notifyURL: r.notifyURL,
+		canonical: canon, status: StatusInit, created: now, validUpTo: r.validUpTo}
+	o.referenceNo = e.st.nextID(now, "111212800")
+	e.st.orders = append(e.st.orders, o)
+	e.st.byKey[key(o.merchantID, o.partnerRef)] = o
+	e.st.byRef[o.referenceNo] = o
+	o.expiry = e.clk.AfterFunc(o.validUpTo.Sub(now), func() { e.expire(o) })
+	return o
+}
+
+// createAnswer is the success body: referenceNo, and the hosted checkout
+// URL unless the pay option hands the shopper a code instead (VA, QRIS) or
+// pays in the wallet app (OVO).
+func createAnswer(o *order, base string) map[string]any {
+	out := map[string]any{"referenceNo": o.referenceNo, "partnerReferenceNo": o.partnerRef}
+	opt := o.payMethod + " " + o.payOption
+	switch {
+	case strings.Contains(opt, "VIRTUAL_ACCOUNT"):
+		out["additionalInfo"] = map[string]any{"paymentCode": "8" + o.referenceNo[len(o.referenceNo)-15:]}
+	case strings.Contains(opt, "QRIS"):
+		out["additionalInfo"] = map[string]any{"paymentCode": "00020101021226570011ID.DANA.WWW" + o.referenceNo + "6304ABCD"}
+	case strings.Contains(opt, "OVO"):
+	default:
+		out["webRedirectUrl"] = base + "/checkout/" + o.referenceNo
+	}
+	return out
+}
+
+// checkoutBase is where the hosted checkout page lives: the configured
+// base, else the started server, else the host the merchant called.
+func (e *Emulator) checkoutBase(r *http.Request) string {
+	if e.o.CheckoutBaseURL != "" {
+		return e.o.CheckoutBaseURL
+	}
+	if u := e.URL(); u != "" {
+		return u
+	}
+	return strings.TrimSuffix(requestURL(r), r.URL.RequestURI())
+}
+
+// checkMerchant answers 404<svc>08 Invalid Merchant for a merchantId other
+// than the configured one.
+func (e *Emulator) checkMerchant(a api, merchantID string) *reply {
+	if e.o.MerchantID == "" || merchantID == e.o.MerchantID {
+		return nil
+	}
+	return a.fail(http.StatusNotFound, "08", "Invalid Merchant",
+		"merchantId "+quote(merchantID)+" is not the merchant this gateway was configured with")
+}
+
+// canonicalCreate is the idempotency form of a create-order body: parsed
+// and re-encoded with sorted keys (numbers kept as written), validUpTo
+// removed. A merchant retrying after a timeout recomputes validUpTo, so it
+// must not make the retry "inconsistent"; any other change does.
+func canonicalCreate(body []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return "", fmt.Errorf("the body must be one JSON object: %v", err)
+	}
+	delete(m, "validUpTo")
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

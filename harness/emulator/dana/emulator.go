@@ -1,0 +1,207 @@
+package dana
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// GatewayName is the id scenarios use for this emulator.
+const GatewayName = "dana-gapura"
+
+// External-ID reuse policies for Options.ExternalIDReuse.
+const (
+	ReuseRecord = "record" // answer normally, record a violation on the Call
+	ReuseReject = "reject" // answer 409<svc>00 Conflict
+)
+
+// DefaultNotifyRetry is the retry schedule after an unacknowledged finish
+// notify. DANA does not publish its schedule (the portal only says it keeps
+// retrying for a while); this one is ours and runs on the virtual clock.
+var DefaultNotifyRetry = []time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
+}
+
+// Options configure an Emulator. MerchantPublicKey and GatewayPrivateKey are
+// required; everything else has a default.
+type Options struct {
+	PartnerID, MerchantID string          // expected X-PARTNER-ID and merchantId (empty = accept any)
+	MerchantPublicKey     *rsa.PublicKey  // verifies the merchant's X-SIGNATURE
+	GatewayPrivateKey     *rsa.PrivateKey // signs finish notifies
+	Clock                 clock.Clock     // virtual clock; default clock.Real{}
+	NotifyURL             string          // overrides the order's NOTIFICATION url when set
+	NotifyRetry           []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
+	ExternalIDReuse       string          // ReuseRecord (default) or ReuseReject
+	TimestampSkew         time.Duration   // 0 = no skew check
+	Redactor              *evidence.Redactor
+	HTTPClient            *http.Client // for notifies and return_shopper; default timeout 8s
+	Version               string       // X-Uatrun-Emulator: dana-gapura/<version>
+	CheckoutBaseURL       string       // base for webRedirectUrl; default: the emulator's URL
+}
+
+// Emulator is an offline, stateful DANA Gapura payment gateway. It is safe
+// for concurrent use: the merchant's calls, control actions and the clock's
+// timers may all run at once.
+type Emulator struct {
+	o       Options
+	clk     clock.Clock
+	client  *http.Client
+	engine  *gin.Engine
+	pubPEM  []byte
+	version string
+
+	srvMu sync.Mutex
+	srv   *emulator.Server
+
+	mu sync.Mutex
+	st state
+}
+
+// New validates o and returns an unstarted emulator; Handler works at once.
+func New(o Options) (*Emulator, error) {
+	if err := checkOptions(&o); err != nil {
+		return nil, err
+	}
+	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("dana: gateway public key: %w", err)
+	}
+	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient, pubPEM: pub,
+		version: GatewayName + "/" + o.Version, st: newState()}
+	e.engine = e.routes()
+	return e, nil
+}
+
+// checkOptions fills defaults and refuses options that cannot work.
+func checkOptions(o *Options) error {
+	if o.MerchantPublicKey == nil {
+		return errors.New("dana: Options.MerchantPublicKey is required (it verifies the merchant's X-SIGNATURE)")
+	}
+	if o.GatewayPrivateKey == nil {
+		return errors.New("dana: Options.GatewayPrivateKey is required (it signs finish notifies)")
+	}
+	switch o.ExternalIDReuse {
+	case "":
+		o.ExternalIDReuse = ReuseRecord
+	case ReuseRecord, ReuseReject:
+	default:
+		return fmt.Errorf("dana: Options.ExternalIDReuse %q: want %q or %q", o.ExternalIDReuse, ReuseRecord, ReuseReject)
+	}
+	if o.TimestampSkew < 0 {
+		return fmt.Errorf("dana: Options.TimestampSkew %s is negative", o.TimestampSkew)
+	}
+	if o.NotifyRetry == nil {
+		o.NotifyRetry = DefaultNotifyRetry
+	}
+	for i, d := range o.NotifyRetry {
+		if d <= 0 {
+			return fmt.Errorf("dana: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
+		}
+	}
+	if o.NotifyURL != "" {
+		if err := checkAbsURL(o.NotifyURL); err != nil {
+			return fmt.Errorf("dana: Options.NotifyURL: %w", err)
+		}
+	}
+	o.CheckoutBaseURL = strings.TrimSuffix(o.CheckoutBaseURL, "/")
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return nil
+}
+
+// checkAbsURL accepts only absolute http(s) URLs with a host.
+func checkAbsURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+// Handler is the gin engine serving the DANA API, the hosted checkout page
+// and the /_uatrun/ control API.
+func (e *Emulator) Handler() http.Handler { return e.engine }
+
+// Start serves on addr ("" = 127.0.0.1:0) in the background.
+func (e *Emulator) Start(addr string) error {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv != nil {
+		return errors.New("dana: emulator already started")
+	}
+	srv := emulator.NewServer(addr, e.engine)
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	e.srv = srv
+	return nil
+}
+
+// URL is the base URL the merchant points its DANA base URL at, or "" before
+// Start.
+func (e *Emulator) URL() string {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv == nil {
+		return ""
+	}
+	return e.srv.URL()
+}
+
+// Close stops the server and every pending expiry and retry timer.
+func (e *Emulator) Close() error {
+	e.srvMu.Lock()
+	srv := e.srv
+	e.srv = nil
+	e.srvMu.Unlock()
+	e.mu.Lock()
+	e.st.stopTimers()
+	e.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// PublicKeyPEM is the gateway public key (PKIX PEM) the merchant must trust
+// to verify finish notifies.
+func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
+
+// Name is the gateway id, "dana-gapura".
+func (e *Emulator) Name() string { return GatewayName }
+
+// APIs lists the names Calls accepts.
+func (e *Emulator) APIs() []string {
+	out := make([]string, len(apis))
+	for i, a := range apis {
+		out[i] = a.name
+	}
+	return out
+}
+
+// Actions lists the names Act accepts.
+func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
+
+var _ emulator.Gateway = (*Emulator)(nil)

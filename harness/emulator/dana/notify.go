@@ -1,0 +1,267 @@
+package dana
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// AckCode is the responseCode a merchant answers a finish notify with.
+const AckCode = "2005600"
+
+// channelID is the CHANNEL-ID DANA's SDK and UAT use.
+const channelID = "95221"
+
+// notifyJob is one finish-notify event: what to send and where.
+type notifyJob struct {
+	o          *order
+	partnerRef string
+	variant    string
+	body       []byte
+	target     string
+	partnerID  string
+}
+
+// eventLocked snapshots a notify for o; e.mu is held.
+func (e *Emulator) eventLocked(o *order, status, variant string) notifyJob {
+	return notifyJob{o: o, partnerRef: o.partnerRef, variant: variant,
+		body:   notifyBody(notifyFields(o, status, e.clk.Now())),
+		target: e.notifyTarget(o), partnerID: o.partnerID}
+}
+
+func (e *Emulator) notifyTarget(o *order) string {
+	if e.o.NotifyURL != "" {
+		return e.o.NotifyURL
+	}
+	return o.notifyURL
+}
+
+// notifyFields is the Finish Notify body (§1.12) for o with status 00 or 05.
+func notifyFields(o *order, status string, now time.Time) map[string]any {
+	finished := o.finished
+	if finished.IsZero() {
+		finished = now
+	}
+	desc := "SUCCESS"
+	if status != "00" {
+		desc = StatusClosed
+		if o.status == StatusCancelled {
+			desc = StatusCancelled
+		}
+	}
+	m := map[string]any{
+		"originalPartnerReferenceNo": o.partnerRef, "originalReferenceNo": o.referenceNo,
+		"merchantId": o.merchantID, "amount": o.amount.json(),
+		"latestTransactionStatus": status, "transactionStatusDesc": desc,
+		"createdTime": stamp(o.created), "finishedTime": stamp(finished),
+	}
+	if o.subMerchantID != "" {
+		m["subMerchantId"] = o.subMerchantID
+	}
+	if o.externalStoreID != "" {
+		m["externalStoreId"] = o.externalStoreID
+	}
+	if status == "00" {
+		m["additionalInfo"] = paidInfo(o, finished)
+	}
+	return m
+}
+
+func paidInfo(o *order, fallback time.Time) map[string]any {
+	paid := o.paid
+	if paid.IsZero() {
+		paid = fallback
+	}
+	option := map[string]any{"payMethod": o.payMethod, "payOption": o.payOption,
+		"payAmount": o.amount.json(), "transAmount": o.amount.json()}
+	return map[string]any{"paidTime": stamp(paid), "paymentInfo": map[string]any{
+		"cashierRequestId": o.referenceNo + "01", "paidTime": stamp(paid),
+		"payOptionInfos": []any{option}}}
+}
+
+// notifyBody encodes the notify minified with keys sorted at every level
+// and HTML characters escaped: exactly what dana-go's parser would rebuild
+// if it ever re-encoded the body, so both of its paths verify.
+func notifyBody(m map[string]any) []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return []byte("{}")
+	}
+	return b
+}
+
+// wire is one outgoing notify request, fully built.
+type wire struct {
+	target string
+	header http.Header
+	body   []byte
+	label  string
+}
+
+// signedWire builds the headers DANA sends with a notify, signed by key
+// over ts. It never fails on a bad target: delivery reports that.
+func (e *Emulator) signedWire(job notifyJob, ts string, key *rsa.PrivateKey) wire {
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-TIMESTAMP", ts)
+	h.Set("X-PARTNER-ID", job.partnerID)
+	h.Set("X-EXTERNAL-ID", e.nextExternalID())
+	h.Set("CHANNEL-ID", channelID)
+	if sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(job.target), job.body, ts); err == nil {
+		if sig, err := snap.SignRSA(key, sts); err == nil {
+			h.Set("X-SIGNATURE", sig)
+		}
+	}
+	return wire{target: job.target, header: h, body: job.body, label: "finish_notify " + job.variant}
+}
+
+func (e *Emulator) nextExternalID() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.nextID(e.clk.Now(), "56")
+}
+
+// notifyPath is the relative path the merchant verifies the notify with.
+func notifyPath(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// selfCheck verifies what is actually sent against the gateway's public
+// key, so evidence says honestly whether a crafted notify was valid.
+func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
+	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
+	ts, sig := w.header.Get("X-TIMESTAMP"), w.header.Get("X-SIGNATURE")
+	sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(w.target), w.body, ts)
+	switch {
+	case err != nil:
+		check.Detail = err.Error()
+	case sig == "":
+		check.Detail = "no X-SIGNATURE sent"
+	default:
+		err = snap.VerifyRSA(&e.o.GatewayPrivateKey.PublicKey, sts, sig)
+		check.Valid = err == nil
+		check.Detail = sts
+	}
+	if why != "" {
+		check.Detail = why + "; " + check.Detail
+	}
+	return check
+}
+
+// deliver sends one attempt of an event notify and, if it is not
+// acknowledged, schedules the next attempt on the virtual clock.
+func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
+	var d emulator.Delivery
+	if job.target == "" {
+		d = e.undeliverable(job, attempt)
+	} else {
+		w := e.signedWire(job, snap.FormatTimestamp(e.clk.Now()), e.o.GatewayPrivateKey)
+		d = e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
+	}
+	if !d.Acked && d.Error != errNoURL.Error() && attempt <= len(e.o.NotifyRetry) {
+		e.scheduleRetry(job, attempt)
+	}
+	return d
+}
+
+// scheduleRetry arms the retry after attempt on the injected clock. Each
+// retry is a new request: fresh X-TIMESTAMP, X-EXTERNAL-ID and signature
+// over the same body.
+func (e *Emulator) scheduleRetry(job notifyJob, attempt int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var t clock.Timer
+	t = e.clk.AfterFunc(e.o.NotifyRetry[attempt-1], func() {
+		e.mu.Lock()
+		_, live := e.st.retryTimer[t]
+		delete(e.st.retryTimer, t)
+		e.mu.Unlock()
+		if live {
+			e.deliver(context.Background(), job, attempt+1)
+		}
+	})
+	e.st.retryTimer[t] = true
+}
+
+// undeliverable records an event that has no NOTIFICATION url.
+func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "finish_notify " + job.variant, At: e.stampNow(),
+		Request: e.message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error(),
+		Notes: []string{"the order has no NOTIFICATION urlParam and Options.NotifyURL is empty"}}
+	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
+	return e.recordDelivery(job.o, d, x)
+}
+
+// send posts one wire and records it as a delivery of job.
+func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	at := e.stampNow()
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
+		Request: e.message(http.MethodPost, w.target, 0, w.header, w.body)}
+	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+	status, h, answer, err := e.post(ctx, w)
+	x.DurationMS = since(at.Real)
+	if status != 0 {
+		resp := e.message("", "", status, h, answer)
+		x.Response = &resp
+	}
+	d.Status = status
+	if code := gjson.GetBytes(answer, "responseCode"); gjson.ValidBytes(answer) && code.Type == gjson.String {
+		d.ResponseCode = code.Str
+	}
+	if err != nil {
+		d.Error, x.Error = err.Error(), err.Error()
+	}
+	d.Acked = err == nil && status == http.StatusOK && d.ResponseCode == AckCode
+	return e.recordDelivery(job.o, d, x)
+}
+
+// post sends w and reads at most maxAnswerBody of the answer. Network
+// errors, timeouts and oversize answers come back as err, with whatever
+// status was seen.
+func (e *Emulator) post(ctx context.Context, w wire) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.target, bytes.NewReader(w.body))
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("build notify request: %w", err)
+	}
+	req.Header = w.header.Clone()
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	if err != nil {
+		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
+	}
+	if len(answer) > maxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	}
+	return resp.StatusCode, resp.Header, answer, nil
+}
+
+// recordDelivery stores the exchange and the delivery together.
+func (e *Emulator) recordDelivery(o *order, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.addExchangeLocked(&x)
+	d.Exchange = x
+	o.deliveries = append(o.deliveries, d)
+	return d
+}

@@ -1,0 +1,239 @@
+package dana
+
+import (
+	"net/http"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// orderRef is how query, cancel and refund name an order.
+type orderRef struct {
+	merchantID, partnerRef, referenceNo, externalID string
+}
+
+// readRef reads merchantId and the original references. With
+// partnerMandatory the partnerReferenceNo is required (cancel, refund);
+// otherwise either reference will do (query).
+func readRef(c *checker, doc gjson.Result, partnerMandatory bool) orderRef {
+	var r orderRef
+	r.merchantID, _ = c.str(doc.Get("merchantId"), "merchantId", 64)
+	if partnerMandatory {
+		r.partnerRef, _ = c.str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+	} else {
+		r.partnerRef, _ = c.optStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+	}
+	r.referenceNo, _ = c.optStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
+	r.externalID, _ = c.optStr(doc.Get("originalExternalId"), "originalExternalId", 64)
+	if !partnerMandatory && r.partnerRef == "" && r.referenceNo == "" {
+		c.needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
+	}
+	return r
+}
+
+// echo is the reference block every answer about an order carries.
+func (r orderRef) echo(o *order) map[string]any {
+	out := map[string]any{"originalPartnerReferenceNo": r.partnerRef}
+	if o != nil {
+		out["originalPartnerReferenceNo"], out["originalReferenceNo"] = o.partnerRef, o.referenceNo
+	} else if r.referenceNo != "" {
+		out["originalReferenceNo"] = r.referenceNo
+	}
+	if r.externalID != "" {
+		out["originalExternalId"] = r.externalID
+	}
+	return out
+}
+
+// queryPayment answers service 55 (§1.8).
+func (e *Emulator) queryPayment(in *inbound) *reply {
+	c := &checker{a: in.api}
+	ref := readRef(c, in.doc, false)
+	service, _ := c.str(in.doc.Get("serviceCode"), "serviceCode", 0)
+	if c.missing == nil && service == "AZ" {
+		// DANA's UAT triggers its internal error with this value.
+		return in.api.fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
+	}
+	if service != "" && service != "54" {
+		c.bad("serviceCode", `serviceCode must be "54" for Payment Gateway orders, got `+quote(service))
+	}
+	if rep := c.result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+		return rep
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order with these references was created for merchant "+quote(ref.merchantID))
+	}
+	return in.api.ok(queryAnswer(ref, o))
+}
+
+// queryAnswer renders an order the way DANA's Query Payment does.
+func queryAnswer(ref orderRef, o *order) map[string]any {
+	out := ref.echo(o)
+	out["serviceCode"] = "54"
+	out["latestTransactionStatus"], out["transactionStatusDesc"] = statusCodes[o.status], o.status
+	out["transAmount"], out["amount"] = o.amount.json(), o.amount.json()
+	if o.title != "" {
+		out["title"] = o.title
+	}
+	amounts := map[string]any{"orderAmount": o.amount.json()}
+	times := map[string]any{"createdTime": stamp(o.created), "expiryTime": stamp(o.validUpTo)}
+	if !o.paid.IsZero() {
+		out["paidTime"] = stamp(o.paid)
+		amounts["payAmount"] = o.amount.json()
+		times["paidTimes"] = []string{stamp(o.paid)}
+	}
+	if o.refundedCents > 0 {
+		amounts["refundAmount"] = money{Value: formatCents(o.refundedCents), Currency: o.amount.Currency}.json()
+	}
+	if !o.cancelled.IsZero() {
+		times["cancelledTime"] = stamp(o.cancelled)
+	}
+	info := map[string]any{"amountDetail": amounts, "timeDetail": times, "merchantId": o.merchantID,
+		"statusDetail": map[string]any{"acquirementStatus": o.status, "frozen": false, "cancelled": o.status == StatusCancelled}}
+	if o.closeReason != "" {
+		info["closeReason"] = o.closeReason
+	}
+	out["additionalInfo"] = info
+	return out
+}
+
+// cancelOrder answers service 57 (§1.9).
+func (e *Emulator) cancelOrder(in *inbound) *reply {
+	c := &checker{a: in.api}
+	ref := readRef(c, in.doc, true)
+	c.optStr(in.doc.Get("reason"), "reason", 256)
+	if present(in.doc.Get("amount")) {
+		c.money(in.doc.Get("amount"), "amount")
+	}
+	if rep := c.result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+		return rep
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+	}
+	if rep := e.cancelLocked(in.api, o); rep != nil {
+		return rep
+	}
+	out := ref.echo(o)
+	out["cancelTime"] = stamp(o.cancelled)
+	out["transactionDate"] = stamp(o.created)
+	return in.api.ok(out)
+}
+
+// cancelLocked applies the cancel rules; e.mu is held. A second cancel of a
+// cancelled order succeeds again with the first cancelTime (idempotent).
+func (e *Emulator) cancelLocked(a api, o *order) *reply {
+	now := e.clk.Now()
+	switch {
+	case o.status == StatusCancelled:
+		return nil
+	case o.status == StatusClosed:
+		return a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
+	case o.status == StatusSuccess && len(o.refunds) > 0:
+		return a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
+	case o.status == StatusSuccess && now.Sub(o.paid) > cancelWindow:
+		return a.fail(http.StatusForbidden, "00", "Transaction Expired", "order "+o.partnerRef+" was paid at "+snap.FormatTimestamp(o.paid)+
+			"; paid orders can be cancelled within 24 h only; refund it instead")
+	}
+	o.status, o.cancelled = StatusCancelled, now
+	if o.finished.IsZero() {
+		o.finished = now
+	}
+	o.stopExpiry()
+	return nil
+}
+
+// refundOrder answers service 58 (§1.10).
+func (e *Emulator) refundOrder(in *inbound) *reply {
+	c := &checker{a: in.api}
+	ref := readRef(c, in.doc, true)
+	refundNo, _ := c.str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
+	amount, cents, _ := c.money(in.doc.Get("refundAmount"), "refundAmount")
+	c.optStr(in.doc.Get("reason"), "reason", 256)
+	if rep := c.result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+		return rep
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+	}
+	r, rep := e.refundLocked(in.api, o, refundNo, amount, cents)
+	if rep != nil {
+		return rep
+	}
+	out := ref.echo(o)
+	out["refundNo"], out["partnerRefundNo"] = r.refundNo, r.partnerRefundNo
+	out["refundAmount"], out["refundTime"] = r.amount.json(), stamp(r.at)
+	return in.api.ok(out)
+}
+
+// refundLocked applies the refund rules in order: idempotent replay,
+// paid-only, total within the paid amount; e.mu is held.
+func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount money, cents int64) (*refund, *reply) {
+	for _, r := range o.refunds {
+		if r.partnerRefundNo != partnerRefundNo {
+			continue
+		}
+		if r.cents == cents {
+			return r, nil
+		}
+		return nil, a.fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerRefundNo "+quote(partnerRefundNo)+
+			" already refunded "+r.amount.Value+"; a retry must resend the same amount, a new refund needs a new partnerRefundNo")
+	}
+	if o.status != StatusSuccess {
+		return nil, a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
+	}
+	if o.refundedCents+cents > o.cents {
+		return nil, a.fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+
+			formatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
+	}
+	now := e.clk.Now()
+	r := &refund{partnerRefundNo: partnerRefundNo, amount: amount, cents: cents, at: now,
+		refundNo: e.st.nextID(now, "111213800")}
+	o.refunds = append(o.refunds, r)
+	o.refundedCents += cents
+	return r, nil
+}
+
+// consultPay answers Consult Pay as DANA's fixtures show it: 2005700 on
+// success, 40000xx on errors, and an empty merchantId is a format error.
+func (e *Emulator) consultPay(in *inbound) *reply {
+	if m := in.doc.Get("merchantId"); m.Type == gjson.String && m.Str == "" {
+		return in.api.format("merchantId", "merchantId can not be empty")
+	}
+	c := &checker{a: in.api}
+	merchantID, _ := c.str(in.doc.Get("merchantId"), "merchantId", 64)
+	c.money(in.doc.Get("amount"), "amount")
+	if info := in.doc.Get("additionalInfo"); c.object(info, "additionalInfo") {
+		checkEnvInfo(c, info.Get("envInfo"), "additionalInfo.envInfo")
+	}
+	if rep := c.result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(in.api, merchantID); rep != nil {
+		return rep
+	}
+	return in.api.ok(map[string]any{"paymentInfos": []any{
+		map[string]any{"payMethod": "BALANCE", "payOption": ""},
+		map[string]any{"payMethod": "VIRTUAL_ACCOUNT", "payOption": "VIRTUAL_ACCOUNT_BCA"},
+		map[string]any{"payMethod": "NETWORK_PAY", "payOption": "NETWORK_PAY_PG_QRIS"},
+	}})
+}

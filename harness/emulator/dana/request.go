@@ -1,0 +1,260 @@
+package dana
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// SignatureScheme names the merchant → DANA signature in evidence.
+const SignatureScheme = "SNAP asymmetric RSA-SHA256"
+
+// mandatoryHeaders are checked in this order (§1.2).
+var mandatoryHeaders = []string{"Content-Type", "X-TIMESTAMP", "X-SIGNATURE", "X-PARTNER-ID", "X-EXTERNAL-ID", "CHANNEL-ID"}
+
+// headerMax are the documented length limits (§1.2).
+var headerMax = map[string]int{"Content-Type": 127, "X-PARTNER-ID": 36, "X-EXTERNAL-ID": 36, "CHANNEL-ID": 5}
+
+// inbound is one merchant request on its way through validation.
+type inbound struct {
+	api        api
+	req        *http.Request
+	body       []byte
+	tooBig     bool
+	debug      bool
+	seq        int
+	at         evidence.Stamp
+	ts         time.Time // parsed X-TIMESTAMP
+	doc        gjson.Result
+	sig        *evidence.SignatureCheck
+	violations []string
+}
+
+// handler processes one SNAP API call and returns the answer; it runs after
+// headers, signature and JSON syntax have been checked.
+type handler func(in *inbound) *reply
+
+// serve wraps an API handler in the shared pipeline: read, validate in
+// DANA's order, answer, record.
+func (e *Emulator) serve(a api, h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		in := e.receive(c.Request, a)
+		rep := e.process(in, h)
+		e.answer(c, in, rep)
+	}
+}
+
+// receive reads the bounded body and stamps the call.
+func (e *Emulator) receive(r *http.Request, a api) *inbound {
+	in := &inbound{api: a, req: r, at: e.stampNow(),
+		debug: strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Debug-Mode")), "true")}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		in.violations = append(in.violations, "request body could not be read: "+err.Error())
+	}
+	if len(body) > maxRequestBody {
+		in.tooBig, body = true, body[:maxRequestBody]
+	}
+	in.body = body
+	e.mu.Lock()
+	e.st.seq++
+	in.seq = e.st.seq
+	e.mu.Unlock()
+	return in
+}
+
+// process applies DANA's validation order (§1.2): mandatory headers →
+// header formats → signature → body mandatory → body formats → business
+// rules. A pending respond_next answer wins over all of it, but the
+// signature and X-EXTERNAL-ID are still checked and recorded.
+func (e *Emulator) process(in *inbound, h handler) *reply {
+	if in.tooBig {
+		return in.api.fail(http.StatusRequestEntityTooLarge, "00", "Request Entity Too Large",
+			"the request body exceeds 1 MiB; DANA create-order bodies are a few KiB")
+	}
+	pre := e.checkHeaders(in)
+	sigErr := e.checkSignature(in)
+	if pre == nil {
+		pre = sigErr
+	}
+	if pre == nil {
+		pre = e.checkPartner(in)
+	}
+	reuse := e.trackExternalID(in)
+	if ov := e.takeOverride(in.api.name); ov != nil {
+		return ov
+	}
+	if pre != nil {
+		return pre
+	}
+	if reuse != nil {
+		return reuse
+	}
+	if !gjson.ValidBytes(in.body) || !gjson.ParseBytes(in.body).IsObject() {
+		return in.api.format("request body", "the body must be one JSON object, minified or not, in UTF-8")
+	}
+	in.doc = gjson.ParseBytes(in.body)
+	return h(in)
+}
+
+// checkHeaders checks presence, then format, of the SNAP headers.
+func (e *Emulator) checkHeaders(in *inbound) *reply {
+	hd := in.req.Header
+	for _, name := range mandatoryHeaders {
+		if strings.TrimSpace(hd.Get(name)) == "" {
+			return in.api.mandatory(name, "DANA requires the headers "+strings.Join(mandatoryHeaders, ", ")+
+				"; "+name+" was missing or empty")
+		}
+	}
+	for _, name := range mandatoryHeaders {
+		if max := headerMax[name]; max > 0 && len(hd.Get(name)) > max {
+			return in.api.format(name, name+" is longer than the documented limit")
+		}
+	}
+	if mt, _, err := mime.ParseMediaType(hd.Get("Content-Type")); err != nil || mt != "application/json" {
+		return in.api.format("Content-Type", "Content-Type must be application/json, got "+quote(hd.Get("Content-Type")))
+	}
+	ts, err := snap.ParseTimestamp(hd.Get("X-TIMESTAMP"))
+	if err != nil {
+		return in.api.format("X-TIMESTAMP", err.Error())
+	}
+	in.ts = ts
+	if skew := e.o.TimestampSkew; skew > 0 {
+		if d := ts.Sub(e.clk.Now()).Abs(); d > skew {
+			return in.api.format("X-TIMESTAMP", "X-TIMESTAMP "+hd.Get("X-TIMESTAMP")+" is "+d.String()+
+				" away from the gateway clock "+snap.FormatTimestamp(e.clk.Now())+"; allowed skew is "+skew.String())
+		}
+	}
+	return nil
+}
+
+// checkSignature verifies X-SIGNATURE over the minified received bytes and
+// records the check. It returns the 401 answer when it does not verify.
+func (e *Emulator) checkSignature(in *inbound) *reply {
+	sig := strings.TrimSpace(in.req.Header.Get("X-SIGNATURE"))
+	if sig == "" {
+		return nil // reported as a missing header
+	}
+	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
+	in.sig = check
+	sts, err := snap.AsymmetricStringToSign(http.MethodPost, in.req.URL.Path, in.body, in.req.Header.Get("X-TIMESTAMP"))
+	if err != nil {
+		check.Detail = "cannot build the string to sign: " + err.Error()
+		return nil // the body error is answered as Invalid Field Format
+	}
+	if err := snap.VerifyRSA(e.o.MerchantPublicKey, sts, sig); err != nil {
+		check.Detail = err.Error() + "; expected a signature over " + sts
+		return in.api.fail(http.StatusUnauthorized, "00", "Unauthorized. Invalid Signature",
+			"X-SIGNATURE must be base64(SHA256withRSA(merchant private key, "+sts+
+				")): POST, the URL path, lowercase hex SHA-256 of the minified body, X-TIMESTAMP joined by ':'. "+
+				"The key registered for this merchant did not verify it: "+err.Error())
+	}
+	check.Valid, check.Detail = true, sts
+	return nil
+}
+
+// checkPartner compares X-PARTNER-ID with the configured client id.
+func (e *Emulator) checkPartner(in *inbound) *reply {
+	got := in.req.Header.Get("X-PARTNER-ID")
+	if e.o.PartnerID == "" || got == e.o.PartnerID {
+		return nil
+	}
+	return in.api.fail(http.StatusUnauthorized, "00", "Unauthorized. Unknown X-PARTNER-ID",
+		"X-PARTNER-ID "+quote(got)+" is not the clientId this gateway was configured with")
+}
+
+// trackExternalID remembers X-EXTERNAL-ID per partner for the current
+// Jakarta day of the virtual clock and handles reuse per Options.
+func (e *Emulator) trackExternalID(in *inbound) *reply {
+	ext := in.req.Header.Get("X-EXTERNAL-ID")
+	if strings.TrimSpace(ext) == "" {
+		return nil
+	}
+	day := e.clk.Now().In(snap.Jakarta).Format("2006-01-02")
+	k := in.req.Header.Get("X-PARTNER-ID") + "\x00" + ext
+	e.mu.Lock()
+	if e.st.extDay != day {
+		e.st.extDay, e.st.extIDs = day, map[string]int{}
+	}
+	first, seen := e.st.extIDs[k]
+	if !seen {
+		e.st.extIDs[k] = in.seq
+	}
+	e.mu.Unlock()
+	if !seen {
+		return nil
+	}
+	msg := "X-EXTERNAL-ID " + quote(ext) + " reused within the day (first used by call #" + itoa(first) + ")"
+	if e.o.ExternalIDReuse == ReuseReject {
+		return in.api.fail(http.StatusConflict, "00", "Conflict", msg+"; X-EXTERNAL-ID must be unique per day")
+	}
+	in.violations = append(in.violations, msg)
+	return nil
+}
+
+// answer writes the reply in DANA's shape and records the call.
+func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
+	body := rep.body(in)
+	status := httpStatus(rep.code)
+	c.Data(status, "application/json", body)
+	call := emulator.Call{Seq: in.seq, API: in.api.name, Signature: in.sig, ResponseCode: rep.code,
+		Violations: in.violations}
+	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api.name,
+		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
+		Signature: in.sig, Notes: in.violations, At: in.at, DurationMS: since(in.at.Real)}
+	resp := e.message("", "", status, c.Writer.Header(), body)
+	call.Exchange.Response = &resp
+	if in.tooBig {
+		call.Exchange.Request.Truncated = true
+	}
+	e.addCall(call)
+}
+
+// body renders a reply: responseCode, responseMessage, the reply's fields,
+// the partnerReferenceNo echo on create-order errors, and the teaching text
+// when the merchant asked for X-Debug-Mode.
+func (rep *reply) body(in *inbound) []byte {
+	out := map[string]any{}
+	for k, v := range rep.fields {
+		out[k] = v
+	}
+	out["responseCode"], out["responseMessage"] = rep.code, rep.message
+	if in.api.name == APICreateOrder && out["partnerReferenceNo"] == nil {
+		if ref := gjson.GetBytes(in.body, "partnerReferenceNo"); ref.Type == gjson.String {
+			out["partnerReferenceNo"] = ref.Str
+		}
+	}
+	if in.debug && rep.debug != "" {
+		info := map[string]any{} // a copy: fields may be shared with stored replies
+		if prev, ok := out["additionalInfo"].(map[string]any); ok {
+			for k, v := range prev {
+				info[k] = v
+			}
+		}
+		info["debugMessage"] = rep.debug
+		out["additionalInfo"] = info
+	}
+	return encodeJSON(out)
+}
+
+// requestURL rebuilds the absolute URL the merchant called, for evidence.
+func requestURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// errNoURL is the delivery error when an order has nowhere to be notified.
+var errNoURL = errors.New("no NOTIFICATION url")

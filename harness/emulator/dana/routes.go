@@ -1,0 +1,70 @@
+package dana
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// HeaderEmulator marks every answer as the emulator's, never DANA's.
+const HeaderEmulator = "X-Uatrun-Emulator"
+
+// routes builds the gin engine: the five DANA APIs, the hosted checkout,
+// the control API and a teaching 404 for everything else.
+func (e *Emulator) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	g := gin.New()
+	// DANA routes exact paths; a trailing slash is a different (unknown)
+	// path, not a redirect.
+	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
+	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	handlers := map[string]handler{APICreateOrder: e.createOrder, APIQueryPayment: e.queryPayment,
+		APICancelOrder: e.cancelOrder, APIRefundOrder: e.refundOrder, APIConsultPay: e.consultPay}
+	for _, a := range apis {
+		g.POST(a.path, e.serve(a, handlers[a.name]))
+	}
+	g.GET("/checkout/:ref", e.checkoutPage)
+	g.POST("/checkout/:ref/:choice", e.checkoutChoice)
+	ctl := g.Group(controlPrefix)
+	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Orders()) })
+	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.POST("/orders/:ref/:action", e.controlAction)
+	ctl.POST("/respond_next", e.controlRespondNext)
+	g.NoRoute(e.unknownPath)
+	return g
+}
+
+func (e *Emulator) stampVersion(c *gin.Context) {
+	c.Header(HeaderEmulator, e.version)
+	c.Next()
+}
+
+// recovered answers a handler panic in DANA's shape instead of dropping
+// the connection. Nothing should panic; this is the last line.
+func recovered(c *gin.Context, _ any) {
+	c.Data(http.StatusInternalServerError, "application/json",
+		[]byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`))
+}
+
+// unknownPath answers a path DANA does not serve with a SNAP-shaped 404
+// whose debugMessage lists the real paths, and records it as a call.
+func (e *Emulator) unknownPath(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, "/checkout/") {
+		controlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
+			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{ref}/{pay|fail|expire|notify|return_shopper}, POST /_uatrun/respond_next")
+		return
+	}
+	in := e.receive(c.Request, unknownAPI)
+	in.debug = true // the path listing is the point of this answer
+	var paths []string
+	for _, a := range apis {
+		paths = append(paths, "POST "+a.path+" ("+a.name+")")
+	}
+	rep := unknownAPI.fail(http.StatusNotFound, "00", "Not Found",
+		"DANA Gapura does not serve "+c.Request.Method+" "+clip(p)+"; its paths are: "+strings.Join(paths, "; ")+
+			". Point your DANA base URL at this emulator without a path suffix.")
+	e.answer(c, in, rep)
+}

@@ -1,0 +1,165 @@
+package dana
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// Order states. Expiry and a failed payment both close the order (CLOSED);
+// a merchant cancel makes it CANCELLED. Both answer latestTransactionStatus 05.
+const (
+	StatusInit      = "INIT"
+	StatusSuccess   = "SUCCESS"
+	StatusClosed    = "CLOSED"
+	StatusCancelled = "CANCELLED"
+)
+
+// statusCodes maps a state to latestTransactionStatus.
+var statusCodes = map[string]string{
+	StatusInit: "01", StatusSuccess: "00", StatusClosed: "05", StatusCancelled: "05",
+}
+
+// state is everything the emulator remembers; guarded by Emulator.mu.
+type state struct {
+	seq        int // merchant call arrival counter (Call.Seq)
+	exSeq      int // exchange id counter
+	idSeq      int // referenceNo / refundNo / X-EXTERNAL-ID counter
+	calls      []emulator.Call
+	exchanges  []evidence.Exchange
+	orders     []*order          // creation order
+	byKey      map[string]*order // merchantId \x00 partnerReferenceNo
+	byRef      map[string]*order // DANA referenceNo
+	extDay     string            // Jakarta day extIDs belongs to
+	extIDs     map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
+	overrides  []*override
+	retryTimer map[clock.Timer]bool // pending notify retries, stopped on Close
+}
+
+func newState() state {
+	return state{byKey: map[string]*order{}, byRef: map[string]*order{},
+		extIDs: map[string]int{}, retryTimer: map[clock.Timer]bool{}}
+}
+
+// override is a pending respond_next injection.
+type override struct {
+	api, code, message string
+	left               int
+}
+
+// money is DANA's Money object, kept as received.
+type money struct {
+	Value    string `json:"value"`
+	Currency string `json:"currency"`
+}
+
+func (m money) json() map[string]any { return map[string]any{"value": m.Value, "currency": m.Currency} }
+
+// order is one created order and its history.
+type order struct {
+	merchantID, subMerchantID, partnerRef, referenceNo, partnerID string
+	externalStoreID                                               string
+	amount                                                        money
+	cents                                                         int64
+	title, scenario                                               string
+	payMethod, payOption                                          string
+	returnURL, notifyURL                                          string
+	canonical                                                     string // idempotency form of the create body
+	createReply                                                   map[string]any
+	status                                                        string
+	created, validUpTo, paid, finished, cancelled                 time.Time
+	closeReason                                                   string
+	expiry                                                        clock.Timer
+	refunds                                                       []*refund
+	refundedCents                                                 int64
+	deliveries                                                    []emulator.Delivery
+}
+
+// refund is one accepted refund.
+type refund struct {
+	partnerRefundNo, refundNo string
+	amount                    money
+	cents                     int64
+	at                        time.Time
+}
+
+// key indexes orders by the create-order idempotency key.
+func key(merchantID, partnerRef string) string { return merchantID + "\x00" + partnerRef }
+
+// find looks an order up the way query/cancel/refund name it: by
+// partnerReferenceNo within the merchant, or by DANA's referenceNo. When
+// both are given they must agree.
+func (s *state) find(merchantID, partnerRef, referenceNo string) *order {
+	if partnerRef != "" {
+		o := s.byKey[key(merchantID, partnerRef)]
+		if o == nil || (referenceNo != "" && o.referenceNo != referenceNo) {
+			return nil
+		}
+		return o
+	}
+	if o := s.byRef[referenceNo]; o != nil && o.merchantID == merchantID {
+		return o
+	}
+	return nil
+}
+
+// lookup finds an order for a control action by referenceNo or
+// partnerReferenceNo; a partnerReferenceNo shared by two merchants is
+// ambiguous.
+func (s *state) lookup(ref string) (*order, error) {
+	if o := s.byRef[ref]; o != nil {
+		return o, nil
+	}
+	var hit *order
+	for _, o := range s.orders {
+		if o.partnerRef != ref {
+			continue
+		}
+		if hit != nil {
+			return nil, fmt.Errorf("%w: %q names orders of merchants %s and %s; use the referenceNo %s or %s",
+				emulator.ErrUnknownOrder, ref, hit.merchantID, o.merchantID, hit.referenceNo, o.referenceNo)
+		}
+		hit = o
+	}
+	if hit == nil {
+		return nil, fmt.Errorf("%w: no order with partnerReferenceNo or referenceNo %q was created at the DANA emulator", emulator.ErrUnknownOrder, ref)
+	}
+	return hit, nil
+}
+
+// nextID returns a DANA-style numeric id: Jakarta date, a fixed kind
+// infix, and a 14-digit counter, unique within the emulator.
+func (s *state) nextID(now time.Time, infix string) string {
+	s.idSeq++
+	return fmt.Sprintf("%s%s%014d", now.In(snap.Jakarta).Format("20060102"), infix, s.idSeq)
+}
+
+func (s *state) stopTimers() {
+	for _, o := range s.orders {
+		if o.expiry != nil {
+			o.expiry.Stop()
+			o.expiry = nil
+		}
+	}
+	for t := range s.retryTimer {
+		t.Stop()
+	}
+	s.retryTimer = map[clock.Timer]bool{}
+}
+
+// callsFor copies the calls to one API, oldest first.
+func (s *state) callsFor(api string) []emulator.Call {
+	var out []emulator.Call
+	for _, c := range s.calls {
+		if c.API == api {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}

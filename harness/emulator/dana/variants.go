@@ -1,0 +1,200 @@
+package dana
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// variant crafts one kind of one-shot notify: it turns the honest event
+// into the wire to send and says, for the evidence, what was done to it.
+type variant struct {
+	copies int // default number of copies
+	craft  func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string)
+}
+
+// variants are the crafted notifies a scenario can send (§ notify action).
+var variants = map[string]variant{
+	"valid":      {1, craftValid},
+	"duplicate":  {2, craftValid},
+	"concurrent": {5, craftValid},
+	"wrong_key": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+		return e.signedWire(job, snap.FormatTimestamp(now), wrongKey()), "signed with a key that is not the gateway's"
+	}},
+	"tampered_body": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
+		w := e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = notifyBody(withAmount(fields, tamperedAmount(job.o.cents)))
+		return w, "signed over the true body, then amount changed to " + tamperedAmount(job.o.cents)
+	}},
+	"missing_signature": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+		w := e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-SIGNATURE")
+		return w, "X-SIGNATURE header removed"
+	}},
+	"missing_timestamp": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+		w := e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-TIMESTAMP")
+		return w, "X-TIMESTAMP header removed after signing"
+	}},
+	"malformed_timestamp": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+		ts := now.UTC().Format("2006-01-02T15:04:05Z")
+		return e.signedWire(job, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP in UTC Z form " + ts + " (DANA sends +07:00), signed over it"
+	}},
+	"stale_timestamp": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+		ts := snap.FormatTimestamp(now.Add(-time.Hour))
+		return e.signedWire(job, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the gateway clock, validly signed"
+	}},
+	"other_order_signature": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
+		other := job
+		other.body = notifyBody(otherOrder(fields))
+		w := e.signedWire(other, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = job.body
+		return w, "headers of a validly signed notify for another order"
+	}},
+	"wrong_amount": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
+		job.body = notifyBody(withAmount(fields, wrongAmount(job.o.cents)))
+		return e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey),
+			"validly signed, but amount " + wrongAmount(job.o.cents) + " is not the order's"
+	}},
+}
+
+func craftValid(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
+	return e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), ""
+}
+
+// variantNames lists the variants, sorted, for error messages.
+func variantNames() []string {
+	out := make([]string, 0, len(variants))
+	for k := range variants {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// maxCopies bounds how many copies one action may send.
+const maxCopies = 100
+
+// crafted sends a one-shot notify variant for order ref: no state change,
+// no retries. Copies of duplicate are sent one after another, copies of
+// concurrent all at once; every copy carries identical bytes.
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+	v, ok := variants[name]
+	if !ok {
+		return nil, fmt.Errorf("dana: unknown notify variant %q; valid variants: %v", name, variantNames())
+	}
+	if copies == 0 {
+		copies = v.copies
+	}
+	e.mu.Lock()
+	o, err := e.st.lookup(ref)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	now := e.clk.Now()
+	fields := notifyFields(o, status, now)
+	job := notifyJob{o: o, partnerRef: o.partnerRef, variant: name, body: notifyBody(fields),
+		target: e.notifyTarget(o), partnerID: o.partnerID}
+	e.mu.Unlock()
+	if job.target == "" {
+		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
+	}
+	w, why := v.craft(e, job, fields, now)
+	check := e.selfCheck(w, why)
+	if name == "concurrent" {
+		return e.sendConcurrently(ctx, job, w, check, copies), nil
+	}
+	out := make([]emulator.Delivery, 0, copies)
+	for i := 1; i <= copies; i++ {
+		out = append(out, e.send(ctx, job, w, i, check))
+	}
+	return out, nil
+}
+
+// sendConcurrently fires n identical requests at once and returns their
+// deliveries numbered by copy.
+func (e *Emulator) sendConcurrently(ctx context.Context, job notifyJob, w wire, check *evidence.SignatureCheck, n int) []emulator.Delivery {
+	out := make([]emulator.Delivery, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.send(ctx, job, w, i+1, check)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// withAmount returns a copy of the notify fields with another amount.
+func withAmount(fields map[string]any, value string) map[string]any {
+	out := make(map[string]any, len(fields))
+	for k, v := range fields {
+		out[k] = v
+	}
+	out["amount"] = money{Value: value, Currency: "IDR"}.json()
+	return out
+}
+
+// otherOrder returns fields naming a different, made-up order.
+func otherOrder(fields map[string]any) map[string]any {
+	out := withAmount(fields, "1.00")
+	out["originalPartnerReferenceNo"] = fmt.Sprint(fields["originalPartnerReferenceNo"]) + "-OTHER"
+	out["originalReferenceNo"] = fmt.Sprint(fields["originalReferenceNo"]) + "9"
+	return out
+}
+
+// tamperedAmount is the classic pay-less forgery: 1.00 (2.00 if the order
+// really is 1.00).
+func tamperedAmount(cents int64) string {
+	if cents == 100 {
+		return "2.00"
+	}
+	return "1.00"
+}
+
+// wrongAmount is one rupiah off the order's amount.
+func wrongAmount(cents int64) string {
+	if cents > 100 {
+		return formatCents(cents - 100)
+	}
+	return formatCents(cents + 100)
+}
+
+// parseCopies reads the copies param: 1..maxCopies, "" = the default.
+func parseCopies(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxCopies {
+		return 0, fmt.Errorf("dana: copies %q must be a whole number from 1 to %d", s, maxCopies)
+	}
+	return n, nil
+}
+
+var (
+	wrongKeyOnce sync.Once
+	wrongKeyVal  *rsa.PrivateKey
+)
+
+// wrongKey is a key no merchant trusts, made once per process.
+func wrongKey() *rsa.PrivateKey {
+	wrongKeyOnce.Do(func() {
+		k, err := snap.GenerateKey()
+		if err == nil {
+			wrongKeyVal = k
+		}
+	})
+	return wrongKeyVal
+}

@@ -51,6 +51,9 @@ type Options struct {
 	// and bounds each action through its context.
 	Client  *http.Client
 	MaxBody int64 // answer bound; default 1 MiB
+	// File is the config file, used only to prefix New's errors as
+	// file:line:col when an action carries its position.
+	File string
 }
 
 // Result is what an action did.
@@ -92,7 +95,7 @@ func New(actions map[string]config.Action, o Options) (*Driver, error) {
 			err = errors.New("merchant base_url is not set and the path is not an absolute URL")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("merchant action %q%s: %w", name, position(actions[name]), err)
+			return nil, fmt.Errorf("%smerchant action %q: %w", position(o.File, actions[name]), name, err)
 		}
 		d.actions[name] = a
 	}
@@ -141,11 +144,16 @@ func looksAbsolute(p string) bool {
 	return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://")
 }
 
-func position(a config.Action) string {
+// position renders "file:line:col: " (or "line:col: " without a file) so
+// the error points at the config, the way every uatrun config error does.
+func position(file string, a config.Action) string {
 	if a.Line <= 0 {
 		return ""
 	}
-	return fmt.Sprintf(" at %d:%d", a.Line, a.Col)
+	if file != "" {
+		return fmt.Sprintf("%s:%d:%d: ", file, a.Line, a.Col)
+	}
+	return fmt.Sprintf("%d:%d: ", a.Line, a.Col)
 }
 
 func sortedNames[V any](m map[string]V) []string {

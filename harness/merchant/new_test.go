@@ -14,11 +14,11 @@ func TestNew_RejectsBadActionsWithNameAndPosition(t *testing.T) {
 		base   string
 		want   string
 	}{
-		{"unparsable path", config.Action{Path: "/orders/{{.order}", Line: 12, Col: 5}, "http://h", `merchant action "bad" at 12:5: path`},
+		{"unparsable path", config.Action{Path: "/orders/{{.order}", Line: 12, Col: 5}, "http://h", `uatrun.yaml:12:5: merchant action "bad": path`},
 		{"unparsable json leaf", config.Action{Path: "/x", JSON: map[string]any{"a": []any{"{{if}}"}}}, "http://h", "json.a[0]"},
 		{"unparsable header", config.Action{Path: "/x", Headers: map[string]string{"X-A": "{{"}}, "http://h", "headers.X-A"},
 		{"unparsable argument", config.Action{Command: []string{"shop", "{{.x"}}, "", "command[1]"},
-		{"neither path nor command", config.Action{Line: 3, Col: 7}, "http://h", `"bad" at 3:7: needs a path (HTTP) or a command`},
+		{"neither path nor command", config.Action{Line: 3, Col: 7}, "http://h", `uatrun.yaml:3:7: merchant action "bad": needs a path (HTTP) or a command`},
 		{"both path and command", config.Action{Path: "/x", Command: []string{"a"}}, "http://h", "both a path and a command"},
 		{"command with http fields", config.Action{Command: []string{"a"}, Method: "POST"}, "", "command action takes no method"},
 		{"json and form", config.Action{Path: "/x", JSON: map[string]any{}, Form: map[string]string{"a": "b"}}, "http://h", "both json and form"},
@@ -29,7 +29,7 @@ func TestNew_RejectsBadActionsWithNameAndPosition(t *testing.T) {
 		{"base url without scheme", config.Action{Path: "/x"}, "127.0.0.1:8080", "want http://host"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(map[string]config.Action{"bad": tc.action}, Options{BaseURL: tc.base})
+			_, err := New(map[string]config.Action{"bad": tc.action}, Options{BaseURL: tc.base, File: "uatrun.yaml"})
 			if err == nil {
 				t.Fatal("New accepted a bad action")
 			}

@@ -15,6 +15,13 @@ var ErrUnknownAction = errors.New("unknown gateway action")
 // reference was never created at the emulator.
 var ErrUnknownOrder = errors.New("unknown order")
 
+// ErrOrderState is returned (wrapped) by Gateway.Act when the order exists
+// but its state does not allow the action (paying an order that is already
+// cancelled, say). In a scenario this is the merchant's doing: it handed
+// the shopper an order the gateway already closed, typically by reusing a
+// reference.
+var ErrOrderState = errors.New("order state does not allow this action")
+
 // Gateway is what the scenario engine needs from an emulator.
 type Gateway interface {
 	// Name is the gateway id used in scenarios, e.g. "dana-gapura".

@@ -1,0 +1,211 @@
+package session
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/engine"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/reporters"
+)
+
+// Outcome is a finished run.
+type Outcome struct {
+	Run      *evidence.Run
+	Files    []string
+	ExitCode int
+}
+
+// Exit codes for CI.
+const (
+	ExitOK      = 0 // every mandatory scenario that ran PASSED
+	ExitFailed  = 1 // a mandatory scenario did not pass
+	ExitUsage   = 2 // usage or config error
+	ExitHarness = 3 // uatrun itself failed
+)
+
+// Hooks journal every event and pass it on to the caller's hooks.
+func (s *Session) Hooks() engine.Hooks {
+	h := s.o.Hooks
+	return engine.Hooks{
+		ScenarioStarted: func(sc *scenario.Scenario) {
+			s.ScenarioStarted(sc)
+			if h.ScenarioStarted != nil {
+				h.ScenarioStarted(sc)
+			}
+		},
+		StepDone: func(sc *scenario.Scenario, st evidence.Step) {
+			s.StepDone(sc, st)
+			if h.StepDone != nil {
+				h.StepDone(sc, st)
+			}
+		},
+		ScenarioDone: func(ev evidence.Scenario) {
+			s.ScenarioDone(ev)
+			if h.ScenarioDone != nil {
+				h.ScenarioDone(ev)
+			}
+		},
+	}
+}
+
+// ScenarioStarted journals a scenario's start.
+func (s *Session) ScenarioStarted(sc *scenario.Scenario) {
+	if s.journal != nil {
+		_ = s.journal.ScenarioStarted(engine.SkippedScenario(sc, ""))
+	}
+}
+
+// StepDone journals a step as soon as it is done.
+func (s *Session) StepDone(sc *scenario.Scenario, st evidence.Step) {
+	if s.journal != nil {
+		_ = s.journal.StepDone(sc.ID, st)
+	}
+}
+
+// ScenarioDone records a finished scenario.
+func (s *Session) ScenarioDone(ev evidence.Scenario) {
+	s.mu.Lock()
+	s.results[ev.ID] = ev
+	s.mu.Unlock()
+	if s.journal != nil {
+		_ = s.journal.ScenarioDone(ev)
+	}
+}
+
+func (s *Session) openJournal() error {
+	s.meta = s.buildMeta()
+	if s.o.OutDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(s.o.OutDir, 0o755); err != nil {
+		return err
+	}
+	j, err := evidence.CreateJournal(filepath.Join(s.o.OutDir, JournalFile))
+	if err != nil {
+		return err
+	}
+	s.journal = j
+	return j.RunStarted(s.runID, s.meta)
+}
+
+// Finish assembles the run (filtered scenarios as SKIPPED with the
+// reason), seals it, writes the reports and says how CI should exit.
+func (s *Session) Finish() (*Outcome, error) {
+	run := &evidence.Run{Schema: evidence.Schema, ID: s.runID, Meta: s.meta}
+	run.Meta.Finished = stamp(s)
+	s.mu.Lock()
+	for _, sc := range s.all {
+		if ev, ok := s.results[sc.ID]; ok {
+			run.Scenarios = append(run.Scenarios, ev)
+		} else if why, filtered := s.sel.Skipped[sc.ID]; filtered {
+			run.Scenarios = append(run.Scenarios, engine.SkippedScenario(sc, why))
+		} else {
+			run.Scenarios = append(run.Scenarios, engine.SkippedScenario(sc, "not run"))
+		}
+	}
+	s.mu.Unlock()
+	run.Summary = evidence.Summarise(run.Scenarios)
+	out := &Outcome{Run: run, ExitCode: ExitCode(run)}
+	if s.journal != nil {
+		_ = s.journal.RunFinished(run.Meta.Finished)
+	}
+	if s.o.OutDir == "" {
+		return out, nil
+	}
+	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: s.clk.Now})
+	out.Files = files
+	return out, err
+}
+
+// ExitCode is 1 when any mandatory scenario that ran did not pass.
+func ExitCode(run *evidence.Run) int {
+	for _, sc := range run.Scenarios {
+		if sc.Mandatory && sc.Verdict != evidence.Passed && !strings.HasPrefix(sc.Reason, "filtered out") {
+			return ExitFailed
+		}
+	}
+	return ExitOK
+}
+
+func (s *Session) buildMeta() evidence.Meta {
+	cfg := s.o.Config
+	m := evidence.Meta{
+		Tool: "uatrun", Version: s.o.Version, Merchant: cfg.Merchant.Name, Gateway: gatewayName(cfg),
+		Product: products[gatewayName(cfg)], Environment: firstNonEmpty(s.o.Environment, "emulate"),
+		Target: cfg.Merchant.BaseURL, ConfigDigest: configDigest(cfg), RunBy: runBy(s.o.RunBy),
+		Filter: filterText(s.o.Filter), Started: stamp(s),
+	}
+	m.Host, _ = os.Hostname()
+	for _, p := range s.o.Packs {
+		m.Packs = append(m.Packs, evidence.Pack{Name: p.Name, Digest: p.Digest, Files: p.Files})
+	}
+	for _, sg := range cfg.Report.SignOff {
+		m.SignOff = append(m.SignOff, evidence.Signer{Name: sg.Name, Role: sg.Role, Organisation: sg.Organisation})
+	}
+	return m
+}
+
+func stamp(s *Session) evidence.Stamp {
+	return evidence.Stamp{Real: time.Now().UTC(), Virtual: s.clk.Now().UTC()}
+}
+
+func gatewayName(cfg *config.Config) string {
+	return firstNonEmpty(cfg.Gateway.Name, "dana-gapura")
+}
+
+// secretsOf lists the config's secret values for the redactor.
+func secretsOf(cfg *config.Config) []string {
+	return []string{cfg.Gateway.ClientSecret, cfg.Gateway.ServerKey}
+}
+
+// configDigest hashes the config with its secrets blanked, so the evidence
+// pins the settings without revealing them.
+func configDigest(cfg *config.Config) string {
+	c := *cfg
+	c.Gateway.ClientSecret, c.Gateway.ServerKey = "", ""
+	b, err := json.Marshal(c)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func runBy(given string) string {
+	if given != "" {
+		return given
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+func filterText(f engine.Filter) string {
+	var parts []string
+	if f.Labels != "" {
+		parts = append(parts, "labels: "+f.Labels)
+	}
+	if f.Scenario != "" {
+		parts = append(parts, "scenario: "+f.Scenario)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,236 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/engine"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/merchant"
+	"github.com/uatrun/uatrun/harness/receiver"
+	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// JournalFile is the journal's name inside the output directory.
+const JournalFile = "journal.jsonl"
+
+// Options describe one run.
+type Options struct {
+	Config   *config.Config
+	Packs    []*scenario.Pack
+	Filter   engine.Filter
+	FailFast bool
+	// OutDir receives the journal and the reports; "" writes nothing
+	// (used by tests that only want verdicts).
+	OutDir      string
+	Version     string
+	Environment string // "emulate" (default)
+	RunBy       string
+	// Keys override the key files named in the config.
+	Keys *Keys
+	// StartMerchant starts an in-process merchant once the emulator and
+	// receiver listen, and returns its base URL and a stop function.
+	StartMerchant func(Env) (baseURL string, stop func() error, err error)
+	// Hooks watch progress (printing); the session journals on its own.
+	Hooks engine.Hooks
+	// Secrets are extra values to redact (e.g. an in-process merchant's key).
+	Secrets []string
+}
+
+// Env is what an in-process merchant needs to reach the harness.
+type Env struct {
+	GatewayURL          string
+	ReceiverURL         string
+	GatewayPublicKeyPEM []byte
+	Clock               clock.Clock
+}
+
+// Session is one run in progress.
+type Session struct {
+	o            Options
+	runID        string
+	clk          *clock.Fake
+	red          *evidence.Redactor
+	gw           Gateway
+	rcv          *receiver.Receiver
+	stopMerchant func() error
+	eng          *engine.Engine
+	all          []*scenario.Scenario
+	sel          engine.Selection
+	journal      *evidence.Journal
+	meta         evidence.Meta
+
+	mu      sync.Mutex
+	results map[string]evidence.Scenario
+}
+
+// Open starts the emulator, receiver and merchant, and selects scenarios.
+// On error everything already started is stopped.
+func Open(o Options) (s *Session, err error) {
+	if o.Config == nil {
+		return nil, errors.New("session: no config")
+	}
+	s = &Session{o: o, runID: newRunID(), results: map[string]evidence.Scenario{}}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	// The virtual clock starts at the wall clock so evidence reads naturally.
+	s.clk = clock.NewFake(time.Now().Truncate(time.Second))
+	s.red = evidence.NewRedactor(append(secretsOf(o.Config), o.Secrets...)...)
+	if err = s.selectScenarios(); err != nil {
+		return nil, err
+	}
+	if err = s.startGateway(); err != nil {
+		return nil, err
+	}
+	if err = s.startReceiver(); err != nil {
+		return nil, err
+	}
+	if err = s.startMerchant(); err != nil {
+		return nil, err
+	}
+	return s, s.openJournal()
+}
+
+func (s *Session) selectScenarios() error {
+	for _, p := range s.o.Packs {
+		s.all = append(s.all, p.Scenarios...)
+	}
+	sel, err := engine.Select(s.all, s.o.Filter)
+	s.sel = sel
+	return err
+}
+
+func (s *Session) startGateway() error {
+	keys, err := s.keys()
+	if err != nil {
+		return err
+	}
+	if keys.GatewayPrivate != nil {
+		if pem, err := snap.MarshalPrivateKeyPEM(keys.GatewayPrivate); err == nil {
+			s.red.Add(string(pem))
+		}
+	}
+	gw, err := newGateway(s.o.Config.Gateway, keys, s.clk, s.red, s.o.Version)
+	if err != nil {
+		return err
+	}
+	s.gw = gw
+	return gw.Start(s.o.Config.Emulator.Listen)
+}
+
+func (s *Session) keys() (Keys, error) {
+	if s.o.Keys != nil {
+		return *s.o.Keys, nil
+	}
+	g := s.o.Config.Gateway
+	pub, err := snap.LoadPublicKey(g.MerchantPublicKey)
+	if err != nil {
+		return Keys{}, fmt.Errorf("gateway.merchant_public_key: %w", err)
+	}
+	priv, err := snap.LoadPrivateKey(g.GatewayPrivateKey)
+	if err != nil {
+		return Keys{}, fmt.Errorf("gateway.gateway_private_key: %w", err)
+	}
+	return Keys{MerchantPublic: pub, GatewayPrivate: priv}, nil
+}
+
+func (s *Session) startReceiver() error {
+	rc := s.o.Config.Receiver
+	opts := receiver.Options{Addr: rc.Listen, MaxBody: rc.MaxBody, Clock: s.clk, Redactor: s.red}
+	if s.o.OutDir != "" {
+		opts.JournalPath = filepath.Join(s.o.OutDir, "callbacks.jsonl")
+		if err := os.MkdirAll(s.o.OutDir, 0o755); err != nil {
+			return err
+		}
+	}
+	r, err := receiver.New(opts)
+	if err != nil {
+		return err
+	}
+	s.rcv = r
+	return r.Start()
+}
+
+func (s *Session) startMerchant() error {
+	m := &s.o.Config.Merchant
+	if s.o.StartMerchant != nil {
+		base, stop, err := s.o.StartMerchant(s.Env())
+		if err != nil {
+			return fmt.Errorf("starting the merchant: %w", err)
+		}
+		m.BaseURL, s.stopMerchant = base, stop
+	}
+	d, err := merchant.New(m.Actions, merchant.Options{BaseURL: m.BaseURL, Timeout: m.Timeout.D(), Clock: s.clk, Redactor: s.red})
+	if err != nil {
+		return err
+	}
+	s.eng = engine.New(engine.Target{
+		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clock: s.clk,
+		Statuses: m.Statuses, StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
+	})
+	return nil
+}
+
+// Env describes the running harness to an in-process merchant.
+func (s *Session) Env() Env {
+	return Env{GatewayURL: s.gw.URL(), ReceiverURL: s.rcv.URL(), GatewayPublicKeyPEM: s.gw.PublicKeyPEM(), Clock: s.clk}
+}
+
+// Engine is the engine scenarios run on.
+func (s *Session) Engine() *engine.Engine { return s.eng }
+
+// Selected lists the scenarios that run, in order.
+func (s *Session) Selected() []*scenario.Scenario { return s.sel.Run }
+
+// Clock is the run's virtual clock.
+func (s *Session) Clock() *clock.Fake { return s.clk }
+
+// Gateway is the running emulator.
+func (s *Session) Gateway() Gateway { return s.gw }
+
+// RunID identifies the run.
+func (s *Session) RunID() string { return s.runID }
+
+// Close stops the merchant, receiver and emulator, and closes the journal.
+func (s *Session) Close() error {
+	var errs []error
+	if s.stopMerchant != nil {
+		errs = append(errs, s.stopMerchant())
+		s.stopMerchant = nil
+	}
+	if s.rcv != nil {
+		errs = append(errs, s.rcv.Close())
+	}
+	if s.gw != nil {
+		errs = append(errs, s.gw.Close())
+	}
+	if s.journal != nil {
+		errs = append(errs, s.journal.Close())
+		s.journal = nil
+	}
+	return errors.Join(errs...)
+}
+
+// RunDirect runs the selected scenarios without Ginkgo.
+func (s *Session) RunDirect(ctx context.Context) {
+	s.eng.Run(ctx, s.sel.Run, s.o.FailFast, s.Hooks())
+}
+
+func newRunID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}

@@ -104,7 +104,8 @@ func (r *Receiver) answer(cb Callback, status int, rejected string) (int, string
 // Respond answers callbacks whose path matches pattern (path.Match syntax;
 // "" matches every path) with status and body. The latest matching call
 // wins. Status 0 means 200; a status outside 100–599 is answered as 500 so
-// the mistake shows rather than crashing the handler.
+// the mistake shows rather than crashing the handler. Respond changes only
+// the answer: a path outside Options.Expect is still flagged Unexpected.
 func (r *Receiver) Respond(pattern string, status int, body string) {
 	switch {
 	case status == 0:

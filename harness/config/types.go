@@ -15,6 +15,9 @@ type Config struct {
 	Receiver Receiver `yaml:"receiver"`
 	Run      Run      `yaml:"run"`
 	Report   Report   `yaml:"report"`
+
+	// secrets are the values Secrets returns, gathered while decoding.
+	secrets []string
 }
 
 // Merchant is the integration under test and how uatrun drives it.

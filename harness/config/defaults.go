@@ -1,0 +1,119 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// Defaults for everything optional in the config file.
+const (
+	DefaultVersion         = 1
+	DefaultGateway         = "dana-gapura"
+	DefaultMerchantTimeout = 10 * time.Second
+	DefaultListen          = "127.0.0.1:0"
+	DefaultMaxBody         = 1 << 20 // bytes
+	DefaultStepTimeout     = 15 * time.Second
+	DefaultReportDir       = "uat-evidence"
+	DefaultExternalIDReuse = "record"
+	// LoopbackHost is the host a listen address without one binds to.
+	LoopbackHost = "127.0.0.1"
+	// MaxFileSize bounds the config file: real ones are a few KiB.
+	MaxFileSize = 1 << 20
+)
+
+// DefaultNotifyRetry is the notify retry schedule on the virtual clock.
+func DefaultNotifyRetry() []Duration {
+	return []Duration{
+		Duration(time.Minute), Duration(5 * time.Minute), Duration(15 * time.Minute),
+		Duration(time.Hour), Duration(6 * time.Hour), Duration(24 * time.Hour),
+	}
+}
+
+// Gateways lists the gateway names the config accepts.
+func Gateways() []string {
+	return []string{"dana-gapura", "midtrans-snap", "astapa", "purwantara"}
+}
+
+// Formats lists the report formats, which are also the default.
+func Formats() []string { return []string{"html", "json", "junit", "markdown"} }
+
+// ExternalIDReuseModes lists the values gateway.external_id_reuse takes.
+func ExternalIDReuseModes() []string { return []string{"record", "reject"} }
+
+// CanonicalStatuses lists uatrun's order states, the keys of
+// merchant.statuses.
+func CanonicalStatuses() []string {
+	return []string{"PAID", "PENDING", "CANCELLED", "REFUNDED", "PARTIALLY_REFUNDED", "EXPIRED", "FAILED"}
+}
+
+// DefaultStatuses maps each canonical state to its lower-case spelling,
+// which is what most merchants' APIs answer.
+func DefaultStatuses() map[string]string {
+	m := make(map[string]string)
+	for _, s := range CanonicalStatuses() {
+		m[s] = strings.ToLower(s)
+	}
+	return m
+}
+
+// applyDefaults fills every optional setting left empty.
+func applyDefaults(c *Config) {
+	if c.Version == 0 {
+		c.Version = DefaultVersion
+	}
+	defaultMerchant(&c.Merchant)
+	g := &c.Gateway
+	g.Name = or(g.Name, DefaultGateway)
+	g.ExternalIDReuse = or(g.ExternalIDReuse, DefaultExternalIDReuse)
+	if len(g.NotifyRetry) == 0 {
+		g.NotifyRetry = DefaultNotifyRetry()
+	}
+	c.Emulator.Listen = or(c.Emulator.Listen, DefaultListen)
+	c.Receiver.Listen = or(c.Receiver.Listen, DefaultListen)
+	if c.Receiver.MaxBody == 0 {
+		c.Receiver.MaxBody = DefaultMaxBody
+	}
+	if c.Run.StepTimeout == 0 {
+		c.Run.StepTimeout = Duration(DefaultStepTimeout)
+	}
+	c.Report.Dir = or(c.Report.Dir, DefaultReportDir)
+	if len(c.Report.Formats) == 0 {
+		c.Report.Formats = Formats()
+	}
+}
+
+func defaultMerchant(m *Merchant) {
+	if m.Timeout == 0 {
+		m.Timeout = Duration(DefaultMerchantTimeout)
+	}
+	if m.Statuses == nil {
+		m.Statuses = map[string]string{}
+	}
+	for k, v := range DefaultStatuses() {
+		if m.Statuses[k] == "" {
+			m.Statuses[k] = v
+		}
+	}
+	for name, a := range m.Actions {
+		if a.Timeout == 0 {
+			a.Timeout = m.Timeout
+		}
+		if a.Path != "" {
+			a.Method = strings.ToUpper(a.Method)
+			if a.Method == "" {
+				a.Method = "GET"
+				if a.JSON != nil || len(a.Form) > 0 {
+					a.Method = "POST"
+				}
+			}
+		}
+		m.Actions[name] = a
+	}
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -33,6 +33,7 @@ type createReq struct {
 	validUpTo                                              time.Time
 	returnURL, notifyURL                                   string
 	scenario, title                                        string
+	badScenario                                            bool // present but unknown
 	payMethod, payOption                                   string
 }
 
@@ -144,6 +145,7 @@ func checkAdditionalInfo(c *checker, r *createReq, v gjson.Result) {
 			hint = "; REDIRECTION was renamed REDIRECT in DANA's doc v1.1.3"
 		}
 		c.bad("additionalInfo.order.scenario", "additionalInfo.order.scenario must be REDIRECT (hosted checkout) or API (custom checkout), got "+quote(s)+hint)
+		r.badScenario = true
 		return
 	}
 	r.scenario = s
@@ -164,7 +166,10 @@ func checkEnvInfo(c *checker, v gjson.Result, field string) {
 // checkPayOptions settles the scenario: API needs payOptionDetails, a
 // missing scenario is inferred and recorded, REDIRECT ignores them.
 func checkPayOptions(c *checker, r *createReq, v gjson.Result) {
-	if r.scenario == "" && c.missing == nil && c.format == nil {
+	if r.badScenario {
+		return // already answered as a format error
+	}
+	if r.scenario == "" {
 		r.scenario = "REDIRECT"
 		if present(v) {
 			r.scenario = "API"

@@ -1,0 +1,177 @@
+package reporters
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Bounds that keep the summary inside a pull-request comment (65,536
+// characters) however large the run.
+const (
+	mdMaxScenarios = 200
+	mdMaxProblems  = 25
+	mdClip         = 160
+)
+
+var verdictMark = map[evidence.Verdict]string{
+	evidence.Passed: "✅", evidence.Failed: "❌", evidence.Errored: "⚠️", evidence.Skipped: "⏭️", evidence.Review: "👀",
+}
+
+// Markdown writes a short summary for a pull-request comment or a GitHub
+// step summary: the go-live line, counts, a table of scenarios (mandated
+// first), failing steps with expected versus actual, and the digest.
+func Markdown(w io.Writer, run *evidence.Run) error {
+	return renderMarkdown(w, run, time.Time{})
+}
+
+func renderMarkdown(w io.Writer, run *evidence.Run, gen time.Time) error {
+	info, err := sealOf(run)
+	if err != nil {
+		return err
+	}
+	b := bufio.NewWriter(w)
+	mdHeader(b, run)
+	mdTable(b, run)
+	mdProblems(b, run)
+	mdReviews(b, run)
+	fmt.Fprintf(b, "\nEvidence SHA-256: `%s`", info.SHA256)
+	if info.Signature != "" {
+		b.WriteString(" (Ed25519-signed)")
+	}
+	b.WriteString(" — check it with `uatrun verify evidence.json`; the full sign-off document is `evidence.html`.\n")
+	if !gen.IsZero() {
+		fmt.Fprintf(b, "\n<sub>Generated %s by %s</sub>\n", mdText(fmtTime(gen)), mdText(strings.TrimSpace(run.Meta.Tool+" "+run.Meta.Version)))
+	}
+	return b.Flush()
+}
+
+func mdHeader(b *bufio.Writer, run *evidence.Run) {
+	mark := "❌"
+	if goLive(run) {
+		mark = "✅"
+	}
+	m := run.Meta
+	fmt.Fprintf(b, "## %s GO-LIVE: %s — %s\n\n", mark, goLiveWord(run), mdText(firstNonEmpty(m.Merchant, "uatrun")))
+	fmt.Fprintf(b, "%s", mdText(firstNonEmpty(m.Product, m.Gateway)))
+	if m.Gateway != "" {
+		fmt.Fprintf(b, " (%s)", mdCode(m.Gateway))
+	}
+	fmt.Fprintf(b, " · %s · run %s\n\n", mdText(firstNonEmpty(m.Environment, "emulate")), mdCode(run.ID))
+	if run.Incomplete {
+		b.WriteString("> [!WARNING]\n> **INCOMPLETE** — the run did not finish; this summary was rebuilt from its journal and cannot support go-live.\n\n")
+	}
+	fmt.Fprintf(b, "**%s** %s.\n", mdText(goLiveReason(run)), mdText(countLine(run)))
+}
+
+func mdTable(b *bufio.Writer, run *evidence.Run) {
+	scs := ordered(run)
+	if len(scs) == 0 {
+		return
+	}
+	b.WriteString("\n| Scenario | Title | Mandated | Verdict | Note |\n|---|---|---|---|---|\n")
+	for i, sc := range scs {
+		if i == mdMaxScenarios {
+			fmt.Fprintf(b, "| … | %d more in `evidence.html` | | | |\n", len(scs)-i)
+			break
+		}
+		note := ""
+		if sc.Verdict != evidence.Passed {
+			note = mdText(clip(sc.Reason, mdClip))
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s %s | %s |\n",
+			mdCode(sc.ID), mdText(clip(sc.Title, mdClip)), yesNo(sc.Mandatory),
+			verdictMark[sc.Verdict], verdictWord(sc.Verdict), note)
+	}
+}
+
+// mdProblems lists the failing and errored steps, bounded.
+func mdProblems(b *bufio.Writer, run *evidence.Run) {
+	n := 0
+	for _, sc := range ordered(run) {
+		if !isProblem(sc.Verdict) {
+			continue
+		}
+		if n == 0 {
+			b.WriteString("\n### Failing steps\n\n")
+		}
+		steps := problemSteps(sc)
+		if len(steps) == 0 {
+			n++
+			if n <= mdMaxProblems {
+				fmt.Fprintf(b, "- %s %s %s: %s\n", verdictMark[sc.Verdict], mdCode(sc.ID), verdictWord(sc.Verdict), mdText(clip(sc.Reason, mdClip)))
+			}
+		}
+		for _, st := range steps {
+			n++
+			if n <= mdMaxProblems {
+				mdStep(b, sc, st)
+			}
+		}
+	}
+	if n > mdMaxProblems {
+		fmt.Fprintf(b, "- … and %d more in `evidence.html`\n", n-mdMaxProblems)
+	}
+}
+
+func mdStep(b *bufio.Writer, sc *evidence.Scenario, st *evidence.Step) {
+	fmt.Fprintf(b, "- %s %s step %d %s", verdictMark[st.Verdict], mdCode(sc.ID), st.Index+1, mdCode(st.Name))
+	if w := where(st.File, st.Line, st.Col); w != "" {
+		fmt.Fprintf(b, " at %s", mdCode(w))
+	}
+	if st.Reason != "" {
+		fmt.Fprintf(b, ": %s", mdText(clip(st.Reason, mdClip)))
+	}
+	b.WriteString("\n")
+	for _, c := range failedChecks(st) {
+		fmt.Fprintf(b, "  - %s: expected %s, got %s\n", mdText(clip(c.What, mdClip)), mdCode(clip(c.Expected, mdClip)), mdCode(clip(c.Actual, mdClip)))
+	}
+	if st.Remedy != "" {
+		fmt.Fprintf(b, "  - What to fix: %s\n", mdText(clip(st.Remedy, 2*mdClip)))
+	}
+}
+
+func mdReviews(b *bufio.Writer, run *evidence.Run) {
+	first := true
+	for _, sc := range ordered(run) {
+		if sc.Verdict != evidence.Review {
+			continue
+		}
+		if first {
+			b.WriteString("\n### For review\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- %s %s\n", mdCode(sc.ID), mdText(clip(sc.Reason, 2*mdClip)))
+	}
+}
+
+// mdText makes recorded text inert in GitHub markdown: control characters
+// shown as symbols, HTML escaped, markdown punctuation backslash-escaped, and table
+// cells kept on one line.
+var mdReplacer = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, `\`, `\\`, "*", `\*`, "_", `\_`,
+	"[", `\[`, "]", `\]`, "`", "\\`", "#", `\#`, "\n", " ", "\r", " ",
+)
+
+func mdText(s string) string { return mdReplacer.Replace(visible(s)) }
+
+// mdCode wraps s in a code span whose fence outruns any backticks inside.
+// Pipes are still escaped: GitHub splits table cells before it parses code.
+func mdCode(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ", "\t", " ", "|", `\|`).Replace(visible(s))
+	if s == "" {
+		return "` `"
+	}
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}

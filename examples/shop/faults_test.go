@@ -1,0 +1,140 @@
+package shop
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// faultCase runs one scenario against a correct shop and against a shop
+// with the fault, and names what each must observe: a fault that changes
+// nothing, or a correct shop that shows the bug, both fail.
+type faultCase struct {
+	fault           string
+	scenario        func(t *testing.T, b *bench) string
+	correct, faulty string
+}
+
+func createBody(t *testing.T, b *bench, i int) createRequest {
+	t.Helper()
+	var req createRequest
+	if err := json.Unmarshal(b.dana.requests(createPath)[i].Body, &req); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func sameOrDistinct(a, b string) string {
+	if a == b {
+		return "same"
+	}
+	return "distinct"
+}
+
+func paidOrder(t *testing.T, b *bench) string {
+	t.Helper()
+	id := b.checkout(t, "15000.00")
+	b.notify(t, id, "15000.00", "00")
+	return id
+}
+
+var faultCases = []faultCase{
+	{faultNotifyNoVerify, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		body := notifyJSON(id, "15000.00", "00")
+		status, _ := b.do(t, "POST", notifyPath, string(body), signedHeaders(strangerKey, body, b.ts()))
+		return fmt.Sprint(status, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultNotifyDoubleFulfil, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		for range 3 {
+			b.notify(t, id, "15000.00", "00")
+		}
+		return fmt.Sprint(num(b.order(t, id)["fulfilments"]), " webhooks=", b.webhooks.Load())
+	}, "1 webhooks=1", "3 webhooks=3"},
+	{faultNotifyWrongAck, func(t *testing.T, b *bench) string {
+		status, out := b.notify(t, b.checkout(t, "15000.00"), "15000.00", "00")
+		return fmt.Sprint(status, " ", out["responseCode"], " ", out["responseMessage"])
+	}, "200 2005600 Successful", "200 200 OK"},
+	{faultNotifyExpiredAsPaid, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		b.notify(t, id, "15000.00", "05")
+		return fmt.Sprint(b.order(t, id)["status"])
+	}, "expired", "paid"},
+	{faultTrustReturnRedirect, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		b.do(t, "GET", "/return?order="+id, "", nil)
+		o := b.order(t, id)
+		return fmt.Sprint(o["status"], " ", num(o["fulfilments"]))
+	}, "pending 0", "paid 1"},
+	{faultReusePartnerReference, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		b.checkout(t, "15000.00")
+		return sameOrDistinct(createBody(t, b, 0).PartnerReferenceNo, createBody(t, b, 1).PartnerReferenceNo)
+	}, "distinct", "same"},
+	{faultAmountWithoutDecimals, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		return createBody(t, b, 0).Amount.Value
+	}, "15000.00", "15000"},
+	{faultSignWrongPath, func(t *testing.T, b *bench) string {
+		status, out := b.do(t, "POST", "/checkout", `{"amount":"15000.00"}`, nil)
+		return fmt.Sprint(status, " ", out["gateway_code"])
+	}, "200 <nil>", "502 4015400"},
+	{faultNoNotificationURL, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		var types []string
+		for _, p := range createBody(t, b, 0).URLParams {
+			types = append(types, p.Type)
+		}
+		return strings.Join(types, ",")
+	}, "PAY_RETURN,NOTIFICATION", "PAY_RETURN"},
+	{faultCancelIgnoresGateway, func(t *testing.T, b *bench) string {
+		id := paidOrder(t, b)
+		b.dana.push(cancelPath, fakeReply{status: 403, body: `{"responseCode":"4035700","responseMessage":"Transaction Expired"}`})
+		status, _ := b.do(t, "POST", "/orders/"+id+"/cancel", "", nil)
+		return fmt.Sprint(status, " ", b.order(t, id)["status"])
+	}, "409 paid", "200 cancelled"},
+	{faultOverRefund, func(t *testing.T, b *bench) string {
+		id := paidOrder(t, b)
+		b.dana.push(refundPath, fakeReply{status: 403, body: `{"responseCode":"4035802","responseMessage":"Exceeds Transaction Amount Limit"}`})
+		status, _ := b.do(t, "POST", "/orders/"+id+"/refund", `{"amount":"20000.00"}`, nil)
+		return fmt.Sprint(status, " calls=", len(b.dana.requests(refundPath)))
+	}, "422 calls=0", "502 calls=1"},
+	{faultRefundNewRefOnRetry, func(t *testing.T, b *bench) string {
+		id := paidOrder(t, b)
+		b.dana.push(refundPath, fakeReply{drop: true})
+		b.do(t, "POST", "/orders/"+id+"/refund", `{"amount":"5000.00"}`, nil)
+		return sameOrDistinct(refundNo(t, b, 0), refundNo(t, b, 1))
+	}, "same", "distinct"},
+	{faultReuseExternalID, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		b.checkout(t, "15000.00")
+		reqs := b.dana.requests(createPath)
+		return sameOrDistinct(reqs[0].Header.Get("X-EXTERNAL-ID"), reqs[1].Header.Get("X-EXTERNAL-ID"))
+	}, "distinct", "same"},
+	{faultTimestampUTCZ, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		return b.dana.requests(createPath)[0].Header.Get("X-TIMESTAMP")
+	}, "2025-01-01T10:00:00+07:00", "2025-01-01T03:00:00Z"},
+}
+
+func TestFaults_EachChangesTheBehaviourItNames(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range faultCases {
+		covered[tc.fault] = true
+		t.Run(tc.fault, func(t *testing.T) {
+			if got := tc.scenario(t, newBench(t)); got != tc.correct {
+				t.Errorf("correct shop: %q, want %q", got, tc.correct)
+			}
+			if got := tc.scenario(t, newBench(t, tc.fault)); got != tc.faulty {
+				t.Errorf("shop with %s: %q, want %q", tc.fault, got, tc.faulty)
+			}
+		})
+	}
+	for _, f := range Faults() {
+		if !covered[f.Name] {
+			t.Errorf("fault %s has no behaviour test", f.Name)
+		}
+	}
+}

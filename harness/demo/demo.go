@@ -1,18 +1,21 @@
-// Package demo is uatrun's embedded default: the bundled example shop
-// (examples/shop) started in-process against the DANA Gapura emulator, with
-// fresh keys, driven by the built-in config. `uatrun demo` runs the full
-// mandated catalogue on it; `--fault NAME` switches on one of the shop's
+// Package demo is uatrun's embedded default: a bundled reference merchant
+// (examples/…) started in-process against a gateway emulator, with fresh
+// keys, driven by a built-in config. `uatrun demo` runs the full mandated
+// catalogue on it; `--fault NAME` switches on one of the merchant's
 // integration bugs to show what a failing run and report look like.
+//
+// Each gateway contributes a Kit (kit_<gateway>.go): its pack, config,
+// reference merchant, faults, and which scenario catches each fault.
 package demo
 
 import (
 	"crypto/rsa"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 
-	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/harness/session"
@@ -20,50 +23,61 @@ import (
 	"github.com/uatrun/uatrun/scenarios"
 )
 
-// Identifiers the demo shop and emulator agree on.
-const (
-	PartnerID  = "uatrun-demo-partner"
-	MerchantID = "216620000000000000000"
-)
+// DefaultGateway is the demo run when none is named.
+const DefaultGateway = "dana-gapura"
+
+// Fault is one switchable integration bug of a reference merchant.
+type Fault struct{ Name, Description string }
+
+// Kit is one gateway's demo.
+type Kit struct {
+	Gateway string // gateway id, also the built-in pack's name
+	Config  func() *config.Config
+	Faults  func() []Fault
+	// Start runs the reference merchant against env with faults on.
+	// merchantKey is the demo merchant's RSA key (unused by gateways that
+	// do not sign with RSA).
+	Start func(env session.Env, merchantKey *rsa.PrivateKey, faults []string) (baseURL string, stop func() error, err error)
+	// Catches names, per fault, the mandated scenario whose rule it breaks.
+	Catches map[string]string
+}
+
+var kits = map[string]Kit{}
+
+// Register adds a gateway's demo kit.
+func Register(k Kit) { kits[k.Gateway] = k }
+
+// Gateways lists the gateways with a demo.
+func Gateways() []string {
+	out := make([]string, 0, len(kits))
+	for n := range kits {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// KitFor returns a gateway's kit.
+func KitFor(gateway string) (Kit, error) {
+	if gateway == "" {
+		gateway = DefaultGateway
+	}
+	k, ok := kits[gateway]
+	if !ok {
+		return Kit{}, fmt.Errorf("no demo for gateway %q (available: %s)", gateway, strings.Join(Gateways(), ", "))
+	}
+	return k, nil
+}
 
 // Options tune a demo run.
 type Options struct {
+	Gateway  string // default dana-gapura
 	Faults   []string
 	OutDir   string // "" writes no files
 	Version  string
 	Filter   engine.Filter
 	FailFast bool
 	Hooks    engine.Hooks
-}
-
-// Faults lists the example shop's switchable integration bugs.
-func Faults() []shop.Fault { return shop.Faults() }
-
-// Config is the built-in config: it drives the example shop's HTTP API.
-func Config() *config.Config {
-	post := func(path string, json map[string]any, capture map[string]string) config.Action {
-		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
-	}
-	return &config.Config{
-		Version: 1,
-		Merchant: config.Merchant{
-			Name:    "uatrun example shop",
-			Timeout: config.Duration(10e9),
-			Actions: map[string]config.Action{
-				"checkout": post("/checkout", map[string]any{"amount": "{{.amount}}"},
-					map[string]string{"order": "order_id", "redirect": "redirect_url"}),
-				"order_status": {Method: "GET", Path: "/orders/{{.order}}",
-					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments", "refunded": "refunded"}},
-				"cancel":    post("/orders/{{.order}}/cancel", map[string]any{"reason": "uatrun"}, nil),
-				"refund":    post("/orders/{{.order}}/refund", map[string]any{"amount": "{{.amount}}"}, map[string]string{"refund_id": "refund_id"}),
-				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
-			},
-			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-				"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired"},
-		},
-		Gateway: config.Gateway{Name: "dana-gapura", PartnerID: PartnerID, MerchantID: MerchantID},
-		Report:  config.Report{Dir: "uat-evidence"},
-	}
 }
 
 // keyPair is generated once per process: RSA generation is the slowest part
@@ -80,9 +94,17 @@ var keyPair = sync.OnceValues(func() ([2]*rsa.PrivateKey, error) {
 	return ks, nil
 })
 
-// Open starts a demo session: emulator, receiver and the example shop with
-// the given faults. The caller runs it and calls Finish and Close.
+// Open starts a demo session: emulator, receiver and the reference
+// merchant with the given faults. The caller runs it, then calls Finish
+// and Close.
 func Open(o Options) (*session.Session, error) {
+	kit, err := KitFor(o.Gateway)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFaults(kit, o.Faults); err != nil {
+		return nil, err
+	}
 	ks, err := keyPair()
 	if err != nil {
 		return nil, fmt.Errorf("generating demo keys: %w", err)
@@ -92,37 +114,32 @@ func Open(o Options) (*session.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	pack, err := scenarios.Load("dana-gapura")
+	pack, err := scenarios.Load(kit.Gateway)
 	if err != nil {
 		return nil, err
 	}
 	return session.Open(session.Options{
-		Config: Config(), Packs: []*scenario.Pack{pack}, Filter: o.Filter, FailFast: o.FailFast,
+		Config: kit.Config(), Packs: []*scenario.Pack{pack}, Filter: o.Filter, FailFast: o.FailFast,
 		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks,
-		Keys:          &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
-		Secrets:       []string{string(merchantPEM)},
-		StartMerchant: startShop(merchantPEM, o.Faults),
+		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
+		Secrets: []string{string(merchantPEM)},
+		StartMerchant: func(env session.Env) (string, func() error, error) {
+			return kit.Start(env, merchantKey, o.Faults)
+		},
 	})
 }
 
-// startShop runs the example shop in-process on a loopback port, on the
-// session's virtual clock, posting fulfilments to the receiver.
-func startShop(merchantPEM []byte, faults []string) func(session.Env) (string, func() error, error) {
-	return func(env session.Env) (string, func() error, error) {
-		s, err := shop.New(shop.Config{
-			GatewayURL: env.GatewayURL, PartnerID: PartnerID, MerchantID: MerchantID,
-			PrivateKeyPEM: merchantPEM, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
-			Faults: faults, Now: env.Clock.Now, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
-		})
-		if err != nil {
-			return "", nil, err
-		}
-		srv := emulator.NewServer("", s.Handler())
-		if err := srv.Start(); err != nil {
-			s.Close()
-			return "", nil, err
-		}
-		s.SetPublicURL(srv.URL())
-		return srv.URL(), func() error { srv.Close(); return s.Close() }, nil
+func checkFaults(kit Kit, faults []string) error {
+	known := map[string]bool{}
+	var names []string
+	for _, f := range kit.Faults() {
+		known[f.Name] = true
+		names = append(names, f.Name)
 	}
+	for _, f := range faults {
+		if !known[f] {
+			return fmt.Errorf("unknown fault %q for %s; faults: %s", f, kit.Gateway, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }

@@ -67,6 +67,11 @@ func (r *ScenarioRun) RunAll(ctx context.Context) {
 // Finish runs the teardown (always) and returns the scenario's evidence
 // with its verdict.
 func (r *ScenarioRun) Finish(ctx context.Context) evidence.Scenario {
+	// A runner may stop calling Step after a failure (Ginkgo's Ordered
+	// containers do); the evidence still lists every step.
+	for i := len(r.out.Steps); i < len(r.sc.Steps); i++ {
+		r.Step(ctx, i)
+	}
 	for i, st := range r.sc.Teardown {
 		ev := r.exec(ctx, st, len(r.sc.Steps)+i)
 		ev.Name = "teardown: " + ev.Name

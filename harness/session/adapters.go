@@ -5,12 +5,12 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"time"
+	"sort"
+	"strings"
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/merchant"
@@ -33,31 +33,44 @@ type Keys struct {
 	GatewayPrivate *rsa.PrivateKey
 }
 
-// products names what each gateway id emulates, for the evidence.
-var products = map[string]string{
-	"dana-gapura": "DANA Gapura Hosted Checkout (BI-SNAP Payment Gateway)",
+// GatewayFactory builds one gateway's emulator from the config.
+type GatewayFactory func(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error)
+
+// gatewayKind is a registered emulator.
+type gatewayKind struct {
+	product string // what it emulates, for the evidence
+	build   GatewayFactory
 }
+
+// gateways maps a gateway id to its emulator. Each emulator registers itself
+// in its own gateway_<name>.go file.
+var gateways = map[string]gatewayKind{}
+
+// RegisterGateway adds an emulator under a gateway id.
+func RegisterGateway(name, product string, build GatewayFactory) {
+	gateways[name] = gatewayKind{product: product, build: build}
+}
+
+// GatewayNames lists the gateways uatrun can emulate.
+func GatewayNames() []string {
+	out := make([]string, 0, len(gateways))
+	for n := range gateways {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func productOf(name string) string { return gateways[name].product }
 
 // newGateway builds the emulator named in the config.
 func newGateway(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
-	switch g.Name {
-	case "", dana.GatewayName:
-		retry := make([]time.Duration, 0, len(g.NotifyRetry))
-		for _, d := range g.NotifyRetry {
-			retry = append(retry, d.D())
-		}
-		if len(g.NotifyRetry) == 0 {
-			retry = nil
-		}
-		return dana.New(dana.Options{
-			PartnerID: g.PartnerID, MerchantID: g.MerchantID,
-			MerchantPublicKey: keys.MerchantPublic, GatewayPrivateKey: keys.GatewayPrivate,
-			Clock: clk, NotifyURL: g.NotifyURL, NotifyRetry: retry,
-			ExternalIDReuse: g.ExternalIDReuse, TimestampSkew: g.TimestampSkew.D(),
-			Redactor: red, Version: version,
-		})
+	name := firstNonEmpty(g.Name, "dana-gapura")
+	kind, ok := gateways[name]
+	if !ok {
+		return nil, fmt.Errorf("gateway %q has no emulator (available: %s)", name, strings.Join(GatewayNames(), ", "))
 	}
-	return nil, fmt.Errorf("gateway %q has no emulator yet (available: dana-gapura)", g.Name)
+	return kind.build(g, keys, clk, red, version)
 }
 
 // driver adapts merchant.Driver to engine.Merchant, sorting its errors
@@ -93,4 +106,3 @@ func (a callbacks) Callbacks() []engine.Callback {
 	}
 	return out
 }
-

@@ -140,7 +140,7 @@ func (s *Session) buildMeta() evidence.Meta {
 	cfg := s.o.Config
 	m := evidence.Meta{
 		Tool: "uatrun", Version: s.o.Version, Merchant: cfg.Merchant.Name, Gateway: gatewayName(cfg),
-		Product: products[gatewayName(cfg)], Environment: firstNonEmpty(s.o.Environment, "emulate"),
+		Product: productOf(gatewayName(cfg)), Environment: firstNonEmpty(s.o.Environment, "emulate"),
 		Target: cfg.Merchant.BaseURL, ConfigDigest: configDigest(cfg), RunBy: runBy(s.o.RunBy),
 		Filter: filterText(s.o.Filter), Started: stamp(s),
 	}

@@ -1,0 +1,99 @@
+package demo
+
+import (
+	"crypto/rsa"
+
+	"github.com/uatrun/uatrun/examples/shop"
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/session"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// Identifiers the DANA demo shop and emulator agree on.
+const (
+	PartnerID  = "uatrun-demo-partner"
+	MerchantID = "216620000000000000000"
+)
+
+func init() {
+	Register(Kit{Gateway: "dana-gapura", Config: danaConfig, Faults: danaFaults, Start: startShop, Catches: danaCatches})
+}
+
+// danaCatches names, for each fault of the example shop, the scenario
+// whose rule that fault breaks.
+var danaCatches = map[string]string{
+	"amount-without-decimals":       "DANA-CREATE-01",
+	"cancel-ignores-gateway-error":  "DANA-CANCEL-03",
+	"no-notification-url":           "DANA-CREATE-01",
+	"notify-double-fulfil":          "DANA-IDEM-01",
+	"notify-expired-as-paid":        "DANA-PAY-03",
+	"notify-no-verify":              "DANA-SIG-01",
+	"notify-wrong-ack":              "DANA-PAY-01",
+	"over-refund":                   "DANA-REFUND-02",
+	"refund-new-reference-on-retry": "DANA-REFUND-04",
+	"reuse-external-id":             "DANA-IDEM-03",
+	"reuse-partner-reference":       "DANA-IDEM-03",
+	"sign-wrong-path":               "DANA-CREATE-01",
+	"timestamp-utc-z":               "DANA-CREATE-01",
+	"trust-return-redirect":         "DANA-PAY-02",
+}
+
+func danaFaults() []Fault {
+	var out []Fault
+	for _, f := range shop.Faults() {
+		out = append(out, Fault{Name: f.Name, Description: f.Description})
+	}
+	return out
+}
+
+// danaConfig drives the example shop's HTTP API.
+func danaConfig() *config.Config {
+	post := func(path string, json map[string]any, capture map[string]string) config.Action {
+		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
+	}
+	return &config.Config{
+		Version: 1,
+		Merchant: config.Merchant{
+			Name:    "uatrun example shop (DANA Gapura)",
+			Timeout: config.Duration(10e9),
+			Actions: map[string]config.Action{
+				"checkout": post("/checkout", map[string]any{"amount": "{{.amount}}"},
+					map[string]string{"order": "order_id", "redirect": "redirect_url"}),
+				"order_status": {Method: "GET", Path: "/orders/{{.order}}",
+					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments", "refunded": "refunded"}},
+				"cancel":    post("/orders/{{.order}}/cancel", map[string]any{"reason": "uatrun"}, nil),
+				"refund":    post("/orders/{{.order}}/refund", map[string]any{"amount": "{{.amount}}"}, map[string]string{"refund_id": "refund_id"}),
+				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
+			},
+			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
+				"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired"},
+		},
+		Gateway: config.Gateway{Name: "dana-gapura", PartnerID: PartnerID, MerchantID: MerchantID},
+		Report:  config.Report{Dir: "uat-evidence"},
+	}
+}
+
+// startShop runs the example shop in-process on a loopback port, on the
+// session's virtual clock, posting fulfilments to the receiver.
+func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	pem, err := snap.MarshalPrivateKeyPEM(key)
+	if err != nil {
+		return "", nil, err
+	}
+	s, err := shop.New(shop.Config{
+		GatewayURL: env.GatewayURL, PartnerID: PartnerID, MerchantID: MerchantID,
+		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
+		Faults: faults, Now: env.Clock.Now, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	srv := emulator.NewServer("", s.Handler())
+	if err := srv.Start(); err != nil {
+		s.Close()
+		return "", nil, err
+	}
+	s.SetPublicURL(srv.URL())
+	return srv.URL(), func() error { srv.Close(); return s.Close() }, nil
+}

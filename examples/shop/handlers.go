@@ -99,6 +99,12 @@ func (s *Shop) checkout(c *gin.Context) {
 		c.JSON(http.StatusBadGateway, gin.H{"error": "DANA refused the order: " + ans.ResponseMessage, "gateway_code": ans.ResponseCode})
 		return
 	}
+	if !inserted {
+		// Only the reuse-partner-reference fault gets here: DANA has been
+		// sent another shopper's reference, and this order cannot be stored.
+		s.internalError(c, "record order", errors.New("order id collision: "+o.ID+" already exists"))
+		return
+	}
 	if err := s.store.setReference(ctx, o.ID, ans.ReferenceNo); err != nil {
 		s.internalError(c, "record DANA reference", err)
 		return

@@ -46,7 +46,7 @@ type Options struct {
 	SigningKey ed25519.PrivateKey
 }
 
-// renderFunc writes one format; gen is the generation time ("" = none).
+// renderFunc writes one format; gen is the generation time (zero: none).
 type renderFunc func(w io.Writer, run *evidence.Run, gen time.Time) error
 
 var renderers = map[string]renderFunc{

@@ -3,6 +3,7 @@ package reporters
 import (
 	"bytes"
 	"crypto/ed25519"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,5 +110,15 @@ func TestWrite_ReportsUnwritableDir(t *testing.T) {
 	}
 	if _, err := Write(filepath.Join(file, "out"), fixtureRun(), Options{}); err == nil {
 		t.Error("wrote under a regular file")
+	}
+}
+
+func TestRenderers_RefuseNilRun(t *testing.T) {
+	for name, render := range map[string]func(io.Writer, *evidence.Run) error{
+		"json": JSON, "junit": JUnit, "html": HTML, "markdown": Markdown,
+	} {
+		if err := render(io.Discard, nil); err == nil {
+			t.Errorf("%s accepted a nil run", name)
+		}
 	}
 }

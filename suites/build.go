@@ -21,9 +21,14 @@ type Session interface {
 // Build registers the spec tree for every selected scenario.
 func Build(s Session) {
 	hooks := s.Hooks()
-	for _, sc := range s.Selected() {
-		describe(s.Engine(), hooks, sc)
-	}
+	// One top-level container: Ginkgo shuffles top-level containers by
+	// default, and scenarios share a virtual clock, so they run in file
+	// order (use -ginkgo.randomize-all to shuffle on purpose).
+	Describe("uatrun", func() {
+		for _, sc := range s.Selected() {
+			describe(s.Engine(), hooks, sc)
+		}
+	})
 }
 
 func describe(eng *engine.Engine, hooks engine.Hooks, sc *scenario.Scenario) {

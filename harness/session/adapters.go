@@ -63,8 +63,9 @@ func GatewayNames() []string {
 
 func productOf(name string) string { return gateways[name].product }
 
-// newGateway builds the emulator named in the config.
-func newGateway(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
+// NewGateway builds the emulator named in the config, on any clock (uatrun
+// emulate serves it on the wall clock for manual UAT).
+func NewGateway(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
 	name := firstNonEmpty(g.Name, "dana-gapura")
 	kind, ok := gateways[name]
 	if !ok {

@@ -123,7 +123,7 @@ func (s *Session) startGateway() error {
 			s.red.Add(string(pem))
 		}
 	}
-	gw, err := newGateway(s.o.Config.Gateway, keys, s.clk, s.red, s.o.Version)
+	gw, err := NewGateway(s.o.Config.Gateway, keys, s.clk, s.red, s.o.Version)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,11 @@ func (s *Session) keys() (Keys, error) {
 	if s.o.Keys != nil {
 		return *s.o.Keys, nil
 	}
-	g := s.o.Config.Gateway
+	return LoadKeys(s.o.Config.Gateway)
+}
+
+// LoadKeys reads the key files a config names.
+func LoadKeys(g config.Gateway) (Keys, error) {
 	pub, err := snap.LoadPublicKey(g.MerchantPublicKey)
 	if err != nil {
 		return Keys{}, fmt.Errorf("gateway.merchant_public_key: %w", err)

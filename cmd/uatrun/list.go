@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/scenarios"
+)
+
+func newListCmd() *cobra.Command {
+	var pack string
+	cmd := &cobra.Command{
+		Use:   "list [--pack NAME]",
+		Short: "List the built-in scenarios and the gateway scenarios they map to",
+		Example: `  uatrun list
+  uatrun list --pack dana-gapura`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd.OutOrStdout(), pack) },
+	}
+	cmd.Flags().StringVar(&pack, "pack", "", "one pack: "+strings.Join(scenarios.Names(), ", "))
+	return cmd
+}
+
+func runList(w io.Writer, only string) error {
+	names := scenarios.Names()
+	if only != "" {
+		names = []string{only}
+	}
+	for _, n := range names {
+		p, err := scenarios.Load(n)
+		if err != nil {
+			return usageErr(err)
+		}
+		fmt.Fprintf(w, "%s (%d scenarios, digest %s)\n", n, len(p.Scenarios), p.Digest[:12])
+		for _, sc := range p.Scenarios {
+			fmt.Fprintf(w, "  %-16s %-10s %-11s %s\n", sc.ID, mandatoryWord(sc), sc.Family, sc.Title)
+			if len(sc.MapsTo) > 0 {
+				fmt.Fprintf(w, "  %-16s %-10s %-11s ↳ %s\n", "", "", "", strings.Join(sc.MapsTo, "; "))
+			}
+		}
+	}
+	return nil
+}
+
+func mandatoryWord(sc *scenario.Scenario) string {
+	if sc.Mandatory {
+		return "mandatory"
+	}
+	return "optional"
+}

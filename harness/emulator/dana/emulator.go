@@ -105,6 +105,7 @@ func checkOptions(o *Options) error {
 	if o.NotifyRetry == nil {
 		o.NotifyRetry = DefaultNotifyRetry
 	}
+	o.NotifyRetry = append([]time.Duration{}, o.NotifyRetry...) // the caller's slice stays theirs
 	for i, d := range o.NotifyRetry {
 		if d <= 0 {
 			return fmt.Errorf("dana: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)

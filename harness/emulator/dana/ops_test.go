@@ -224,6 +224,7 @@ func TestRefundOrder_AnswersEveryCode(t *testing.T) {
 		{"unknown order", "none", "4045801", refundBody("INV-1", "RF-9", "1000.00"), ""},
 		{"amount without decimals", "paid", "4005801", refundBody("INV-1", "RF-9", "10000"), "0.00"},
 		{"refund no missing", "paid", "4005802", refBody("INV-1"), "0.00"},
+		{"zero amount", "paid", "4005801", refundBody("INV-1", "RF-9", "0.00"), "0.00"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -137,6 +137,10 @@ func (c *checker) money(r gjson.Result, field string) (money, int64, bool) {
 		c.bad(field, fmt.Sprintf(`%s.value must be a string of digits with exactly two decimals such as "10000.00" (^\d{1,16}\.\d{2}$), got %q`, field, value))
 		return money{}, 0, false
 	}
+	if cents == 0 {
+		c.bad(field, field+".value must be greater than 0.00")
+		return money{}, 0, false
+	}
 	if currency != "IDR" {
 		c.bad(field, fmt.Sprintf("%s.currency must be \"IDR\", got %q", field, currency))
 		return money{}, 0, false

@@ -1,0 +1,203 @@
+package midtrans
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Action names Act accepts.
+const (
+	actChoose        = "choose" // the shopper picks a payment method: pending notification
+	actPay           = "pay"
+	actDeny          = "deny"
+	actExpire        = "expire"
+	actRespondNext   = "respond_next"
+	actNotify        = "notify"
+	actReturnShopper = "return_shopper"
+)
+
+var actionNames = []string{actChoose, actPay, actDeny, actExpire, actRespondNext, actNotify, actReturnShopper}
+
+// actionParams are the params each action accepts; anything else is an
+// error so a typo in a scenario never passes silently.
+var actionParams = map[string][]string{
+	actChoose:        {"payment_type"},
+	actPay:           {"payment_type", "notify"},
+	actDeny:          {"notify"},
+	actExpire:        {"notify"},
+	actRespondNext:   {"api", "code", "message", "count"},
+	actNotify:        {"variant", "copies", "status"},
+	actReturnShopper: {"transaction_status"},
+}
+
+// errState marks an action refused because of the transaction's state.
+var errState = emulator.ErrOrderState
+
+var codePattern = regexp.MustCompile(`^[45]\d\d$`)
+
+// Act performs a control action synchronously: the notifications it causes
+// have been answered (or have failed) when it returns.
+func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	allowed, ok := actionParams[a.Name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
+			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
+	}
+	if err := checkParams(a, allowed); err != nil {
+		return emulator.Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch a.Name {
+	case actRespondNext:
+		return e.actRespondNext(a.Params)
+	case actNotify:
+		return e.actNotify(ctx, a)
+	case actReturnShopper:
+		return e.returnShopper(ctx, a.Order, a.Params["transaction_status"])
+	}
+	return e.actTransition(ctx, a)
+}
+
+func checkParams(a emulator.Action, allowed []string) error {
+	var unknown []string
+	for k := range a.Params {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	want := "none"
+	if len(allowed) > 0 {
+		want = strings.Join(allowed, ", ")
+	}
+	return fmt.Errorf("midtrans: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
+}
+
+// actTransition runs choose, pay, deny or expire and delivers the
+// notification (unless notify: drop).
+func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	mode := a.Params["notify"]
+	if mode != "" && mode != "send" && mode != "drop" {
+		return emulator.Result{}, fmt.Errorf("midtrans: %s notify=%q: want send (default) or drop", a.Name, mode)
+	}
+	t, jobs, err := e.transition(a.Order, a.Name, a.Params["payment_type"])
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	verb := map[string]string{actChoose: "is pending (the shopper chose " + t.paymentTypeOr() + ")",
+		actPay: "settled", actDeny: "denied", actExpire: "expired"}[a.Name]
+	if mode == "drop" {
+		return emulator.Result{Detail: fmt.Sprintf("transaction %s %s; the notification was dropped (never sent, no retries)", t.orderID, verb)}, nil
+	}
+	ds := e.deliverAll(ctx, jobs)
+	res := emulator.Result{Deliveries: ds, Detail: fmt.Sprintf("transaction %s %s; notification %s", t.orderID, verb, describeAll(ds))}
+	for _, d := range ds {
+		res.Exchanges = append(res.Exchanges, d.Exchange)
+	}
+	return res, nil
+}
+
+// actRespondNext queues an injected answer for the next call(s) to an API.
+func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) {
+	api := p["api"]
+	if !slices.Contains(apiNames, api) || api == APIUnknownPath {
+		return emulator.Result{}, fmt.Errorf("midtrans: respond_next api %q: want one of %s", api, strings.Join(apiNames[:len(apiNames)-1], ", "))
+	}
+	code := p["code"]
+	if !codePattern.MatchString(code) {
+		return emulator.Result{}, fmt.Errorf("midtrans: respond_next code %q: want a 4xx or 5xx status_code such as 500", code)
+	}
+	count := 1
+	if s := p["count"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return emulator.Result{}, fmt.Errorf("midtrans: respond_next count %q: want 1 to 1000", s)
+		}
+		count = n
+	}
+	msg := p["message"]
+	if msg == "" {
+		msg = http.StatusText(atoi(code))
+	}
+	e.mu.Lock()
+	e.st.overrides = append(e.st.overrides, &override{api: api, code: code, message: msg, left: count})
+	e.mu.Unlock()
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, api, code, msg)}, nil
+}
+
+// takeOverride consumes one pending injected answer for the call's API.
+func (e *Emulator) takeOverride(in *inbound) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, ov := range e.st.overrides {
+		if ov.api != in.api {
+			continue
+		}
+		ov.left--
+		if ov.left == 0 {
+			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
+		}
+		status := atoi(ov.code)
+		hint := "this answer was injected by the test scenario (respond_next); the transaction did not change"
+		if in.api == APICreateTransaction {
+			return snapError(status, hint, ov.message)
+		}
+		return in.fail(status, ov.code, ov.message, hint)
+	}
+	return nil
+}
+
+// describeAll summarises deliveries in one phrase.
+func describeAll(ds []emulator.Delivery) string {
+	parts := make([]string, 0, len(ds))
+	for _, d := range ds {
+		parts = append(parts, describe(d))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func describe(d emulator.Delivery) string {
+	switch {
+	case d.Error != "":
+		return "failed: " + d.Error
+	case d.Acked:
+		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
+	}
+	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func quote(s string) string { return strconv.Quote(s) }
+
+// isStateErr reports an action refused because of the state.
+func isStateErr(err error) bool { return errors.Is(err, errState) }
+
+// resultExchanges collects the exchanges of deliveries.
+func resultExchanges(ds []emulator.Delivery) []evidence.Exchange {
+	out := make([]evidence.Exchange, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.Exchange)
+	}
+	return out
+}

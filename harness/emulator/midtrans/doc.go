@@ -1,0 +1,53 @@
+// Package midtrans emulates Midtrans Snap and the Core API transaction
+// endpoints offline, so that a merchant's real integration (for example
+// one built on the official midtrans-go client) can point its Midtrans
+// base URLs at it and be tested without the sandbox.
+//
+// What is emulated:
+//
+//   - Snap: POST /snap/v1/transactions answers HTTP 201 with a UUID token
+//     and a redirect_url to a hosted payment page on the emulator; errors
+//     are {"error_messages":[…]}. A used order_id is refused with HTTP 400
+//     "transaction_details.order_id has already been taken".
+//   - Core API: GET /v2/{id}/status, POST /v2/{id}/cancel, /expire,
+//     /refund (and /refund/online/direct), by order_id or transaction_id,
+//     answering {"status_code","status_message",…} with status_code always
+//     a JSON string (midtrans-go type-asserts it) and money as "10000.00".
+//   - HTTP Basic authentication with the server key on every call; a
+//     missing, client or wrong key is 401 in Midtrans' shape. The check is
+//     recorded as the call's Signature (scheme AuthScheme).
+//   - A transaction state machine on an injected clock.Clock: pending →
+//     settlement | deny | cancel | expire; settlement → partial_refund →
+//     refund. Expiry comes from the request's expiry object or DefaultExpiry.
+//   - HTTP notifications to the dashboard's Payment Notification URL
+//     (Options.NotifyURL), replaced by X-Override-Notification or extended
+//     by X-Append-Notification, signed with signature_key =
+//     SHA-512(order_id + status_code + gross_amount + server key), retried
+//     on the virtual clock until answered with 2xx.
+//   - Control actions (Act: choose, pay, deny, expire, respond_next, notify
+//     with crafted variants, return_shopper), the same over HTTP under
+//     /_uatrun/, and evidence of every exchange, redacted and bounded.
+//
+// Choices made where Midtrans' behaviour is not documented (each is listed
+// in docs/emulators/midtrans.md):
+//
+//   - A Snap transaction reads pending on the Core API from creation. Real
+//     Midtrans answers 404 until the shopper picks a payment method; the
+//     emulator keeps it visible so that status, cancel and expire can be
+//     tested, and sends the pending notification on the choose action.
+//   - DefaultExpiry (24 h) when the request has no expiry; the expiry
+//     notification carries status_code 202 while the status API answers
+//     407 for the same expired transaction, as Midtrans' samples show.
+//   - Cancel is allowed only while pending (412 otherwise); refunds only
+//     after settlement, never above what remains (412), and a refund_key
+//     reused with a different amount is 406.
+//   - Snap never accepts an order_id twice, even after cancel or expire.
+//   - The retry schedule (DefaultNotifyRetry) is ours; only 2xx
+//     acknowledges, redirects are not followed.
+//   - A transaction paid without a chosen method reads payment_type
+//     bank_transfer with a BCA virtual account.
+//
+// Not emulated: Core API charge, capture, approve/deny of card challenges,
+// card tokens, notifications after merchant-initiated cancel, expire or
+// refund calls, the Iris and BI-SNAP APIs.
+package midtrans

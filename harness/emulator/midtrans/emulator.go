@@ -1,0 +1,194 @@
+package midtrans
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// GatewayName is the id scenarios use for this emulator.
+const GatewayName = "midtrans-snap"
+
+// DefaultExpiry is how long a Snap transaction stays payable when the
+// request carries no expiry object. Midtrans documents 24 hours for Snap
+// tokens; the per-method payment windows behind it are not emulated.
+const DefaultExpiry = 24 * time.Hour
+
+// DefaultNotifyRetry is the retry schedule after a notification that was
+// not answered with 2xx. Midtrans says it retries but publishes no
+// schedule; this one is ours and runs on the virtual clock.
+var DefaultNotifyRetry = []time.Duration{
+	time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour,
+}
+
+// DefaultMerchantID is the merchant_id in answers and notifications when
+// Options.MerchantID is empty.
+const DefaultMerchantID = "G000000001"
+
+// Options configure an Emulator. ServerKey is required.
+type Options struct {
+	ServerKey   string          // the Basic-auth username every call must carry; signs notifications
+	MerchantID  string          // merchant_id in answers and notifications
+	NotifyURL   string          // the dashboard's Payment Notification URL
+	NotifyRetry []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
+	// FinishURL is the dashboard's Finish Redirect URL, used when a Snap
+	// request has no callbacks.finish.
+	FinishURL  string
+	Clock      clock.Clock // virtual clock; default clock.Real{}
+	Redactor   *evidence.Redactor
+	HTTPClient *http.Client // for notifications and the shopper's browser; default timeout 15s
+	Version    string       // X-Uatrun-Emulator: midtrans-snap/<version>
+	// PublicBaseURL is the base of redirect_url; default: the emulator's URL.
+	PublicBaseURL string
+}
+
+// Emulator is an offline, stateful Midtrans Snap + Core API gateway. It is
+// safe for concurrent use: the merchant's calls, control actions and the
+// clock's timers may all run at once.
+type Emulator struct {
+	o       Options
+	clk     clock.Clock
+	client  *http.Client
+	engine  *gin.Engine
+	version string
+
+	srvMu sync.Mutex
+	srv   *emulator.Server
+
+	mu sync.Mutex
+	st state
+}
+
+// New validates o and returns an unstarted emulator; Handler works at once.
+func New(o Options) (*Emulator, error) {
+	if err := checkOptions(&o); err != nil {
+		return nil, err
+	}
+	o.Redactor.Add(o.ServerKey)
+	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient,
+		version: GatewayName + "/" + o.Version, st: newState()}
+	e.engine = e.routes()
+	return e, nil
+}
+
+// checkOptions fills defaults and refuses options that cannot work.
+func checkOptions(o *Options) error {
+	if strings.TrimSpace(o.ServerKey) == "" {
+		return errors.New("midtrans: Options.ServerKey is required (calls authenticate with it and notifications are signed with it)")
+	}
+	if strings.ContainsAny(o.ServerKey, " \t\r\n") {
+		return errors.New("midtrans: Options.ServerKey contains white space; midtrans-go refuses such keys")
+	}
+	if o.NotifyRetry == nil {
+		o.NotifyRetry = DefaultNotifyRetry
+	}
+	for i, d := range o.NotifyRetry {
+		if d <= 0 {
+			return fmt.Errorf("midtrans: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
+		}
+	}
+	for name, u := range map[string]string{"NotifyURL": o.NotifyURL, "FinishURL": o.FinishURL, "PublicBaseURL": o.PublicBaseURL} {
+		if u == "" {
+			continue
+		}
+		if err := checkAbsURL(u); err != nil {
+			return fmt.Errorf("midtrans: Options.%s: %w", name, err)
+		}
+	}
+	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
+	if o.MerchantID == "" {
+		o.MerchantID = DefaultMerchantID
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return nil
+}
+
+// checkAbsURL accepts only absolute http(s) URLs with a host.
+func checkAbsURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+// Handler serves the Snap and Core APIs, the hosted payment page and the
+// /_uatrun/ control API.
+func (e *Emulator) Handler() http.Handler { return e.engine }
+
+// Start serves on addr ("" = 127.0.0.1:0) in the background.
+func (e *Emulator) Start(addr string) error {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv != nil {
+		return errors.New("midtrans: emulator already started")
+	}
+	srv := emulator.NewServer(addr, e.engine)
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	e.srv = srv
+	return nil
+}
+
+// URL is the base URL that stands in for both api.sandbox.midtrans.com and
+// app.sandbox.midtrans.com, or "" before Start.
+func (e *Emulator) URL() string {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv == nil {
+		return ""
+	}
+	return e.srv.URL()
+}
+
+// Close stops the server and every pending expiry and retry timer.
+func (e *Emulator) Close() error {
+	e.srvMu.Lock()
+	srv := e.srv
+	e.srv = nil
+	e.srvMu.Unlock()
+	e.mu.Lock()
+	e.st.stopTimers()
+	e.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// PublicKeyPEM is nil: Midtrans signs notifications with the merchant's
+// own server key (signature_key), not with a key pair.
+func (e *Emulator) PublicKeyPEM() []byte { return nil }
+
+// Name is the gateway id, "midtrans-snap".
+func (e *Emulator) Name() string { return GatewayName }
+
+// APIs lists the names Calls accepts.
+func (e *Emulator) APIs() []string { return append([]string(nil), apiNames...) }
+
+// Actions lists the names Act accepts.
+func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
+
+var _ emulator.Gateway = (*Emulator)(nil)

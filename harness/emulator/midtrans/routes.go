@@ -1,0 +1,72 @@
+package midtrans
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// HeaderEmulator marks every answer as the emulator's, never Midtrans'.
+const HeaderEmulator = "X-Uatrun-Emulator"
+
+// routes builds the gin engine: Snap and Core API paths (one host stands
+// in for both app. and api.), the payment page, the control API and a
+// teaching 404 for everything else.
+func (e *Emulator) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	g := gin.New()
+	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
+	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	g.POST("/snap/v1/transactions", e.serve(APICreateTransaction, e.createTransaction))
+	g.GET("/v2/:id/status", e.serve(APIStatus, e.getStatus))
+	g.POST("/v2/:id/cancel", e.serve(APICancel, e.cancelTxn))
+	g.POST("/v2/:id/expire", e.serve(APIExpire, e.expireTxn))
+	g.POST("/v2/:id/refund", e.serve(APIRefund, e.refundTxn))
+	g.POST("/v2/:id/refund/online/direct", e.serve(APIRefund, e.refundTxn))
+	g.GET(redirectPath+":token", e.payPage)
+	g.POST(redirectPath+":token/:choice", e.payChoice)
+	ctl := g.Group(controlPrefix)
+	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
+	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.POST("/orders/:id/:action", e.controlAction)
+	ctl.POST("/respond_next", e.controlRespondNext)
+	g.NoRoute(e.unknownPath)
+	return g
+}
+
+func (e *Emulator) stampVersion(c *gin.Context) {
+	c.Header(HeaderEmulator, e.version)
+	c.Next()
+}
+
+// recovered answers a handler panic in Midtrans' shape instead of dropping
+// the connection. Nothing should panic; this is the last line.
+func recovered(c *gin.Context, _ any) {
+	c.Data(http.StatusInternalServerError, "application/json",
+		[]byte(`{"status_code":"500","status_message":"Internal Server Error"}`))
+}
+
+// servedPaths lists the real paths for the teaching 404.
+var servedPaths = []string{
+	"POST /snap/v1/transactions (create_transaction)", "GET /v2/{order_id}/status (status)",
+	"POST /v2/{order_id}/cancel (cancel)", "POST /v2/{order_id}/expire (expire)",
+	"POST /v2/{order_id}/refund (refund)",
+}
+
+// unknownPath answers a path Midtrans does not serve (here) with a
+// Midtrans-shaped 404 and records it as a call.
+func (e *Emulator) unknownPath(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
+		controlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
+			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|notify|return_shopper}, POST /_uatrun/respond_next")
+		return
+	}
+	in := e.receive(c, APIUnknownPath)
+	rep := in.fail(http.StatusNotFound, "404", "The requested resource is not found",
+		"the emulator does not serve "+c.Request.Method+" "+p+"; it serves "+strings.Join(servedPaths, "; ")+
+			". Point both the Snap base (app.sandbox.midtrans.com) and the Core API base (api.sandbox.midtrans.com) at it, without a path suffix.")
+	e.answer(c, in, rep)
+}

@@ -1,0 +1,267 @@
+package midtrans
+
+import (
+	"math"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// maxOrderID is Midtrans' order_id length limit.
+const maxOrderID = 50
+
+// orderIDPattern is the character set Midtrans allows in order_id.
+var orderIDPattern = regexp.MustCompile(`^[A-Za-z0-9\-_~.]+$`)
+
+// expiryUnits maps Snap's expiry.unit words (singular and plural) to durations.
+var expiryUnits = map[string]time.Duration{
+	"minute": time.Minute, "minutes": time.Minute, "hour": time.Hour, "hours": time.Hour,
+	"day": 24 * time.Hour, "days": 24 * time.Hour,
+}
+
+// expiryStartLayout is Snap's expiry.start_time: "yyyy-MM-dd HH:mm:ss Z".
+const expiryStartLayout = "2006-01-02 15:04:05 -0700"
+
+// snapReq is a validated Snap create-transaction body.
+type snapReq struct {
+	orderID     string
+	gross       int64
+	expiresAt   time.Time
+	finishURL   string
+	email, name string
+}
+
+// snapChecker gathers error_messages the way Snap lists them: all at once.
+type snapChecker struct {
+	msgs, violations []string
+}
+
+func (c *snapChecker) bad(msg string) { c.msgs = append(c.msgs, msg) }
+
+// createTransaction is POST /snap/v1/transactions: validate, refuse a used
+// order_id, then store a pending transaction with its expiry timer.
+func (e *Emulator) createTransaction(in *inbound) *reply {
+	if !gjson.ValidBytes(in.body) || !gjson.ParseBytes(in.body).IsObject() {
+		return snapError(http.StatusBadRequest, "the body must be one JSON object", "Invalid JSON: the request body must be a JSON object")
+	}
+	now := e.clk.Now()
+	c := &snapChecker{}
+	r := validateSnap(c, gjson.ParseBytes(in.body), now)
+	in.violations = append(in.violations, c.violations...)
+	if len(c.msgs) > 0 {
+		return snapError(http.StatusBadRequest, "see error_messages; the Snap request reference is at https://snap-docs.midtrans.com/#json-objects", c.msgs...)
+	}
+	targets := e.notifyTargets(in)
+	base := e.publicBase(in.req)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if prev := e.st.byOrder[r.orderID]; prev != nil {
+		return snapError(http.StatusBadRequest, "order_id "+quote(r.orderID)+" was already used by transaction "+prev.transactionID+
+			" (token "+prev.token+"); Midtrans never accepts an order_id twice, so every checkout attempt needs a new one",
+			"transaction_details.order_id has already been taken")
+	}
+	t := e.newTxn(r, targets, now)
+	return &reply{status: http.StatusCreated, code: "201",
+		body: map[string]any{"token": t.token, "redirect_url": base + redirectPath + t.token}}
+}
+
+// validateSnap checks the fields Midtrans checks (§2.2).
+func validateSnap(c *snapChecker, doc gjson.Result, now time.Time) snapReq {
+	r := snapReq{expiresAt: now.Add(DefaultExpiry)}
+	td := doc.Get("transaction_details")
+	if !td.IsObject() {
+		c.bad("transaction_details is required")
+		return r
+	}
+	r.orderID = checkOrderID(c, td.Get("order_id"))
+	r.gross = checkGross(c, td.Get("gross_amount"))
+	checkItems(c, doc.Get("item_details"), r.gross)
+	checkExpiry(c, &r, doc.Get("expiry"), now)
+	if f := doc.Get("callbacks.finish"); f.Exists() {
+		if err := checkAbsURL(f.String()); err != nil {
+			c.bad("callbacks.finish must be an absolute URL")
+		}
+		r.finishURL = f.String()
+	}
+	cd := doc.Get("customer_details")
+	r.email = cd.Get("email").String()
+	r.name = strings.TrimSpace(cd.Get("first_name").String() + " " + cd.Get("last_name").String())
+	if cd.Get("shipping_address").Exists() && cd.Get("customer_address").Exists() {
+		c.violations = append(c.violations, "customer_details has both shipping_address and customer_address; Midtrans documents shipping_address")
+	}
+	return r
+}
+
+func checkOrderID(c *snapChecker, v gjson.Result) string {
+	switch {
+	case !v.Exists() || v.Type == gjson.Null || v.String() == "":
+		c.bad("transaction_details.order_id is required")
+	case v.Type != gjson.String:
+		c.bad("transaction_details.order_id must be a string")
+	case len(v.Str) > maxOrderID:
+		c.bad("transaction_details.order_id is too long (maximum is 50 characters)")
+	case !orderIDPattern.MatchString(v.Str):
+		c.bad("transaction_details.order_id contains invalid characters (allowed: letters, digits, - _ ~ .)")
+	default:
+		return v.Str
+	}
+	return ""
+}
+
+// checkGross wants a positive whole number of rupiah. A numeric string is
+// tolerated (and recorded); a fraction is refused, since IDR at Midtrans
+// has no minor unit.
+func checkGross(c *snapChecker, v gjson.Result) int64 {
+	if !v.Exists() || v.Type == gjson.Null {
+		c.bad("transaction_details.gross_amount is required")
+		return 0
+	}
+	if v.Type == gjson.String {
+		if !gjson.Valid(v.Str) || gjson.Parse(v.Str).Type != gjson.Number {
+			c.bad("transaction_details.gross_amount must be a number")
+			return 0
+		}
+		c.violations = append(c.violations, "transaction_details.gross_amount sent as a string "+quote(v.Str)+"; Midtrans documents an integer")
+		v = gjson.Parse(v.Str)
+	}
+	if v.Type != gjson.Number {
+		c.bad("transaction_details.gross_amount must be a number")
+		return 0
+	}
+	f := v.Float()
+	switch {
+	case f != math.Trunc(f):
+		c.bad("transaction_details.gross_amount must be an integer (IDR has no decimals at Midtrans)")
+	case f < 1:
+		c.bad("transaction_details.gross_amount must be greater than or equal to 1")
+	case f > 1e15:
+		c.bad("transaction_details.gross_amount is too large")
+	default:
+		return int64(f)
+	}
+	return 0
+}
+
+// checkItems: when item_details are sent, each needs a name, an integer
+// price and a positive quantity, and they must add up to gross_amount.
+func checkItems(c *snapChecker, items gjson.Result, gross int64) {
+	if !items.Exists() {
+		return
+	}
+	if !items.IsArray() {
+		c.bad("item_details must be an array")
+		return
+	}
+	var sum float64
+	for i, it := range items.Array() {
+		p := "item_details[" + itoa(i) + "]"
+		if it.Get("name").String() == "" {
+			c.bad(p + ".name is required")
+		}
+		price, qty := it.Get("price"), it.Get("quantity")
+		if price.Type != gjson.Number || price.Float() != math.Trunc(price.Float()) {
+			c.bad(p + ".price must be an integer")
+		}
+		if qty.Type != gjson.Number || qty.Int() < 1 {
+			c.bad(p + ".quantity must be a positive integer")
+		}
+		sum += price.Float() * float64(qty.Int())
+	}
+	if gross > 0 && len(c.msgs) == 0 && sum != float64(gross) {
+		c.bad("transaction_details.gross_amount is not equal to the sum of item_details")
+	}
+}
+
+// checkExpiry reads Snap's optional expiry {start_time, unit, duration}.
+func checkExpiry(c *snapChecker, r *snapReq, v gjson.Result, now time.Time) {
+	if !v.Exists() {
+		return
+	}
+	unit, ok := expiryUnits[strings.ToLower(v.Get("unit").String())]
+	if !ok {
+		c.bad("expiry.unit must be one of minute, hour, day")
+		return
+	}
+	d := v.Get("duration")
+	if d.Type != gjson.Number || d.Int() < 1 || d.Float() != math.Trunc(d.Float()) {
+		c.bad("expiry.duration must be a positive integer")
+		return
+	}
+	start := now
+	if s := v.Get("start_time").String(); s != "" {
+		t, err := time.Parse(expiryStartLayout, s)
+		if err != nil {
+			c.bad("expiry.start_time must be in the format yyyy-MM-dd HH:mm:ss Z, e.g. 2026-01-02 15:04:05 +0700")
+			return
+		}
+		start = t
+	}
+	r.expiresAt = start.Add(time.Duration(d.Int()) * unit)
+	if !r.expiresAt.After(now) {
+		c.bad("expiry is in the past")
+	}
+}
+
+// notifyTargets resolves where notifications go: X-Override-Notification
+// replaces the dashboard URL, X-Append-Notification adds to it (at most 3
+// URLs each, comma-separated, as midtrans-go sends them).
+func (e *Emulator) notifyTargets(in *inbound) []string {
+	override := e.urlList(in, "X-Override-Notification")
+	if len(override) > 0 {
+		return override
+	}
+	var out []string
+	if e.o.NotifyURL != "" {
+		out = append(out, e.o.NotifyURL)
+	}
+	return append(out, e.urlList(in, "X-Append-Notification")...)
+}
+
+func (e *Emulator) urlList(in *inbound, header string) []string {
+	v := strings.TrimSpace(in.req.Header.Get(header))
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, u := range strings.Split(v, ",") {
+		u = strings.TrimSpace(u)
+		if err := checkAbsURL(u); err != nil {
+			in.violations = append(in.violations, header+": "+err.Error()+"; ignored")
+			continue
+		}
+		out = append(out, u)
+	}
+	if len(out) > 3 {
+		in.violations = append(in.violations, header+" lists more than 3 URLs; Midtrans uses the first 3")
+		out = out[:3]
+	}
+	return out
+}
+
+// newTxn stores a pending transaction and arms its expiry; e.mu is held.
+func (e *Emulator) newTxn(r snapReq, targets []string, now time.Time) *txn {
+	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
+		status: StatusPending, fraud: "accept", finishURL: r.finishURL, targets: targets,
+		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt}
+	e.st.txns = append(e.st.txns, t)
+	e.st.byOrder[t.orderID] = t
+	e.st.byID[t.transactionID] = t
+	e.st.byID[t.token] = t
+	t.expiry = e.clk.AfterFunc(t.expiresAt.Sub(now), func() { e.expireByTimer(t) })
+	return t
+}
+
+// publicBase is where redirect_url points: the configured base, else the
+// started server, else the host the merchant called.
+func (e *Emulator) publicBase(r *http.Request) string {
+	if e.o.PublicBaseURL != "" {
+		return e.o.PublicBaseURL
+	}
+	if u := e.URL(); u != "" {
+		return u
+	}
+	return strings.TrimSuffix(requestURL(r), r.URL.RequestURI())
+}

@@ -1,0 +1,150 @@
+package midtrans
+
+import (
+	"crypto/rand"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Transaction statuses the emulator moves through (Midtrans' own words).
+const (
+	StatusPending       = "pending"
+	StatusSettlement    = "settlement"
+	StatusDeny          = "deny"
+	StatusCancel        = "cancel"
+	StatusExpire        = "expire"
+	StatusRefund        = "refund"
+	StatusPartialRefund = "partial_refund"
+)
+
+// notifyStatuses are the transaction_status values a crafted notification
+// may carry (the full Midtrans vocabulary).
+var notifyStatuses = []string{"authorize", "capture", StatusSettlement, StatusPending, StatusDeny, StatusCancel,
+	StatusExpire, "failure", StatusRefund, StatusPartialRefund, "chargeback", "partial_chargeback"}
+
+// state is everything the emulator remembers; guarded by Emulator.mu.
+type state struct {
+	seq        int // merchant call arrival counter (Call.Seq)
+	exSeq      int // exchange id counter
+	refundSeq  int // refund_chargeback_id counter
+	calls      []emulator.Call
+	exchanges  []evidence.Exchange
+	txns       []*txn          // creation order
+	byOrder    map[string]*txn // order_id
+	byID       map[string]*txn // transaction_id and Snap token
+	overrides  []*override
+	retryTimer map[clock.Timer]bool // pending notification retries, stopped on Close
+}
+
+func newState() state {
+	return state{byOrder: map[string]*txn{}, byID: map[string]*txn{}, retryTimer: map[clock.Timer]bool{}}
+}
+
+// override is a pending respond_next injection.
+type override struct {
+	api, code, message string
+	left               int
+}
+
+// txn is one Snap transaction and its history. Amounts are whole rupiah:
+// IDR has no minor unit at Midtrans, and gross_amount is an integer.
+type txn struct {
+	orderID, transactionID, token string
+	gross                         int64
+	status, paymentType, fraud    string
+	finishURL                     string
+	targets                       []string // notification URLs
+	email, name                   string
+	created, expiresAt, settled   time.Time
+	expiry                        clock.Timer
+	refunds                       []*refund
+	refunded                      int64
+	deliveries                    []emulator.Delivery
+}
+
+// refund is one accepted refund.
+type refund struct {
+	id     int
+	uuid   string
+	key    string
+	amount int64
+	reason string
+	at     time.Time
+}
+
+// lookup finds a transaction by order_id, transaction_id or Snap token,
+// as Core API paths and control actions name it.
+func (s *state) lookup(id string) (*txn, error) {
+	if t := s.byOrder[id]; t != nil {
+		return t, nil
+	}
+	if t := s.byID[id]; t != nil {
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w: no transaction with order_id, transaction_id or token %q was created at the Midtrans emulator",
+		emulator.ErrUnknownOrder, id)
+}
+
+func (s *state) stopTimers() {
+	for _, t := range s.txns {
+		t.stopExpiry()
+	}
+	for t := range s.retryTimer {
+		t.Stop()
+	}
+	s.retryTimer = map[clock.Timer]bool{}
+}
+
+func (t *txn) stopExpiry() {
+	if t.expiry != nil {
+		t.expiry.Stop()
+		t.expiry = nil
+	}
+}
+
+// callsFor copies the calls to one API, oldest first.
+func (s *state) callsFor(api string) []emulator.Call {
+	var out []emulator.Call
+	for _, c := range s.calls {
+		if c.API == api {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// refundable is what may still be refunded.
+func (t *txn) refundable() int64 { return t.gross - t.refunded }
+
+// amount formats whole rupiah the way Midtrans writes gross_amount: "10000.00".
+func amount(rupiah int64) string { return strconv.FormatInt(rupiah, 10) + ".00" }
+
+// newUUID returns a random RFC 4122 version 4 UUID, the shape of Midtrans'
+// transaction ids and Snap tokens.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// wib formats t as Midtrans writes times: "2006-01-02 15:04:05" in
+// Jakarta time (WIB), or "" for the zero time.
+func wib(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(jakarta).Format(timeLayout)
+}
+
+// timeLayout is Midtrans' transaction_time / settlement_time layout.
+const timeLayout = "2006-01-02 15:04:05"
+
+// jakarta is WIB, UTC+7 without DST; a fixed zone needs no tzdata.
+var jakarta = time.FixedZone("WIB", 7*60*60)

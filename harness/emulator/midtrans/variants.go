@@ -1,0 +1,187 @@
+package midtrans
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+// wrongServerKey signs the wrong_signature variant: a key that looks real
+// but is not the merchant's.
+const wrongServerKey = "SB-Mid-server-uatrun-not-your-key"
+
+// variant crafts one kind of one-shot notification: from the honest
+// fields it makes the bodies to send, in order, and says what was done.
+type variant struct {
+	copies int // default number of copies (ignored by multi-body variants)
+	craft  func(e *Emulator, t *txn, f map[string]any) ([][]byte, string)
+}
+
+// variants are the crafted notifications a scenario can send.
+var variants = map[string]variant{
+	"valid":      {1, craftValid},
+	"duplicate":  {2, craftValid},
+	"concurrent": {5, craftValid},
+	"wrong_signature": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+		f["signature_key"] = signWith(wrongServerKey, t.orderID, str(f["status_code"]), str(f["gross_amount"]))
+		return [][]byte{encodeJSON(f)}, "signature_key computed with a server key that is not the merchant's"
+	}},
+	"missing_signature": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+		delete(f, "signature_key")
+		return [][]byte{encodeJSON(f)}, "signature_key removed"
+	}},
+	"tampered_amount": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+		f["gross_amount"] = amount(tampered(t.gross))
+		return [][]byte{encodeJSON(f)}, "signed over the true gross_amount, then gross_amount changed to " + amount(tampered(t.gross))
+	}},
+	"wrong_amount": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+		g := amount(offByOne(t.gross))
+		f["gross_amount"] = g
+		f["signature_key"] = e.signature(t.orderID, str(f["status_code"]), g)
+		return [][]byte{encodeJSON(f)}, "validly signed, but gross_amount " + g + " is not the transaction's " + amount(t.gross)
+	}},
+	"out_of_order": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+		settled := e.notifyFields(t, StatusSettlement)
+		late := e.notifyFields(t, StatusPending)
+		delete(late, "settlement_time")
+		return [][]byte{encodeJSON(settled), encodeJSON(late)},
+			"a valid settlement, then a valid pending notification that arrives late (as after a retry)"
+	}},
+}
+
+func craftValid(_ *Emulator, _ *txn, f map[string]any) ([][]byte, string) {
+	return [][]byte{encodeJSON(f)}, ""
+}
+
+// maxCopies bounds how many copies one action may send.
+const maxCopies = 100
+
+// actNotify sends a crafted notification variant: no state change, no
+// retries, to the transaction's first notification URL.
+func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	name := a.Params["variant"]
+	if name == "" {
+		name = "valid"
+	}
+	v, ok := variants[name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("midtrans: unknown notification variant %q; valid variants: %s", name, strings.Join(variantNames(), ", "))
+	}
+	status := a.Params["status"]
+	if status == "" {
+		status = StatusSettlement
+	}
+	if !slices.Contains(notifyStatuses, status) {
+		return emulator.Result{}, fmt.Errorf("midtrans: notification status %q: want a transaction_status, one of %s", status, strings.Join(notifyStatuses, ", "))
+	}
+	copies, err := parseCopies(a.Params["copies"], v.copies)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, v, copies)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	acked := 0
+	for _, d := range ds {
+		if d.Acked {
+			acked++
+		}
+	}
+	return emulator.Result{Deliveries: ds, Exchanges: resultExchanges(ds),
+		Detail: fmt.Sprintf("notification %s (transaction_status %s) sent %d time(s) for order %s; %d answered 2xx",
+			name, status, len(ds), a.Order, acked)}, nil
+}
+
+// crafted builds and sends the variant's bodies. Copies of duplicate go one
+// after another, copies of concurrent all at once, with identical bytes.
+func (e *Emulator) crafted(ctx context.Context, id, name, status string, v variant, copies int) ([]emulator.Delivery, error) {
+	e.mu.Lock()
+	t, err := e.st.lookup(id)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	bodies, why := v.craft(e, t, maps.Clone(e.notifyFields(t, status)))
+	target := ""
+	if len(t.targets) > 0 {
+		target = t.targets[0]
+	}
+	e.mu.Unlock()
+	job := notifyJob{t: t, order: t.orderID, variant: name, target: target}
+	if target == "" {
+		job.body = bodies[0]
+		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
+	}
+	if len(bodies) > 1 {
+		copies = 1
+	}
+	if name == "concurrent" {
+		job.body = bodies[0]
+		return e.sendConcurrently(ctx, job, copies), nil
+	}
+	var out []emulator.Delivery
+	for _, b := range bodies {
+		job.body = b
+		check := e.selfCheck(b, why)
+		for range copies {
+			out = append(out, e.send(ctx, job, len(out)+1, check))
+		}
+	}
+	return out, nil
+}
+
+// sendConcurrently fires n identical requests at once and returns their
+// deliveries numbered by copy.
+func (e *Emulator) sendConcurrently(ctx context.Context, job notifyJob, n int) []emulator.Delivery {
+	out := make([]emulator.Delivery, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.send(ctx, job, i+1, e.selfCheck(job.body, ""))
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func variantNames() []string { return slices.Sorted(maps.Keys(variants)) }
+
+// parseCopies reads the copies param: 1..maxCopies, "" = the default.
+func parseCopies(s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxCopies {
+		return 0, fmt.Errorf("midtrans: copies %q must be a whole number from 1 to %d", s, maxCopies)
+	}
+	return n, nil
+}
+
+// tampered is the classic pay-less forgery: 1 rupiah (2 if the order
+// really is 1).
+func tampered(gross int64) int64 {
+	if gross == 1 {
+		return 2
+	}
+	return 1
+}
+
+// offByOne is one rupiah off the transaction's amount.
+func offByOne(gross int64) int64 {
+	if gross > 1 {
+		return gross - 1
+	}
+	return gross + 1
+}
+
+func str(v any) string { s, _ := v.(string); return s }

@@ -46,7 +46,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{
+	srv := &http.Server{
 		Handler:           s.Handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -54,7 +54,9 @@ func (s *Server) Start() error {
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go func() { _ = s.srv.Serve(ln) }()
+	s.srv = srv
+	// The goroutine owns its own reference: Close clears s.srv under the lock.
+	go func() { _ = srv.Serve(ln) }()
 	return nil
 }
 

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The CLI is tested as a user meets it: the built binary, its output and
+// its exit code.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "uatrun-cli")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "uatrun")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		panic(string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func uatrun(t *testing.T, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), code
+}
+
+func TestDemo_PassesAndWritesEveryReport(t *testing.T) {
+	dir := t.TempDir()
+	out, code := uatrun(t, dir, "demo", "--no-color")
+	if code != 0 || !strings.Contains(out, "go-live: GO") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, f := range []string{"evidence.json", "junit.xml", "evidence.html", "evidence.md", "journal.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, "uat-evidence", f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	if out, code := uatrun(t, dir, "verify", "uat-evidence/evidence.json"); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("verify exit %d: %s", code, out)
+	}
+}
+
+// Every fault `demo --fault list` prints makes the demo exit 1, and the
+// failure points at the scenario's YAML line.
+func TestDemo_EveryListedFaultExitsOne(t *testing.T) {
+	dir := t.TempDir()
+	list, code := uatrun(t, dir, "demo", "--fault", "list")
+	if code != 0 {
+		t.Fatalf("--fault list exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(list), "\n")
+	if len(lines) < 14 {
+		t.Fatalf("want at least 14 faults, got:\n%s", list)
+	}
+	for _, line := range lines {
+		name := strings.Fields(line)[0]
+		out, code := uatrun(t, dir, "demo", "--quiet", "--fault", name, "--out", filepath.Join(dir, name))
+		if code != 1 || !strings.Contains(out, "go-live: NO-GO") {
+			t.Errorf("fault %s: exit %d, want 1:\n%s", name, code, out)
+		}
+	}
+	out, _ := uatrun(t, dir, "demo", "--no-color", "--fault", "notify-no-verify", "--out", filepath.Join(dir, "nv"))
+	if !strings.Contains(out, "at scenarios/dana-gapura/signature.yaml:") {
+		t.Errorf("failure does not name the YAML line:\n%s", out)
+	}
+}
+
+func TestValidate_ConfigTypoNamesLineAndFix(t *testing.T) {
+	dir := t.TempDir()
+	if _, code := uatrun(t, dir, "init"); code != 0 {
+		t.Fatal("init failed")
+	}
+	if _, code := uatrun(t, dir, "keys", "--out", "keys"); code != 0 {
+		t.Fatal("keys failed")
+	}
+	if out, code := uatrun(t, dir, "validate", "--config", "uatrun.yaml"); code != 0 {
+		t.Fatalf("the starter config is not valid (exit %d):\n%s", code, out)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(dir, "uatrun.yaml"))
+	bad := strings.Replace(string(cfg), "  base_url:", "  bse_url:", 1)
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644)
+	line := 1 + strings.Count(bad[:strings.Index(bad, "  bse_url:")], "\n")
+	out, code := uatrun(t, dir, "validate", "--config", "bad.yaml")
+	want := "bad.yaml:" + itoa(line) + ":3"
+	if code != 2 || !strings.Contains(out, want) || !strings.Contains(out, `"base_url"`) {
+		t.Fatalf("exit %d, want 2 with %s and a suggestion:\n%s", code, want, out)
+	}
+}
+
+func TestValidate_ScenarioTypoNamesFileLineCol(t *testing.T) {
+	dir := t.TempDir()
+	uatrun(t, dir, "init")
+	uatrun(t, dir, "keys", "--out", "keys")
+	os.Mkdir(filepath.Join(dir, "mine"), 0o755)
+	os.WriteFile(filepath.Join(dir, "mine", "x.yaml"), []byte("id: X-1\ntitle: t\ngateway: dana-gapura\nmaps_to: [x]\nsteps:\n  - gatway: pay\n"), 0o644)
+	out, code := uatrun(t, dir, "validate", "--config", "uatrun.yaml", "--scenarios", "mine")
+	if code != 2 || !strings.Contains(out, `mine/x.yaml:6:5: unknown step "gatway"; did you mean "gateway"?`) {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRun_DryRunStartsNothing(t *testing.T) {
+	dir := t.TempDir()
+	uatrun(t, dir, "init")
+	uatrun(t, dir, "keys", "--out", "keys")
+	out, code := uatrun(t, dir, "run", "--config", "uatrun.yaml", "--dry-run", "--labels", "refund")
+	if code != 0 || !strings.Contains(out, "would run  DANA-REFUND-01") || strings.Contains(out, "DANA-PAY-01") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestKeysAndInit_NeverOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	if _, code := uatrun(t, dir, "keys", "--out", "k"); code != 0 {
+		t.Fatal("first keys failed")
+	}
+	if _, code := uatrun(t, dir, "keys", "--out", "k"); code != 2 {
+		t.Fatalf("second keys exit %d, want 2", code)
+	}
+	uatrun(t, dir, "init")
+	if _, code := uatrun(t, dir, "init"); code != 2 {
+		t.Fatalf("second init exit %d, want 2", code)
+	}
+}
+
+func TestVerify_TamperedEvidenceExitsOne(t *testing.T) {
+	dir := t.TempDir()
+	uatrun(t, dir, "demo", "--quiet", "--labels", "create")
+	p := filepath.Join(dir, "uat-evidence", "evidence.json")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, bytes.Replace(b, []byte(`"PASSED"`), []byte(`"PASSEX"`), 1), 0o644)
+	out, code := uatrun(t, dir, "verify", p)
+	if code != 1 || !strings.Contains(out, "NOT INTACT") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestUnknownCommand_ExitsTwo(t *testing.T) {
+	if _, code := uatrun(t, t.TempDir(), "bogus"); code != 2 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -127,7 +127,11 @@ func (s *Shop) applyQuery(ctx context.Context, o order, ans danaAnswer) error {
 		if ans.AdditionalInfo.StatusDetail.AcquirementStatus == "CANCELLED" {
 			closed = "cancelled"
 		}
-		_, err := s.store.closePending(ctx, o.ID, closed)
+		changed, err := s.store.closePending(ctx, o.ID, closed)
+		if err == nil && !changed && o.Status == "paid" {
+			// Money came back to the shopper after the goods shipped.
+			s.log.Warn("DANA reports a paid order as closed", "order", o.ID)
+		}
 		return err
 	}
 	return nil // 01 initiated, 02 paying, …: nothing to do yet

@@ -224,3 +224,23 @@ func BenchmarkNotify_DuplicateOfHandledOrder(b *testing.B) {
 		}
 	}
 }
+
+// FuzzNotify_NeverPanics throws arbitrary bodies and timestamps at the
+// notify endpoint of a shop that skips verification (the widest path) and
+// of a correct one: every answer must be a SNAP JSON reply, never a panic.
+func FuzzNotify_NeverPanics(f *testing.F) {
+	f.Add([]byte(`{"originalPartnerReferenceNo":"ORD-1","amount":{"value":"1.00","currency":"IDR"},"latestTransactionStatus":"00"}`), "2025-01-01T10:00:00+07:00")
+	f.Add([]byte(`{"amount":null}`), "")
+	f.Add([]byte(`[`), "2025-13-01T10:00:00+07:00")
+	f.Add([]byte(`{"originalPartnerReferenceNo":"../../etc","amount":{"value":"1e9"}}`), "x")
+	benches := []*bench{newBench(f), newBench(f, faultNotifyNoVerify)}
+	f.Fuzz(func(t *testing.T, body []byte, ts string) {
+		for _, b := range benches {
+			h := signedHeaders(gatewayKey, body, ts)
+			status, out := b.do(t, "POST", notifyPath, string(body), h)
+			if code, _ := out["responseCode"].(string); status == 0 || len(code) == 0 {
+				t.Fatalf("notify answered HTTP %d %v, want a SNAP reply", status, out)
+			}
+		}
+	})
+}

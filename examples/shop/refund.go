@@ -45,6 +45,10 @@ func (s *Shop) refund(c *gin.Context) {
 	if reason == "" {
 		reason = "Refund by merchant"
 	}
+	if len(reason) > 256 {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "reason must be at most 256 characters"})
+		return
+	}
 	o, ok := s.loadOrder(c)
 	if !ok {
 		return
@@ -113,6 +117,9 @@ func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer,
 	switch {
 	case callErr != nil:
 		status, out["error"] = http.StatusBadGateway, "DANA did not answer; the refund's outcome is unknown and stays reserved"
+	case ans.serverError():
+		status, out["gateway_code"] = http.StatusBadGateway, ans.ResponseCode
+		out["error"] = "DANA failed twice (" + ans.ResponseMessage + "); the refund's outcome is unknown and stays reserved"
 	case ans.ResponseCode == "2005800":
 	case ans.ResponseCode == "2025800": // accepted, not yet done
 		status, out["gateway_code"] = http.StatusAccepted, ans.ResponseCode

@@ -20,7 +20,7 @@ func refundNo(t *testing.T, b *bench, i int) string {
 func TestRefund_RetryReusesPartnerRefundNo(t *testing.T) {
 	for name, first := range map[string]fakeReply{
 		"no answer": {drop: true},
-		"5xx":       {status: 500, body: `{"responseCode":"5005801","responseMessage":"Internal Server Error"}`},
+		"5xx":       ise5801,
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := newBench(t)
@@ -113,6 +113,8 @@ func TestRefund_ConcurrentRequestsCannotOverRefund(t *testing.T) {
 	}
 }
 
+var ise5801 = fakeReply{status: 500, body: `{"responseCode":"5005801","responseMessage":"Internal Server Error"}`}
+
 func TestRefund_HandlesGatewayOutcomes(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -128,6 +130,7 @@ func TestRefund_HandlesGatewayOutcomes(t *testing.T) {
 		{"in progress 2025800 keeps it reserved",
 			[]fakeReply{{status: 202, body: `{"responseCode":"2025800","responseMessage":"Request In Progress"}`}}, 202, "2025800", 422},
 		{"no answer twice keeps it reserved", []fakeReply{{drop: true}, {drop: true}}, 502, "<nil>", 422},
+		{"5xx twice keeps it reserved", []fakeReply{ise5801, ise5801}, 502, "5005801", 422},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

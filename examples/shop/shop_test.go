@@ -15,12 +15,20 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 )
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.TestMode) // no route dump on stdout when run without -v
+	os.Exit(m.Run())
+}
 
 // This file is the test bench: keys, a controllable clock, a tiny fake DANA
 // with its own signature check, and helpers to drive the shop. Nothing here

@@ -78,6 +78,8 @@ type Options struct {
 	Filter   engine.Filter
 	FailFast bool
 	Hooks    engine.Hooks
+	// Configure, when set, adjusts the built-in config before the run.
+	Configure func(*config.Config)
 }
 
 // keyPair is generated once per process: RSA generation is the slowest part
@@ -118,8 +120,12 @@ func Open(o Options) (*session.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg := kit.Config()
+	if o.Configure != nil {
+		o.Configure(cfg)
+	}
 	return session.Open(session.Options{
-		Config: kit.Config(), Packs: []*scenario.Pack{pack}, Filter: o.Filter, FailFast: o.FailFast,
+		Config: cfg, Packs: []*scenario.Pack{pack}, Filter: o.Filter, FailFast: o.FailFast,
 		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks,
 		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
 		Secrets: []string{string(merchantPEM)},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,6 +22,9 @@ import (
 
 // AckCode is the responseCode a merchant answers a finish notify with.
 const AckCode = "2005600"
+
+// errNoURL is the delivery error when an order has nowhere to be notified.
+var errNoURL = errors.New("no NOTIFICATION url")
 
 // channelID is the CHANNEL-ID DANA's SDK and UAT use.
 const channelID = "95221"

@@ -1,7 +1,6 @@
 package dana
 
 import (
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -255,6 +254,3 @@ func requestURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
-
-// errNoURL is the delivery error when an order has nowhere to be notified.
-var errNoURL = errors.New("no NOTIFICATION url")

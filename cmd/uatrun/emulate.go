@@ -60,6 +60,10 @@ func runEmulate(w io.Writer, cfgPath string) error {
 		return usageErr(err)
 	}
 	defer rcv.Close()
+	trust := cfg.Gateway.GatewayPublicKey
+	if trust == "" {
+		trust = "this key (the public half of gateway.gateway_private_key):\n" + string(gw.PublicKeyPEM())
+	}
 	fmt.Fprintf(w, `uatrun %s emulating %s
 
   gateway base URL   %s
@@ -71,7 +75,7 @@ func runEmulate(w io.Writer, cfgPath string) error {
       send your own webhooks here; each is recorded
 
 Press Ctrl+C to stop.
-`, Version(), cfg.Gateway.Name, gw.URL(), cfg.Gateway.GatewayPublicKey, gw.URL(), rcv.URL())
+`, Version(), cfg.Gateway.Name, gw.URL(), trust, gw.URL(), rcv.URL())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop

@@ -78,6 +78,8 @@ type Options struct {
 	Filter   engine.Filter
 	FailFast bool
 	Hooks    engine.Hooks
+	// ExtraPacks run after the gateway's built-in pack (a merchant's own scenarios).
+	ExtraPacks []*scenario.Pack
 	// Configure, when set, adjusts the built-in config before the run.
 	Configure func(*config.Config)
 }
@@ -125,7 +127,7 @@ func Open(o Options) (*session.Session, error) {
 		o.Configure(cfg)
 	}
 	return session.Open(session.Options{
-		Config: cfg, Packs: []*scenario.Pack{pack}, Filter: o.Filter, FailFast: o.FailFast,
+		Config: cfg, Packs: append([]*scenario.Pack{pack}, o.ExtraPacks...), Filter: o.Filter, FailFast: o.FailFast,
 		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks,
 		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
 		Secrets: []string{string(merchantPEM)},

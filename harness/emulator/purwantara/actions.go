@@ -1,0 +1,209 @@
+package purwantara
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Action names Act accepts.
+const (
+	actPay         = "pay"
+	actFail        = "fail"
+	actExpire      = "expire"
+	actNotify      = "notify"
+	actRespondNext = "respond_next"
+	actCallbackURL = "set_callback_url"
+)
+
+var actionNames = []string{actPay, actFail, actExpire, actNotify, actRespondNext, actCallbackURL}
+
+// actionParams are the params each action accepts; anything else is an
+// error so a typo in a scenario never passes silently.
+var actionParams = map[string][]string{
+	actPay:         {"notify", "channel"},
+	actFail:        {"notify"},
+	actExpire:      {"notify"},
+	actNotify:      {"variant", "copies", "status"},
+	actRespondNext: {"api", "status", "message", "count"},
+	actCallbackURL: {"url"},
+}
+
+// Act performs a control action synchronously: the webhooks it causes
+// have been answered (or have failed) when it returns.
+func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	allowed, ok := actionParams[a.Name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
+			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
+	}
+	if err := checkParams(a, allowed); err != nil {
+		return emulator.Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch a.Name {
+	case actPay, actFail, actExpire:
+		return e.actSettle(ctx, a)
+	case actNotify:
+		return e.actNotify(ctx, a)
+	case actRespondNext:
+		return e.actRespondNext(a.Params)
+	default:
+		if err := e.SetCallbackURL(a.Params["url"]); err != nil {
+			return emulator.Result{}, err
+		}
+		return emulator.Result{Detail: "team Callback URL set to " + strconv.Quote(a.Params["url"])}, nil
+	}
+}
+
+func checkParams(a emulator.Action, allowed []string) error {
+	var unknown []string
+	for k := range a.Params {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sortStrings(unknown)
+	want := "none"
+	if len(allowed) > 0 {
+		want = strings.Join(allowed, ", ")
+	}
+	return fmt.Errorf("purwantara: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
+}
+
+// actSettle is the payment simulator: pay, fail or expire an ACTIVE
+// transaction and deliver its webhook.
+func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	mode := a.Params["notify"]
+	if mode != "" && mode != "send" && mode != "drop" {
+		return emulator.Result{}, fmt.Errorf("purwantara: %s notify=%q: want send (default) or drop", a.Name, mode)
+	}
+	payer, err := payerParam(a.Params["channel"])
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	j, err := e.settle(a.Order, a.Name, payer)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	what := fmt.Sprintf("%s %s is %s", j.t.ch.path, j.t.ref, j.ev.status)
+	if mode == "drop" {
+		return emulator.Result{Detail: what + "; its webhook was dropped (never sent, no retries; redelivery can still send it)"}, nil
+	}
+	d := e.deliver(ctx, j, 1)
+	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
+		Detail: what + "; webhook " + describe(d)}, nil
+}
+
+// actNotify sends a crafted webhook variant.
+func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	name := a.Params["variant"]
+	if name == "" {
+		name = "valid"
+	}
+	status, err := parseStatus(a.Params["status"])
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	copies, err := parseCopies(a.Params["copies"])
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	res := emulator.Result{Deliveries: ds}
+	acked := 0
+	for _, d := range ds {
+		res.Exchanges = append(res.Exchanges, d.Exchange)
+		if d.Acked {
+			acked++
+		}
+	}
+	res.Detail = fmt.Sprintf("webhook %s sent %d time(s) for %s; %d acknowledged with a 2xx", name, len(ds), a.Order, acked)
+	return res, nil
+}
+
+// actRespondNext queues an injected answer for the next call(s) to an API.
+func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) {
+	api := p["api"]
+	if !slices.Contains(e.APIs(), api) || api == APIUnknown {
+		return emulator.Result{}, fmt.Errorf("purwantara: respond_next api %q: want one of %s", api, strings.Join(e.APIs()[:len(e.APIs())-1], ", "))
+	}
+	status, err := strconv.Atoi(p["status"])
+	if err != nil || status < 400 || status > 599 {
+		return emulator.Result{}, fmt.Errorf("purwantara: respond_next status %q: want an HTTP error status from 400 to 599, e.g. 401 or 500", p["status"])
+	}
+	count := 1
+	if s := p["count"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return emulator.Result{}, fmt.Errorf("purwantara: respond_next count %q: want 1 to 1000", s)
+		}
+		count = n
+	}
+	msg := p["message"]
+	if msg == "" {
+		msg = defaultMessage(status)
+	}
+	e.mu.Lock()
+	e.st.overrides = append(e.st.overrides, &override{api: api, status: status, message: msg, left: count})
+	e.mu.Unlock()
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %q", count, api, status, msg)}, nil
+}
+
+// defaultMessage is Laravel's wording for common statuses.
+func defaultMessage(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "Unauthenticated."
+	case http.StatusUnprocessableEntity:
+		return "The given data was invalid."
+	case http.StatusTooManyRequests:
+		return "Too Many Attempts."
+	case http.StatusInternalServerError:
+		return "Server Error"
+	}
+	return http.StatusText(status)
+}
+
+// takeOverride consumes one pending injected answer for api, if any. An
+// injection for "create" matches every channel's create.
+func (e *Emulator) takeOverride(api string) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, ov := range e.st.overrides {
+		if ov.api != api && !(ov.api == APICreate && isCreate(api)) {
+			continue
+		}
+		ov.left--
+		if ov.left == 0 {
+			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
+		}
+		return fail(ov.status, ov.message)
+	}
+	return nil
+}
+
+// describe summarises a delivery in one phrase.
+func describe(d emulator.Delivery) string {
+	switch {
+	case d.Error != "":
+		return "failed: " + d.Error
+	case d.Acked:
+		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
+	}
+	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
+}

@@ -1,0 +1,203 @@
+package purwantara
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+func TestCreate_EachChannelAnswersInTheEnvelopeAndIsRecorded(t *testing.T) {
+	instrument := map[string]string{"virtual-account": "data.va_number", "qris": "data.qr_string",
+		"ewallet/ovo": "data.customer_phone", "ewallet/shopeepay": "data.checkout_url",
+		"payment-link": "data.payment_link_url", "counter": "data.payment_code"}
+	f := newFixture(t, noCreateHook)
+	for _, ch := range channels {
+		t.Run(ch.path, func(t *testing.T) {
+			status, res := f.do(http.MethodPost, "/v1/"+ch.path, validBodies[ch.path])
+			if status != http.StatusOK || res.Get("status").Int() != 200 || !res.Get("success").Bool() {
+				t.Fatalf("HTTP %d %s", status, res.Raw)
+			}
+			if !uuidPattern.MatchString(res.Get("data.uuid").Str) {
+				t.Errorf("data.uuid %q", res.Get("data.uuid").Str)
+			}
+			if res.Get("data.status").Str != StatusActive || res.Get("data.amount").Str != "15000.0000" {
+				t.Errorf("data %s", res.Get("data").Raw)
+			}
+			if res.Get(instrument[ch.path]).Str == "" {
+				t.Errorf("%s missing in %s", instrument[ch.path], res.Get("data").Raw)
+			}
+			call := f.lastCall(ch.api)
+			if call.ResponseCode != "200" || call.Signature == nil || !call.Signature.Valid || len(call.Violations) != 0 {
+				t.Errorf("call %+v", call)
+			}
+		})
+	}
+	if got := len(f.e.Calls(APICreate)); got != len(channels) {
+		t.Errorf("Calls(create) = %d, want %d", got, len(channels))
+	}
+}
+
+func TestCreate_RejectsMissingOrWrongToken(t *testing.T) {
+	cases := []struct {
+		name, auth, detail string
+	}{
+		{"no header", "", "no Authorization header"},
+		{"basic scheme", "Basic " + testToken, "not \"Bearer <token>\""},
+		{"empty bearer", "Bearer ", "not \"Bearer <token>\""},
+		{"wrong token", "Bearer nope-nope-nope", "not the team's API token"},
+		{"webhook secret as token", "Bearer " + testSecret, "is the webhook secret"},
+	}
+	f := newFixture(t, noCreateHook)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, res := f.do(http.MethodPost, "/v1/qris", validBodies["qris"], "Authorization", c.auth)
+			if status != http.StatusUnauthorized || res.Get("message").Str != "Unauthenticated." || res.Get("success").Bool() {
+				t.Fatalf("HTTP %d %s", status, res.Raw)
+			}
+			call := f.lastCall("create_qris")
+			if call.ResponseCode != "401" || call.Signature.Valid || !strings.Contains(call.Signature.Detail, c.detail) {
+				t.Errorf("call code %s check %+v", call.ResponseCode, call.Signature)
+			}
+			if strings.Contains(call.Signature.Detail, testSecret) || strings.Contains(call.Signature.Detail, testToken) {
+				t.Error("the check detail leaks a secret")
+			}
+		})
+	}
+	if n := len(f.e.Transactions()); n != 0 {
+		t.Errorf("%d transactions created without a valid token", n)
+	}
+}
+
+func TestCreate_ValidatesLikeLaravel(t *testing.T) {
+	cases := []struct {
+		name, path, body, field, message string
+	}{
+		{"amount missing", "qris", `{"order_id":"Q"}`, "amount", "The amount field is required."},
+		{"amount not numeric", "qris", `{"amount":"15rb","order_id":"Q"}`, "amount", "The amount must be a number."},
+		{"amount zero", "qris", `{"amount":0,"order_id":"Q"}`, "amount", "The amount must be greater than 0."},
+		{"amount 5 decimals", "qris", `{"amount":"1.00001","order_id":"Q"}`, "amount", "The amount must be a number."},
+		{"amount negative", "qris", `{"amount":-5,"order_id":"Q"}`, "amount", "The amount must be a number."},
+		{"reference missing", "virtual-account", `{"expected_amount":1,"name":"N","bank":"BRI"}`, "external_id", "The external id field is required."},
+		{"reference not a string", "qris", `{"amount":1,"order_id":7}`, "order_id", "The order id must be a string."},
+		{"bank unknown", "virtual-account", `{"expected_amount":1,"name":"N","bank":"XYZ","external_id":"V"}`, "bank", "The selected bank is invalid."},
+		{"outlet unknown", "counter", `{"expected_amount":1,"name":"N","payment_channel":"Warung","external_id":"C"}`, "payment_channel", "The selected payment channel is invalid."},
+		{"phone malformed", "ewallet/ovo", `{"amount":1,"order_id":"O","customer_phone":"12345"}`, "customer_phone", "The customer phone format is invalid."},
+		{"return url relative", "payment-link", `{"amount":1,"title":"T","external_id":"P","return_url":"/back"}`, "return_url", "The return url must be a valid URL."},
+		{"expiry past", "virtual-account", `{"expected_amount":1,"name":"N","bank":"BRI","external_id":"V","expired_at":"2026-03-02T09:00:00+07:00"}`, "expired_at", "The expired at must be a date after now."},
+		{"expiry malformed", "payment-link", `{"amount":1,"title":"T","external_id":"P","expires_at":"tomorrow"}`, "expires_at", "The expires at is not a valid date."},
+		{"name too long", "virtual-account", `{"expected_amount":1,"name":"` + strings.Repeat("n", 256) + `","bank":"BRI","external_id":"V"}`, "name", "The name must not be greater than 255 characters."},
+	}
+	f := newFixture(t, noCreateHook)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, res := f.do(http.MethodPost, "/v1/"+c.path, c.body)
+			if status != http.StatusUnprocessableEntity {
+				t.Fatalf("HTTP %d %s", status, res.Raw)
+			}
+			if got := res.Get("errors." + c.field + ".0").Str; got != c.message {
+				t.Errorf("errors.%s = %q, want %q (%s)", c.field, got, c.message, res.Raw)
+			}
+			if !strings.HasPrefix(res.Get("message").Str, c.message) {
+				t.Errorf("message %q", res.Get("message").Str)
+			}
+		})
+	}
+}
+
+func TestCreate_ReportsEveryInvalidFieldAtOnce(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	status, res := f.do(http.MethodPost, "/v1/virtual-account", `{"bank":"BRI"}`)
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("HTTP %d", status)
+	}
+	if got, want := res.Get("message").Str, "The expected amount field is required. (and 2 more errors)"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	for _, k := range []string{"expected_amount", "external_id", "name"} {
+		if !res.Get("errors." + k).Exists() {
+			t.Errorf("errors.%s missing in %s", k, res.Raw)
+		}
+	}
+}
+
+func TestCreate_ReferenceIsUniquePerChannel(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	f.mustCreate("qris", validBodies["qris"])
+	status, res := f.do(http.MethodPost, "/v1/qris", validBodies["qris"])
+	if status != http.StatusUnprocessableEntity || res.Get("errors.order_id.0").Str != "The order id has already been taken." {
+		t.Fatalf("HTTP %d %s", status, res.Raw)
+	}
+	// The same reference on another channel is another transaction.
+	f.mustCreate("ewallet/shopeepay", strings.Replace(validBodies["ewallet/shopeepay"], "SP-1", "QR-1", 1))
+	if _, err := f.e.Act(context.Background(), emulator.Action{Name: "pay", Order: "QR-1"}); err == nil || !strings.Contains(err.Error(), "use the uuid") {
+		t.Errorf("ambiguous reference: want an error naming both uuids, got %v", err)
+	}
+}
+
+func TestCreate_NonJSONBodyIs400(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	for _, body := range []string{"", "amount=1", "[1]", `{"amount":`} {
+		if status, res := f.do(http.MethodPost, "/v1/qris", body); status != http.StatusBadRequest {
+			t.Errorf("%q: HTTP %d %s", body, status, res.Raw)
+		}
+	}
+}
+
+func TestCreate_OversizeBodyIs413(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	body := `{"amount":1,"order_id":"Q","transaction_description":"` + strings.Repeat("x", maxRequestBody) + `"}`
+	if status, _ := f.do(http.MethodPost, "/v1/qris", body); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("HTTP %d, want 413", status)
+	}
+	if x := f.lastCall("create_qris").Exchange; !x.Request.Truncated || len(x.Request.Body) > maxRecordedBody {
+		t.Error("the oversize body must be recorded truncated")
+	}
+}
+
+func TestCreate_MissingAcceptIsAViolation(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	f.do(http.MethodPost, "/v1/qris", validBodies["qris"], "Accept", "")
+	if v := f.lastCall("create_qris").Violations; len(v) != 1 || !strings.Contains(v[0], "Accept") {
+		t.Errorf("violations %v", v)
+	}
+}
+
+func TestCreate_FarExpiryIsAcceptedWithAViolation(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	f.mustCreate("virtual-account", `{"expected_amount":1,"name":"N","bank":"BRI","external_id":"V","expired_at":"2026-06-01T00:00:00+07:00"}`)
+	if v := f.lastCall("create_virtual_account").Violations; len(v) != 1 || !strings.Contains(v[0], "MaxValidity") {
+		t.Errorf("violations %v", v)
+	}
+}
+
+func TestUnknownPath_Is404ListingTheRealOnes(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	for _, p := range []string{"/v1/virtual_account", "/virtual-account", "/v1/qris/"} {
+		status, res := f.do(http.MethodPost, p, validBodies["qris"])
+		if status != http.StatusNotFound || !strings.Contains(res.Get("message").Str, "POST /v1/ewallet/ovo") {
+			t.Errorf("%s: HTTP %d %s", p, status, res.Raw)
+		}
+	}
+	if n := len(f.e.Calls(APIUnknown)); n != 3 {
+		t.Errorf("recorded %d unknown_path calls, want 3", n)
+	}
+}
+
+func TestNew_RefusesUnusableOptions(t *testing.T) {
+	cases := map[string]Options{
+		"no token":         {WebhookSecret: testSecret},
+		"no secret":        {Token: testToken},
+		"same values":      {Token: testToken, WebhookSecret: testToken},
+		"bad callback":     {Token: testToken, WebhookSecret: testSecret, CallbackURL: "/hook"},
+		"zero retry delay": {Token: testToken, WebhookSecret: testSecret, NotifyRetry: []time.Duration{0}},
+	}
+	for name, o := range cases {
+		if _, err := New(o); err == nil {
+			t.Errorf("%s: New accepted %+v", name, o)
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package purwantara
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// GatewayName is the id scenarios use for this emulator.
+const GatewayName = "purwantara"
+
+// DefaultNotifyRetry is the retry schedule after an unacknowledged webhook.
+// Purwantara publishes none; this one is ours and runs on the virtual clock.
+var DefaultNotifyRetry = []time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
+}
+
+// Defaults for the lifecycle.
+const (
+	// DefaultExpiry is how long a transaction stays ACTIVE when the create
+	// request names no expiry (or the channel takes none).
+	DefaultExpiry = 24 * time.Hour
+	// DefaultMaxValidity is how far ahead an expiry may be before the call
+	// is recorded with a violation (it is still accepted).
+	DefaultMaxValidity = 30 * 24 * time.Hour
+)
+
+// Options configure an Emulator. Token and WebhookSecret are required.
+type Options struct {
+	// Token is the API token the merchant sends as "Authorization: Bearer
+	// <token>" (Settings > API). In uatrun's config it is gateway.server_key.
+	Token string
+	// WebhookSecret is the team secret the webhooks are HMAC-signed with.
+	// In uatrun's config it is gateway.client_secret.
+	WebhookSecret string
+	// CallbackURL is the team's Callback URL (Settings > Team); it can also
+	// be set later with SetCallbackURL or POST /_uatrun/callback_url.
+	CallbackURL string
+	Clock       clock.Clock     // virtual clock; default clock.Real{}
+	NotifyRetry []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
+	// Expiry is the validity of a transaction created without one; 0 =
+	// DefaultExpiry. MaxValidity bounds a requested expiry; 0 =
+	// DefaultMaxValidity.
+	Expiry, MaxValidity time.Duration
+	// SkipCreateWebhook turns off the ACTIVE webhook sent after each
+	// create (Purwantara's only published sample payload is ACTIVE, so by
+	// default creation counts as a change and is notified).
+	SkipCreateWebhook bool
+	Redactor          *evidence.Redactor
+	HTTPClient        *http.Client // for webhooks; default timeout 10 s
+	Version           string       // X-Uatrun-Emulator: purwantara/<version>
+	// PublicBaseURL is the base of payment_link_url, qr_url and the
+	// simulator links; default: the emulator's own URL.
+	PublicBaseURL string
+}
+
+// Emulator is an offline, stateful Purwantara payment API. It is safe for
+// concurrent use: merchant calls, control actions and clock timers may all
+// run at once.
+type Emulator struct {
+	o       Options
+	clk     clock.Clock
+	client  *http.Client
+	engine  *gin.Engine
+	version string
+
+	srvMu sync.Mutex
+	srv   *emulator.Server
+
+	// async tracks create webhooks sent after the answer, so Close can
+	// wait for them.
+	async sync.WaitGroup
+
+	mu sync.Mutex
+	st state
+}
+
+// New validates o and returns an unstarted emulator; Handler works at once.
+func New(o Options) (*Emulator, error) {
+	if err := checkOptions(&o); err != nil {
+		return nil, err
+	}
+	o.Redactor.Add(o.Token)
+	o.Redactor.Add(o.WebhookSecret)
+	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
+	e.st.callbackURL = o.CallbackURL
+	e.engine = e.routes()
+	return e, nil
+}
+
+// checkOptions fills defaults and refuses options that cannot work.
+func checkOptions(o *Options) error {
+	var errs []error
+	if strings.TrimSpace(o.Token) == "" {
+		errs = append(errs, errors.New("purwantara: Options.Token is required (the API token merchants send as Bearer; gateway.server_key in the config)"))
+	}
+	if strings.TrimSpace(o.WebhookSecret) == "" {
+		errs = append(errs, errors.New("purwantara: Options.WebhookSecret is required (the team secret webhooks are signed with; gateway.client_secret in the config)"))
+	}
+	if o.Token != "" && o.Token == o.WebhookSecret {
+		errs = append(errs, errors.New("purwantara: the API token and the webhook secret must differ, or a merchant that mixes them up cannot be caught"))
+	}
+	if o.CallbackURL != "" {
+		if err := checkAbsURL(o.CallbackURL); err != nil {
+			errs = append(errs, fmt.Errorf("purwantara: Options.CallbackURL: %w", err))
+		}
+	}
+	if o.NotifyRetry == nil {
+		o.NotifyRetry = DefaultNotifyRetry
+	}
+	for i, d := range o.NotifyRetry {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("purwantara: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d))
+		}
+	}
+	if o.Expiry < 0 || o.MaxValidity < 0 {
+		errs = append(errs, errors.New("purwantara: Options.Expiry and MaxValidity must not be negative"))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	fillDefaults(o)
+	return nil
+}
+
+func fillDefaults(o *Options) {
+	if o.Expiry == 0 {
+		o.Expiry = DefaultExpiry
+	}
+	if o.MaxValidity == 0 {
+		o.MaxValidity = DefaultMaxValidity
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
+}
+
+// checkAbsURL accepts only absolute http(s) URLs with a host.
+func checkAbsURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %v", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+// Handler is the gin engine serving the API, the simulator and /_uatrun/.
+func (e *Emulator) Handler() http.Handler { return e.engine }
+
+// Start serves on addr ("" = 127.0.0.1:0) in the background.
+func (e *Emulator) Start(addr string) error {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv != nil {
+		return errors.New("purwantara: emulator already started")
+	}
+	srv := emulator.NewServer(addr, e.engine)
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	e.srv = srv
+	return nil
+}
+
+// URL is the base URL the merchant uses in place of
+// https://sandbox-api.purwantara.id, or "" before Start. The merchant
+// appends /v1/{channel} as it would to the real host.
+func (e *Emulator) URL() string {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv == nil {
+		return ""
+	}
+	return e.srv.URL()
+}
+
+// Close stops the server, every expiry and retry timer, and waits for
+// webhooks already on their way.
+func (e *Emulator) Close() error {
+	e.srvMu.Lock()
+	srv := e.srv
+	e.srv = nil
+	e.srvMu.Unlock()
+	e.mu.Lock()
+	e.st.closed = true
+	e.st.stopTimers()
+	e.mu.Unlock()
+	var err error
+	if srv != nil {
+		err = srv.Close()
+	}
+	e.async.Wait()
+	return err
+}
+
+// SetCallbackURL sets the team Callback URL webhooks go to ("" = none).
+func (e *Emulator) SetCallbackURL(u string) error {
+	if u != "" {
+		if err := checkAbsURL(u); err != nil {
+			return fmt.Errorf("purwantara: callback URL: %w", err)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.st.callbackURL = u
+	return nil
+}
+
+// CallbackURL is the current team Callback URL.
+func (e *Emulator) CallbackURL() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.callbackURL
+}
+
+// PublicKeyPEM is nil: Purwantara signs webhooks with a shared HMAC
+// secret, so there is no public key for the merchant to trust.
+func (e *Emulator) PublicKeyPEM() []byte { return nil }
+
+// Name is the gateway id, "purwantara".
+func (e *Emulator) Name() string { return GatewayName }
+
+// APIs lists the names Calls accepts.
+func (e *Emulator) APIs() []string {
+	out := []string{APICreate}
+	for _, c := range channels {
+		out = append(out, c.api)
+	}
+	return append(out, APIInquiry, APICancel, APIUnknown)
+}
+
+// Actions lists the names Act accepts.
+func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
+
+// base is the public base URL for links handed to shoppers.
+func (e *Emulator) base(r *http.Request) string {
+	if e.o.PublicBaseURL != "" {
+		return e.o.PublicBaseURL
+	}
+	if u := e.URL(); u != "" {
+		return u
+	}
+	if r != nil {
+		return "http://" + r.Host
+	}
+	return "http://127.0.0.1"
+}
+
+var _ emulator.Gateway = (*Emulator)(nil)

@@ -1,0 +1,110 @@
+package purwantara
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+// expire is the expiry timer: a transaction still ACTIVE becomes EXPIRED
+// and its webhook is delivered (with retries).
+func (e *Emulator) expire(t *tx) {
+	e.mu.Lock()
+	if t.status != StatusActive || e.st.closed {
+		e.mu.Unlock()
+		return
+	}
+	t.expiry = nil
+	t.status, t.closed = StatusExpired, e.clk.Now()
+	j := e.eventLocked(t)
+	e.mu.Unlock()
+	e.deliver(context.Background(), j, 1)
+}
+
+// settle runs a simulator transition (pay, fail, expire) on an ACTIVE
+// transaction and returns the event to deliver. Only ACTIVE transactions
+// move: a real simulator cannot pay an expired VA either.
+func (e *Emulator) settle(ref, action, payer string) (job, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.st.lookup(ref)
+	if err != nil {
+		return job{}, err
+	}
+	if t.status != StatusActive {
+		return job{}, fmt.Errorf("purwantara: %w: cannot %s %s %s: it is %s, and only ACTIVE transactions can be paid, failed or expired",
+			emulator.ErrOrderState, action, t.ch.path, ref, t.status)
+	}
+	t.stopExpiry()
+	now := e.clk.Now()
+	switch action {
+	case actPay:
+		t.status, t.paid = StatusPaid, now
+		if t.ch.path == "payment-link" {
+			t.provider = payer
+		}
+	case actFail:
+		t.status, t.closed = StatusFailed, now
+	default:
+		t.status, t.closed = StatusExpired, now
+	}
+	return e.eventLocked(t), nil
+}
+
+// payerParam reads the pay action's channel: who paid a payment link.
+func payerParam(t string) (string, error) {
+	p := strings.ToUpper(strings.TrimSpace(t))
+	if p == "" {
+		return paymentLinkDefaultPayer, nil
+	}
+	if _, ok := channelIDs[p]; !ok {
+		return "", fmt.Errorf("purwantara: pay channel %q: want one of %s", t, strings.Join(providerNames(), ", "))
+	}
+	return p, nil
+}
+
+func providerNames() []string {
+	out := make([]string, 0, len(channelIDs))
+	for name := range channelIDs {
+		out = append(out, name)
+	}
+	sortStrings(out)
+	return out
+}
+
+// cancel serves POST /v1/virtual-account/cancel/{uuid}: an ACTIVE virtual
+// account closes as CANCELLED and the change is notified.
+func (e *Emulator) cancel(uuid string) *reply {
+	e.mu.Lock()
+	t := e.st.byUUID[uuid]
+	switch {
+	case t == nil || !t.ch.cancellable:
+		e.mu.Unlock()
+		return fail(http.StatusNotFound, "Virtual account not found.")
+	case t.status != StatusActive:
+		e.mu.Unlock()
+		return fail(http.StatusUnprocessableEntity, "Virtual account is "+t.status+" and cannot be cancelled.")
+	}
+	t.stopExpiry()
+	t.status, t.closed = StatusCancelled, e.clk.Now()
+	j := e.eventLocked(t)
+	data := t.view()
+	e.mu.Unlock()
+	e.sendAfterAnswer(j)
+	return ok(data)
+}
+
+// inquiry serves the GET status routes: the transaction as the create
+// answer showed it, with its current status.
+func (e *Emulator) inquiry(ch *channel, uuid string) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.st.byUUID[uuid]
+	if t == nil || t.ch != ch {
+		return fail(http.StatusNotFound, "Transaction not found.")
+	}
+	return ok(t.view())
+}

@@ -1,0 +1,182 @@
+package purwantara
+
+import (
+	"crypto/subtle"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// AuthScheme names the merchant → Purwantara credential check in evidence.
+const AuthScheme = "Bearer API token"
+
+// inbound is one merchant request on its way through the pipeline.
+type inbound struct {
+	api        string
+	req        *http.Request
+	body       []byte
+	tooBig     bool
+	seq        int
+	at         evidence.Stamp
+	auth       *evidence.SignatureCheck
+	violations []string
+}
+
+// reply is an answer in Purwantara's envelope: {"status","success",
+// "message","data"} on success, {"status","success","message","errors"} on
+// failure (the envelope keys are those Purwantara's PHP client reads).
+type reply struct {
+	status  int
+	message string
+	data    obj
+	errors  obj // field → []any{message}
+}
+
+func ok(data obj) *reply { return &reply{status: http.StatusOK, message: "Success", data: data} }
+
+func fail(status int, message string) *reply { return &reply{status: status, message: message} }
+
+// invalid is Laravel's 422 validation answer for one field.
+func invalid(name, message string) *reply {
+	return &reply{status: http.StatusUnprocessableEntity, message: message,
+		errors: obj{{name, []any{message}}}}
+}
+
+// handler answers one API call after authentication.
+type handler func(in *inbound) *reply
+
+// serve wraps a handler in the shared pipeline: read, authenticate, answer,
+// record.
+func (e *Emulator) serve(api string, h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		in := e.receive(c.Request, api)
+		e.answer(c, in, e.process(in, h))
+	}
+}
+
+// receive reads the bounded body and stamps the call.
+func (e *Emulator) receive(r *http.Request, api string) *inbound {
+	in := &inbound{api: api, req: r, at: e.stampNow()}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		in.violations = append(in.violations, "request body could not be read: "+err.Error())
+	}
+	if len(body) > maxRequestBody {
+		in.tooBig, body = true, body[:maxRequestBody]
+	}
+	in.body = body
+	e.mu.Lock()
+	e.st.seq++
+	in.seq = e.st.seq
+	e.mu.Unlock()
+	return in
+}
+
+// process authenticates, then lets a pending respond_next answer win, then
+// runs the handler. The token check is recorded even when an injected
+// answer is returned.
+func (e *Emulator) process(in *inbound, h handler) *reply {
+	if in.tooBig {
+		return fail(http.StatusRequestEntityTooLarge, "The request body exceeds 1 MiB.")
+	}
+	authErr := e.checkAuth(in)
+	e.checkAccept(in)
+	if ov := e.takeOverride(in.api); ov != nil {
+		return ov
+	}
+	if authErr != nil {
+		return authErr
+	}
+	return h(in)
+}
+
+// checkAuth compares the Bearer token with the API token in constant time.
+// The detail names which mistake was made, never the token itself.
+func (e *Emulator) checkAuth(in *inbound) *reply {
+	check := &evidence.SignatureCheck{Scheme: AuthScheme}
+	in.auth = check
+	h := strings.TrimSpace(in.req.Header.Get("Authorization"))
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	switch {
+	case h == "":
+		check.Detail = "no Authorization header; send Authorization: Bearer <API token from Settings > API>"
+	case !strings.EqualFold(scheme, "Bearer") || token == "":
+		check.Detail = "Authorization is not \"Bearer <token>\" (scheme " + strconv.Quote(clip(scheme, 16)) + ")"
+	case same(token, e.o.Token):
+		check.Valid, check.Detail = true, "Bearer token is the team's API token"
+	case same(token, e.o.WebhookSecret):
+		check.Detail = "the Bearer token is the webhook secret; the API wants the API token from Settings > API"
+	default:
+		check.Detail = "the Bearer token is not the team's API token"
+	}
+	if check.Valid {
+		return nil
+	}
+	return fail(http.StatusUnauthorized, "Unauthenticated.")
+}
+
+func same(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// checkAccept records a missing "Accept: application/json", which the
+// integration guide sends on every call; without it a Laravel API answers
+// errors as HTML redirects instead of JSON.
+func (e *Emulator) checkAccept(in *inbound) {
+	for _, part := range strings.Split(in.req.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil &&
+			(mt == "application/json" || mt == "*/*" || mt == "application/*") {
+			return
+		}
+	}
+	in.violations = append(in.violations, "Accept: application/json is missing (the integration guide sends it on every call)")
+}
+
+// answer writes the reply in Purwantara's envelope and records the call.
+func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
+	body := rep.body()
+	c.Data(rep.status, "application/json", body)
+	call := emulator.Call{Seq: in.seq, API: in.api, Signature: in.auth,
+		ResponseCode: strconv.Itoa(rep.status), Violations: in.violations}
+	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api,
+		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
+		Signature: in.auth, Notes: in.violations, At: in.at, DurationMS: since(in.at.Real)}
+	call.Exchange.Request.Truncated = call.Exchange.Request.Truncated || in.tooBig
+	resp := e.message("", "", rep.status, c.Writer.Header(), body)
+	call.Exchange.Response = &resp
+	e.addCall(call)
+}
+
+func (rep *reply) body() []byte {
+	out := obj{{"status", rep.status}, {"success", rep.status < 300}, {"message", rep.message}}
+	if rep.data != nil {
+		out = append(out, field{"data", rep.data})
+	}
+	if rep.errors != nil {
+		out = append(out, field{"errors", rep.errors})
+	}
+	return marshalPHP(out)
+}
+
+// requestURL rebuilds the absolute URL the merchant called, for evidence.
+func requestURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// clip shortens untrusted text quoted back in messages.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,77 @@
+package purwantara
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// HeaderEmulator marks every answer as the emulator's, never Purwantara's.
+const HeaderEmulator = "X-Uatrun-Emulator"
+
+// routes builds the gin engine: the six create endpoints, inquiry and
+// cancel, the payment simulator, the control API and a teaching 404.
+func (e *Emulator) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	g := gin.New()
+	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
+	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	for _, ch := range channels {
+		g.POST("/v1/"+ch.path, e.serve(ch.api, e.create(ch)))
+		g.GET(ch.inquiryPath, e.serveWith(APIInquiry, func(in *inbound, c *gin.Context) *reply {
+			return e.inquiry(ch, c.Param("uuid"))
+		}))
+	}
+	g.POST("/v1/virtual-account/cancel/:uuid", e.serveWith(APICancel, func(in *inbound, c *gin.Context) *reply {
+		return e.cancel(c.Param("uuid"))
+	}))
+	g.GET("/simulator/:uuid", e.simulatorPage)
+	g.POST("/simulator/:uuid/:action", e.simulatorAction)
+	ctl := g.Group(controlPrefix)
+	ctl.GET("/transactions", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
+	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.POST("/transactions/:ref/:action", e.controlAction)
+	ctl.POST("/respond_next", e.controlRespondNext)
+	ctl.GET("/callback_url", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"url": e.CallbackURL()}) })
+	ctl.POST("/callback_url", e.controlCallbackURL)
+	g.NoRoute(e.unknownPath)
+	return g
+}
+
+// serveWith is serve for handlers that need the route's parameters.
+func (e *Emulator) serveWith(api string, h func(*inbound, *gin.Context) *reply) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		in := e.receive(c.Request, api)
+		e.answer(c, in, e.process(in, func(in *inbound) *reply { return h(in, c) }))
+	}
+}
+
+func (e *Emulator) stampVersion(c *gin.Context) {
+	c.Header(HeaderEmulator, e.version)
+	c.Next()
+}
+
+// recovered answers a handler panic in Purwantara's envelope instead of
+// dropping the connection. Nothing should panic; this is the last line.
+func recovered(c *gin.Context, _ any) {
+	c.Data(http.StatusInternalServerError, "application/json",
+		[]byte(`{"status":500,"success":false,"message":"Server Error"}`))
+}
+
+// unknownPath answers a path Purwantara does not serve with a 404 that
+// lists the real ones, and records it as a call.
+func (e *Emulator) unknownPath(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, "/simulator/") {
+		controlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
+			"; see GET /_uatrun/transactions, GET /_uatrun/exchanges, POST /_uatrun/transactions/{uuid}/{pay|fail|expire|notify}, "+
+			"POST /_uatrun/respond_next, GET|POST /_uatrun/callback_url, GET /simulator/{uuid}")
+		return
+	}
+	in := e.receive(c.Request, APIUnknown)
+	msg := "Purwantara does not serve " + c.Request.Method + " " + clip(p, 200) + ". The create endpoints are " + channelPaths() +
+		"; point your Purwantara base URL at this emulator (the /v1/ prefix stays in your paths)."
+	e.answer(c, in, fail(http.StatusNotFound, msg))
+}

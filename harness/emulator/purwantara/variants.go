@@ -1,0 +1,177 @@
+package purwantara
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+// variant crafts one kind of one-shot webhook. build returns the wire for
+// copy i (from 0) and, for the evidence, what was done to it.
+type variant struct {
+	copies int // default number of copies
+	// needsLast marks variants that repeat the transaction's last real
+	// event instead of forging a new one.
+	needsLast bool
+	build     func(e *Emulator, c crafting, i int) (wire, string)
+}
+
+// crafting is what a variant works from.
+type crafting struct {
+	body []byte // the honest payload for the asked status
+	t    *tx
+	last *event // the last real event, for redelivery variants
+}
+
+// wrongSecret signs webhooks no merchant should accept.
+const wrongSecret = "uatrun-not-the-team-secret"
+
+// variants are the adversarial webhooks a scenario can send (§ notify).
+var variants = map[string]variant{
+	"valid": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		return signedWire(c.body, newUUID(), e.o.WebhookSecret), "a fresh, validly signed event (no state change at the gateway)"
+	}},
+	"wrong_secret": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		secret := wrongSecret
+		if secret == e.o.WebhookSecret {
+			secret += "!"
+		}
+		return signedWire(c.body, newUUID(), secret), "signed with a secret that is not the team's"
+	}},
+	"tampered_amount": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		w := signedWire(c.body, newUUID(), e.o.WebhookSecret)
+		fake := tamperedAmount(c.t.amount)
+		w.body = bytes1(c.body, formatAmount(c.t.amount), fake)
+		return w, "signed over the true payload, then amount changed to " + fake
+	}},
+	"missing_signature": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		w := signedWire(c.body, newUUID(), e.o.WebhookSecret)
+		w.header.Del(HeaderSignature)
+		return w, "Signature header removed"
+	}},
+	"redelivery": {copies: 1, needsLast: true, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		return signedWire(c.last.body, c.last.deliveryID, e.o.WebhookSecret),
+			"the last " + c.last.status + " event again: same bytes, same X-PPN-Delivery " + c.last.deliveryID
+	}},
+	"new_delivery_id": {copies: 1, needsLast: true, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		return signedWire(c.last.body, newUUID(), e.o.WebhookSecret),
+			"the last " + c.last.status + " event again: same bytes, a new X-PPN-Delivery (first was " + c.last.deliveryID + ")"
+	}},
+}
+
+// variantNames lists the variants, sorted, for error messages.
+func variantNames() []string {
+	out := make([]string, 0, len(variants))
+	for k := range variants {
+		out = append(out, k)
+	}
+	sortStrings(out)
+	return out
+}
+
+// statuses are the values a crafted event may carry.
+var statuses = []string{StatusActive, StatusPaid, StatusExpired, StatusFailed, StatusCancelled}
+
+// maxCopies bounds how many copies one action may send.
+const maxCopies = 100
+
+// crafted sends a one-shot webhook variant for ref: no state change at the
+// gateway and no retries. Copies go one after another.
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+	v, ok := variants[name]
+	if !ok {
+		return nil, fmt.Errorf("purwantara: unknown notify variant %q; valid variants: %s", name, strings.Join(variantNames(), ", "))
+	}
+	if copies == 0 {
+		copies = v.copies
+	}
+	c, err := e.crafting(ref, status, v.needsLast)
+	if err != nil {
+		return nil, err
+	}
+	target := e.CallbackURL()
+	c.t.sendMu.Lock()
+	defer c.t.sendMu.Unlock()
+	out := make([]emulator.Delivery, 0, copies)
+	for i := range copies {
+		if target == "" {
+			out = append(out, e.undeliverable(job{t: c.t, ev: &event{body: c.body, status: status}}, i+1))
+			continue
+		}
+		w, why := v.build(e, c, i)
+		w.label, w.variant = "webhook "+name, name
+		out = append(out, e.send(ctx, c.t, target, w, i+1, e.selfCheck(w, why)))
+	}
+	return out, nil
+}
+
+// crafting snapshots what a variant needs: the payload as if the
+// transaction were in status now (a paid event is paid now, through the
+// transaction's provider or, for a payment link, OVO).
+func (e *Emulator) crafting(ref, status string, needsLast bool) (crafting, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.st.lookup(ref)
+	if err != nil {
+		return crafting{}, err
+	}
+	if needsLast && t.last == nil {
+		return crafting{}, fmt.Errorf("purwantara: %w: transaction %s has had no webhook yet, so there is nothing to deliver again; run gateway: pay first",
+			emulator.ErrOrderState, ref)
+	}
+	var paid time.Time
+	provider := t.provider
+	if status == StatusPaid {
+		paid = t.paid
+		if paid.IsZero() {
+			paid = e.clk.Now()
+		}
+		if provider == "" {
+			provider = paymentLinkDefaultPayer
+		}
+	}
+	return crafting{body: marshalPHP(payload(t, status, paid, provider)), t: t, last: t.last}, nil
+}
+
+// tamperedAmount is the classic pay-less forgery: 1 rupiah (2 if the
+// transaction really is 1).
+func tamperedAmount(n int64) string {
+	if n == 10000 {
+		return formatAmount(20000)
+	}
+	return formatAmount(10000)
+}
+
+// bytes1 replaces the first quoted occurrence of old in body.
+func bytes1(body []byte, old, repl string) []byte {
+	return []byte(strings.Replace(string(body), strconv.Quote(old), strconv.Quote(repl), 1))
+}
+
+// parseCopies reads the copies param: 1..maxCopies, "" = the default.
+func parseCopies(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxCopies {
+		return 0, fmt.Errorf("purwantara: copies %q must be a whole number from 1 to %d", s, maxCopies)
+	}
+	return n, nil
+}
+
+// parseStatus reads the notify status param (default PAID).
+func parseStatus(s string) (string, error) {
+	if s == "" {
+		return StatusPaid, nil
+	}
+	u := strings.ToUpper(s)
+	if !slices.Contains(statuses, u) {
+		return "", fmt.Errorf("purwantara: notify status %q: want one of %s", s, strings.Join(statuses, ", "))
+	}
+	return u, nil
+}

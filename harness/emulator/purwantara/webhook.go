@@ -1,0 +1,248 @@
+package purwantara
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Webhook header names and values (spec §3).
+const (
+	HeaderSignature = "Signature"
+	HeaderDelivery  = "X-PPN-Delivery"
+	UserAgent       = "PPN-WH"
+)
+
+// SignatureScheme names the webhook signature in evidence.
+const SignatureScheme = "HMAC-SHA256 lowercase hex over the JSON payload"
+
+// errNoCallback is the delivery error when no Callback URL is set.
+var errNoCallback = errors.New("no callback URL configured (Settings > Team > Callback URL)")
+
+// Sign is Purwantara's webhook signature: lowercase hex HMAC-SHA256 of the
+// payload bytes keyed with the team secret.
+func Sign(secret string, payload []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(payload)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// job is one event to deliver: the transaction and the exact event.
+type job struct {
+	t  *tx
+	ev *event
+}
+
+// eventLocked snapshots t's current state as a new real event and makes
+// it the one redelivery repeats; e.mu is held.
+func (e *Emulator) eventLocked(t *tx) job {
+	ev := &event{body: marshalPHP(payload(t, t.status, t.paid, t.provider)), deliveryID: newUUID(), status: t.status}
+	t.last = ev
+	return job{t: t, ev: ev}
+}
+
+// payload is the webhook body for t as if it were in status, paid at paid,
+// through provider. Keys are in a fixed order, the one of Purwantara's
+// published sample, with the channel's payment instrument last.
+func payload(t *tx, status string, paid time.Time, provider string) obj {
+	var id any
+	if provider != "" {
+		id = channelID(provider)
+	}
+	p := obj{
+		{"uuid", t.uuid},
+		{"event", obj{{"meta", obj{{"customer_phone", orNull(t.customerPhone)}}},
+			{"type", t.ch.eventType}, {"channel", orNull(provider)}}},
+		{"title", t.displayTitle()},
+		{"amount", formatAmount(t.amount)},
+		{"status", status},
+		{"paid_at", laravelTime(paid)},
+		{"settle_at", nil},
+		{"channel_id", id},
+		{"created_at", laravelTime(t.created)},
+		{"expires_at", laravelTime(t.expires)},
+		{"return_url", orNull(t.returnURL)},
+		{"description", orNull(t.description)},
+		{"external_id", t.ref},
+	}
+	if t.ch.extra != "" {
+		p = append(p, field{t.ch.extra, t.instrument})
+	}
+	return p
+}
+
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// wire is one outgoing webhook request, fully built.
+type wire struct {
+	header  http.Header
+	body    []byte
+	label   string
+	variant string
+}
+
+// signedWire builds the headers Purwantara sends, signed with secret.
+func signedWire(body []byte, deliveryID, secret string) wire {
+	h := http.Header{}
+	h.Set("Accept", "*/*")
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", UserAgent)
+	h.Set(HeaderSignature, Sign(secret, body))
+	h.Set(HeaderDelivery, deliveryID)
+	return wire{header: h, body: body}
+}
+
+// selfCheck verifies what is actually sent, so the evidence says honestly
+// whether a crafted webhook was valid, and whether a PHP verifier that
+// re-encodes the payload would agree with one that hashes the raw bytes.
+func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
+	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
+	sig := w.header.Get(HeaderSignature)
+	check.Valid = sig != "" && hmac.Equal([]byte(sig), []byte(Sign(e.o.WebhookSecret, w.body)))
+	check.Detail = fmt.Sprintf("over the %d raw payload bytes", len(w.body))
+	if sig == "" {
+		check.Detail = "no Signature header sent"
+	}
+	if re, err := ReencodePHP(w.body); err == nil && bytes.Equal(re, w.body) {
+		check.Detail += "; json_encode(json_decode(payload)) reproduces the bytes, so raw-body and re-encoding verifiers agree"
+	}
+	if why != "" {
+		check.Detail = why + "; " + check.Detail
+	}
+	return check
+}
+
+// sendAfterAnswer delivers a merchant-triggered event (create, cancel)
+// once the API answer is on its way. The transaction's send lock is taken
+// now, so any later event for it waits for this one.
+func (e *Emulator) sendAfterAnswer(j job) {
+	e.mu.Lock()
+	closed := e.st.closed
+	if !closed {
+		e.async.Add(1)
+	}
+	e.mu.Unlock()
+	if closed {
+		return
+	}
+	j.t.sendMu.Lock()
+	go func() {
+		defer e.async.Done()
+		e.deliverHeld(context.Background(), j, 1)
+	}()
+}
+
+// deliver sends one attempt of a real event in order with the
+// transaction's other events.
+func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Delivery {
+	j.t.sendMu.Lock()
+	return e.deliverHeld(ctx, j, attempt)
+}
+
+// deliverHeld sends with j.t.sendMu held, releases it, and when the
+// merchant did not acknowledge, schedules the next attempt on the virtual
+// clock. Every attempt carries the same bytes and the same X-PPN-Delivery.
+func (e *Emulator) deliverHeld(ctx context.Context, j job, attempt int) emulator.Delivery {
+	target := e.CallbackURL()
+	var d emulator.Delivery
+	if target == "" {
+		d = e.undeliverable(j, attempt)
+	} else {
+		w := signedWire(j.ev.body, j.ev.deliveryID, e.o.WebhookSecret)
+		w.label, w.variant = "webhook "+j.ev.status, "valid"
+		d = e.send(ctx, j.t, target, w, attempt, e.selfCheck(w, ""))
+	}
+	j.t.sendMu.Unlock()
+	if !d.Acked && target != "" && attempt <= len(e.o.NotifyRetry) {
+		e.scheduleRetry(j, attempt)
+	}
+	return d
+}
+
+// scheduleRetry arms the retry after attempt on the injected clock.
+func (e *Emulator) scheduleRetry(j job, attempt int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.st.closed {
+		return
+	}
+	var t clock.Timer
+	t = e.clk.AfterFunc(e.o.NotifyRetry[attempt-1], func() {
+		e.mu.Lock()
+		_, live := e.st.retryTimer[t]
+		delete(e.st.retryTimer, t)
+		e.mu.Unlock()
+		if live {
+			e.deliver(context.Background(), j, attempt+1)
+		}
+	})
+	e.st.retryTimer[t] = true
+}
+
+// undeliverable records an event that has nowhere to go.
+func (e *Emulator) undeliverable(j job, attempt int) emulator.Delivery {
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + j.ev.status, At: e.stampNow(),
+		Request: e.message(http.MethodPost, "", 0, nil, j.ev.body), Error: errNoCallback.Error(),
+		Notes: []string{"set gateway.notify_url in the config, or POST /_uatrun/callback_url"}}
+	d := emulator.Delivery{Order: j.t.ref, Variant: "valid", Attempt: attempt, Error: errNoCallback.Error()}
+	return e.recordDelivery(j.t, d, x)
+}
+
+// send posts one wire and records it as a delivery for t. Any 2xx answer
+// acknowledges: Purwantara documents no answer body.
+func (e *Emulator) send(ctx context.Context, t *tx, target string, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	at := e.stampNow()
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
+		Request: e.message(http.MethodPost, target, 0, w.header, w.body)}
+	d := emulator.Delivery{Order: t.ref, Variant: w.variant, Attempt: attempt}
+	status, h, answer, err := e.post(ctx, target, w)
+	x.DurationMS = since(at.Real)
+	if status != 0 {
+		resp := e.message("", "", status, h, answer)
+		x.Response = &resp
+	}
+	d.Status = status
+	if err != nil {
+		d.Error, x.Error = err.Error(), err.Error()
+	}
+	d.Acked = err == nil && status >= 200 && status < 300
+	return e.recordDelivery(t, d, x)
+}
+
+// post sends w and reads at most maxAnswerBody of the answer.
+func (e *Emulator) post(ctx context.Context, target string, w wire) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(w.body))
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("build webhook request: %w", err)
+	}
+	req.Header = w.header.Clone()
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	if err != nil {
+		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
+	}
+	if len(answer) > maxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	}
+	return resp.StatusCode, resp.Header, answer, nil
+}

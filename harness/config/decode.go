@@ -30,17 +30,44 @@ type decoder struct {
 	keys, vals map[string]*yaml.Node
 	budget     int
 	overBudget bool
+	// blamed holds every line:col already reported; dropped counts
+	// problems past maxErrors.
+	blamed  map[[2]int]bool
+	dropped int
+	// merging holds the mappings being merged, to stop <<: cycles.
+	merging map[*yaml.Node]bool
 }
+
+// maxErrors bounds the report: past a hundred problems the file is not
+// a config with typos, and listing more helps no one.
+const maxErrors = 100
 
 func newDecoder(file string, data []byte, env func(string) (string, bool)) *decoder {
 	return &decoder{
 		file: file, lines: strings.Split(string(data), "\n"), env: env,
 		keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}, budget: maxNodes,
+		blamed: map[[2]int]bool{}, merging: map[*yaml.Node]bool{},
 	}
 }
 
 func (d *decoder) errorAt(line, col int, fix, format string, args ...any) {
+	d.blamed[[2]int{line, col}] = true
+	if len(d.errs) >= maxErrors {
+		d.dropped++
+		return
+	}
 	d.errs = append(d.errs, Error{File: d.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// result returns the errors found, sorted, with a last line counting any
+// that were dropped.
+func (d *decoder) result() error {
+	if d.dropped > 0 {
+		errs := append(d.errs.sorted(), Error{File: d.file, Msg: fmt.Sprintf("… and %d more problems", d.dropped),
+			Fix: "fix the ones above first; is this really a uatrun config?"})
+		return errs
+	}
+	return d.errs.orNil()
 }
 
 func (d *decoder) errorf(n *yaml.Node, fix, format string, args ...any) {
@@ -127,6 +154,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 // mergeSources reads the value of a << key: one mapping or a list of them.
 func (d *decoder) mergeSources(v *yaml.Node, path string) []pair {
 	v = d.follow(v)
+	if d.overBudget {
+		return nil // a mapping merged into itself ends here
+	}
 	var srcs []*yaml.Node
 	switch v.Kind {
 	case yaml.MappingNode:
@@ -140,7 +170,13 @@ func (d *decoder) mergeSources(v *yaml.Node, path string) []pair {
 			d.errorf(s, "merge a mapping, e.g. <<: *defaults", "the << merge key in %s needs a mapping", where(path))
 			continue
 		}
+		if d.merging[s] {
+			d.errorf(v, "merge another mapping, not one that contains this one", "the << merge key in %s merges a mapping into itself", where(path))
+			continue
+		}
+		d.merging[s] = true
 		out = append(out, d.pairs(s, path)...)
+		delete(d.merging, s)
 	}
 	return out
 }

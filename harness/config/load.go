@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -32,7 +33,7 @@ func Load(path string) (*Config, error) {
 		c.resolve(dir)
 		d.checkFiles(c)
 	}
-	if err := d.errs.orNil(); err != nil {
+	if err := d.result(); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -59,7 +60,7 @@ func readBounded(path string) ([]byte, error) {
 // paths stay as written and key files are not read (Load does both).
 func Parse(name string, data []byte, env func(string) (string, bool)) (*Config, error) {
 	c, d := parse(name, data, env)
-	if err := d.errs.orNil(); err != nil {
+	if err := d.result(); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -132,7 +133,13 @@ func (d *decoder) yamlError(err error) {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		d.errorAt(line, 0, "check the indentation and quoting on or just above this line", "YAML syntax: %s", m[2])
+		if strings.HasPrefix(m[2], "did not find expected") {
+			// yaml.v3 reports these parser errors at the 0-based line
+			// of the construct being parsed: one line early.
+			d.errorAt(line+1, 0, "a list, mapping or quoted value that starts on this line is not closed or not indented consistently", "YAML syntax: %s", m[2])
+			return
+		}
+		d.errorAt(line, 0, "check the indentation (spaces, not tabs) and quoting around this line", "YAML syntax: %s", m[2])
 		return
 	}
 	d.errorAt(0, 0, "check the YAML syntax", "%s", msg)

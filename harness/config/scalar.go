@@ -195,7 +195,11 @@ func (d *decoder) duration(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	t, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil || t < 0 {
+	if err == nil && t < 0 {
+		d.errorf(n, "write a positive duration such as "+strings.TrimPrefix(strings.TrimSpace(s), "-"), "%s: %q is negative", path, clip(s))
+		return
+	}
+	if err != nil {
 		fix := "write a Go duration such as 10s, 1m30s or 500ms"
 		if _, nerr := strconv.ParseFloat(strings.TrimSpace(s), 64); nerr == nil && s != "0" {
 			fix = "add a unit: " + strings.TrimSpace(s) + "s for seconds, or 1m30s, 500ms"

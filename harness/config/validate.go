@@ -50,6 +50,12 @@ func (d *decoder) at(path string, root *yaml.Node) *yaml.Node {
 	return root
 }
 
+// hasErrorAt reports whether n was already blamed, so a value that
+// failed to decode is not reported again for being empty.
+func (d *decoder) hasErrorAt(n *yaml.Node) bool {
+	return d.blamed[[2]int{n.Line, n.Column}]
+}
+
 // keyAt is like at but prefers the key, for problems with a whole entry.
 func (d *decoder) keyAt(path string, root *yaml.Node) *yaml.Node {
 	if n := d.keys[path]; n != nil {
@@ -140,8 +146,9 @@ func (d *decoder) checkGateway(g *Gateway, root *yaml.Node) {
 	d.oneOf([]string{g.Name}, Gateways(), "gateway.name", root)
 	d.oneOf([]string{g.ExternalIDReuse}, ExternalIDReuseModes(), "gateway.external_id_reuse", root)
 	for i, r := range g.NotifyRetry {
-		if r <= 0 {
-			d.errorf(d.at(fmt.Sprintf("gateway.notify_retry[%d]", i), root), "write a positive delay such as 1m", "gateway.notify_retry[%d] is not a positive delay", i)
+		n := d.at(fmt.Sprintf("gateway.notify_retry[%d]", i), root)
+		if r <= 0 && !d.hasErrorAt(n) {
+			d.errorf(n, "write a positive delay such as 1m", "gateway.notify_retry[%d] is not a positive delay", i)
 		}
 	}
 	if g.Name != DefaultGateway {

@@ -36,6 +36,9 @@ type decoder struct {
 	dropped int
 	// merging holds the mappings being merged, to stop <<: cycles.
 	merging map[*yaml.Node]bool
+	// misspelt holds settings a typo was meant to set: "base_url is
+	// missing" would only repeat "did you mean base_url?".
+	misspelt map[string]bool
 }
 
 // maxErrors bounds the report: past a hundred problems the file is not
@@ -47,6 +50,7 @@ func newDecoder(file string, data []byte, env func(string) (string, bool)) *deco
 		file: file, lines: strings.Split(string(data), "\n"), env: env,
 		keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}, budget: maxNodes,
 		blamed: map[[2]int]bool{}, merging: map[*yaml.Node]bool{},
+		misspelt: map[string]bool{},
 	}
 }
 
@@ -79,6 +83,9 @@ func (d *decoder) follow(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	if n == nil {
+		return nil
+	}
 	d.budget--
 	if d.budget < 0 && !d.overBudget {
 		d.overBudget = true
@@ -105,7 +112,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case v.Kind() == reflect.Slice:
 		d.sequence(n, v, path)
 	case v.Kind() == reflect.Interface:
-		v.Set(reflect.ValueOf(d.free(n, path)))
+		if x := d.free(n, path); x != nil { // nil: refused, already reported
+			v.Set(reflect.ValueOf(x))
+		}
 	default:
 		d.scalar(n, v, path)
 	}
@@ -163,6 +172,8 @@ func (d *decoder) mergeSources(v *yaml.Node, path string) []pair {
 		srcs = []*yaml.Node{v}
 	case yaml.SequenceNode:
 		srcs = v.Content
+	default:
+		d.errorf(v, "merge a mapping, e.g. <<: *defaults", "the << merge key in %s needs a mapping", where(path))
 	}
 	var out []pair
 	for _, s := range srcs {
@@ -222,6 +233,8 @@ func (d *decoder) unknownKey(k *yaml.Node, valid []string, path string) {
 	fix := suggest.DidYouMean(k.Value, valid)
 	if fix == "" {
 		fix = "valid keys: " + strings.Join(valid, ", ")
+	} else {
+		d.misspelt[join(path, suggest.Nearest(k.Value, valid))] = true
 	}
 	d.errorf(k, fix, "unknown key %q %s", k.Value, inWhere(path))
 }

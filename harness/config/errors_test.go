@@ -111,6 +111,8 @@ func TestParse_ErrorsPointAtTheProblem(t *testing.T) {
 			`uatrun.yaml:9:15: gateway.partner_id: ${1X} is not a variable reference; write ${NAME} or ${NAME:-default} with NAME made of letters, digits and _ (and $$ for a literal dollar sign)`},
 		{"json body infinity", action("    cancel: {path: /c, json: {n: .inf}}\n"),
 			`uatrun.yaml:6:34: merchant.actions.cancel.json.n: .inf is not a JSON number; quote it (".inf") to send a string`},
+		{"json body is only infinity", action("    cancel: {path: /c, json: .inf}\n"),
+			`uatrun.yaml:6:30: merchant.actions.cancel.json: .inf is not a JSON number; quote it (".inf") to send a string`},
 		{"YAML syntax", base + "  partner_id: [a, b\n",
 			`uatrun.yaml:9: YAML syntax: did not find expected ',' or ']'; a list, mapping or quoted value that starts on this line is not closed or not indented consistently`},
 		{"tab indentation", insert(2, "\tname: x\n"),
@@ -180,5 +182,18 @@ func TestError_Format(t *testing.T) {
 	}
 	if (Errors{}).orNil() != nil {
 		t.Error("no errors must be a nil error")
+	}
+}
+
+func TestParse_TypoIsReportedOnceNotAlsoAsMissing(t *testing.T) {
+	for _, yaml := range []string{
+		strings.Replace(base, "base_url:", "bse_url:", 1),
+		strings.Replace(base, "gateway_private_key:", "gateway_privat_key:", 1),
+	} {
+		_, err := Parse("uatrun.yaml", []byte(yaml), noEnv)
+		var errs Errors
+		if !errors.As(err, &errs) || len(errs) != 1 || !strings.Contains(errs[0].Fix, "did you mean") {
+			t.Errorf("want only the typo reported, got:\n%v", err)
+		}
 	}
 }

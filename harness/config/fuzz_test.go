@@ -23,6 +23,7 @@ func FuzzParse(f *testing.F) {
 		"merchant: {statuses: {paid: 1}, timeout: -1s}\nreceiver: {max_body: 99999999999GiB}\n",
 		"--- !!map\n? [a]\n: b\n",
 		"%YAML 1.1\n---\nversion: !!binary aGk=\n",
+		"merchant: {actions: {a: {path: /a, json: .inf}}}\n",
 	} {
 		f.Add([]byte(s))
 	}

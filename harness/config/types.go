@@ -2,9 +2,9 @@ package config
 
 import "time"
 
-// Config is a validated uatrun config file. Paths in it are absolute
-// (resolved against the config file's directory); secrets are expanded
-// from ${ENV} references.
+// Config is a validated uatrun config file, with defaults filled in and
+// ${ENV} references expanded. After Load its paths are absolute (resolved
+// against the config file's directory); Parse leaves them as written.
 type Config struct {
 	// File is the path the config was loaded from ("" for built-ins).
 	File     string   `yaml:"-"`

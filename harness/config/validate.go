@@ -74,7 +74,7 @@ func (d *decoder) checkMerchant(m *Merchant, root *yaml.Node) {
 	switch {
 	case m.BaseURL != "":
 		d.checkBaseURL(m.BaseURL, root)
-	case needBase:
+	case needBase && !d.misspelt["merchant.base_url"]:
 		d.errorf(d.at("merchant.base_url", root), "add base_url: http://127.0.0.1:8080 (where your app listens) under merchant:",
 			"merchant.base_url is missing, and HTTP actions need it")
 	}
@@ -159,7 +159,7 @@ func (d *decoder) checkGateway(g *Gateway, root *yaml.Node) {
 		{"merchant_public_key", g.MerchantPublicKey, "merchant.pub.pem"},
 		{"gateway_private_key", g.GatewayPrivateKey, "gateway.pem"},
 	} {
-		if k.value == "" {
+		if k.value == "" && !d.misspelt["gateway."+k.field] {
 			d.errorf(d.at("gateway."+k.field, root), fmt.Sprintf("run uatrun keys --out keys and set %s: keys/%s under gateway:", k.field, k.file),
 				"gateway.%s is missing; %s needs it", k.field, g.Name)
 		}

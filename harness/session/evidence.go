@@ -1,9 +1,6 @@
 package session
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -141,7 +138,7 @@ func (s *Session) buildMeta() evidence.Meta {
 	m := evidence.Meta{
 		Tool: "uatrun", Version: s.o.Version, Merchant: cfg.Merchant.Name, Gateway: gatewayName(cfg),
 		Product: productOf(gatewayName(cfg)), Environment: firstNonEmpty(s.o.Environment, "emulate"),
-		Target: cfg.Merchant.BaseURL, ConfigDigest: configDigest(cfg), RunBy: runBy(s.o.RunBy),
+		Target: cfg.Merchant.BaseURL, ConfigDigest: cfg.Digest(), RunBy: runBy(s.o.RunBy),
 		Filter: filterText(s.o.Filter), Started: stamp(s),
 	}
 	m.Host, _ = os.Hostname()
@@ -162,22 +159,11 @@ func gatewayName(cfg *config.Config) string {
 	return firstNonEmpty(cfg.Gateway.Name, "dana-gapura")
 }
 
-// secretsOf lists the config's secret values for the redactor.
+// secretsOf lists the config's secret values for the redactor: what the
+// loader marked secret (including values from ${ENV}), plus the credential
+// fields for configs built in code.
 func secretsOf(cfg *config.Config) []string {
-	return []string{cfg.Gateway.ClientSecret, cfg.Gateway.ServerKey}
-}
-
-// configDigest hashes the config with its secrets blanked, so the evidence
-// pins the settings without revealing them.
-func configDigest(cfg *config.Config) string {
-	c := *cfg
-	c.Gateway.ClientSecret, c.Gateway.ServerKey = "", ""
-	b, err := json.Marshal(c)
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return append(cfg.Secrets(), cfg.Gateway.ClientSecret, cfg.Gateway.ServerKey)
 }
 
 func runBy(given string) string {

@@ -82,7 +82,7 @@ func (e *Emulator) payChoice(c *gin.Context) {
 	}
 	finish := v.FinishURL
 	if finish == "" {
-		finish = e.o.FinishURL
+		finish = e.Dashboard().FinishURL
 	}
 	if finish == "" {
 		c.Redirect(http.StatusSeeOther, redirectPath+v.Token)

@@ -65,8 +65,15 @@ type Emulator struct {
 	srvMu sync.Mutex
 	srv   *emulator.Server
 
-	mu sync.Mutex
-	st state
+	mu   sync.Mutex
+	st   state
+	dash dashboard
+}
+
+// dashboard holds the settings a merchant makes in Midtrans' dashboard
+// (SETTINGS > CONFIGURATION); they can change while the emulator runs.
+type dashboard struct {
+	notifyURL, finishURL string
 }
 
 // New validates o and returns an unstarted emulator; Handler works at once.
@@ -76,7 +83,8 @@ func New(o Options) (*Emulator, error) {
 	}
 	o.Redactor.Add(o.ServerKey)
 	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient,
-		version: GatewayName + "/" + o.Version, st: newState()}
+		version: GatewayName + "/" + o.Version, st: newState(),
+		dash: dashboard{notifyURL: o.NotifyURL, finishURL: o.FinishURL}}
 	e.engine = e.routes()
 	return e, nil
 }

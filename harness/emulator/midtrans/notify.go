@@ -88,11 +88,12 @@ func vaNumber(t *txn) string {
 // notification URL; e.mu is held.
 func (e *Emulator) eventLocked(t *txn, status string) []notifyJob {
 	body := encodeJSON(e.notifyFields(t, status))
-	if len(t.targets) == 0 {
+	targets := e.targetsLocked(t)
+	if len(targets) == 0 {
 		return []notifyJob{{t: t, order: t.orderID, variant: "valid", body: body}}
 	}
-	jobs := make([]notifyJob, 0, len(t.targets))
-	for _, u := range t.targets {
+	jobs := make([]notifyJob, 0, len(targets))
+	for _, u := range targets {
 		jobs = append(jobs, notifyJob{t: t, order: t.orderID, variant: "valid", body: body, target: u})
 	}
 	return jobs

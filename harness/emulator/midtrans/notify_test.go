@@ -210,3 +210,21 @@ func TestNotifyTargets_OverrideAndAppendHeaders(t *testing.T) {
 		t.Fatalf("appended URL not notified: %+v", ds)
 	}
 }
+
+func TestDashboard_NotificationURLIsReadWhenSending(t *testing.T) {
+	f := newFixture(t, func(o *Options) { o.NotifyURL = "" })
+	f.create("D-1", 1000)
+	if d := f.act(actChoose, "D-1", nil).Deliveries[0]; d.Error == "" {
+		t.Fatalf("delivered with no URL configured: %+v", d)
+	}
+	st, m, _ := f.call(http.MethodPost, "/_uatrun/dashboard", `{"notify_url":"`+f.hook.srv.URL+`/n"}`)
+	if st != http.StatusOK || m["notify_url"] != f.hook.srv.URL+"/n" {
+		t.Fatalf("HTTP %d %v", st, m)
+	}
+	if d := f.act(actPay, "D-1", nil).Deliveries[0]; !d.Acked {
+		t.Fatalf("not delivered to the new URL: %+v", d)
+	}
+	if err := f.emu.SetDashboard(Settings{NotifyURL: "not a url"}); err == nil {
+		t.Fatal("accepted a relative notify_url")
+	}
+}

@@ -32,6 +32,8 @@ func (e *Emulator) routes() *gin.Engine {
 	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
 	ctl.POST("/orders/:id/:action", e.controlAction)
 	ctl.POST("/respond_next", e.controlRespondNext)
+	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, e.Dashboard()) })
+	ctl.POST("/dashboard", e.controlDashboard)
 	g.NoRoute(e.unknownPath)
 	return g
 }

@@ -32,12 +32,12 @@ func (e *Emulator) returnShopper(ctx context.Context, id, forged string) (emulat
 	if err == nil {
 		base, order, status = t.finishURL, t.orderID, t.status
 	}
+	if base == "" {
+		base = e.dash.finishURL
+	}
 	e.mu.Unlock()
 	if err != nil {
 		return emulator.Result{}, err
-	}
-	if base == "" {
-		base = e.o.FinishURL
 	}
 	if base == "" {
 		return emulator.Result{}, fmt.Errorf("midtrans: transaction %s has no finish redirect URL: send callbacks.finish in the Snap request or configure the dashboard's Finish Redirect URL", order)

@@ -54,7 +54,7 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 	if len(c.msgs) > 0 {
 		return snapError(http.StatusBadRequest, "see error_messages; the Snap request reference is at https://snap-docs.midtrans.com/#json-objects", c.msgs...)
 	}
-	targets := e.notifyTargets(in)
+	override, appendURLs := e.notifyHeaders(in)
 	base := e.publicBase(in.req)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -63,7 +63,8 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 			" (token "+prev.token+"); Midtrans never accepts an order_id twice, so every checkout attempt needs a new one",
 			"transaction_details.order_id has already been taken")
 	}
-	t := e.newTxn(r, targets, now)
+	t := e.newTxn(r, now)
+	t.override, t.appendURLs = override, appendURLs
 	return &reply{status: http.StatusCreated, code: "201",
 		body: map[string]any{"token": t.token, "redirect_url": base + redirectPath + t.token}}
 }
@@ -205,19 +206,24 @@ func checkExpiry(c *snapChecker, r *snapReq, v gjson.Result, now time.Time) {
 	}
 }
 
-// notifyTargets resolves where notifications go: X-Override-Notification
-// replaces the dashboard URL, X-Append-Notification adds to it (at most 3
-// URLs each, comma-separated, as midtrans-go sends them).
-func (e *Emulator) notifyTargets(in *inbound) []string {
-	override := e.urlList(in, "X-Override-Notification")
-	if len(override) > 0 {
-		return override
+// notifyHeaders reads X-Override-Notification (replaces the dashboard
+// URL) and X-Append-Notification (adds to it): at most 3 URLs each,
+// comma-separated, as midtrans-go sends them.
+func (e *Emulator) notifyHeaders(in *inbound) (override, appendURLs []string) {
+	return e.urlList(in, "X-Override-Notification"), e.urlList(in, "X-Append-Notification")
+}
+
+// targetsLocked is where t's notifications go now: like Midtrans, the
+// dashboard URL is read when the notification is sent; e.mu is held.
+func (e *Emulator) targetsLocked(t *txn) []string {
+	if len(t.override) > 0 {
+		return t.override
 	}
 	var out []string
-	if e.o.NotifyURL != "" {
-		out = append(out, e.o.NotifyURL)
+	if e.dash.notifyURL != "" {
+		out = append(out, e.dash.notifyURL)
 	}
-	return append(out, e.urlList(in, "X-Append-Notification")...)
+	return append(out, t.appendURLs...)
 }
 
 func (e *Emulator) urlList(in *inbound, header string) []string {
@@ -242,9 +248,9 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 }
 
 // newTxn stores a pending transaction and arms its expiry; e.mu is held.
-func (e *Emulator) newTxn(r snapReq, targets []string, now time.Time) *txn {
+func (e *Emulator) newTxn(r snapReq, now time.Time) *txn {
 	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
-		status: StatusPending, fraud: "accept", finishURL: r.finishURL, targets: targets,
+		status: StatusPending, fraud: "accept", finishURL: r.finishURL,
 		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt}
 	e.st.txns = append(e.st.txns, t)
 	e.st.byOrder[t.orderID] = t

@@ -58,7 +58,7 @@ type txn struct {
 	gross                         int64
 	status, paymentType, fraud    string
 	finishURL                     string
-	targets                       []string // notification URLs
+	override, appendURLs          []string // X-Override-Notification / X-Append-Notification
 	email, name                   string
 	created, expiresAt, settled   time.Time
 	expiry                        clock.Timer

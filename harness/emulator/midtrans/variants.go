@@ -110,8 +110,8 @@ func (e *Emulator) crafted(ctx context.Context, id, name, status string, v varia
 	}
 	bodies, why := v.craft(e, t, maps.Clone(e.notifyFields(t, status)))
 	target := ""
-	if len(t.targets) > 0 {
-		target = t.targets[0]
+	if targets := e.targetsLocked(t); len(targets) > 0 {
+		target = targets[0]
 	}
 	e.mu.Unlock()
 	job := notifyJob{t: t, order: t.orderID, variant: name, target: target}

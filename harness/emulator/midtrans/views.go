@@ -20,7 +20,7 @@ type TransactionView struct {
 	ExpiryTime        string       `json:"expiry_time"`
 	SettlementTime    string       `json:"settlement_time,omitempty"`
 	FinishURL         string       `json:"finish_url,omitempty"`
-	NotifyURLs        []string     `json:"notify_urls,omitempty"`
+	NotifyURLs        []string     `json:"notify_header_urls,omitempty"` // from X-Override/X-Append-Notification
 	CustomerEmail     string       `json:"customer_email,omitempty"`
 	Deliveries        int          `json:"deliveries"`
 }
@@ -47,7 +47,7 @@ func (t *txn) view() TransactionView {
 	v := TransactionView{OrderID: t.orderID, TransactionID: t.transactionID, Token: t.token,
 		GrossAmount: amount(t.gross), TransactionStatus: t.status, PaymentType: t.paymentTypeOr(),
 		Refunded: amount(t.refunded), TransactionTime: wib(t.created), ExpiryTime: wib(t.expiresAt),
-		SettlementTime: wib(t.settled), FinishURL: t.finishURL, NotifyURLs: t.targets,
+		SettlementTime: wib(t.settled), FinishURL: t.finishURL, NotifyURLs: append(t.override, t.appendURLs...),
 		CustomerEmail: t.email, Deliveries: len(t.deliveries)}
 	for _, r := range t.refunds {
 		v.Refunds = append(v.Refunds, RefundView{RefundKey: r.key, Amount: amount(r.amount), CreatedAt: wib(r.at)})

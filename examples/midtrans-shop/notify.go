@@ -1,0 +1,189 @@
+package midtransshop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const (
+	// maxNotifyBody bounds what the shop reads before it knows who is
+	// talking: a real notification is about one kilobyte.
+	maxNotifyBody = 64 << 10
+	// webhookTimeout keeps a slow warehouse from stalling notifications.
+	webhookTimeout = 3 * time.Second
+)
+
+// notification is the part of a Midtrans HTTP notification the shop uses.
+// Every field is a string on the wire, numbers included.
+type notification struct {
+	OrderID           string `json:"order_id"`
+	StatusCode        string `json:"status_code"`
+	GrossAmount       string `json:"gross_amount"`
+	SignatureKey      string `json:"signature_key"`
+	TransactionStatus string `json:"transaction_status"`
+	FraudStatus       string `json:"fraud_status"`
+}
+
+// notify handles Midtrans' HTTP notification. Order matters: authenticate
+// (signature_key over the received strings), find the order, check the
+// money, and only then change state through the one exactly-once door.
+// Handled and already-handled notifications both get 200: Midtrans retries
+// anything else, so a duplicate must be acknowledged, not refused.
+func (s *Shop) notify(c *gin.Context) {
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxNotifyBody))
+	var n notification
+	if err != nil || json.Unmarshal(raw, &n) != nil || n.OrderID == "" {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "not a Midtrans notification"})
+		return
+	}
+	status, msg := s.handleNotify(c.Request.Context(), n)
+	c.JSON(status, gin.H{"status": msg})
+}
+
+func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
+	if !s.faults.on(faultNotifyNoVerify) && !s.verify(n) {
+		s.log.Warn("notification: signature_key does not verify", "order", n.OrderID)
+		return http.StatusUnauthorized, "invalid signature_key"
+	}
+	if !orderIDPattern.MatchString(n.OrderID) {
+		return http.StatusNotFound, "unknown order"
+	}
+	o, err := s.store.order(ctx, n.OrderID)
+	if errors.Is(err, errNotFound) {
+		return http.StatusNotFound, "unknown order"
+	}
+	if err != nil {
+		s.log.Error("notification: load order", "err", err)
+		return http.StatusInternalServerError, "try again" // Midtrans retries: nothing is lost
+	}
+	if !s.faults.on(faultGrossAmountMismatch) && n.GrossAmount != formatGross(o.Amount) {
+		s.log.Warn("notification: gross_amount differs from the order", "order", o.ID)
+		return http.StatusBadRequest, "gross_amount does not match the order"
+	}
+	if err := s.applyStatus(ctx, o, n.TransactionStatus, n.FraudStatus, true); err != nil {
+		if errors.Is(err, errUnhandledStatus) {
+			return http.StatusBadRequest, err.Error()
+		}
+		s.log.Error("notification: apply", "order", o.ID, "err", err)
+		return http.StatusInternalServerError, "try again"
+	}
+	return http.StatusOK, "ok"
+}
+
+// verify recomputes signature_key from the strings exactly as received.
+func (s *Shop) verify(n notification) bool {
+	gross := n.GrossAmount
+	if s.faults.on(faultSignatureOwnAmount) {
+		if v, err := parseRupiah(gross); err == nil {
+			gross = strconv.FormatInt(v, 10)
+		}
+	}
+	return validSignature(n.SignatureKey, signatureKey(n.OrderID, n.StatusCode, gross, s.cfg.ServerKey))
+}
+
+// formatGross is Midtrans' gross_amount for a whole-rupiah amount.
+func formatGross(rupiah int64) string { return strconv.FormatInt(rupiah, 10) + ".00" }
+
+var errUnhandledStatus = errors.New("unhandled transaction_status")
+
+// applyStatus acts on a verified transaction_status, from a notification
+// or a status query. Paid is settlement, or capture accepted by fraud
+// detection; deny, cancel, expire and failure close a pending order and
+// never touch a paid one; pending and refund news change nothing here.
+func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, fromNotify bool) error {
+	if s.faults.on(faultNotifyRejectsExpire) && status != "settlement" && status != "capture" && status != "pending" {
+		return errUnhandledStatus
+	}
+	if s.faults.on(faultOutOfOrderRegresses) {
+		if final, ok := regressStatus[status]; ok {
+			return s.store.setStatus(ctx, o.ID, final)
+		}
+	}
+	switch status {
+	case "settlement":
+		return s.paid(ctx, o, fromNotify)
+	case "capture":
+		if fraud == "accept" || fraud == "" {
+			return s.paid(ctx, o, fromNotify)
+		}
+		return nil // challenge: wait for Midtrans' decision
+	case "pending":
+		if s.faults.on(faultSettlementOnPending) {
+			return s.paid(ctx, o, fromNotify)
+		}
+		return nil
+	case "deny", "failure":
+		_, err := s.store.closePending(ctx, o.ID, "failed")
+		return err
+	case "cancel":
+		_, err := s.store.closePending(ctx, o.ID, "cancelled")
+		return err
+	case "expire":
+		_, err := s.store.closePending(ctx, o.ID, "expired")
+		return err
+	}
+	return nil // refund, partial_refund, chargeback, authorize: tracked elsewhere or by a person
+}
+
+// regressStatus is the out-of-order-regresses fault's naive mapping.
+var regressStatus = map[string]string{"pending": "pending", "deny": "failed", "cancel": "cancelled", "expire": "expired"}
+
+func (s *Shop) paid(ctx context.Context, o order, fromNotify bool) error {
+	if fromNotify && s.faults.on(faultNotifyDoubleFulfil) {
+		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
+			return err
+		}
+		s.announce(ctx, o)
+		return nil
+	}
+	return s.applyPaid(ctx, o)
+}
+
+// applyPaid is the one door through which an order becomes paid and is
+// fulfilled. The database decides who gets through.
+func (s *Shop) applyPaid(ctx context.Context, o order) error {
+	fulfilled, err := s.store.markPaid(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fulfilled:
+		s.announce(ctx, o)
+	case o.Status == "cancelled" || o.Status == "expired" || o.Status == "failed":
+		// Midtrans says paid, the shop had given up: a person must refund or ship.
+		s.log.Warn("payment reported for a closed order", "order", o.ID, "status", o.Status)
+	}
+	return nil
+}
+
+// announce tells the warehouse to ship. It runs after the commit, so a
+// crash in between loses an announcement, never a payment.
+func (s *Shop) announce(ctx context.Context, o order) {
+	if s.cfg.FulfilmentWebhook == "" {
+		return
+	}
+	body, _ := json.Marshal(map[string]string{"event": "order.fulfilled", "order_id": o.ID, "amount": strconv.FormatInt(o.Amount, 10)})
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.FulfilmentWebhook, bytes.NewReader(body))
+	if err != nil {
+		s.log.Error("fulfilment webhook: bad URL", "err", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.cfg.HTTPClient.Do(req)
+	if err != nil {
+		s.log.Error("fulfilment webhook failed", "order", o.ID, "err", err)
+		return
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxGatewayAnswer))
+	resp.Body.Close()
+}

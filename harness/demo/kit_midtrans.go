@@ -1,0 +1,124 @@
+package demo
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	midtransshop "github.com/uatrun/uatrun/examples/midtrans-shop"
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/session"
+)
+
+// MidtransServerKey is the demo's sandbox-style server key. It protects
+// nothing, but the run still redacts it like a real one.
+const MidtransServerKey = "SB-Mid-server-uatrun-demo-key"
+
+func init() {
+	Register(Kit{Gateway: "midtrans-snap", Config: midtransConfig, Faults: midtransFaults,
+		Start: startMidtransShop, Catches: midtransCatches})
+}
+
+// midtransCatches names, for each fault of the Midtrans shop, the
+// scenario whose rule that fault breaks.
+var midtransCatches = map[string]string{
+	"cancel-ignores-gateway-error":   "MT-CANCEL-02",
+	"cancel-local-only":              "MT-CANCEL-01",
+	"client-key-as-server-key":       "MT-CREATE-01",
+	"gross-amount-mismatch-accepted": "MT-SIG-03",
+	"no-reconcile":                   "MT-PAY-05",
+	"notify-double-fulfil":           "MT-IDEM-01",
+	"notify-no-verify":               "MT-SIG-01",
+	"notify-rejects-expire":          "MT-PAY-04",
+	"out-of-order-regresses":         "MT-IDEM-03",
+	"over-refund":                    "MT-REFUND-02",
+	"refund-amount-as-string":        "MT-REFUND-01",
+	"refund-ignores-gateway-error":   "MT-REFUND-03",
+	"refund-new-key-on-retry":        "MT-IDEM-04",
+	"reuse-order-id":                 "MT-IDEM-05",
+	"settlement-on-pending":          "MT-PAY-03",
+	"signature-own-amount-format":    "MT-PAY-01",
+	"trust-finish-redirect":          "MT-PAY-02",
+}
+
+func midtransFaults() []Fault {
+	var out []Fault
+	for _, f := range midtransshop.Faults() {
+		out = append(out, Fault{Name: f.Name, Description: f.Description})
+	}
+	return out
+}
+
+// midtransConfig drives the Midtrans shop's HTTP API. The notification URL
+// is set on the emulator's dashboard once the shop listens (startMidtransShop).
+func midtransConfig() *config.Config {
+	post := func(path string, json map[string]any, capture map[string]string) config.Action {
+		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
+	}
+	return &config.Config{
+		Version: 1,
+		Merchant: config.Merchant{
+			Name:    "uatrun example shop (Midtrans Snap)",
+			Timeout: config.Duration(10 * time.Second),
+			Actions: map[string]config.Action{
+				"checkout": post("/checkout", map[string]any{"amount": "{{.amount}}"},
+					map[string]string{"order": "order_id", "redirect": "redirect_url", "token": "token"}),
+				"order_status": {Method: "GET", Path: "/orders/{{.order}}",
+					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments", "refunded": "refunded"}},
+				"cancel":    post("/orders/{{.order}}/cancel", map[string]any{}, nil),
+				"refund":    post("/orders/{{.order}}/refund", map[string]any{"amount": "{{.amount}}"}, map[string]string{"refund_key": "refund_key"}),
+				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
+			},
+			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
+				"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired", "FAILED": "failed"},
+		},
+		Gateway: config.Gateway{Name: "midtrans-snap", ServerKey: MidtransServerKey, MerchantID: "G000000001"},
+		Report:  config.Report{Dir: "uat-evidence"},
+	}
+}
+
+// startMidtransShop runs the Midtrans shop in-process on a loopback port,
+// on the session's virtual clock, then sets the emulator's dashboard
+// Payment Notification URL to it, as a merchant does in Midtrans' dashboard.
+func startMidtransShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	s, err := midtransshop.New(midtransshop.Config{
+		GatewayURL: env.GatewayURL, ServerKey: MidtransServerKey, Faults: faults, Now: env.Clock.Now,
+		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	srv := emulator.NewServer("", s.Handler())
+	if err := srv.Start(); err != nil {
+		s.Close()
+		return "", nil, err
+	}
+	s.SetPublicURL(srv.URL())
+	stop := func() error { srv.Close(); return s.Close() }
+	if err := setDashboard(env.GatewayURL, map[string]string{"notify_url": srv.URL() + midtransshop.NotifyPath}); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return srv.URL(), stop, nil
+}
+
+// setDashboard posts settings to an emulator's /_uatrun/dashboard.
+func setDashboard(gatewayURL string, settings map[string]string) error {
+	body, _ := json.Marshal(settings)
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Post(gatewayURL+"/_uatrun/dashboard", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("setting the emulator's dashboard: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+		return fmt.Errorf("setting the emulator's dashboard: HTTP %d %s", resp.StatusCode, msg)
+	}
+	return nil
+}

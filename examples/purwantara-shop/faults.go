@@ -1,0 +1,65 @@
+package purwantarashop
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Fault is one deliberate integration bug the shop can be started with, so
+// that a conformance run can be shown to catch it.
+type Fault struct {
+	Name        string // the --fault value
+	Description string // one line: the bug and why it matters
+}
+
+// The fault names. Each one switches on exactly one realistic mistake.
+const (
+	faultWebhookNoVerify      = "webhook-no-verify"
+	faultVerifyReencodedJSON  = "verify-reencoded-json"
+	faultDoubleFulfil         = "double-fulfil-on-redelivery"
+	faultDedupeByDeliveryOnly = "dedupe-by-delivery-id"
+	faultExpiredAsPaid        = "expired-as-paid"
+	faultBearerWebhookSecret  = "bearer-webhook-secret"
+)
+
+var faultCatalogue = map[string]string{
+	faultWebhookNoVerify: "accepts webhooks without checking the Signature header, " +
+		"so anyone who can reach the callback URL can mark orders paid",
+	faultVerifyReencodedJSON: "verifies the HMAC over the payload re-serialised with Go's encoding/json, " +
+		`which writes "/" unescaped and sorts keys, so genuine webhooks are rejected and orders never get paid`,
+	faultDoubleFulfil: "fulfils on every PAID webhook with no exactly-once guard, " +
+		"so Purwantara's retries and redeliveries ship the goods twice",
+	faultDedupeByDeliveryOnly: "guards fulfilment only by X-PPN-Delivery, " +
+		"so the same PAID event delivered again under a new delivery id ships twice",
+	faultExpiredAsPaid: "treats every webhook whose status is not ACTIVE as paid, " +
+		"so expired, failed and cancelled payments are shipped",
+	faultBearerWebhookSecret: "sends the webhook secret as the Bearer token instead of the API token, " +
+		"so every create is refused with 401 Unauthenticated",
+}
+
+// Faults lists every fault the shop can be started with, sorted by name.
+func Faults() []Fault {
+	out := make([]Fault, 0, len(faultCatalogue))
+	for name, desc := range faultCatalogue {
+		out = append(out, Fault{Name: name, Description: desc})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// faultSet is the set of faults a shop was started with; empty is correct.
+type faultSet map[string]bool
+
+// newFaultSet validates names so a typo is an error, not a correct shop.
+func newFaultSet(names []string) (faultSet, error) {
+	set := faultSet{}
+	for _, n := range names {
+		if _, ok := faultCatalogue[n]; !ok {
+			return nil, fmt.Errorf("unknown fault %q (run with --fault list to see them)", n)
+		}
+		set[n] = true
+	}
+	return set, nil
+}
+
+func (f faultSet) on(name string) bool { return f[name] }

@@ -1,0 +1,82 @@
+package purwantarashop
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+)
+
+// Each fault is run against a correct shop and a faulty one, and names
+// what each must observe: a fault that changes nothing, or a correct shop
+// that shows the bug, both fail.
+var faultCases = []struct {
+	fault           string
+	run             func(t *testing.T, b *bench) string
+	correct, faulty string
+}{
+	{faultWebhookNoVerify, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "qris")
+		body := webhookBody(b.order(t, id)["uuid"].(string), id, "PAID", "15000.0000")
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders(sign("forged", body), "f"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultVerifyReencodedJSON, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "payment-link")
+		return fmt.Sprint(b.hook(t, id, "PAID", "d1"), " ", b.order(t, id)["status"])
+	}, "200 paid", "401 pending"},
+	{faultDoubleFulfil, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		b.hook(t, id, "PAID", "d1")
+		b.hook(t, id, "PAID", "d1")
+		return fmt.Sprint(num(b.order(t, id)["fulfilments"]))
+	}, "1", "2"},
+	{faultDedupeByDeliveryOnly, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		b.hook(t, id, "PAID", "d1")
+		b.hook(t, id, "PAID", "d1")
+		b.hook(t, id, "PAID", "d2")
+		return fmt.Sprint(num(b.order(t, id)["fulfilments"]))
+	}, "1", "2"},
+	{faultExpiredAsPaid, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "counter")
+		b.hook(t, id, "EXPIRED", "d1")
+		return fmt.Sprint(b.order(t, id)["status"])
+	}, "expired", "paid"},
+	{faultBearerWebhookSecret, func(t *testing.T, b *bench) string {
+		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)
+		return fmt.Sprint(status, " ", b.ppn.requests()[0].Auth == "Bearer "+testSecret)
+	}, "200 false", "502 true"},
+}
+
+func TestFaults_EachBreaksExactlyItsRule(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range faultCases {
+		covered[c.fault] = true
+		t.Run(c.fault, func(t *testing.T) {
+			if got := c.run(t, newBench(t)); got != c.correct {
+				t.Errorf("correct shop: %s, want %s", got, c.correct)
+			}
+			if got := c.run(t, newBench(t, c.fault)); got != c.faulty {
+				t.Errorf("with the fault: %s, want %s", got, c.faulty)
+			}
+		})
+	}
+	for _, f := range Faults() {
+		if !covered[f.Name] {
+			t.Errorf("fault %s has no test", f.Name)
+		}
+	}
+}
+
+func TestFaults_ListIsSortedAndDescribed(t *testing.T) {
+	fs := Faults()
+	for i, f := range fs {
+		if f.Description == "" || (i > 0 && fs[i-1].Name >= f.Name) {
+			t.Errorf("fault %d %+v", i, f)
+		}
+	}
+	if b, _ := json.Marshal(fs); len(b) < 100 {
+		t.Error("catalogue unexpectedly small")
+	}
+}

@@ -1,0 +1,193 @@
+package purwantarashop
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+const (
+	// maxWebhookBody bounds what the shop reads before it knows who is
+	// talking: a real webhook is under a kilobyte.
+	maxWebhookBody = 64 << 10
+	// fulfilmentTimeout keeps a slow warehouse from holding the webhook.
+	fulfilmentTimeout = 3 * time.Second
+)
+
+// payload is the part of a Purwantara webhook the shop acts on.
+type payload struct {
+	UUID       string `json:"uuid"`
+	Status     string `json:"status"`
+	Amount     string `json:"amount"`
+	ExternalID string `json:"external_id"`
+}
+
+// webhook handles Purwantara's webhook. Order matters: authenticate the raw
+// bytes, then parse, then find the order and check it is the same
+// transaction and amount, and only then change state through the same
+// exactly-once path as everything else. Every authentic webhook for a
+// known order gets a 2xx, handled before or not.
+func (s *Shop) webhook(c *gin.Context) {
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxWebhookBody))
+	code, msg := http.StatusBadRequest, "unreadable body"
+	if err == nil {
+		code, msg = s.handleWebhook(c.Request.Context(), c.Request.Header, raw)
+	}
+	c.JSON(code, gin.H{"success": code == http.StatusOK, "message": msg})
+}
+
+func (s *Shop) handleWebhook(ctx context.Context, h http.Header, raw []byte) (int, string) {
+	if !s.faults.on(faultWebhookNoVerify) && !s.verify(h.Get("Signature"), raw) {
+		s.log.Warn("webhook: signature does not verify")
+		return http.StatusUnauthorized, "invalid signature"
+	}
+	var p payload
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return http.StatusBadRequest, "payload is not JSON"
+	}
+	if !orderIDPattern.MatchString(p.ExternalID) {
+		return http.StatusNotFound, "unknown order"
+	}
+	o, err := s.store.order(ctx, p.ExternalID)
+	if errors.Is(err, errNotFound) {
+		return http.StatusNotFound, "unknown order"
+	}
+	if err != nil {
+		s.log.Error("webhook: load order", "err", err)
+		return http.StatusInternalServerError, "try again" // Purwantara retries: nothing is lost
+	}
+	switch {
+	case o.UUID != "" && p.UUID != o.UUID:
+		return http.StatusBadRequest, "webhook for another transaction"
+	case o.UUID == "" && p.UUID != "":
+		// The webhook beat the create answer; it is authentic, so its uuid is.
+		s.logErr(s.store.setUUID(ctx, o.ID, p.UUID), "webhook: record uuid")
+	}
+	return s.deduplicated(ctx, o, p, h.Get("X-PPN-Delivery"))
+}
+
+// verify checks Signature: lowercase hex HMAC-SHA256 of the raw body with
+// the team secret, compared in constant time.
+func (s *Shop) verify(signature string, raw []byte) bool {
+	msg := raw
+	if s.faults.on(faultVerifyReencodedJSON) {
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			msg, _ = json.Marshal(v) // the bug: Go's bytes are not Purwantara's
+		}
+	}
+	got, err := hex.DecodeString(strings.TrimSpace(signature))
+	if err != nil || len(got) != sha256.Size {
+		return false
+	}
+	m := hmac.New(sha256.New, []byte(s.cfg.WebhookSecret))
+	m.Write(msg)
+	return hmac.Equal(got, m.Sum(nil))
+}
+
+// deduplicated skips a delivery id already handled, applies the webhook
+// otherwise, and logs the id once it took effect. The log is a courtesy:
+// exactly-once fulfilment is the database's job, because the same event
+// can come again under a new delivery id.
+func (s *Shop) deduplicated(ctx context.Context, o order, p payload, deliveryID string) (int, string) {
+	if deliveryID != "" && !s.faults.on(faultDoubleFulfil) {
+		seen, err := s.store.deliverySeen(ctx, deliveryID)
+		if err != nil {
+			return http.StatusInternalServerError, "try again"
+		}
+		if seen {
+			return http.StatusOK, "already handled"
+		}
+	}
+	code, msg := s.apply(ctx, o, p.Status, p.Amount)
+	if code == http.StatusOK && deliveryID != "" {
+		s.logErr(s.store.logDelivery(ctx, deliveryID, o.ID, p.Status), "webhook: log delivery")
+	}
+	return code, msg
+}
+
+// apply acts on an authentic status for o (from a webhook or an inquiry).
+func (s *Shop) apply(ctx context.Context, o order, status, amount string) (int, string) {
+	if got, err := parsePPNAmount(amount); err != nil || got != o.Amount {
+		s.log.Warn("amount differs from the order", "order", o.ID)
+		return http.StatusBadRequest, "amount " + strconv.Quote(amount) + " is not the order's"
+	}
+	var err error
+	switch status {
+	case "ACTIVE":
+		return http.StatusOK, "noted"
+	case "PAID":
+		err = s.paid(ctx, o)
+	case "EXPIRED", "FAILED", "CANCELLED":
+		if s.faults.on(faultExpiredAsPaid) {
+			err = s.paid(ctx, o) // the bug: "not pending any more" read as "paid"
+		} else {
+			_, err = s.store.closePending(ctx, o.ID, strings.ToLower(status))
+		}
+	default:
+		return http.StatusBadRequest, "unknown status " + strconv.Quote(status)
+	}
+	if err != nil {
+		s.log.Error("apply status", "order", o.ID, "err", err)
+		return http.StatusInternalServerError, "try again"
+	}
+	return http.StatusOK, "ok"
+}
+
+// paid is the one door through which an order becomes paid and is
+// fulfilled. The database decides who gets through.
+func (s *Shop) paid(ctx context.Context, o order) error {
+	if s.faults.on(faultDoubleFulfil) || s.faults.on(faultDedupeByDeliveryOnly) {
+		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
+			return err
+		}
+		s.announce(ctx, o)
+		return nil
+	}
+	fulfilled, err := s.store.markPaid(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if fulfilled {
+		s.announce(ctx, o)
+	} else if o.Status != "pending" && o.Status != "paid" {
+		// Purwantara says paid, the shop had given up: a person must act.
+		s.log.Warn("payment reported for a closed order", "order", o.ID, "status", o.Status)
+	}
+	return nil
+}
+
+// announce tells the warehouse to ship, after the commit.
+func (s *Shop) announce(ctx context.Context, o order) {
+	if s.cfg.FulfilmentWebhook == "" {
+		return
+	}
+	body, _ := json.Marshal(map[string]string{"event": "order.fulfilled", "order_id": o.ID,
+		"amount": strconv.FormatInt(o.Amount, 10)})
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fulfilmentTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.FulfilmentWebhook, bytes.NewReader(body))
+	if err != nil {
+		s.log.Error("fulfilment webhook: bad URL", "err", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.cfg.HTTPClient.Do(req)
+	if err != nil {
+		s.log.Error("fulfilment webhook failed", "order", o.ID, "err", err)
+		return
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxGatewayAnswer))
+	resp.Body.Close()
+}

@@ -165,7 +165,9 @@ func TestNotify_AppliesOnlyVerifiedNotificationsForTheRightAmount(t *testing.T) 
 		{"pending", func(id string) string { return signedNotification(id, "pending", "201", "15000.00", testKey) }, 200, "pending", 0},
 		{"expire", func(id string) string { return signedNotification(id, "expire", "202", "15000.00", testKey) }, 200, "expired", 0},
 		{"deny", func(id string) string { return signedNotification(id, "deny", "202", "15000.00", testKey) }, 200, "failed", 0},
-		{"wrong key", func(id string) string { return signedNotification(id, "settlement", "200", "15000.00", "SB-Mid-server-X") }, 401, "pending", 0},
+		{"wrong key", func(id string) string {
+			return signedNotification(id, "settlement", "200", "15000.00", "SB-Mid-server-X")
+		}, 401, "pending", 0},
 		{"own amount format", func(id string) string { return signedNotification(id, "settlement", "200", "15000", testKey) }, 400, "pending", 0},
 		{"other amount", func(id string) string { return signedNotification(id, "settlement", "200", "1.00", testKey) }, 400, "pending", 0},
 		{"unknown order", func(string) string { return signedNotification("MT-nope", "settlement", "200", "15000.00", testKey) }, 404, "pending", 0},

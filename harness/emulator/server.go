@@ -73,12 +73,16 @@ func (s *Server) URL() string {
 // Close stops the server, waiting briefly for in-flight requests.
 func (s *Server) Close() error {
 	s.mu.Lock()
-	srv := s.srv
+	srv, ln := s.srv, s.ln
 	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return nil
 	}
+	// Shutdown only closes listeners Serve has registered; a Close right
+	// after Start can beat the Serve goroutine, so the port is released
+	// here, before Close returns.
+	defer ln.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {

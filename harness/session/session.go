@@ -81,9 +81,12 @@ func Open(o Options) (s *Session, err error) {
 		return nil, errors.New("session: no config")
 	}
 	s = &Session{o: o, runID: newRunID(), results: map[string]evidence.Scenario{}}
+	// Close the session itself: "return nil, err" has already set s to
+	// nil by the time this runs.
+	opened := s
 	defer func() {
 		if err != nil {
-			s.Close()
+			opened.Close()
 		}
 	}()
 	// The virtual clock starts at the wall clock so evidence reads naturally.
@@ -101,7 +104,10 @@ func Open(o Options) (s *Session, err error) {
 	if err = s.startMerchant(); err != nil {
 		return nil, err
 	}
-	return s, s.openJournal()
+	if err = s.openJournal(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *Session) selectScenarios() error {

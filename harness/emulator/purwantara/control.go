@@ -47,6 +47,26 @@ func (e *Emulator) controlCallbackURL(c *gin.Context) {
 	e.runControl(c, emulator.Action{Name: actCallbackURL})
 }
 
+// controlDashboard serves POST /_uatrun/dashboard {"callback_url": …}, the
+// settings form every uatrun emulator offers under the same path.
+func (e *Emulator) controlDashboard(c *gin.Context) {
+	params, err := controlParams(c.Request)
+	if err != nil {
+		controlError(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	u, ok := params["callback_url"]
+	if !ok || len(params) != 1 {
+		controlError(c, http.StatusBadRequest, `the Purwantara dashboard has one setting: {"callback_url": "<absolute URL>"}`)
+		return
+	}
+	if err := e.SetCallbackURL(u); err != nil {
+		controlError(c, http.StatusBadRequest, err.Error())
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"callback_url": u})
+}
+
 func (e *Emulator) runControl(c *gin.Context, a emulator.Action) {
 	params, err := controlParams(c.Request)
 	if err != nil {

@@ -71,6 +71,15 @@ func TestControl_CallbackURLIsTheDashboardSetting(t *testing.T) {
 	if status, _ := post(t, f.e.URL()+controlPrefix+"/callback_url", "application/json", `{"url":"not a url"}`); status != http.StatusBadRequest {
 		t.Errorf("a bad URL: HTTP %d, want 400", status)
 	}
+	for body, want := range map[string]int{`{"callback_url":"` + target + `/2"}`: http.StatusOK,
+		`{"notify_url":"` + target + `"}`: http.StatusBadRequest, `{"callback_url":"relative"}`: http.StatusBadRequest} {
+		if status, res := post(t, f.e.URL()+controlPrefix+"/dashboard", "application/json", body); status != want {
+			t.Errorf("dashboard %s: HTTP %d %s, want %d", body, status, res.Raw, want)
+		}
+	}
+	if f.e.CallbackURL() != target+"/2" {
+		t.Fatalf("callback URL after the dashboard: %q", f.e.CallbackURL())
+	}
 	f.mustCreate("qris", validBodies["qris"])
 	f.act("pay", "QR-1", nil)
 	if len(f.sink.hooks()) != 1 {

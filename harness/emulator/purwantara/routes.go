@@ -36,6 +36,8 @@ func (e *Emulator) routes() *gin.Engine {
 	ctl.POST("/respond_next", e.controlRespondNext)
 	ctl.GET("/callback_url", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"url": e.CallbackURL()}) })
 	ctl.POST("/callback_url", e.controlCallbackURL)
+	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"callback_url": e.CallbackURL()}) })
+	ctl.POST("/dashboard", e.controlDashboard)
 	g.NoRoute(e.unknownPath)
 	return g
 }
@@ -67,7 +69,7 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, "/simulator/") {
 		controlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
 			"; see GET /_uatrun/transactions, GET /_uatrun/exchanges, POST /_uatrun/transactions/{uuid}/{pay|fail|expire|notify}, "+
-			"POST /_uatrun/respond_next, GET|POST /_uatrun/callback_url, GET /simulator/{uuid}")
+			"POST /_uatrun/respond_next, GET|POST /_uatrun/callback_url, GET|POST /_uatrun/dashboard, GET /simulator/{uuid}")
 		return
 	}
 	in := e.receive(c.Request, APIUnknown)

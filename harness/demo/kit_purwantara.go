@@ -1,0 +1,96 @@
+package demo
+
+import (
+	"crypto/rsa"
+	"time"
+
+	purwantarashop "github.com/uatrun/uatrun/examples/purwantara-shop"
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/session"
+)
+
+// The Purwantara demo's two secrets. They protect nothing, but the run
+// redacts them like real ones, and they differ so that a merchant sending
+// the wrong one as its Bearer token is caught.
+const (
+	PurwantaraAPIToken      = "ppn-demo-api-token-7f3a"
+	PurwantaraWebhookSecret = "ppn-demo-team-secret-c51e"
+)
+
+func init() {
+	Register(Kit{Gateway: "purwantara", Config: purwantaraConfig, Faults: purwantaraFaults,
+		Start: startPurwantaraShop, Catches: purwantaraCatches})
+}
+
+// purwantaraCatches names, for each fault of the Purwantara shop, the
+// scenario whose rule that fault breaks.
+var purwantaraCatches = map[string]string{
+	"bearer-webhook-secret":       "PPN-CREATE-01",
+	"dedupe-by-delivery-id":       "PPN-IDEM-02",
+	"double-fulfil-on-redelivery": "PPN-IDEM-01",
+	"expired-as-paid":             "PPN-PAY-03",
+	"verify-reencoded-json":       "PPN-PAY-02",
+	"webhook-no-verify":           "PPN-SIG-01",
+}
+
+func purwantaraFaults() []Fault {
+	var out []Fault
+	for _, f := range purwantarashop.Faults() {
+		out = append(out, Fault{Name: f.Name, Description: f.Description})
+	}
+	return out
+}
+
+// purwantaraConfig drives the Purwantara shop's HTTP API. gateway.server_key
+// is the API token and gateway.client_secret the team webhook secret; the
+// Callback URL is set on the emulator's dashboard once the shop listens.
+func purwantaraConfig() *config.Config {
+	post := func(path string, json map[string]any, capture map[string]string) config.Action {
+		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
+	}
+	return &config.Config{
+		Version: 1,
+		Merchant: config.Merchant{
+			Name:    "uatrun example shop (Purwantara)",
+			Timeout: config.Duration(10 * time.Second),
+			Actions: map[string]config.Action{
+				"checkout": post("/checkout", map[string]any{"amount": "{{.amount}}", "channel": "{{.channel}}"},
+					map[string]string{"order": "order_id", "uuid": "uuid", "redirect": "redirect_url"}),
+				"order_status": {Method: "GET", Path: "/orders/{{.order}}",
+					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments", "refunded": "refunded"}},
+				"cancel":    post("/orders/{{.order}}/cancel", map[string]any{}, map[string]string{"status": "status"}),
+				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
+			},
+			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
+				"EXPIRED": "expired", "FAILED": "failed", "REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded"},
+		},
+		Gateway: config.Gateway{Name: "purwantara", ServerKey: PurwantaraAPIToken, ClientSecret: PurwantaraWebhookSecret},
+		Report:  config.Report{Dir: "uat-evidence"},
+	}
+}
+
+// startPurwantaraShop runs the Purwantara shop in-process on a loopback
+// port, on the session's virtual clock, then registers its webhook URL as
+// the team Callback URL on the emulator's dashboard (Settings > Team).
+func startPurwantaraShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	s, err := purwantarashop.New(purwantarashop.Config{
+		GatewayURL: env.GatewayURL, APIToken: PurwantaraAPIToken, WebhookSecret: PurwantaraWebhookSecret,
+		Faults: faults, Now: env.Clock.Now, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	srv := emulator.NewServer("", s.Handler())
+	if err := srv.Start(); err != nil {
+		s.Close()
+		return "", nil, err
+	}
+	s.SetPublicURL(srv.URL())
+	stop := func() error { srv.Close(); return s.Close() }
+	if err := setDashboard(env.GatewayURL, map[string]string{"callback_url": srv.URL() + purwantarashop.WebhookPath}); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return srv.URL(), stop, nil
+}

@@ -1,0 +1,268 @@
+package astapa
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Action names Act accepts.
+const (
+	actPay         = "pay"    // the buyer pays: settlement, then the item.purchased webhook
+	actCancel      = "cancel" // the buyer cancels at the payment page
+	actExpire      = "expire"
+	actRefund      = "refund" // refunded on Astapa's side (there is no merchant refund API)
+	actRespondNext = "respond_next"
+	actNotify      = "notify"
+)
+
+var actionNames = []string{actPay, actCancel, actExpire, actRefund, actRespondNext, actNotify}
+
+var actionParams = map[string][]string{
+	actPay: {"notify"}, actCancel: nil, actExpire: nil, actRefund: nil,
+	actRespondNext: {"api", "code", "message", "count"},
+	actNotify:      {"variant", "copies"},
+}
+
+// from is the status each transition requires.
+var from = map[string]string{actPay: StatusPending, actCancel: StatusPending, actExpire: StatusPending, actRefund: StatusSettlement}
+var to = map[string]string{actPay: StatusSettlement, actCancel: StatusCancel, actExpire: StatusExpire, actRefund: StatusRefund}
+
+var codePattern = regexp.MustCompile(`^[45]\d\d$`)
+
+// Act performs a control action synchronously.
+func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	allowed, ok := actionParams[a.Name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
+			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
+	}
+	if err := checkParams(a, allowed); err != nil {
+		return emulator.Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch a.Name {
+	case actRespondNext:
+		return e.actRespondNext(a.Params)
+	case actNotify:
+		return e.actNotify(ctx, a)
+	}
+	return e.actTransition(ctx, a)
+}
+
+func checkParams(a emulator.Action, allowed []string) error {
+	var unknown []string
+	for k := range a.Params {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	want := "none"
+	if len(allowed) > 0 {
+		want = strings.Join(allowed, ", ")
+	}
+	return fmt.Errorf("astapa: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
+}
+
+// actTransition moves a payment; only settlement fires a webhook (§4).
+func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	mode := a.Params["notify"]
+	if mode != "" && mode != "send" && mode != "drop" {
+		return emulator.Result{}, fmt.Errorf("astapa: pay notify=%q: want send (default) or drop", mode)
+	}
+	e.mu.Lock()
+	p, err := e.st.lookup(a.Order)
+	if err != nil {
+		e.mu.Unlock()
+		return emulator.Result{}, err
+	}
+	if p.status != from[a.Name] {
+		e.mu.Unlock()
+		return emulator.Result{}, fmt.Errorf("astapa: %w: cannot %s order %s: it is %s (needs %s)",
+			emulator.ErrOrderState, a.Name, p.orderID, p.status, from[a.Name])
+	}
+	p.status = to[a.Name]
+	p.stopExpiry()
+	job := webhookJob{p: p, variant: "valid", target: e.webhookURL}
+	if a.Name == actPay {
+		p.paidAt = e.clk.Now()
+		job.body = encodeJSON(e.webhookFields(p))
+	}
+	e.mu.Unlock()
+	detail := fmt.Sprintf("order %s is %s", p.orderID, to[a.Name])
+	if a.Name != actPay {
+		return emulator.Result{Detail: detail + " (Astapa sends no webhook for this)"}, nil
+	}
+	if mode == "drop" {
+		return emulator.Result{Detail: detail + "; the item.purchased webhook was dropped (never sent, no retries)"}, nil
+	}
+	d := e.deliver(ctx, job, 1)
+	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
+		Detail: detail + "; item.purchased " + describe(d)}, nil
+}
+
+// expireByTimer closes a payment still pending at its expiry.
+func (e *Emulator) expireByTimer(p *payment) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p.status == StatusPending {
+		p.status, p.expiry = StatusExpire, nil
+	}
+}
+
+// variant crafts one-shot webhook bodies from the honest payload.
+type variant struct {
+	copies int
+	why    string
+	craft  func(f map[string]any, p *payment)
+}
+
+var variants = map[string]variant{
+	"valid":      {1, "", nil},
+	"duplicate":  {2, "", nil},
+	"concurrent": {5, "", nil},
+	"forged": {1, "an item.purchased anyone could send: Astapa signs nothing, and this payment is not necessarily paid", nil},
+	"wrong_amount": {1, "amount is not the payment's", func(f map[string]any, p *payment) {
+		f["amount"] = p.amount - 1
+		if p.amount <= 1 {
+			f["amount"] = p.amount + 1
+		}
+	}},
+	"unknown_order": {1, "order_id names no payment", func(f map[string]any, p *payment) {
+		f["order_id"] = p.orderID + "-UNKNOWN"
+	}},
+}
+
+const maxCopies = 100
+
+// actNotify sends a crafted webhook: no state change, no retries.
+func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	name := a.Params["variant"]
+	if name == "" {
+		name = "valid"
+	}
+	v, ok := variants[name]
+	if !ok {
+		return emulator.Result{}, fmt.Errorf("astapa: unknown webhook variant %q; valid variants: %s", name, strings.Join(slices.Sorted(maps.Keys(variants)), ", "))
+	}
+	copies := v.copies
+	if s := a.Params["copies"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxCopies {
+			return emulator.Result{}, fmt.Errorf("astapa: copies %q must be a whole number from 1 to %d", s, maxCopies)
+		}
+		copies = n
+	}
+	e.mu.Lock()
+	p, err := e.st.lookup(a.Order)
+	if err != nil {
+		e.mu.Unlock()
+		return emulator.Result{}, err
+	}
+	f := e.webhookFields(p)
+	if v.craft != nil {
+		v.craft(f, p)
+	}
+	job := webhookJob{p: p, variant: name, body: encodeJSON(f), target: e.webhookURL, why: v.why}
+	state := p.status
+	e.mu.Unlock()
+	ds := e.sendCopies(ctx, job, copies, name == "concurrent")
+	res := emulator.Result{Deliveries: ds, Detail: fmt.Sprintf("webhook %s sent %d time(s) for order %s (%s at Astapa)", name, len(ds), a.Order, state)}
+	for _, d := range ds {
+		res.Exchanges = append(res.Exchanges, d.Exchange)
+	}
+	return res, nil
+}
+
+func (e *Emulator) sendCopies(ctx context.Context, job webhookJob, n int, parallel bool) []emulator.Delivery {
+	if job.target == "" {
+		return []emulator.Delivery{e.undeliverable(job, 1)}
+	}
+	out := make([]emulator.Delivery, n)
+	if !parallel {
+		for i := range n {
+			out[i] = e.send(ctx, job, i+1)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.send(ctx, job, i+1)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// actRespondNext queues an injected HTTP error for the next call(s) to an API.
+func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) {
+	api := p["api"]
+	if api != APICreatePayment && api != APIVerify {
+		return emulator.Result{}, fmt.Errorf("astapa: respond_next api %q: want %s or %s", api, APICreatePayment, APIVerify)
+	}
+	if !codePattern.MatchString(p["code"]) {
+		return emulator.Result{}, fmt.Errorf("astapa: respond_next code %q: want a 4xx or 5xx HTTP status such as 500", p["code"])
+	}
+	status, _ := strconv.Atoi(p["code"])
+	count := 1
+	if s := p["count"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1000 {
+			return emulator.Result{}, fmt.Errorf("astapa: respond_next count %q: want 1 to 1000", s)
+		}
+		count = n
+	}
+	msg := p["message"]
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	e.mu.Lock()
+	e.st.overrides = append(e.st.overrides, &override{api: api, status: status, message: msg, left: count})
+	e.mu.Unlock()
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %s", count, api, status, msg)}, nil
+}
+
+func (e *Emulator) takeOverride(api string) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, ov := range e.st.overrides {
+		if ov.api != api {
+			continue
+		}
+		ov.left--
+		if ov.left == 0 {
+			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
+		}
+		return fail(ov.status, "injected_error", ov.message, "this answer was injected by the test scenario (respond_next); nothing changed")
+	}
+	return nil
+}
+
+func describe(d emulator.Delivery) string {
+	switch {
+	case d.Error != "":
+		return "failed: " + d.Error
+	case d.Acked:
+		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
+	}
+	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
+}

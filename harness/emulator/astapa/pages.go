@@ -1,0 +1,87 @@
+package astapa
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+// invoiceTmpl stands in for the Midtrans payment UI behind invoice_url:
+// self-contained, no scripts, escaped by html/template.
+var invoiceTmpl = template.Must(template.New("invoice").Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Astapa invoice (uatrun emulator) · {{.OrderID}}</title>
+<style>body{font-family:system-ui,sans-serif;background:#f4f1fb;margin:0;padding:2rem}
+main{max-width:26rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 8px #0002}
+h1{font-size:1.1rem;color:#5b2bb5;margin-top:0}.amount{font-size:1.6rem;font-weight:600}
+form{display:inline}button{font-size:1rem;padding:.5rem 1.2rem;margin:.3rem .3rem 0 0;border:0;border-radius:6px;cursor:pointer}
+.pay{background:#5b2bb5;color:#fff}.cancel{background:#ddd}.note{color:#888;font-size:.8rem}</style></head><body><main>
+<h1>Astapa — pembayaran (uatrun emulator)</h1>
+<p class="amount">IDR {{.Amount}}</p>
+<p>{{.ItemName}} · order {{.OrderID}} · status <strong>{{.Status}}</strong></p>
+{{if eq .Status "pending"}}
+<form method="post" action="/invoice/{{.PurchaseID}}/pay"><button class="pay" type="submit">Bayar (pay)</button></form>
+<form method="post" action="/invoice/{{.PurchaseID}}/cancel"><button class="cancel" type="submit">Batal (cancel)</button></form>
+{{end}}
+<p class="note">Pay settles the payment and sends item.purchased to the project webhook; then you land on
+the purchase callback page, as on astapa.com.</p>
+</main></body></html>
+`))
+
+var callbackTmpl = template.Must(template.New("callback").Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8">{{if .Redirect}}<meta http-equiv="refresh" content="3;url={{.Redirect}}">{{end}}
+<title>Status pembayaran</title></head><body>
+{{if eq .Status "settlement"}}<h1>Pembayaran berhasil</h1>{{else if eq .Status "pending"}}<h1>Menunggu pembayaran</h1>
+{{else}}<h1>Pembayaran gagal</h1>{{end}}
+<p>Order {{.OrderID}}: {{.Status}}</p></body></html>
+`))
+
+func (e *Emulator) invoicePage(c *gin.Context) {
+	v, ok := e.paymentView(c.Param("purchase"))
+	if !ok {
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>No such invoice.</p>"))
+		return
+	}
+	var buf bytes.Buffer
+	if err := invoiceTmpl.Execute(&buf, v); err != nil {
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("invoice failed to render"))
+		return
+	}
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (e *Emulator) invoiceChoice(c *gin.Context) {
+	v, ok := e.paymentView(c.Param("purchase"))
+	choice := c.Param("choice")
+	if !ok || (choice != actPay && choice != actCancel) {
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>No such invoice action.</p>"))
+		return
+	}
+	_, _ = e.Act(c.Request.Context(), emulator.Action{Name: choice, Order: v.OrderID}) // a second press changes nothing
+	c.Redirect(http.StatusSeeOther, "/purchase/callback?order_id="+url.QueryEscape(v.OrderID))
+}
+
+// callbackPage is astapa.com/purchase/callback: the buyer's landing page,
+// redirecting to the store when metadata.store_slug was given.
+func (e *Emulator) callbackPage(c *gin.Context) {
+	v, ok := e.paymentView(c.Query("order_id"))
+	if !ok {
+		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>Pesanan tidak ditemukan.</p>"))
+		return
+	}
+	data := struct{ OrderID, Status, Redirect string }{v.OrderID, v.Status, ""}
+	if v.StoreSlug != "" {
+		data.Redirect = "/" + v.StoreSlug
+	}
+	var buf bytes.Buffer
+	if err := callbackTmpl.Execute(&buf, data); err != nil {
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("page failed to render"))
+		return
+	}
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}

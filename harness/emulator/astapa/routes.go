@@ -1,0 +1,123 @@
+package astapa
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+)
+
+// HeaderEmulator marks every answer as the emulator's, never Astapa's.
+const HeaderEmulator = "X-Uatrun-Emulator"
+
+const controlPrefix = "/_uatrun"
+
+func (e *Emulator) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	g := gin.New()
+	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
+	g.Use(func(c *gin.Context) { c.Header(HeaderEmulator, e.version); c.Next() },
+		gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, _ any) {
+			c.Data(http.StatusInternalServerError, "application/json", []byte(`{"error":"internal_error","message":"Internal Server Error"}`))
+		}))
+	g.POST("/api/platform/shop-payment", e.serve(APICreatePayment, e.createPayment))
+	g.GET("/api/platform/shop-payment/verify", e.serve(APIVerify, e.verify))
+	g.GET("/invoice/:purchase", e.invoicePage)
+	g.POST("/invoice/:purchase/:choice", e.invoiceChoice)
+	g.GET("/purchase/callback", e.callbackPage)
+	ctl := g.Group(controlPrefix)
+	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Payments()) })
+	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.POST("/orders/:id/:action", e.controlAction)
+	ctl.POST("/respond_next", func(c *gin.Context) { e.runControl(c, emulator.Action{Name: actRespondNext}) })
+	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"webhook_url": e.WebhookURL()}) })
+	ctl.POST("/dashboard", e.controlDashboard)
+	g.NoRoute(e.unknownPath)
+	return g
+}
+
+var orderActions = []string{actPay, actCancel, actExpire, actRefund, actNotify}
+
+func (e *Emulator) controlAction(c *gin.Context) {
+	name := c.Param("action")
+	if !slices.Contains(orderActions, name) {
+		c.JSON(http.StatusNotFound, gin.H{"error": "unknown order action " + quote(name) + "; valid: " + strings.Join(orderActions, ", ")})
+		return
+	}
+	e.runControl(c, emulator.Action{Name: name, Order: c.Param("id")})
+}
+
+func (e *Emulator) runControl(c *gin.Context, a emulator.Action) {
+	params, err := emulator.ControlParams(c.Request)
+	if err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+		return
+	}
+	a.Params = params
+	res, err := e.Act(c.Request.Context(), a)
+	switch {
+	case errors.Is(err, emulator.ErrUnknownOrder), errors.Is(err, emulator.ErrUnknownAction):
+		c.JSON(http.StatusNotFound, gin.H{"error": err.Error()})
+	case errors.Is(err, emulator.ErrOrderState):
+		c.JSON(http.StatusConflict, gin.H{"error": err.Error()})
+	case err != nil:
+		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+	default:
+		c.JSON(http.StatusOK, emulator.ResultView(res))
+	}
+}
+
+// WebhookURL is the project-level webhook URL now in force.
+func (e *Emulator) WebhookURL() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.webhookURL
+}
+
+// SetWebhookURL changes the project-level webhook URL, as the merchant does
+// in Astapa's project settings.
+func (e *Emulator) SetWebhookURL(u string) error {
+	if err := checkAbsURL(u); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.webhookURL = u
+	return nil
+}
+
+// controlDashboard serves POST /_uatrun/dashboard {"webhook_url": …}.
+func (e *Emulator) controlDashboard(c *gin.Context) {
+	p, err := emulator.ControlParams(c.Request)
+	if err == nil {
+		for k := range p {
+			if k != "webhook_url" {
+				err = errors.New("unknown setting " + quote(k) + "; settings: webhook_url")
+			}
+		}
+	}
+	if err == nil {
+		err = e.SetWebhookURL(p["webhook_url"])
+	}
+	if err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"webhook_url": e.WebhookURL()})
+}
+
+// unknownPath answers a path Astapa does not serve and records it.
+func (e *Emulator) unknownPath(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, controlPrefix+"/") {
+		c.JSON(http.StatusNotFound, gin.H{"error": "no such control route; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{pay|cancel|expire|refund|notify}, POST /_uatrun/respond_next, POST /_uatrun/dashboard"})
+		return
+	}
+	in := e.receive(c, APIUnknownPath)
+	e.answer(c, in, fail(http.StatusNotFound, "not_found", "Not Found",
+		"the emulator serves POST /api/platform/shop-payment and GET /api/platform/shop-payment/verify?order_id=; point your Astapa base URL (https://astapa.com) at it"))
+}

@@ -1,0 +1,105 @@
+package astapa
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Payment statuses verify reports (Midtrans' vocabulary, §4).
+const (
+	StatusPending    = "pending"
+	StatusSettlement = "settlement"
+	StatusCancel     = "cancel"
+	StatusExpire     = "expire"
+	StatusRefund     = "refund"
+)
+
+// ItemDirect is the item_id Astapa puts on shop-payment webhooks.
+const ItemDirect = "__direct__"
+
+// state is everything the emulator remembers; guarded by Emulator.mu.
+type state struct {
+	seq        int
+	exSeq      int
+	calls      []emulator.Call
+	exchanges  []evidence.Exchange
+	payments   []*payment
+	byOrder    map[string]*payment
+	byPurchase map[string]*payment
+	overrides  []*override
+	retryTimer map[clock.Timer]bool
+}
+
+func newState() state {
+	return state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{}, retryTimer: map[clock.Timer]bool{}}
+}
+
+type override struct {
+	api, message string
+	status, left int
+}
+
+// payment is one shop payment and its history. amount is whole rupiah.
+type payment struct {
+	orderID, purchaseID         string
+	amount                      int64
+	buyerEmail, buyerName, item string
+	metadata                    map[string]any
+	status                      string
+	created, expiresAt, paidAt  time.Time
+	expiry                      clock.Timer
+	deliveries                  []emulator.Delivery
+}
+
+func (s *state) lookup(id string) (*payment, error) {
+	if p := s.byOrder[id]; p != nil {
+		return p, nil
+	}
+	if p := s.byPurchase[id]; p != nil {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%w: no shop payment with order_id or purchase_id %q was created at the Astapa emulator", emulator.ErrUnknownOrder, id)
+}
+
+func (s *state) stopTimers() {
+	for _, p := range s.payments {
+		p.stopExpiry()
+	}
+	for t := range s.retryTimer {
+		t.Stop()
+	}
+	s.retryTimer = map[clock.Timer]bool{}
+}
+
+func (p *payment) stopExpiry() {
+	if p.expiry != nil {
+		p.expiry.Stop()
+		p.expiry = nil
+	}
+}
+
+func (s *state) callsFor(api string) []emulator.Call {
+	var out []emulator.Call
+	for _, c := range s.calls {
+		if c.API == api {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// newPurchaseID is a random purchase id ("pur_" + 20 hex digits) ⚠ format unknown.
+func newPurchaseID() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	return "pur_" + hex.EncodeToString(b)
+}
+
+// isoUTC is how Astapa writes paid_at: ISO-8601 in UTC with a Z.
+func isoUTC(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

@@ -137,7 +137,7 @@ var variants = map[string]variant{
 	"valid":      {1, "", nil},
 	"duplicate":  {2, "", nil},
 	"concurrent": {5, "", nil},
-	"forged": {1, "an item.purchased anyone could send: Astapa signs nothing, and this payment is not necessarily paid", nil},
+	"forged":     {1, "an item.purchased anyone could send: Astapa signs nothing, and this payment is not necessarily paid", nil},
 	"wrong_amount": {1, "amount is not the payment's", func(f map[string]any, p *payment) {
 		f["amount"] = p.amount - 1
 		if p.amount <= 1 {

@@ -3,6 +3,7 @@ package purwantara
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,34 @@ func TestNew_RefusesUnusableOptions(t *testing.T) {
 			t.Errorf("%s: New accepted %+v", name, o)
 		}
 	}
+}
+
+// Whatever the body, a create answers in the envelope with one of the
+// documented statuses and never panics.
+func FuzzCreate(f *testing.F) {
+	for _, b := range validBodies {
+		f.Add(b, uint8(0))
+	}
+	f.Add(`{"amount":1e309,"order_id":"\ud800"}`, uint8(1))
+	f.Add(`{"expected_amount":"99999999999999","bank":null}`, uint8(0))
+	e, err := New(Options{Token: testToken, WebhookSecret: testSecret, SkipCreateWebhook: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = e.Close() })
+	f.Fuzz(func(t *testing.T, body string, ch uint8) {
+		c := channels[int(ch)%len(channels)]
+		req := httptest.NewRequest(http.MethodPost, "/v1/"+c.path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+testToken)
+		rec := httptest.NewRecorder()
+		e.Handler().ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK, http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
+		default:
+			t.Fatalf("HTTP %d for %q", rec.Code, body)
+		}
+		if _, err := ReencodePHP(rec.Body.Bytes()); err != nil {
+			t.Fatalf("answer is not JSON: %v: %s", err, rec.Body.Bytes())
+		}
+	})
 }

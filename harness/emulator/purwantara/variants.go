@@ -46,7 +46,7 @@ var variants = map[string]variant{
 	"tampered_amount": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
 		w := signedWire(c.body, newUUID(), e.o.WebhookSecret)
 		fake := tamperedAmount(c.t.amount)
-		w.body = bytes1(c.body, formatAmount(c.t.amount), fake)
+		w.body = withAmount(c.body, formatAmount(c.t.amount), fake)
 		return w, "signed over the true payload, then amount changed to " + fake
 	}},
 	"missing_signature": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
@@ -147,9 +147,10 @@ func tamperedAmount(n int64) string {
 	return formatAmount(10000)
 }
 
-// bytes1 replaces the first quoted occurrence of old in body.
-func bytes1(body []byte, old, repl string) []byte {
-	return []byte(strings.Replace(string(body), strconv.Quote(old), strconv.Quote(repl), 1))
+// withAmount rewrites the top-level "amount" member, leaving every other
+// byte as signed.
+func withAmount(body []byte, old, repl string) []byte {
+	return []byte(strings.Replace(string(body), `"amount":`+strconv.Quote(old), `"amount":`+strconv.Quote(repl), 1))
 }
 
 // parseCopies reads the copies param: 1..maxCopies, "" = the default.

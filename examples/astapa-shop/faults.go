@@ -1,0 +1,64 @@
+package astapashop
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Fault is one deliberate integration bug the shop can be started with.
+type Fault struct {
+	Name        string
+	Description string
+}
+
+const (
+	faultWebhookTrusted      = "webhook-trusted-without-verify"
+	faultDoubleFulfil        = "double-fulfil"
+	faultAmountNotInteger    = "amount-not-integer"
+	faultReuseOrderID        = "reuse-order-id"
+	faultVerifyMidtransField = "verify-reads-midtrans-field"
+	faultNoReconcile         = "no-reconcile"
+	faultVerifyAnyStatusPaid = "verify-any-status-paid"
+)
+
+var faultCatalogue = map[string]string{
+	faultWebhookTrusted: "fulfils on item.purchased without asking verify, " +
+		"so anyone who can POST to the webhook URL gets goods for free (Astapa signs nothing)",
+	faultDoubleFulfil: "fulfils on every confirmed webhook with no exactly-once guard, " +
+		"so retries and duplicates ship the goods twice",
+	faultAmountNotInteger: `sends amount as a decimal string ("15000.00"), ` +
+		"which Astapa refuses: amount is an integer of rupiah",
+	faultReuseOrderID: `builds order_id as "AS-" + the current minute, ` +
+		"so two checkouts in the same minute collide",
+	faultVerifyMidtransField: "reads transaction_status from the verify answer (Midtrans' field name) instead of status, " +
+		"so it never sees a payment settle",
+	faultNoReconcile: "never asks verify on its own, " +
+		"so a lost webhook leaves a paid order pending and cancellations are never seen",
+	faultVerifyAnyStatusPaid: "treats any verify status other than pending as paid, " +
+		"so expired, cancelled and refunded payments are shipped",
+}
+
+// Faults lists every fault, sorted by name.
+func Faults() []Fault {
+	out := make([]Fault, 0, len(faultCatalogue))
+	for n, d := range faultCatalogue {
+		out = append(out, Fault{Name: n, Description: d})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+type faultSet map[string]bool
+
+func newFaultSet(names []string) (faultSet, error) {
+	set := faultSet{}
+	for _, n := range names {
+		if _, ok := faultCatalogue[n]; !ok {
+			return nil, fmt.Errorf("unknown fault %q (run with --fault list to see them)", n)
+		}
+		set[n] = true
+	}
+	return set, nil
+}
+
+func (f faultSet) on(name string) bool { return f[name] }

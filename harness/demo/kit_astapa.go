@@ -1,0 +1,88 @@
+package demo
+
+import (
+	"crypto/rsa"
+	"time"
+
+	astapashop "github.com/uatrun/uatrun/examples/astapa-shop"
+	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/session"
+)
+
+// Demo credentials of the Astapa project. They protect nothing, but the
+// run redacts the secret like a real one.
+const (
+	AstapaClientID     = "uatrun-demo-client"
+	AstapaClientSecret = "astapa-demo-secret-do-not-log"
+)
+
+func init() {
+	Register(Kit{Gateway: "astapa", Config: astapaConfig, Faults: astapaFaults, Start: startAstapaShop, Catches: astapaCatches})
+}
+
+// astapaCatches names, for each fault of the Astapa shop, the scenario
+// whose rule that fault breaks.
+var astapaCatches = map[string]string{
+	"amount-not-integer":             "AST-CREATE-01",
+	"double-fulfil":                  "AST-IDEM-01",
+	"no-reconcile":                   "AST-PAY-02",
+	"reuse-order-id":                 "AST-IDEM-03",
+	"verify-any-status-paid":         "AST-CANCEL-01",
+	"verify-reads-midtrans-field":    "AST-PAY-01",
+	"webhook-trusted-without-verify": "AST-SIG-01",
+}
+
+func astapaFaults() []Fault {
+	var out []Fault
+	for _, f := range astapashop.Faults() {
+		out = append(out, Fault{Name: f.Name, Description: f.Description})
+	}
+	return out
+}
+
+func astapaConfig() *config.Config {
+	post := func(path string, json map[string]any, capture map[string]string) config.Action {
+		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
+	}
+	return &config.Config{
+		Version: 1,
+		Merchant: config.Merchant{
+			Name:    "uatrun example shop (Astapa shop payments)",
+			Timeout: config.Duration(10 * time.Second),
+			Actions: map[string]config.Action{
+				"checkout": post("/checkout", map[string]any{"amount": "{{.amount}}"},
+					map[string]string{"order": "order_id", "redirect": "redirect_url"}),
+				"order_status": {Method: "GET", Path: "/orders/{{.order}}",
+					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments"}},
+				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
+			},
+			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
+				"REFUNDED": "refunded", "EXPIRED": "expired"},
+		},
+		Gateway: config.Gateway{Name: "astapa", PartnerID: AstapaClientID, ClientSecret: AstapaClientSecret},
+		Report:  config.Report{Dir: "uat-evidence"},
+	}
+}
+
+// startAstapaShop runs the Astapa shop in-process, then sets the project
+// webhook URL on the emulator to it, as a merchant does in Astapa.
+func startAstapaShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	s, err := astapashop.New(astapashop.Config{GatewayURL: env.GatewayURL, ClientID: AstapaClientID,
+		ClientSecret: AstapaClientSecret, Faults: faults, Now: env.Clock.Now,
+		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment"})
+	if err != nil {
+		return "", nil, err
+	}
+	srv := emulator.NewServer("", s.Handler())
+	if err := srv.Start(); err != nil {
+		s.Close()
+		return "", nil, err
+	}
+	stop := func() error { srv.Close(); return s.Close() }
+	if err := setDashboard(env.GatewayURL, map[string]string{"webhook_url": srv.URL() + astapashop.WebhookPath}); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return srv.URL(), stop, nil
+}

@@ -35,7 +35,7 @@ type hook struct {
 	bodies [][]byte
 }
 
-func newHook(t *testing.T) *hook {
+func newHook(t testing.TB) *hook {
 	h := &hook{}
 	h.status.Store(http.StatusOK)
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,14 +63,14 @@ func (h *hook) received() []map[string]any {
 }
 
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	clk  *clock.Fake
 	emu  *Emulator
 	hook *hook
 	red  *evidence.Redactor
 }
 
-func newFixture(t *testing.T, mutate ...func(*Options)) *fixture {
+func newFixture(t testing.TB, mutate ...func(*Options)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, clk: clock.NewFake(testStart), hook: newHook(t), red: evidence.NewRedactor()}
 	o := Options{ServerKey: testKey, NotifyURL: f.hook.srv.URL + "/midtrans/notification", Clock: f.clk,

@@ -146,15 +146,22 @@ func (s *Session) keys() (Keys, error) {
 
 // LoadKeys reads the key files a config names.
 func LoadKeys(g config.Gateway) (Keys, error) {
-	pub, err := snap.LoadPublicKey(g.MerchantPublicKey)
-	if err != nil {
-		return Keys{}, fmt.Errorf("gateway.merchant_public_key: %w", err)
+	// Only the keys the config names: gateways that do not sign with RSA
+	// (Midtrans Snap, Astapa, Purwantara) need none, and an emulator that
+	// does (DANA) refuses to start without them.
+	var k Keys
+	var err error
+	if g.MerchantPublicKey != "" {
+		if k.MerchantPublic, err = snap.LoadPublicKey(g.MerchantPublicKey); err != nil {
+			return Keys{}, fmt.Errorf("gateway.merchant_public_key: %w", err)
+		}
 	}
-	priv, err := snap.LoadPrivateKey(g.GatewayPrivateKey)
-	if err != nil {
-		return Keys{}, fmt.Errorf("gateway.gateway_private_key: %w", err)
+	if g.GatewayPrivateKey != "" {
+		if k.GatewayPrivate, err = snap.LoadPrivateKey(g.GatewayPrivateKey); err != nil {
+			return Keys{}, fmt.Errorf("gateway.gateway_private_key: %w", err)
+		}
 	}
-	return Keys{MerchantPublic: pub, GatewayPrivate: priv}, nil
+	return k, nil
 }
 
 func (s *Session) startReceiver() error {

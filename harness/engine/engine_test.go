@@ -151,3 +151,42 @@ func TestSelect_LabelsAndRegexp(t *testing.T) {
 		t.Fatal("bad label expression accepted")
 	}
 }
+
+// lateGateway delivers its notify on another goroutine after Act returns,
+// as a gateway does after answering a merchant call.
+type lateGateway struct {
+	fakeGateway
+	arrived chan struct{}
+}
+
+func (g *lateGateway) Deliveries(order string) []emulator.Delivery {
+	select {
+	case <-g.arrived:
+		return []emulator.Delivery{{Order: order, Variant: "valid", Attempt: 1, Status: 200, Acked: true, ResponseCode: "2005600"}}
+	default:
+		return nil
+	}
+}
+
+func TestNotifyAnswered_WithinWaitsForALateDelivery(t *testing.T) {
+	src := `id: E-LATE
+title: late
+gateway: fake
+steps:
+  - notify_answered:
+      order: ORD-1
+      within: 2s
+      expect: {acked: true}
+`
+	scs, errs := scenario.Parse("late.yaml", []byte(src))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	g := &lateGateway{fakeGateway: fakeGateway{deliveries: map[string][]emulator.Delivery{}}, arrived: make(chan struct{})}
+	go func() { close(g.arrived) }()
+	e := New(Target{Gateway: g, Merchant: &fakeMerchant{g: &g.fakeGateway}})
+	ev := e.Run(context.Background(), scs, false, Hooks{})[0]
+	if ev.Verdict != evidence.Passed {
+		t.Fatalf("%s: %s", ev.Verdict, ev.Reason)
+	}
+}

@@ -25,6 +25,24 @@ func (s *ScenarioRun) notifyAnswered(ctx context.Context, st scenario.Step) *res
 	if err != nil {
 		return errored("%v", err)
 	}
+	// Deliveries caused by the gateway's own timers are done when Act or
+	// the clock step returns; only deliveries the gateway sends after
+	// answering a merchant call can still be in flight, so a step may ask
+	// to wait for them with 'within'.
+	deadline := time.Now().Add(st.Within)
+	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
+		res := s.checkAnswered(order, st, exps)
+		if !res.failed() || st.Within <= 0 || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
+			return res
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *ScenarioRun) checkAnswered(order string, st scenario.Step, exps []scenario.Expectation) *result {
 	all := s.e.t.Gateway.Deliveries(order)
 	res := &result{}
 	for _, e := range exps {

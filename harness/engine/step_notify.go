@@ -98,6 +98,8 @@ func checkDeliveries(res *result, ds []emulator.Delivery, exps []scenario.Expect
 				res.check(label+" responseCode", e.Matcher, d.ResponseCode, d.ResponseCode != "")
 			case "body":
 				res.checkJSON(label+" answer", []byte(answerBody(d)), e.Path, e.Matcher)
+			case "sent":
+				res.checkJSON(label+" sent", []byte(d.Exchange.Request.Body), e.Path, e.Matcher)
 			}
 		}
 	}

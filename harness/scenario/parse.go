@@ -31,12 +31,12 @@ var expectKeys = map[string][]string{
 	KindMerchant:        {"status", "status_is", "status_not", "fulfilments", "refunded", "body"},
 	KindWait:            {"status", "status_is", "status_not", "fulfilments", "refunded", "body"},
 	KindGatewayReceived: {"count", "signature", "response_code", "body", "response", "headers", "violations"},
-	KindNotify:          {"acked", "status", "response_code", "body"},
-	KindNotifyAnswered:  {"attempts", "acked", "status", "response_code", "body"},
+	KindNotify:          {"acked", "status", "response_code", "body", "sent"},
+	KindNotifyAnswered:  {"attempts", "acked", "status", "response_code", "body", "sent"},
 	KindReceiverGot:     {"count", "body", "headers", "query"},
 }
 
-var mapKeys = map[string]bool{"body": true, "response": true, "headers": true, "query": true}
+var mapKeys = map[string]bool{"body": true, "response": true, "headers": true, "query": true, "sent": true}
 
 type parser struct {
 	file string

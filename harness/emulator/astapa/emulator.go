@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -51,8 +50,7 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	srvMu sync.Mutex
-	srv   *emulator.Server
+	host emulator.Host
 
 	mu         sync.Mutex
 	st         state
@@ -66,7 +64,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	// The secret travels in the request body; it must never reach evidence.
 	o.Redactor.Add(o.ClientSecret)
-	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
+	e := &Emulator{o: o, host: emulator.Host{Name: "astapa"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
 		st: newState(), webhookURL: o.WebhookURL}
 	e.engine = e.routes()
 	return e, nil
@@ -88,7 +86,7 @@ func checkOptions(o *Options) error {
 		if u == "" {
 			continue
 		}
-		if err := checkAbsURL(u); err != nil {
+		if err := emulator.CheckAbsURL(u); err != nil {
 			return fmt.Errorf("astapa: Options.%s: %w", name, err)
 		}
 	}
@@ -108,58 +106,21 @@ func checkOptions(o *Options) error {
 	return nil
 }
 
-func checkAbsURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL: %v", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
-	}
-	return nil
-}
-
 // Handler serves the Astapa API, the invoice page and /_uatrun/.
 func (e *Emulator) Handler() http.Handler { return e.engine }
 
 // Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv != nil {
-		return errors.New("astapa: emulator already started")
-	}
-	srv := emulator.NewServer(addr, e.engine)
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	e.srv = srv
-	return nil
-}
+func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
 
 // URL is the base URL standing in for https://astapa.com, or "" before Start.
-func (e *Emulator) URL() string {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv == nil {
-		return ""
-	}
-	return e.srv.URL()
-}
+func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending timer.
 func (e *Emulator) Close() error {
-	e.srvMu.Lock()
-	srv := e.srv
-	e.srv = nil
-	e.srvMu.Unlock()
 	e.mu.Lock()
 	e.st.stopTimers()
 	e.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	return srv.Close()
+	return e.host.Close()
 }
 
 // PublicKeyPEM is nil: Astapa's webhooks carry no signature.

@@ -82,7 +82,7 @@ func (e *Emulator) WebhookURL() string {
 // SetWebhookURL changes the project-level webhook URL, as the merchant does
 // in Astapa's project settings.
 func (e *Emulator) SetWebhookURL(u string) error {
-	if err := checkAbsURL(u); err != nil {
+	if err := emulator.CheckAbsURL(u); err != nil {
 		return err
 	}
 	e.mu.Lock()

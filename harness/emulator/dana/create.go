@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -92,7 +93,7 @@ func checkURLParams(c *checker, r *createReq, v gjson.Result) {
 		if !okU || !okT || !okD {
 			continue
 		}
-		if err := checkAbsURL(u); err != nil && (deeplink == "N" || kind == "NOTIFICATION") {
+		if err := emulator.CheckAbsURL(u); err != nil && (deeplink == "N" || kind == "NOTIFICATION") {
 			c.bad("urlParams.url", "urlParams "+kind+" url: "+err.Error())
 			continue
 		}

@@ -31,7 +31,7 @@ func (e *Emulator) SetDashboard(s Settings) error {
 		if u == "" {
 			continue
 		}
-		if err := checkAbsURL(u); err != nil {
+		if err := emulator.CheckAbsURL(u); err != nil {
 			return fmt.Errorf("midtrans: dashboard %s: %w", name, err)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -62,8 +61,7 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	srvMu sync.Mutex
-	srv   *emulator.Server
+	host emulator.Host
 
 	mu   sync.Mutex
 	st   state
@@ -82,7 +80,7 @@ func New(o Options) (*Emulator, error) {
 		return nil, err
 	}
 	o.Redactor.Add(o.ServerKey)
-	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient,
+	e := &Emulator{o: o, host: emulator.Host{Name: "midtrans"}, clk: o.Clock, client: o.HTTPClient,
 		version: GatewayName + "/" + o.Version, st: newState(),
 		dash: dashboard{notifyURL: o.NotifyURL, finishURL: o.FinishURL}}
 	e.engine = e.routes()
@@ -109,7 +107,7 @@ func checkOptions(o *Options) error {
 		if u == "" {
 			continue
 		}
-		if err := checkAbsURL(u); err != nil {
+		if err := emulator.CheckAbsURL(u); err != nil {
 			return fmt.Errorf("midtrans: Options.%s: %w", name, err)
 		}
 	}
@@ -129,61 +127,23 @@ func checkOptions(o *Options) error {
 	return nil
 }
 
-// checkAbsURL accepts only absolute http(s) URLs with a host.
-func checkAbsURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL: %v", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
-	}
-	return nil
-}
-
 // Handler serves the Snap and Core APIs, the hosted payment page and the
 // /_uatrun/ control API.
 func (e *Emulator) Handler() http.Handler { return e.engine }
 
 // Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv != nil {
-		return errors.New("midtrans: emulator already started")
-	}
-	srv := emulator.NewServer(addr, e.engine)
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	e.srv = srv
-	return nil
-}
+func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
 
 // URL is the base URL that stands in for both api.sandbox.midtrans.com and
 // app.sandbox.midtrans.com, or "" before Start.
-func (e *Emulator) URL() string {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv == nil {
-		return ""
-	}
-	return e.srv.URL()
-}
+func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending expiry and retry timer.
 func (e *Emulator) Close() error {
-	e.srvMu.Lock()
-	srv := e.srv
-	e.srv = nil
-	e.srvMu.Unlock()
 	e.mu.Lock()
 	e.st.stopTimers()
 	e.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	return srv.Close()
+	return e.host.Close()
 }
 
 // PublicKeyPEM is nil: Midtrans signs notifications with the merchant's

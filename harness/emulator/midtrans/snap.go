@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // maxOrderID is Midtrans' order_id length limit.
@@ -82,7 +83,7 @@ func validateSnap(c *snapChecker, doc gjson.Result, now time.Time) snapReq {
 	checkItems(c, doc.Get("item_details"), r.gross)
 	checkExpiry(c, &r, doc.Get("expiry"), now)
 	if f := doc.Get("callbacks.finish"); f.Exists() {
-		if err := checkAbsURL(f.String()); err != nil {
+		if err := emulator.CheckAbsURL(f.String()); err != nil {
 			c.bad("callbacks.finish must be an absolute URL")
 		}
 		r.finishURL = f.String()
@@ -234,7 +235,7 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 	var out []string
 	for _, u := range strings.Split(v, ",") {
 		u = strings.TrimSpace(u)
-		if err := checkAbsURL(u); err != nil {
+		if err := emulator.CheckAbsURL(u); err != nil {
 			in.violations = append(in.violations, header+": "+err.Error()+"; ignored")
 			continue
 		}

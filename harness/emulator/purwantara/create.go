@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 var (
@@ -95,7 +96,7 @@ func (e *Emulator) validate(ch *channel, doc gjson.Result, in *inbound) (createR
 		errs.add("customer_phone", "The customer phone format is invalid.")
 	}
 	r.returnURL = textField(doc, "return_url", false, &errs)
-	if r.returnURL != "" && checkAbsURL(r.returnURL) != nil {
+	if r.returnURL != "" && emulator.CheckAbsURL(r.returnURL) != nil {
 		errs.add("return_url", "The return url must be a valid URL.")
 	}
 	r.expires = e.expiryField(doc, ch, &errs, in)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -74,8 +73,7 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	srvMu sync.Mutex
-	srv   *emulator.Server
+	host emulator.Host
 
 	// async tracks create webhooks sent after the answer, so Close can
 	// wait for them.
@@ -92,7 +90,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	o.Redactor.Add(o.Token)
 	o.Redactor.Add(o.WebhookSecret)
-	e := &Emulator{o: o, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
+	e := &Emulator{o: o, host: emulator.Host{Name: "purwantara"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
 	e.st.callbackURL = o.CallbackURL
 	e.engine = e.routes()
 	return e, nil
@@ -111,7 +109,7 @@ func checkOptions(o *Options) error {
 		errs = append(errs, errors.New("purwantara: the API token and the webhook secret must differ, or a merchant that mixes them up cannot be caught"))
 	}
 	if o.CallbackURL != "" {
-		if err := checkAbsURL(o.CallbackURL); err != nil {
+		if err := emulator.CheckAbsURL(o.CallbackURL); err != nil {
 			errs = append(errs, fmt.Errorf("purwantara: Options.CallbackURL: %w", err))
 		}
 	}
@@ -152,63 +150,25 @@ func fillDefaults(o *Options) {
 	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
 }
 
-// checkAbsURL accepts only absolute http(s) URLs with a host.
-func checkAbsURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL: %v", s, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute http(s) URL", s)
-	}
-	return nil
-}
-
 // Handler is the gin engine serving the API, the simulator and /_uatrun/.
 func (e *Emulator) Handler() http.Handler { return e.engine }
 
 // Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv != nil {
-		return errors.New("purwantara: emulator already started")
-	}
-	srv := emulator.NewServer(addr, e.engine)
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	e.srv = srv
-	return nil
-}
+func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
 
 // URL is the base URL the merchant uses in place of
 // https://sandbox-api.purwantara.id, or "" before Start. The merchant
 // appends /v1/{channel} as it would to the real host.
-func (e *Emulator) URL() string {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv == nil {
-		return ""
-	}
-	return e.srv.URL()
-}
+func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server, every expiry and retry timer, and waits for
 // webhooks already on their way.
 func (e *Emulator) Close() error {
-	e.srvMu.Lock()
-	srv := e.srv
-	e.srv = nil
-	e.srvMu.Unlock()
 	e.mu.Lock()
 	e.st.closed = true
 	e.st.stopTimers()
 	e.mu.Unlock()
-	var err error
-	if srv != nil {
-		err = srv.Close()
-	}
+	err := e.host.Close()
 	e.async.Wait()
 	return err
 }
@@ -216,7 +176,7 @@ func (e *Emulator) Close() error {
 // SetCallbackURL sets the team Callback URL webhooks go to ("" = none).
 func (e *Emulator) SetCallbackURL(u string) error {
 	if u != "" {
-		if err := checkAbsURL(u); err != nil {
+		if err := emulator.CheckAbsURL(u); err != nil {
 			return fmt.Errorf("purwantara: callback URL: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 )
 
@@ -46,6 +47,19 @@ func (h *Host) URL() string {
 		return ""
 	}
 	return h.srv.URL()
+}
+
+// BaseURL is where an emulator's own links point (hosted pages, redirect
+// URLs): configured when set, else the started server, else the scheme and
+// host the merchant called in r.
+func (h *Host) BaseURL(configured string, r *http.Request) string {
+	if configured != "" {
+		return configured
+	}
+	if u := h.URL(); u != "" {
+		return u
+	}
+	return strings.TrimSuffix(RequestURL(r), r.URL.RequestURI())
 }
 
 // Close stops the server, if one runs. URL reads "" as soon as Close

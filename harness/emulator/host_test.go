@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,23 @@ func TestHost_StartOnBusyPortFails(t *testing.T) {
 	}
 	if b.URL() != "" {
 		t.Fatalf("failed Start left URL %q", b.URL())
+	}
+}
+
+func TestHost_BaseURLPrefersConfiguredThenServerThenCaller(t *testing.T) {
+	h := &Host{Name: "demo"}
+	r := httptest.NewRequest(http.MethodPost, "http://shop.test:9000/v1/create?x=1", nil)
+	if got := h.BaseURL("", r); got != "http://shop.test:9000" {
+		t.Fatalf("unstarted: %q", got)
+	}
+	if err := h.Start("", http.NotFoundHandler()); err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if got := h.BaseURL("", r); got != h.URL() {
+		t.Fatalf("started: %q, want %q", got, h.URL())
+	}
+	if got := h.BaseURL("https://pay.example", r); got != "https://pay.example" {
+		t.Fatalf("configured: %q", got)
 	}
 }

@@ -20,8 +20,8 @@ const maxOrderID = 50
 // createPayment is POST /api/platform/shop-payment: credentials, then
 // fields, then a unique order_id, then a pending payment.
 func (e *Emulator) createPayment(in *inbound) *reply {
-	doc := gjson.ParseBytes(in.body)
-	if !gjson.ValidBytes(in.body) || !doc.IsObject() {
+	doc := gjson.ParseBytes(in.Body)
+	if !gjson.ValidBytes(in.Body) || !doc.IsObject() {
 		return fail(http.StatusBadRequest, "invalid_json", "Request body must be a JSON object", "send Content-Type: application/json and a JSON object")
 	}
 	if rep := e.authenticate(in, doc); rep != nil {
@@ -31,10 +31,10 @@ func (e *Emulator) createPayment(in *inbound) *reply {
 	if len(errs) > 0 {
 		return validationError(errs)
 	}
-	if ct := in.req.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		in.violations = append(in.violations, "Content-Type is "+quote(ct)+"; Astapa documents application/json")
+	if ct := in.Req.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		in.Violations = append(in.Violations, "Content-Type is "+quote(ct)+"; Astapa documents application/json")
 	}
-	base := e.publicBase(in.req)
+	base := e.publicBase(in.Req)
 	now := e.clk.Now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -152,19 +152,13 @@ func (e *Emulator) addPaymentLocked(p *payment, now time.Time) {
 
 // publicBase is where invoice_url points.
 func (e *Emulator) publicBase(r *http.Request) string {
-	if e.o.PublicBaseURL != "" {
-		return e.o.PublicBaseURL
-	}
-	if u := e.URL(); u != "" {
-		return u
-	}
-	return strings.TrimSuffix(requestURL(r), r.URL.RequestURI())
+	return e.host.BaseURL(e.o.PublicBaseURL, r)
 }
 
 // verify is GET /api/platform/shop-payment/verify?order_id=: public, no
 // credentials, the payment's status in Midtrans' words.
 func (e *Emulator) verify(in *inbound) *reply {
-	id := in.req.URL.Query().Get("order_id")
+	id := in.Req.URL.Query().Get("order_id")
 	if id == "" {
 		return fail(http.StatusBadRequest, "validation_error", "The order id field is required.", "pass ?order_id=<your order_id>")
 	}
@@ -176,7 +170,7 @@ func (e *Emulator) verify(in *inbound) *reply {
 	}
 	body := map[string]any{"order_id": p.orderID, "status": p.status, "store_name": e.storeName(p)}
 	if slug := metaString(p, "store_slug"); slug != "" {
-		body["redirect_url"] = e.publicBase(in.req) + "/" + slug
+		body["redirect_url"] = e.publicBase(in.Req) + "/" + slug
 	}
 	return &reply{status: http.StatusOK, body: body}
 }

@@ -51,6 +51,7 @@ type Emulator struct {
 	version string
 
 	host emulator.Host
+	rec  *emulator.Recorder
 
 	mu         sync.Mutex
 	st         state
@@ -66,6 +67,7 @@ func New(o Options) (*Emulator, error) {
 	o.Redactor.Add(o.ClientSecret)
 	e := &Emulator{o: o, host: emulator.Host{Name: "astapa"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
 		st: newState(), webhookURL: o.WebhookURL}
+	e.rec = emulator.NewRecorder("astapa", o.Redactor, o.Clock)
 	e.engine = e.routes()
 	return e, nil
 }

@@ -1,7 +1,6 @@
 package astapa
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,14 +29,9 @@ const AuthScheme = "Astapa client credentials in the request body"
 const HeaderHint = "X-Uatrun-Hint"
 
 type inbound struct {
-	api        string
-	req        *http.Request
-	body       []byte
-	tooBig     bool
-	seq        int
-	at         evidence.Stamp
-	auth       *evidence.SignatureCheck
-	violations []string
+	emulator.Inbound
+	api  string
+	auth *evidence.SignatureCheck
 }
 
 // reply is an answer plus what the evidence records.
@@ -62,24 +56,11 @@ func (e *Emulator) serve(api string, h handler) gin.HandlerFunc {
 }
 
 func (e *Emulator) receive(c *gin.Context, api string) *inbound {
-	in := &inbound{api: api, req: c.Request, at: e.stampNow()}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxRequestBody+1))
-	if err != nil {
-		in.violations = append(in.violations, "request body could not be read: "+err.Error())
-	}
-	if len(body) > maxRequestBody {
-		in.tooBig, body = true, body[:maxRequestBody]
-	}
-	in.body = body
-	e.mu.Lock()
-	e.st.seq++
-	in.seq = e.st.seq
-	e.mu.Unlock()
-	return in
+	return &inbound{Inbound: e.rec.Receive(c.Request), api: api}
 }
 
 func (e *Emulator) process(in *inbound, h handler) *reply {
-	if in.tooBig {
+	if in.TooBig {
 		return fail(http.StatusRequestEntityTooLarge, "payload_too_large", "Request body too large", "the body exceeds 1 MiB")
 	}
 	if ov := e.takeOverride(in.api); ov != nil {
@@ -95,26 +76,12 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 		c.Header(HeaderHint, strings.NewReplacer("\r", " ", "\n", " ").Replace(rep.hint))
 	}
 	c.Data(rep.status, "application/json", body)
-	notes := append([]string(nil), in.violations...)
+	notes := append([]string(nil), in.Violations...)
 	if rep.hint != "" {
 		notes = append(notes, "emulator: "+rep.hint)
 	}
-	call := emulator.Call{Seq: in.seq, API: in.api, Signature: in.auth, ResponseCode: strconv.Itoa(rep.status), Violations: in.violations}
-	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api,
-		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
-		Signature: in.auth, Notes: notes, At: in.at, DurationMS: since(in.at.Real)}
-	resp := e.message("", "", rep.status, c.Writer.Header(), body)
-	call.Exchange.Response = &resp
-	call.Exchange.Request.Truncated = in.tooBig
-	e.addCall(call)
-}
-
-func requestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
+	call := emulator.Call{API: in.api, Signature: in.auth, ResponseCode: strconv.Itoa(rep.status), Violations: in.Violations}
+	e.rec.AddCall(call, in.Inbound, notes, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // Payment statuses verify reports (Midtrans' vocabulary, §4).
@@ -25,10 +24,6 @@ const ItemDirect = "__direct__"
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	seq        int
-	exSeq      int
-	calls      []emulator.Call
-	exchanges  []evidence.Exchange
 	payments   []*payment
 	byOrder    map[string]*payment
 	byPurchase map[string]*payment
@@ -82,16 +77,6 @@ func (p *payment) stopExpiry() {
 		p.expiry.Stop()
 		p.expiry = nil
 	}
-}
-
-func (s *state) callsFor(api string) []emulator.Call {
-	var out []emulator.Call
-	for _, c := range s.calls {
-		if c.API == api {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // newPurchaseID is a random purchase id ("pur_" + 20 hex digits) ⚠ format unknown.

@@ -53,16 +53,12 @@ func (e *Emulator) paymentView(id string) (PaymentView, bool) {
 
 // Exchanges returns every recorded exchange in the order they completed.
 func (e *Emulator) Exchanges() []evidence.Exchange {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]evidence.Exchange(nil), e.st.exchanges...)
+	return e.rec.Exchanges()
 }
 
 // Calls returns the merchant's calls to one API, oldest first.
 func (e *Emulator) Calls(api string) []emulator.Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st.callsFor(api)
+	return e.rec.Calls(api)
 }
 
 // Deliveries returns every webhook attempt for a payment, oldest first.

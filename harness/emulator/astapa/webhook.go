@@ -77,8 +77,8 @@ func (e *Emulator) scheduleRetry(job webhookJob, attempt int) {
 }
 
 func (e *Emulator) undeliverable(job webhookJob, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + job.variant, At: e.stampNow(),
-		Request: e.message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error()}
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + job.variant, At: e.rec.Stamp(),
+		Request: e.rec.Message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error()}
 	d := emulator.Delivery{Order: job.p.orderID, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
 	return e.recordDelivery(job.p, d, x)
 }
@@ -88,9 +88,9 @@ func (e *Emulator) undeliverable(job webhookJob, attempt int) emulator.Delivery 
 // must do instead.
 func (e *Emulator) send(ctx context.Context, job webhookJob, attempt int) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {webhookAgent}}
-	at := e.stampNow()
+	at := e.rec.Stamp()
 	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + job.variant, At: at,
-		Request: e.message(http.MethodPost, job.target, 0, h, job.body),
+		Request: e.rec.Message(http.MethodPost, job.target, 0, h, job.body),
 		Notes:   []string{"Astapa webhooks are unsigned: a merchant confirms with GET /api/platform/shop-payment/verify before fulfilling"}}
 	if job.why != "" {
 		x.Notes = append(x.Notes, "crafted: "+job.why)
@@ -99,7 +99,7 @@ func (e *Emulator) send(ctx context.Context, job webhookJob, attempt int) emulat
 	status, rh, answer, err := e.post(ctx, job.target, h, job.body)
 	x.DurationMS = since(at.Real)
 	if status != 0 {
-		resp := e.message("", "", status, rh, answer)
+		resp := e.rec.Message("", "", status, rh, answer)
 		x.Response = &resp
 	}
 	d.Status = status
@@ -123,12 +123,12 @@ func (e *Emulator) post(ctx context.Context, target string, h http.Header, body 
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
 	if err != nil {
 		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
 	}
-	if len(answer) > maxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	if len(answer) > emulator.MaxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
 	}
 	return resp.StatusCode, resp.Header, answer, nil
 }
@@ -136,7 +136,7 @@ func (e *Emulator) post(ctx context.Context, target string, h http.Header, body 
 func (e *Emulator) recordDelivery(p *payment, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.addExchangeLocked(&x)
+	e.rec.Add(&x)
 	d.Exchange = x
 	p.deliveries = append(p.deliveries, d)
 	return d

@@ -223,18 +223,18 @@ func checkQRIS(c *checker, r *createReq, option string) {
 func (e *Emulator) createOrder(in *inbound) *reply {
 	now := e.clk.Now()
 	r, c := validateCreate(in.api, in.doc, now)
-	in.violations = append(in.violations, c.violations...)
+	in.Violations = append(in.Violations, c.violations...)
 	if rep := c.result(); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, r.merchantID); rep != nil {
 		return rep
 	}
-	canon, err := canonicalCreate(in.body)
+	canon, err := canonicalCreate(in.Body)
 	if err != nil {
 		return in.api.format("request body", err.Error())
 	}
-	base := e.checkoutBase(in.req)
+	base := e.checkoutBase(in.Req)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if o := e.st.byKey[key(r.merchantID, r.partnerRef)]; o != nil {
@@ -253,7 +253,7 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 // newOrder stores an INIT order and schedules its expiry; e.mu is held.
 func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, now time.Time) *order {
 	o := &order{merchantID: r.merchantID, subMerchantID: r.subMerchantID, partnerRef: r.partnerRef,
-		externalStoreID: r.externalStoreID, partnerID: in.req.Header.Get("X-PARTNER-ID"),
+		externalStoreID: r.externalStoreID, partnerID: in.Req.Header.Get("X-PARTNER-ID"),
 		amount: r.amount, cents: r.cents, title: r.title, scenario: r.scenario,
 		payMethod: r.payMethod, payOption: r.payOption, returnURL: r.returnURL, notifyURL: r.notifyURL,
 		canonical: canon, status: StatusInit, created: now, validUpTo: r.validUpTo}
@@ -286,13 +286,7 @@ func createAnswer(o *order, base string) map[string]any {
 // checkoutBase is where the hosted checkout page lives: the configured
 // base, else the started server, else the host the merchant called.
 func (e *Emulator) checkoutBase(r *http.Request) string {
-	if e.o.CheckoutBaseURL != "" {
-		return e.o.CheckoutBaseURL
-	}
-	if u := e.URL(); u != "" {
-		return u
-	}
-	return strings.TrimSuffix(requestURL(r), r.URL.RequestURI())
+	return e.host.BaseURL(e.o.CheckoutBaseURL, r)
 }
 
 // checkMerchant answers 404<svc>08 Invalid Merchant for a merchantId other

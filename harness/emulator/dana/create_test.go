@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -321,14 +322,14 @@ func TestCreateOrder_APIScenarioShapesTheAnswer(t *testing.T) {
 
 func TestCreateOrder_RefusesBodiesOverOneMiB(t *testing.T) {
 	f := newFixture(t)
-	big := append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), maxRequestBody)...)
+	big := append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), emulator.MaxRequestBody)...)
 	big = append(big, `"}`...)
 	status, res, _ := f.serve(f.request(pathOf(APICreateOrder), big, ""))
 	if status != http.StatusRequestEntityTooLarge || res.Get("responseCode").Str != "4135400" {
 		t.Fatalf("HTTP %d %s", status, res.Raw)
 	}
 	x := f.e.Calls(APICreateOrder)[0].Exchange
-	if len(x.Request.Body) > maxRecordedBody || !x.Request.Truncated {
+	if len(x.Request.Body) > emulator.MaxRecordedBody || !x.Request.Truncated {
 		t.Errorf("recorded body %d bytes, truncated=%v", len(x.Request.Body), x.Request.Truncated)
 	}
 }

@@ -62,6 +62,7 @@ type Emulator struct {
 	version string
 
 	host emulator.Host
+	rec  *emulator.Recorder
 
 	mu sync.Mutex
 	st state
@@ -78,6 +79,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	e := &Emulator{o: o, host: emulator.Host{Name: "dana"}, clk: o.Clock, client: o.HTTPClient, pubPEM: pub,
 		version: GatewayName + "/" + o.Version, st: newState()}
+	e.rec = emulator.NewRecorder("dana", o.Redactor, o.Clock)
 	e.engine = e.routes()
 	return e, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // FuzzBodies feeds arbitrary JSON to every API's body validation and
@@ -33,7 +34,7 @@ func FuzzBodies(f *testing.F) {
 		for _, a := range apis {
 			req := httptest.NewRequest(http.MethodPost, a.path, bytes.NewReader(body))
 			req.Header.Set("X-PARTNER-ID", testPartner)
-			in := &inbound{api: a, req: req, body: body, doc: gjson.ParseBytes(body)}
+			in := &inbound{Inbound: emulator.Inbound{Req: req, Body: body}, api: a, doc: gjson.ParseBytes(body)}
 			if rep := handlers[a.name](in); rep == nil || len(rep.code) != 7 {
 				t.Fatalf("%s answered %+v", a.name, rep)
 			}

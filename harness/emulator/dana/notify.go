@@ -206,8 +206,8 @@ func (e *Emulator) scheduleRetry(job notifyJob, attempt int) {
 
 // undeliverable records an event that has no NOTIFICATION url.
 func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "finish_notify " + job.variant, At: e.stampNow(),
-		Request: e.message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error(),
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "finish_notify " + job.variant, At: e.rec.Stamp(),
+		Request: e.rec.Message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error(),
 		Notes: []string{"the order has no NOTIFICATION urlParam and Options.NotifyURL is empty"}}
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
 	return e.recordDelivery(job.o, d, x)
@@ -215,14 +215,14 @@ func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
 
 // send posts one wire and records it as a delivery of job.
 func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
-	at := e.stampNow()
+	at := e.rec.Stamp()
 	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
-		Request: e.message(http.MethodPost, w.target, 0, w.header, w.body)}
+		Request: e.rec.Message(http.MethodPost, w.target, 0, w.header, w.body)}
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
 	status, h, answer, err := e.post(ctx, w)
 	x.DurationMS = since(at.Real)
 	if status != 0 {
-		resp := e.message("", "", status, h, answer)
+		resp := e.rec.Message("", "", status, h, answer)
 		x.Response = &resp
 	}
 	d.Status = status
@@ -236,7 +236,7 @@ func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int,
 	return e.recordDelivery(job.o, d, x)
 }
 
-// post sends w and reads at most maxAnswerBody of the answer. Network
+// post sends w and reads at most emulator.MaxAnswerBody of the answer. Network
 // errors, timeouts and oversize answers come back as err, with whatever
 // status was seen.
 func (e *Emulator) post(ctx context.Context, w wire) (int, http.Header, []byte, error) {
@@ -250,12 +250,12 @@ func (e *Emulator) post(ctx context.Context, w wire) (int, http.Header, []byte, 
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
 	if err != nil {
 		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
 	}
-	if len(answer) > maxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	if len(answer) > emulator.MaxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
 	}
 	return resp.StatusCode, resp.Header, answer, nil
 }
@@ -264,7 +264,7 @@ func (e *Emulator) post(ctx context.Context, w wire) (int, http.Header, []byte, 
 func (e *Emulator) recordDelivery(o *order, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.addExchangeLocked(&x)
+	e.rec.Add(&x)
 	d.Exchange = x
 	o.deliveries = append(o.deliveries, d)
 	return d

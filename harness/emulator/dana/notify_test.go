@@ -166,7 +166,7 @@ func TestNotify_DeliveryFailuresAreRecordedNotFatal(t *testing.T) {
 	deadURL := dead.URL + "/v1.0/debit/notify"
 	dead.Close()
 	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = io.WriteString(w, `{"responseCode":"2005600","pad":"`+strings.Repeat("x", maxAnswerBody)+`"}`)
+		_, _ = io.WriteString(w, `{"responseCode":"2005600","pad":"`+strings.Repeat("x", emulator.MaxAnswerBody)+`"}`)
 	}))
 	defer huge.Close()
 	cases := []struct {
@@ -189,7 +189,7 @@ func TestNotify_DeliveryFailuresAreRecordedNotFatal(t *testing.T) {
 			if d.Acked || !strings.Contains(d.Error, tc.wantErr) || d.Exchange.Error == "" {
 				t.Fatalf("delivery %+v", d)
 			}
-			if r := d.Exchange.Response; r != nil && len(r.Body) > maxRecordedBody {
+			if r := d.Exchange.Response; r != nil && len(r.Body) > emulator.MaxRecordedBody {
 				t.Errorf("recorded answer not bounded")
 			}
 		})

@@ -1,7 +1,6 @@
 package dana
 
 import (
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -26,17 +25,12 @@ var headerMax = map[string]int{"Content-Type": 127, "X-PARTNER-ID": 36, "X-EXTER
 
 // inbound is one merchant request on its way through validation.
 type inbound struct {
-	api        api
-	req        *http.Request
-	body       []byte
-	tooBig     bool
-	debug      bool
-	seq        int
-	at         evidence.Stamp
-	ts         time.Time // parsed X-TIMESTAMP
-	doc        gjson.Result
-	sig        *evidence.SignatureCheck
-	violations []string
+	emulator.Inbound
+	api   api
+	debug bool
+	ts    time.Time // parsed X-TIMESTAMP
+	doc   gjson.Result
+	sig   *evidence.SignatureCheck
 }
 
 // handler processes one SNAP API call and returns the answer; it runs after
@@ -55,21 +49,8 @@ func (e *Emulator) serve(a api, h handler) gin.HandlerFunc {
 
 // receive reads the bounded body and stamps the call.
 func (e *Emulator) receive(r *http.Request, a api) *inbound {
-	in := &inbound{api: a, req: r, at: e.stampNow(),
+	return &inbound{Inbound: e.rec.Receive(r), api: a,
 		debug: strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Debug-Mode")), "true")}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	if err != nil {
-		in.violations = append(in.violations, "request body could not be read: "+err.Error())
-	}
-	if len(body) > maxRequestBody {
-		in.tooBig, body = true, body[:maxRequestBody]
-	}
-	in.body = body
-	e.mu.Lock()
-	e.st.seq++
-	in.seq = e.st.seq
-	e.mu.Unlock()
-	return in
 }
 
 // process applies DANA's validation order (§1.2): mandatory headers →
@@ -77,7 +58,7 @@ func (e *Emulator) receive(r *http.Request, a api) *inbound {
 // rules. A pending respond_next answer wins over all of it, but the
 // signature and X-EXTERNAL-ID are still checked and recorded.
 func (e *Emulator) process(in *inbound, h handler) *reply {
-	if in.tooBig {
+	if in.TooBig {
 		return in.api.fail(http.StatusRequestEntityTooLarge, "00", "Request Entity Too Large",
 			"the request body exceeds 1 MiB; DANA create-order bodies are a few KiB")
 	}
@@ -99,16 +80,16 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	if reuse != nil {
 		return reuse
 	}
-	if !gjson.ValidBytes(in.body) || !gjson.ParseBytes(in.body).IsObject() {
+	if !gjson.ValidBytes(in.Body) || !gjson.ParseBytes(in.Body).IsObject() {
 		return in.api.format("request body", "the body must be one JSON object, minified or not, in UTF-8")
 	}
-	in.doc = gjson.ParseBytes(in.body)
+	in.doc = gjson.ParseBytes(in.Body)
 	return h(in)
 }
 
 // checkHeaders checks presence, then format, of the SNAP headers.
 func (e *Emulator) checkHeaders(in *inbound) *reply {
-	hd := in.req.Header
+	hd := in.Req.Header
 	for _, name := range mandatoryHeaders {
 		if strings.TrimSpace(hd.Get(name)) == "" {
 			return in.api.mandatory(name, "DANA requires the headers "+strings.Join(mandatoryHeaders, ", ")+
@@ -140,13 +121,13 @@ func (e *Emulator) checkHeaders(in *inbound) *reply {
 // checkSignature verifies X-SIGNATURE over the minified received bytes and
 // records the check. It returns the 401 answer when it does not verify.
 func (e *Emulator) checkSignature(in *inbound) *reply {
-	sig := strings.TrimSpace(in.req.Header.Get("X-SIGNATURE"))
+	sig := strings.TrimSpace(in.Req.Header.Get("X-SIGNATURE"))
 	if sig == "" {
 		return nil // reported as a missing header
 	}
 	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
 	in.sig = check
-	sts, err := snap.AsymmetricStringToSign(http.MethodPost, in.req.URL.Path, in.body, in.req.Header.Get("X-TIMESTAMP"))
+	sts, err := snap.AsymmetricStringToSign(http.MethodPost, in.Req.URL.Path, in.Body, in.Req.Header.Get("X-TIMESTAMP"))
 	if err != nil {
 		check.Detail = "cannot build the string to sign: " + err.Error()
 		return nil // the body error is answered as Invalid Field Format
@@ -164,7 +145,7 @@ func (e *Emulator) checkSignature(in *inbound) *reply {
 
 // checkPartner compares X-PARTNER-ID with the configured client id.
 func (e *Emulator) checkPartner(in *inbound) *reply {
-	got := in.req.Header.Get("X-PARTNER-ID")
+	got := in.Req.Header.Get("X-PARTNER-ID")
 	if e.o.PartnerID == "" || got == e.o.PartnerID {
 		return nil
 	}
@@ -175,19 +156,19 @@ func (e *Emulator) checkPartner(in *inbound) *reply {
 // trackExternalID remembers X-EXTERNAL-ID per partner for the current
 // Jakarta day of the virtual clock and handles reuse per Options.
 func (e *Emulator) trackExternalID(in *inbound) *reply {
-	ext := in.req.Header.Get("X-EXTERNAL-ID")
+	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return nil
 	}
 	day := e.clk.Now().In(snap.Jakarta).Format("2006-01-02")
-	k := in.req.Header.Get("X-PARTNER-ID") + "\x00" + ext
+	k := in.Req.Header.Get("X-PARTNER-ID") + "\x00" + ext
 	e.mu.Lock()
 	if e.st.extDay != day {
 		e.st.extDay, e.st.extIDs = day, map[string]int{}
 	}
 	first, seen := e.st.extIDs[k]
 	if !seen {
-		e.st.extIDs[k] = in.seq
+		e.st.extIDs[k] = in.Seq
 	}
 	e.mu.Unlock()
 	if !seen {
@@ -197,7 +178,7 @@ func (e *Emulator) trackExternalID(in *inbound) *reply {
 	if e.o.ExternalIDReuse == ReuseReject {
 		return in.api.fail(http.StatusConflict, "00", "Conflict", msg+"; X-EXTERNAL-ID must be unique per day")
 	}
-	in.violations = append(in.violations, msg)
+	in.Violations = append(in.Violations, msg)
 	return nil
 }
 
@@ -206,17 +187,8 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	body := rep.body(in)
 	status := httpStatus(rep.code)
 	c.Data(status, "application/json", body)
-	call := emulator.Call{Seq: in.seq, API: in.api.name, Signature: in.sig, ResponseCode: rep.code,
-		Violations: in.violations}
-	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api.name,
-		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
-		Signature: in.sig, Notes: in.violations, At: in.at, DurationMS: since(in.at.Real)}
-	resp := e.message("", "", status, c.Writer.Header(), body)
-	call.Exchange.Response = &resp
-	if in.tooBig {
-		call.Exchange.Request.Truncated = true
-	}
-	e.addCall(call)
+	call := emulator.Call{API: in.api.name, Signature: in.sig, ResponseCode: rep.code, Violations: in.Violations}
+	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: status, Header: c.Writer.Header(), Body: body})
 }
 
 // body renders a reply: responseCode, responseMessage, the reply's fields,
@@ -229,7 +201,7 @@ func (rep *reply) body(in *inbound) []byte {
 	}
 	out["responseCode"], out["responseMessage"] = rep.code, rep.message
 	if in.api.name == APICreateOrder && out["partnerReferenceNo"] == nil {
-		if ref := gjson.GetBytes(in.body, "partnerReferenceNo"); ref.Type == gjson.String {
+		if ref := gjson.GetBytes(in.Body, "partnerReferenceNo"); ref.Type == gjson.String {
 			out["partnerReferenceNo"] = ref.Str
 		}
 	}
@@ -244,13 +216,4 @@ func (rep *reply) body(in *inbound) []byte {
 		out["additionalInfo"] = info
 	}
 	return encodeJSON(out)
-}
-
-// requestURL rebuilds the absolute URL the merchant called, for evidence.
-func requestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
 }

@@ -30,7 +30,7 @@ func (e *Emulator) returnShopper(ctx context.Context, ref string) (emulator.Resu
 		return emulator.Result{}, err
 	}
 	x := e.visit(ctx, target)
-	e.addExchange(&x)
+	e.rec.Add(&x)
 	res := emulator.Result{Exchanges: []evidence.Exchange{x}}
 	if x.Error != "" {
 		res.Detail = fmt.Sprintf("shopper returned to %s: %s", target, x.Error)
@@ -42,10 +42,10 @@ func (e *Emulator) returnShopper(ctx context.Context, ref string) (emulator.Resu
 
 // visit performs the browser GET and returns it as a shopper exchange.
 func (e *Emulator) visit(ctx context.Context, target string) (x evidence.Exchange) {
-	at := e.stampNow()
+	at := e.rec.Stamp()
 	h := http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}}
 	x = evidence.Exchange{Kind: evidence.KindShopper, Label: actReturnShopper, At: at,
-		Request: e.message(http.MethodGet, target, 0, h, nil)}
+		Request: e.rec.Message(http.MethodGet, target, 0, h, nil)}
 	defer func() { x.DurationMS = since(at.Real) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -61,13 +61,13 @@ func (e *Emulator) visit(ctx context.Context, target string) (x evidence.Exchang
 		return x
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
 	if err != nil {
 		x.Error = "read answer: " + err.Error()
-	} else if len(body) > maxAnswerBody {
-		body, x.Error = body[:maxAnswerBody], fmt.Sprintf("answer exceeds %d KiB", maxAnswerBody>>10)
+	} else if len(body) > emulator.MaxAnswerBody {
+		body, x.Error = body[:emulator.MaxAnswerBody], fmt.Sprintf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
 	}
-	m := e.message("", "", resp.StatusCode, resp.Header, body)
+	m := e.rec.Message("", "", resp.StatusCode, resp.Header, body)
 	x.Response = &m
 	return x
 }

@@ -2,12 +2,10 @@ package dana
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -27,11 +25,7 @@ var statusCodes = map[string]string{
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	seq        int // merchant call arrival counter (Call.Seq)
-	exSeq      int // exchange id counter
-	idSeq      int // referenceNo / refundNo / X-EXTERNAL-ID counter
-	calls      []emulator.Call
-	exchanges  []evidence.Exchange
+	idSeq      int               // referenceNo / refundNo / X-EXTERNAL-ID counter
 	orders     []*order          // creation order
 	byKey      map[string]*order // merchantId \x00 partnerReferenceNo
 	byRef      map[string]*order // DANA referenceNo
@@ -150,16 +144,4 @@ func (s *state) stopTimers() {
 		t.Stop()
 	}
 	s.retryTimer = map[clock.Timer]bool{}
-}
-
-// callsFor copies the calls to one API, oldest first.
-func (s *state) callsFor(api string) []emulator.Call {
-	var out []emulator.Call
-	for _, c := range s.calls {
-		if c.API == api {
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
 }

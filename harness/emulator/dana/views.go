@@ -80,17 +80,13 @@ func stamp(t time.Time) string {
 // Exchanges returns every recorded exchange, both directions, in the order
 // they completed.
 func (e *Emulator) Exchanges() []evidence.Exchange {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]evidence.Exchange(nil), e.st.exchanges...)
+	return e.rec.Exchanges()
 }
 
 // Calls returns the merchant's calls to one API, oldest first. The name
 // "unknown_path" returns calls to paths DANA does not serve.
 func (e *Emulator) Calls(api string) []emulator.Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st.callsFor(api)
+	return e.rec.Calls(api)
 }
 
 // Deliveries returns every notify attempt for an order (by

@@ -120,8 +120,8 @@ func (e *Emulator) expireTxn(in *inbound) *reply {
 // refundTxn is POST /v2/{id}/refund: settled transactions only, never
 // more than what remains, refund_key idempotent.
 func (e *Emulator) refundTxn(in *inbound) *reply {
-	body := gjson.ParseBytes(in.body)
-	if len(in.body) > 0 && (!gjson.ValidBytes(in.body) || !body.IsObject()) {
+	body := gjson.ParseBytes(in.Body)
+	if len(in.Body) > 0 && (!gjson.ValidBytes(in.Body) || !body.IsObject()) {
 		return in.fail(http.StatusBadRequest, "400", "The request cannot be processed due to malformed syntax in the request body.",
 			"the refund body must be a JSON object {refund_key, amount, reason}")
 	}

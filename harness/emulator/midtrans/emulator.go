@@ -62,6 +62,7 @@ type Emulator struct {
 	version string
 
 	host emulator.Host
+	rec  *emulator.Recorder
 
 	mu   sync.Mutex
 	st   state
@@ -83,6 +84,7 @@ func New(o Options) (*Emulator, error) {
 	e := &Emulator{o: o, host: emulator.Host{Name: "midtrans"}, clk: o.Clock, client: o.HTTPClient,
 		version: GatewayName + "/" + o.Version, st: newState(),
 		dash: dashboard{notifyURL: o.NotifyURL, finishURL: o.FinishURL}}
+	e.rec = emulator.NewRecorder("midtrans", o.Redactor, o.Clock)
 	e.engine = e.routes()
 	return e, nil
 }

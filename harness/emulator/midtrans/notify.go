@@ -157,8 +157,8 @@ func (e *Emulator) selfCheck(body []byte, why string) *evidence.SignatureCheck {
 
 // undeliverable records an event that has nowhere to go.
 func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "notification " + job.variant, At: e.stampNow(),
-		Request: e.message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error()}
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "notification " + job.variant, At: e.rec.Stamp(),
+		Request: e.rec.Message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error()}
 	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
 	return e.recordDelivery(job.t, d, x)
 }
@@ -166,14 +166,14 @@ func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
 // send posts one notification and records it as a delivery.
 func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {userAgent}}
-	at := e.stampNow()
+	at := e.rec.Stamp()
 	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "notification " + job.variant, At: at, Signature: sig,
-		Request: e.message(http.MethodPost, job.target, 0, h, job.body)}
+		Request: e.rec.Message(http.MethodPost, job.target, 0, h, job.body)}
 	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt}
 	status, rh, answer, err := e.post(ctx, job.target, h, job.body)
 	x.DurationMS = since(at.Real)
 	if status != 0 {
-		resp := e.message("", "", status, rh, answer)
+		resp := e.rec.Message("", "", status, rh, answer)
 		x.Response = &resp
 	}
 	d.Status = status
@@ -187,7 +187,7 @@ func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *ev
 	return e.recordDelivery(job.t, d, x)
 }
 
-// post sends body and reads at most maxAnswerBody of the answer. Redirects
+// post sends body and reads at most emulator.MaxAnswerBody of the answer. Redirects
 // are not followed: Midtrans reports 3xx as a failed notification.
 func (e *Emulator) post(ctx context.Context, target string, h http.Header, body []byte) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
@@ -202,12 +202,12 @@ func (e *Emulator) post(ctx context.Context, target string, h http.Header, body 
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
 	if err != nil {
 		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
 	}
-	if len(answer) > maxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	if len(answer) > emulator.MaxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
 	}
 	return resp.StatusCode, resp.Header, answer, nil
 }
@@ -216,7 +216,7 @@ func (e *Emulator) post(ctx context.Context, target string, h http.Header, body 
 func (e *Emulator) recordDelivery(t *txn, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.addExchangeLocked(&x)
+	e.rec.Add(&x)
 	d.Exchange = x
 	t.deliveries = append(t.deliveries, d)
 	return d

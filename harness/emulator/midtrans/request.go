@@ -2,7 +2,6 @@ package midtrans
 
 import (
 	"encoding/base64"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,15 +34,10 @@ const HeaderHint = "X-Uatrun-Hint"
 
 // inbound is one merchant request on its way through the pipeline.
 type inbound struct {
-	api        string
-	req        *http.Request
-	id         string // the {id} path segment of Core API calls
-	body       []byte
-	tooBig     bool
-	seq        int
-	at         evidence.Stamp
-	auth       *evidence.SignatureCheck
-	violations []string
+	emulator.Inbound
+	api  string
+	id   string // the {id} path segment of Core API calls
+	auth *evidence.SignatureCheck
 }
 
 // reply is an answer in Midtrans' shape plus what the evidence records.
@@ -68,26 +62,13 @@ func (e *Emulator) serve(api string, h handler) gin.HandlerFunc {
 
 // receive reads the bounded body and stamps the call.
 func (e *Emulator) receive(c *gin.Context, api string) *inbound {
-	in := &inbound{api: api, req: c.Request, id: c.Param("id"), at: e.stampNow()}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxRequestBody+1))
-	if err != nil {
-		in.violations = append(in.violations, "request body could not be read: "+err.Error())
-	}
-	if len(body) > maxRequestBody {
-		in.tooBig, body = true, body[:maxRequestBody]
-	}
-	in.body = body
-	e.mu.Lock()
-	e.st.seq++
-	in.seq = e.st.seq
-	e.mu.Unlock()
-	return in
+	return &inbound{Inbound: e.rec.Receive(c.Request), api: api, id: c.Param("id")}
 }
 
 // process authenticates, then lets a pending respond_next answer win, then
 // runs the handler.
 func (e *Emulator) process(in *inbound, h handler) *reply {
-	if in.tooBig {
+	if in.TooBig {
 		return in.fail(http.StatusRequestEntityTooLarge, "413", "Request entity too large",
 			"the request body exceeds 1 MiB; Midtrans request bodies are a few KiB")
 	}
@@ -106,7 +87,7 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 func (e *Emulator) authenticate(in *inbound) *reply {
 	check := &evidence.SignatureCheck{Scheme: AuthScheme}
 	in.auth = check
-	user, why := basicUser(in.req.Header.Get("Authorization"))
+	user, why := basicUser(in.Req.Header.Get("Authorization"))
 	switch {
 	case why != "":
 	case user == e.o.ServerKey:
@@ -168,27 +149,12 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 		c.Header(HeaderHint, oneLine(rep.hint))
 	}
 	c.Data(rep.status, "application/json", body)
-	notes := append([]string(nil), in.violations...)
+	notes := append([]string(nil), in.Violations...)
 	if rep.hint != "" {
 		notes = append(notes, "emulator: "+rep.hint)
 	}
-	call := emulator.Call{Seq: in.seq, API: in.api, Signature: in.auth, ResponseCode: rep.code, Violations: in.violations}
-	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api,
-		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
-		Signature: in.auth, Notes: notes, At: in.at, DurationMS: since(in.at.Real)}
-	resp := e.message("", "", rep.status, c.Writer.Header(), body)
-	call.Exchange.Response = &resp
-	call.Exchange.Request.Truncated = in.tooBig
-	e.addCall(call)
-}
-
-// requestURL rebuilds the absolute URL the merchant called, for evidence.
-func requestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
+	call := emulator.Call{API: in.api, Signature: in.auth, ResponseCode: rep.code, Violations: in.Violations}
+	e.rec.AddCall(call, in.Inbound, notes, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
 }
 
 // oneLine keeps a header value on one line.

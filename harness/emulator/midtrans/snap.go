@@ -45,18 +45,18 @@ func (c *snapChecker) bad(msg string) { c.msgs = append(c.msgs, msg) }
 // createTransaction is POST /snap/v1/transactions: validate, refuse a used
 // order_id, then store a pending transaction with its expiry timer.
 func (e *Emulator) createTransaction(in *inbound) *reply {
-	if !gjson.ValidBytes(in.body) || !gjson.ParseBytes(in.body).IsObject() {
+	if !gjson.ValidBytes(in.Body) || !gjson.ParseBytes(in.Body).IsObject() {
 		return snapError(http.StatusBadRequest, "the body must be one JSON object", "Invalid JSON: the request body must be a JSON object")
 	}
 	now := e.clk.Now()
 	c := &snapChecker{}
-	r := validateSnap(c, gjson.ParseBytes(in.body), now)
-	in.violations = append(in.violations, c.violations...)
+	r := validateSnap(c, gjson.ParseBytes(in.Body), now)
+	in.Violations = append(in.Violations, c.violations...)
 	if len(c.msgs) > 0 {
 		return snapError(http.StatusBadRequest, "see error_messages; the Snap request reference is at https://snap-docs.midtrans.com/#json-objects", c.msgs...)
 	}
 	override, appendURLs := e.notifyHeaders(in)
-	base := e.publicBase(in.req)
+	base := e.publicBase(in.Req)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if prev := e.st.byOrder[r.orderID]; prev != nil {
@@ -228,7 +228,7 @@ func (e *Emulator) targetsLocked(t *txn) []string {
 }
 
 func (e *Emulator) urlList(in *inbound, header string) []string {
-	v := strings.TrimSpace(in.req.Header.Get(header))
+	v := strings.TrimSpace(in.Req.Header.Get(header))
 	if v == "" {
 		return nil
 	}
@@ -236,13 +236,13 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 	for _, u := range strings.Split(v, ",") {
 		u = strings.TrimSpace(u)
 		if err := emulator.CheckAbsURL(u); err != nil {
-			in.violations = append(in.violations, header+": "+err.Error()+"; ignored")
+			in.Violations = append(in.Violations, header+": "+err.Error()+"; ignored")
 			continue
 		}
 		out = append(out, u)
 	}
 	if len(out) > 3 {
-		in.violations = append(in.violations, header+" lists more than 3 URLs; Midtrans uses the first 3")
+		in.Violations = append(in.Violations, header+" lists more than 3 URLs; Midtrans uses the first 3")
 		out = out[:3]
 	}
 	return out
@@ -264,11 +264,5 @@ func (e *Emulator) newTxn(r snapReq, now time.Time) *txn {
 // publicBase is where redirect_url points: the configured base, else the
 // started server, else the host the merchant called.
 func (e *Emulator) publicBase(r *http.Request) string {
-	if e.o.PublicBaseURL != "" {
-		return e.o.PublicBaseURL
-	}
-	if u := e.URL(); u != "" {
-		return u
-	}
-	return strings.TrimSuffix(requestURL(r), r.URL.RequestURI())
+	return e.host.BaseURL(e.o.PublicBaseURL, r)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // Transaction statuses the emulator moves through (Midtrans' own words).
@@ -29,11 +28,7 @@ var notifyStatuses = []string{"authorize", "capture", StatusSettlement, StatusPe
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	seq        int // merchant call arrival counter (Call.Seq)
-	exSeq      int // exchange id counter
-	refundSeq  int // refund_chargeback_id counter
-	calls      []emulator.Call
-	exchanges  []evidence.Exchange
+	refundSeq  int             // refund_chargeback_id counter
 	txns       []*txn          // creation order
 	byOrder    map[string]*txn // order_id
 	byID       map[string]*txn // transaction_id and Snap token
@@ -105,17 +100,6 @@ func (t *txn) stopExpiry() {
 		t.expiry.Stop()
 		t.expiry = nil
 	}
-}
-
-// callsFor copies the calls to one API, oldest first.
-func (s *state) callsFor(api string) []emulator.Call {
-	var out []emulator.Call
-	for _, c := range s.calls {
-		if c.API == api {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // refundable is what may still be refunded.

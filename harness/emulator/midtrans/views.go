@@ -69,16 +69,12 @@ func (e *Emulator) transactionView(id string) (TransactionView, bool) {
 // Exchanges returns every recorded exchange, both directions, in the order
 // they completed.
 func (e *Emulator) Exchanges() []evidence.Exchange {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]evidence.Exchange(nil), e.st.exchanges...)
+	return e.rec.Exchanges()
 }
 
 // Calls returns the merchant's calls to one API, oldest first.
 func (e *Emulator) Calls(api string) []emulator.Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st.callsFor(api)
+	return e.rec.Calls(api)
 }
 
 // Deliveries returns every notification attempt for a transaction (by

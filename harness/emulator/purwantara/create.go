@@ -59,15 +59,15 @@ func human(field string) string { return strings.ReplaceAll(field, "_", " ") }
 // create serves POST /v1/{channel}.
 func (e *Emulator) create(ch *channel) handler {
 	return func(in *inbound) *reply {
-		doc := gjson.ParseBytes(in.body)
-		if !gjson.ValidBytes(in.body) || !doc.IsObject() {
+		doc := gjson.ParseBytes(in.Body)
+		if !gjson.ValidBytes(in.Body) || !doc.IsObject() {
 			return fail(http.StatusBadRequest, "The request body must be one JSON object (Content-Type: application/json).")
 		}
 		req, rep := e.validate(ch, doc, in)
 		if rep != nil {
 			return rep
 		}
-		t, rep := e.open(ch, req, e.base(in.req))
+		t, rep := e.open(ch, req, e.base(in.Req))
 		if rep != nil {
 			return rep
 		}
@@ -195,7 +195,7 @@ func (e *Emulator) expiryField(doc gjson.Result, ch *channel, errs *fieldErrors,
 	case !t.After(now):
 		errs.add(ch.expiryField, "The "+human(ch.expiryField)+" must be a date after now.")
 	case t.Sub(now) > e.o.MaxValidity:
-		in.violations = append(in.violations, fmt.Sprintf("%s %s is more than %s ahead; accepted, but the emulator's bound is Options.MaxValidity",
+		in.Violations = append(in.Violations, fmt.Sprintf("%s %s is more than %s ahead; accepted, but the emulator's bound is Options.MaxValidity",
 			ch.expiryField, s, e.o.MaxValidity))
 	}
 	return t

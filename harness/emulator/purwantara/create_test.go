@@ -150,11 +150,11 @@ func TestCreate_NonJSONBodyIs400(t *testing.T) {
 
 func TestCreate_OversizeBodyIs413(t *testing.T) {
 	f := newFixture(t, noCreateHook)
-	body := `{"amount":1,"order_id":"Q","transaction_description":"` + strings.Repeat("x", maxRequestBody) + `"}`
+	body := `{"amount":1,"order_id":"Q","transaction_description":"` + strings.Repeat("x", emulator.MaxRequestBody) + `"}`
 	if status, _ := f.do(http.MethodPost, "/v1/qris", body); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("HTTP %d, want 413", status)
 	}
-	if x := f.lastCall("create_qris").Exchange; !x.Request.Truncated || len(x.Request.Body) > maxRecordedBody {
+	if x := f.lastCall("create_qris").Exchange; !x.Request.Truncated || len(x.Request.Body) > emulator.MaxRecordedBody {
 		t.Error("the oversize body must be recorded truncated")
 	}
 }

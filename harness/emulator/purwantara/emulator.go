@@ -74,6 +74,7 @@ type Emulator struct {
 	version string
 
 	host emulator.Host
+	rec  *emulator.Recorder
 
 	// async tracks create webhooks sent after the answer, so Close can
 	// wait for them.
@@ -92,6 +93,7 @@ func New(o Options) (*Emulator, error) {
 	o.Redactor.Add(o.WebhookSecret)
 	e := &Emulator{o: o, host: emulator.Host{Name: "purwantara"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
 	e.st.callbackURL = o.CallbackURL
+	e.rec = emulator.NewRecorder("purwantara", o.Redactor, o.Clock)
 	e.engine = e.routes()
 	return e, nil
 }

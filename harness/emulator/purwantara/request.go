@@ -2,7 +2,6 @@ package purwantara
 
 import (
 	"crypto/subtle"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -19,14 +18,9 @@ const AuthScheme = "Bearer API token"
 
 // inbound is one merchant request on its way through the pipeline.
 type inbound struct {
-	api        string
-	req        *http.Request
-	body       []byte
-	tooBig     bool
-	seq        int
-	at         evidence.Stamp
-	auth       *evidence.SignatureCheck
-	violations []string
+	emulator.Inbound
+	api  string
+	auth *evidence.SignatureCheck
 }
 
 // reply is an answer in Purwantara's envelope: {"status","success",
@@ -63,27 +57,14 @@ func (e *Emulator) serve(api string, h handler) gin.HandlerFunc {
 
 // receive reads the bounded body and stamps the call.
 func (e *Emulator) receive(r *http.Request, api string) *inbound {
-	in := &inbound{api: api, req: r, at: e.stampNow()}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	if err != nil {
-		in.violations = append(in.violations, "request body could not be read: "+err.Error())
-	}
-	if len(body) > maxRequestBody {
-		in.tooBig, body = true, body[:maxRequestBody]
-	}
-	in.body = body
-	e.mu.Lock()
-	e.st.seq++
-	in.seq = e.st.seq
-	e.mu.Unlock()
-	return in
+	return &inbound{Inbound: e.rec.Receive(r), api: api}
 }
 
 // process authenticates, then lets a pending respond_next answer win, then
 // runs the handler. The token check is recorded even when an injected
 // answer is returned.
 func (e *Emulator) process(in *inbound, h handler) *reply {
-	if in.tooBig {
+	if in.TooBig {
 		return fail(http.StatusRequestEntityTooLarge, "The request body exceeds 1 MiB.")
 	}
 	authErr := e.checkAuth(in)
@@ -102,7 +83,7 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 func (e *Emulator) checkAuth(in *inbound) *reply {
 	check := &evidence.SignatureCheck{Scheme: AuthScheme}
 	in.auth = check
-	h := strings.TrimSpace(in.req.Header.Get("Authorization"))
+	h := strings.TrimSpace(in.Req.Header.Get("Authorization"))
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	switch {
@@ -129,28 +110,21 @@ func same(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byt
 // integration guide sends on every call; without it a Laravel API answers
 // errors as HTML redirects instead of JSON.
 func (e *Emulator) checkAccept(in *inbound) {
-	for _, part := range strings.Split(in.req.Header.Get("Accept"), ",") {
+	for _, part := range strings.Split(in.Req.Header.Get("Accept"), ",") {
 		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil &&
 			(mt == "application/json" || mt == "*/*" || mt == "application/*") {
 			return
 		}
 	}
-	in.violations = append(in.violations, "Accept: application/json is missing (the integration guide sends it on every call)")
+	in.Violations = append(in.Violations, "Accept: application/json is missing (the integration guide sends it on every call)")
 }
 
 // answer writes the reply in Purwantara's envelope and records the call.
 func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	body := rep.body()
 	c.Data(rep.status, "application/json", body)
-	call := emulator.Call{Seq: in.seq, API: in.api, Signature: in.auth,
-		ResponseCode: strconv.Itoa(rep.status), Violations: in.violations}
-	call.Exchange = evidence.Exchange{Kind: evidence.KindMerchantCall, Label: in.api,
-		Request:   e.message(in.req.Method, requestURL(in.req), 0, in.req.Header, in.body),
-		Signature: in.auth, Notes: in.violations, At: in.at, DurationMS: since(in.at.Real)}
-	call.Exchange.Request.Truncated = call.Exchange.Request.Truncated || in.tooBig
-	resp := e.message("", "", rep.status, c.Writer.Header(), body)
-	call.Exchange.Response = &resp
-	e.addCall(call)
+	call := emulator.Call{API: in.api, Signature: in.auth, ResponseCode: strconv.Itoa(rep.status), Violations: in.Violations}
+	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
 }
 
 func (rep *reply) body() []byte {
@@ -162,15 +136,6 @@ func (rep *reply) body() []byte {
 		out = append(out, field{"errors", rep.errors})
 	}
 	return marshalPHP(out)
-}
-
-// requestURL rebuilds the absolute URL the merchant called, for evidence.
-func requestURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
 }
 
 // clip shortens untrusted text quoted back in messages.

@@ -3,13 +3,11 @@ package purwantara
 import (
 	"crypto/rand"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // Transaction states. Only ACTIVE is published (spec §3); the others are
@@ -24,16 +22,14 @@ const (
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	seq, exSeq, idSeq int
-	calls             []emulator.Call
-	exchanges         []evidence.Exchange
-	txs               []*tx
-	byUUID            map[string]*tx
-	byRef             map[string]*tx // channel path \x00 merchant reference
-	overrides         []*override
-	retryTimer        map[clock.Timer]bool
-	callbackURL       string
-	closed            bool
+	idSeq       int
+	txs         []*tx
+	byUUID      map[string]*tx
+	byRef       map[string]*tx // channel path \x00 merchant reference
+	overrides   []*override
+	retryTimer  map[clock.Timer]bool
+	callbackURL string
+	closed      bool
 }
 
 func newState() state {
@@ -126,19 +122,7 @@ func (t *tx) stopExpiry() {
 	}
 }
 
-// callsFor copies the calls to one API ("create" = every channel's
-// create), oldest first.
-func (s *state) callsFor(api string) []emulator.Call {
-	var out []emulator.Call
-	for _, c := range s.calls {
-		if c.API == api || (api == APICreate && isCreate(c.API)) {
-			out = append(out, c)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
-}
-
+// isCreate reports a channel's create API, which Calls("create") includes.
 func isCreate(api string) bool {
 	_, ok := channelByAPI(api)
 	return ok

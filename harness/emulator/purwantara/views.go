@@ -113,18 +113,14 @@ func rfc(t time.Time) string {
 // Exchanges returns every recorded exchange, both directions, in the order
 // they completed.
 func (e *Emulator) Exchanges() []evidence.Exchange {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]evidence.Exchange(nil), e.st.exchanges...)
+	return e.rec.Exchanges()
 }
 
 // Calls returns the merchant's calls to one API, oldest first: a channel's
 // create ("create_virtual_account", …), "create" for all of them,
 // "inquiry", "cancel" or "unknown_path".
 func (e *Emulator) Calls(api string) []emulator.Call {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st.callsFor(api)
+	return e.rec.CallsMatching(func(a string) bool { return a == api || (api == APICreate && isCreate(a)) })
 }
 
 // Deliveries returns every webhook attempt for a transaction (by uuid,

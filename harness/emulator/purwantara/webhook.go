@@ -197,8 +197,8 @@ func (e *Emulator) scheduleRetry(j job, attempt int) {
 
 // undeliverable records an event that has nowhere to go.
 func (e *Emulator) undeliverable(j job, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + j.ev.status, At: e.stampNow(),
-		Request: e.message(http.MethodPost, "", 0, nil, j.ev.body), Error: errNoCallback.Error(),
+	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + j.ev.status, At: e.rec.Stamp(),
+		Request: e.rec.Message(http.MethodPost, "", 0, nil, j.ev.body), Error: errNoCallback.Error(),
 		Notes: []string{"set gateway.notify_url in the config, or POST /_uatrun/callback_url"}}
 	d := emulator.Delivery{Order: j.t.ref, Variant: "valid", Attempt: attempt, Error: errNoCallback.Error()}
 	return e.recordDelivery(j.t, d, x)
@@ -207,14 +207,14 @@ func (e *Emulator) undeliverable(j job, attempt int) emulator.Delivery {
 // send posts one wire and records it as a delivery for t. Any 2xx answer
 // acknowledges: Purwantara documents no answer body.
 func (e *Emulator) send(ctx context.Context, t *tx, target string, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
-	at := e.stampNow()
+	at := e.rec.Stamp()
 	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
-		Request: e.message(http.MethodPost, target, 0, w.header, w.body)}
+		Request: e.rec.Message(http.MethodPost, target, 0, w.header, w.body)}
 	d := emulator.Delivery{Order: t.ref, Variant: w.variant, Attempt: attempt}
 	status, h, answer, err := e.post(ctx, target, w)
 	x.DurationMS = since(at.Real)
 	if status != 0 {
-		resp := e.message("", "", status, h, answer)
+		resp := e.rec.Message("", "", status, h, answer)
 		x.Response = &resp
 	}
 	d.Status = status
@@ -225,7 +225,7 @@ func (e *Emulator) send(ctx context.Context, t *tx, target string, w wire, attem
 	return e.recordDelivery(t, d, x)
 }
 
-// post sends w and reads at most maxAnswerBody of the answer.
+// post sends w and reads at most emulator.MaxAnswerBody of the answer.
 func (e *Emulator) post(ctx context.Context, target string, w wire) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(w.body))
 	if err != nil {
@@ -237,12 +237,12 @@ func (e *Emulator) post(ctx context.Context, target string, w wire) (int, http.H
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
 	if err != nil {
 		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
 	}
-	if len(answer) > maxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:maxAnswerBody], fmt.Errorf("answer exceeds %d KiB", maxAnswerBody>>10)
+	if len(answer) > emulator.MaxAnswerBody {
+		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
 	}
 	return resp.StatusCode, resp.Header, answer, nil
 }

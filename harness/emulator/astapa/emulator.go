@@ -50,8 +50,9 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	host emulator.Host
-	rec  *emulator.Recorder
+	host    emulator.Host
+	rec     *emulator.Recorder
+	retries *emulator.Retries // webhook retries on the clock
 
 	mu         sync.Mutex
 	st         state
@@ -68,6 +69,7 @@ func New(o Options) (*Emulator, error) {
 	e := &Emulator{o: o, host: emulator.Host{Name: "astapa"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
 		st: newState(), webhookURL: o.WebhookURL}
 	e.rec = emulator.NewRecorder("astapa", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.WebhookRetry)
 	e.engine = e.routes()
 	return e, nil
 }
@@ -119,6 +121,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending timer.
 func (e *Emulator) Close() error {
+	e.retries.Stop()
 	e.mu.Lock()
 	e.st.stopTimers()
 	e.mu.Unlock()

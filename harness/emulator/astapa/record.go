@@ -3,7 +3,6 @@ package astapa
 import (
 	"bytes"
 	"encoding/json"
-	"time"
 )
 
 // encodeJSON writes v compactly without HTML escaping.
@@ -15,9 +14,4 @@ func encodeJSON(v any) []byte {
 		return []byte(`{"error":"internal_error","message":"Internal Server Error"}`)
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n")
-}
-
-// since reports the real duration in milliseconds for evidence.
-func since(start time.Time) float64 {
-	return float64(time.Since(start).Microseconds()) / 1000
 }

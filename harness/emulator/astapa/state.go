@@ -28,11 +28,10 @@ type state struct {
 	byOrder    map[string]*payment
 	byPurchase map[string]*payment
 	overrides  []*override
-	retryTimer map[clock.Timer]bool
 }
 
 func newState() state {
-	return state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{}, retryTimer: map[clock.Timer]bool{}}
+	return state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{}}
 }
 
 type override struct {
@@ -66,10 +65,6 @@ func (s *state) stopTimers() {
 	for _, p := range s.payments {
 		p.stopExpiry()
 	}
-	for t := range s.retryTimer {
-		t.Stop()
-	}
-	s.retryTimer = map[clock.Timer]bool{}
 }
 
 func (p *payment) stopExpiry() {

@@ -61,8 +61,9 @@ type Emulator struct {
 	pubPEM  []byte
 	version string
 
-	host emulator.Host
-	rec  *emulator.Recorder
+	host    emulator.Host
+	rec     *emulator.Recorder
+	retries *emulator.Retries // notify retries on the clock
 
 	mu sync.Mutex
 	st state
@@ -80,6 +81,7 @@ func New(o Options) (*Emulator, error) {
 	e := &Emulator{o: o, host: emulator.Host{Name: "dana"}, clk: o.Clock, client: o.HTTPClient, pubPEM: pub,
 		version: GatewayName + "/" + o.Version, st: newState()}
 	e.rec = emulator.NewRecorder("dana", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
 	e.engine = e.routes()
 	return e, nil
 }
@@ -105,7 +107,6 @@ func checkOptions(o *Options) error {
 	if o.NotifyRetry == nil {
 		o.NotifyRetry = DefaultNotifyRetry
 	}
-	o.NotifyRetry = append([]time.Duration{}, o.NotifyRetry...) // the caller's slice stays theirs
 	for i, d := range o.NotifyRetry {
 		if d <= 0 {
 			return fmt.Errorf("dana: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
@@ -142,6 +143,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending expiry and retry timer.
 func (e *Emulator) Close() error {
+	e.retries.Stop()
 	e.mu.Lock()
 	e.st.stopTimers()
 	e.mu.Unlock()

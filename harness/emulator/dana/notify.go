@@ -1,20 +1,14 @@
 package dana
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/tidwall/gjson"
-
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
@@ -170,102 +164,46 @@ func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
 }
 
 // deliver sends one attempt of an event notify and, if it is not
-// acknowledged, schedules the next attempt on the virtual clock.
+// acknowledged, schedules the next attempt on the virtual clock. Each
+// retry is a new request: fresh X-TIMESTAMP, X-EXTERNAL-ID and signature
+// over the same body.
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
-	var d emulator.Delivery
 	if job.target == "" {
-		d = e.undeliverable(job, attempt)
-	} else {
-		w := e.signedWire(job, snap.FormatTimestamp(e.clk.Now()), e.o.GatewayPrivateKey)
-		d = e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
+		return e.undeliverable(job, attempt)
 	}
-	if !d.Acked && d.Error != errNoURL.Error() && attempt <= len(e.o.NotifyRetry) {
-		e.scheduleRetry(job, attempt)
+	w := e.signedWire(job, snap.FormatTimestamp(e.clk.Now()), e.o.GatewayPrivateKey)
+	d := e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
+	if !d.Acked {
+		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
 	}
 	return d
 }
 
-// scheduleRetry arms the retry after attempt on the injected clock. Each
-// retry is a new request: fresh X-TIMESTAMP, X-EXTERNAL-ID and signature
-// over the same body.
-func (e *Emulator) scheduleRetry(job notifyJob, attempt int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var t clock.Timer
-	t = e.clk.AfterFunc(e.o.NotifyRetry[attempt-1], func() {
-		e.mu.Lock()
-		_, live := e.st.retryTimer[t]
-		delete(e.st.retryTimer, t)
-		e.mu.Unlock()
-		if live {
-			e.deliver(context.Background(), job, attempt+1)
-		}
-	})
-	e.st.retryTimer[t] = true
-}
-
 // undeliverable records an event that has no NOTIFICATION url.
 func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "finish_notify " + job.variant, At: e.rec.Stamp(),
-		Request: e.rec.Message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error(),
-		Notes: []string{"the order has no NOTIFICATION urlParam and Options.NotifyURL is empty"}}
-	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
-	return e.recordDelivery(job.o, d, x)
-}
-
-// send posts one wire and records it as a delivery of job.
-func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
-	at := e.rec.Stamp()
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
-		Request: e.rec.Message(http.MethodPost, w.target, 0, w.header, w.body)}
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
-	status, h, answer, err := e.post(ctx, w)
-	x.DurationMS = since(at.Real)
-	if status != 0 {
-		resp := e.rec.Message("", "", status, h, answer)
-		x.Response = &resp
-	}
-	d.Status = status
-	if code := gjson.GetBytes(answer, "responseCode"); gjson.ValidBytes(answer) && code.Type == gjson.String {
-		d.ResponseCode = code.Str
-	}
-	if err != nil {
-		d.Error, x.Error = err.Error(), err.Error()
-	}
-	d.Acked = err == nil && status == http.StatusOK && d.ResponseCode == AckCode
-	return e.recordDelivery(job.o, d, x)
+	return e.recordDelivery(job.o, e.rec.Undelivered(d, "finish_notify "+job.variant, job.body, errNoURL,
+		"the order has no NOTIFICATION urlParam and Options.NotifyURL is empty"))
 }
 
-// post sends w and reads at most emulator.MaxAnswerBody of the answer. Network
-// errors, timeouts and oversize answers come back as err, with whatever
-// status was seen.
-func (e *Emulator) post(ctx context.Context, w wire) (int, http.Header, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.target, bytes.NewReader(w.body))
-	if err != nil {
-		return 0, nil, nil, fmt.Errorf("build notify request: %w", err)
-	}
-	req.Header = w.header.Clone()
-	resp, err := e.client.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
-	if err != nil {
-		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
-	}
-	if len(answer) > emulator.MaxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
-	}
-	return resp.StatusCode, resp.Header, answer, nil
+// send posts one wire and records it as a delivery of job. Only HTTP 200
+// with responseCode 2005600 acknowledges; redirects are followed.
+func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+		Outbound: emulator.Outbound{URL: w.target, Header: w.header, Body: w.body,
+			BuildError: "build notify request", FollowRedirects: true},
+		Label: w.label, Signature: sig, CodeField: "responseCode",
+		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
+	})
+	return e.recordDelivery(job.o, d)
 }
 
 // recordDelivery stores the exchange and the delivery together.
-func (e *Emulator) recordDelivery(o *order, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
+func (e *Emulator) recordDelivery(o *order, d emulator.Delivery) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.rec.Add(&x)
-	d.Exchange = x
+	e.rec.Add(&d.Exchange)
 	o.deliveries = append(o.deliveries, d)
 	return d
 }

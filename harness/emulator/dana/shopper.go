@@ -3,7 +3,6 @@ package dana
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/uatrun/uatrun/harness/emulator"
@@ -41,33 +40,8 @@ func (e *Emulator) returnShopper(ctx context.Context, ref string) (emulator.Resu
 }
 
 // visit performs the browser GET and returns it as a shopper exchange.
-func (e *Emulator) visit(ctx context.Context, target string) (x evidence.Exchange) {
-	at := e.rec.Stamp()
-	h := http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}}
-	x = evidence.Exchange{Kind: evidence.KindShopper, Label: actReturnShopper, At: at,
-		Request: e.rec.Message(http.MethodGet, target, 0, h, nil)}
-	defer func() { x.DurationMS = since(at.Real) }()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	if err != nil {
-		x.Error = "PAY_RETURN url cannot be requested: " + err.Error()
-		return x
-	}
-	req.Header = h
-	client := *e.client
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	if err != nil {
-		x.Error = err.Error()
-		return x
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
-	if err != nil {
-		x.Error = "read answer: " + err.Error()
-	} else if len(body) > emulator.MaxAnswerBody {
-		body, x.Error = body[:emulator.MaxAnswerBody], fmt.Sprintf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
-	}
-	m := e.rec.Message("", "", resp.StatusCode, resp.Header, body)
-	x.Response = &m
-	return x
+func (e *Emulator) visit(ctx context.Context, target string) evidence.Exchange {
+	return e.rec.Visit(ctx, e.client, actReturnShopper, emulator.Outbound{Method: http.MethodGet, URL: target,
+		Header:     http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}},
+		BuildError: "PAY_RETURN url cannot be requested"})
 }

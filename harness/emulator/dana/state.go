@@ -25,19 +25,18 @@ var statusCodes = map[string]string{
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	idSeq      int               // referenceNo / refundNo / X-EXTERNAL-ID counter
-	orders     []*order          // creation order
-	byKey      map[string]*order // merchantId \x00 partnerReferenceNo
-	byRef      map[string]*order // DANA referenceNo
-	extDay     string            // Jakarta day extIDs belongs to
-	extIDs     map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
-	overrides  []*override
-	retryTimer map[clock.Timer]bool // pending notify retries, stopped on Close
+	idSeq     int               // referenceNo / refundNo / X-EXTERNAL-ID counter
+	orders    []*order          // creation order
+	byKey     map[string]*order // merchantId \x00 partnerReferenceNo
+	byRef     map[string]*order // DANA referenceNo
+	extDay    string            // Jakarta day extIDs belongs to
+	extIDs    map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
+	overrides []*override
 }
 
 func newState() state {
 	return state{byKey: map[string]*order{}, byRef: map[string]*order{},
-		extIDs: map[string]int{}, retryTimer: map[clock.Timer]bool{}}
+		extIDs: map[string]int{}}
 }
 
 // override is a pending respond_next injection.
@@ -140,8 +139,4 @@ func (s *state) stopTimers() {
 			o.expiry = nil
 		}
 	}
-	for t := range s.retryTimer {
-		t.Stop()
-	}
-	s.retryTimer = map[clock.Timer]bool{}
 }

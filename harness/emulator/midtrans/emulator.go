@@ -61,8 +61,9 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	host emulator.Host
-	rec  *emulator.Recorder
+	host    emulator.Host
+	rec     *emulator.Recorder
+	retries *emulator.Retries // notification retries on the clock
 
 	mu   sync.Mutex
 	st   state
@@ -85,6 +86,7 @@ func New(o Options) (*Emulator, error) {
 		version: GatewayName + "/" + o.Version, st: newState(),
 		dash: dashboard{notifyURL: o.NotifyURL, finishURL: o.FinishURL}}
 	e.rec = emulator.NewRecorder("midtrans", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
 	e.engine = e.routes()
 	return e, nil
 }
@@ -142,6 +144,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending expiry and retry timer.
 func (e *Emulator) Close() error {
+	e.retries.Stop()
 	e.mu.Lock()
 	e.st.stopTimers()
 	e.mu.Unlock()

@@ -1,18 +1,15 @@
 package midtrans
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/tidwall/gjson"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -115,26 +112,10 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 		return e.undeliverable(job, attempt)
 	}
 	d := e.send(ctx, job, attempt, e.selfCheck(job.body, ""))
-	if !d.Acked && attempt <= len(e.o.NotifyRetry) {
-		e.scheduleRetry(job, attempt)
+	if !d.Acked {
+		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
 	}
 	return d
-}
-
-func (e *Emulator) scheduleRetry(job notifyJob, attempt int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var t clock.Timer
-	t = e.clk.AfterFunc(e.o.NotifyRetry[attempt-1], func() {
-		e.mu.Lock()
-		_, live := e.st.retryTimer[t]
-		delete(e.st.retryTimer, t)
-		e.mu.Unlock()
-		if live {
-			e.deliver(context.Background(), job, attempt+1)
-		}
-	})
-	e.st.retryTimer[t] = true
 }
 
 // selfCheck recomputes signature_key from what is actually sent, so the
@@ -157,67 +138,28 @@ func (e *Emulator) selfCheck(body []byte, why string) *evidence.SignatureCheck {
 
 // undeliverable records an event that has nowhere to go.
 func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "notification " + job.variant, At: e.rec.Stamp(),
-		Request: e.rec.Message(http.MethodPost, "", 0, nil, job.body), Error: errNoURL.Error()}
-	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt, Error: errNoURL.Error()}
-	return e.recordDelivery(job.t, d, x)
+	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt}
+	return e.recordDelivery(job.t, e.rec.Undelivered(d, "notification "+job.variant, job.body, errNoURL))
 }
 
-// send posts one notification and records it as a delivery.
+// send posts one notification and records it as a delivery. Any 2xx
+// acknowledges; redirects are not followed: Midtrans reports 3xx as a
+// failed notification.
 func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {userAgent}}
-	at := e.rec.Stamp()
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "notification " + job.variant, At: at, Signature: sig,
-		Request: e.rec.Message(http.MethodPost, job.target, 0, h, job.body)}
 	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt}
-	status, rh, answer, err := e.post(ctx, job.target, h, job.body)
-	x.DurationMS = since(at.Real)
-	if status != 0 {
-		resp := e.rec.Message("", "", status, rh, answer)
-		x.Response = &resp
-	}
-	d.Status = status
-	if code := gjson.GetBytes(answer, "status_code"); gjson.ValidBytes(answer) && code.Type == gjson.String {
-		d.ResponseCode = code.Str
-	}
-	if err != nil {
-		d.Error, x.Error = err.Error(), err.Error()
-	}
-	d.Acked = err == nil && status >= 200 && status < 300
-	return e.recordDelivery(job.t, d, x)
-}
-
-// post sends body and reads at most emulator.MaxAnswerBody of the answer. Redirects
-// are not followed: Midtrans reports 3xx as a failed notification.
-func (e *Emulator) post(ctx context.Context, target string, h http.Header, body []byte) (int, http.Header, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, nil, fmt.Errorf("build notification request: %w", err)
-	}
-	req.Header = h.Clone()
-	client := *e.client
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
-	if err != nil {
-		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
-	}
-	if len(answer) > emulator.MaxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
-	}
-	return resp.StatusCode, resp.Header, answer, nil
+	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+		Outbound: emulator.Outbound{URL: job.target, Header: h, Body: job.body, BuildError: "build notification request"},
+		Label:    "notification " + job.variant, Signature: sig, CodeField: "status_code",
+	})
+	return e.recordDelivery(job.t, d)
 }
 
 // recordDelivery stores the exchange and the delivery together.
-func (e *Emulator) recordDelivery(t *txn, d emulator.Delivery, x evidence.Exchange) emulator.Delivery {
+func (e *Emulator) recordDelivery(t *txn, d emulator.Delivery) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.rec.Add(&x)
-	d.Exchange = x
+	e.rec.Add(&d.Exchange)
 	t.deliveries = append(t.deliveries, d)
 	return d
 }

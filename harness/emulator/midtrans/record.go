@@ -3,7 +3,6 @@ package midtrans
 import (
 	"bytes"
 	"encoding/json"
-	"time"
 )
 
 // encodeJSON writes v compactly without HTML escaping, so URLs in answers
@@ -18,9 +17,4 @@ func encodeJSON(v any) []byte {
 		return []byte(`{"status_code":"500","status_message":"Internal Server Error"}`)
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n")
-}
-
-// since reports the real duration in milliseconds for evidence.
-func since(start time.Time) float64 {
-	return float64(time.Since(start).Microseconds()) / 1000
 }

@@ -28,16 +28,15 @@ var notifyStatuses = []string{"authorize", "capture", StatusSettlement, StatusPe
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	refundSeq  int             // refund_chargeback_id counter
-	txns       []*txn          // creation order
-	byOrder    map[string]*txn // order_id
-	byID       map[string]*txn // transaction_id and Snap token
-	overrides  []*override
-	retryTimer map[clock.Timer]bool // pending notification retries, stopped on Close
+	refundSeq int             // refund_chargeback_id counter
+	txns      []*txn          // creation order
+	byOrder   map[string]*txn // order_id
+	byID      map[string]*txn // transaction_id and Snap token
+	overrides []*override
 }
 
 func newState() state {
-	return state{byOrder: map[string]*txn{}, byID: map[string]*txn{}, retryTimer: map[clock.Timer]bool{}}
+	return state{byOrder: map[string]*txn{}, byID: map[string]*txn{}}
 }
 
 // override is a pending respond_next injection.
@@ -89,10 +88,6 @@ func (s *state) stopTimers() {
 	for _, t := range s.txns {
 		t.stopExpiry()
 	}
-	for t := range s.retryTimer {
-		t.Stop()
-	}
-	s.retryTimer = map[clock.Timer]bool{}
 }
 
 func (t *txn) stopExpiry() {

@@ -73,8 +73,9 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	host emulator.Host
-	rec  *emulator.Recorder
+	host    emulator.Host
+	rec     *emulator.Recorder
+	retries *emulator.Retries // webhook retries on the clock; stopped for good by Close
 
 	// async tracks create webhooks sent after the answer, so Close can
 	// wait for them.
@@ -94,6 +95,7 @@ func New(o Options) (*Emulator, error) {
 	e := &Emulator{o: o, host: emulator.Host{Name: "purwantara"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
 	e.st.callbackURL = o.CallbackURL
 	e.rec = emulator.NewRecorder("purwantara", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
 	e.engine = e.routes()
 	return e, nil
 }
@@ -166,6 +168,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 // Close stops the server, every expiry and retry timer, and waits for
 // webhooks already on their way.
 func (e *Emulator) Close() error {
+	e.retries.Stop()
 	e.mu.Lock()
 	e.st.closed = true
 	e.st.stopTimers()

@@ -27,13 +27,12 @@ type state struct {
 	byUUID      map[string]*tx
 	byRef       map[string]*tx // channel path \x00 merchant reference
 	overrides   []*override
-	retryTimer  map[clock.Timer]bool
 	callbackURL string
 	closed      bool
 }
 
 func newState() state {
-	return state{byUUID: map[string]*tx{}, byRef: map[string]*tx{}, retryTimer: map[clock.Timer]bool{}}
+	return state{byUUID: map[string]*tx{}, byRef: map[string]*tx{}}
 }
 
 // override is a pending respond_next injection.
@@ -109,10 +108,6 @@ func (s *state) stopTimers() {
 	for _, t := range s.txs {
 		t.stopExpiry()
 	}
-	for t := range s.retryTimer {
-		t.Stop()
-	}
-	s.retryTimer = map[clock.Timer]bool{}
 }
 
 func (t *tx) stopExpiry() {

@@ -8,11 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -169,80 +167,37 @@ func (e *Emulator) deliverHeld(ctx context.Context, j job, attempt int) emulator
 		d = e.send(ctx, j.t, target, w, attempt, e.selfCheck(w, ""))
 	}
 	j.t.sendMu.Unlock()
-	if !d.Acked && target != "" && attempt <= len(e.o.NotifyRetry) {
-		e.scheduleRetry(j, attempt)
+	if !d.Acked && target != "" {
+		e.retries.After(attempt, func() { e.deliver(context.Background(), j, attempt+1) })
 	}
 	return d
 }
 
-// scheduleRetry arms the retry after attempt on the injected clock.
-func (e *Emulator) scheduleRetry(j job, attempt int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.st.closed {
-		return
-	}
-	var t clock.Timer
-	t = e.clk.AfterFunc(e.o.NotifyRetry[attempt-1], func() {
-		e.mu.Lock()
-		_, live := e.st.retryTimer[t]
-		delete(e.st.retryTimer, t)
-		e.mu.Unlock()
-		if live {
-			e.deliver(context.Background(), j, attempt+1)
-		}
-	})
-	e.st.retryTimer[t] = true
-}
-
 // undeliverable records an event that has nowhere to go.
 func (e *Emulator) undeliverable(j job, attempt int) emulator.Delivery {
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: "webhook " + j.ev.status, At: e.rec.Stamp(),
-		Request: e.rec.Message(http.MethodPost, "", 0, nil, j.ev.body), Error: errNoCallback.Error(),
-		Notes: []string{"set gateway.notify_url in the config, or POST /_uatrun/callback_url"}}
-	d := emulator.Delivery{Order: j.t.ref, Variant: "valid", Attempt: attempt, Error: errNoCallback.Error()}
-	return e.recordDelivery(j.t, d, x)
+	d := emulator.Delivery{Order: j.t.ref, Variant: "valid", Attempt: attempt}
+	return e.recordDelivery(j.t, e.rec.Undelivered(d, "webhook "+j.ev.status, j.ev.body, errNoCallback,
+		"set gateway.notify_url in the config, or POST /_uatrun/callback_url"))
 }
 
 // send posts one wire and records it as a delivery for t. Any 2xx answer
-// acknowledges: Purwantara documents no answer body.
+// acknowledges: Purwantara documents no answer body. Redirects are
+// followed.
 func (e *Emulator) send(ctx context.Context, t *tx, target string, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
-	at := e.rec.Stamp()
-	x := evidence.Exchange{Kind: evidence.KindNotify, Label: w.label, At: at, Signature: sig,
-		Request: e.rec.Message(http.MethodPost, target, 0, w.header, w.body)}
 	d := emulator.Delivery{Order: t.ref, Variant: w.variant, Attempt: attempt}
-	status, h, answer, err := e.post(ctx, target, w)
-	x.DurationMS = since(at.Real)
-	if status != 0 {
-		resp := e.rec.Message("", "", status, h, answer)
-		x.Response = &resp
-	}
-	d.Status = status
-	if err != nil {
-		d.Error, x.Error = err.Error(), err.Error()
-	}
-	d.Acked = err == nil && status >= 200 && status < 300
-	return e.recordDelivery(t, d, x)
+	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+		Outbound: emulator.Outbound{URL: target, Header: w.header, Body: w.body,
+			BuildError: "build webhook request", FollowRedirects: true},
+		Label: w.label, Signature: sig,
+	})
+	return e.recordDelivery(t, d)
 }
 
-// post sends w and reads at most emulator.MaxAnswerBody of the answer.
-func (e *Emulator) post(ctx context.Context, target string, w wire) (int, http.Header, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(w.body))
-	if err != nil {
-		return 0, nil, nil, fmt.Errorf("build webhook request: %w", err)
-	}
-	req.Header = w.header.Clone()
-	resp, err := e.client.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, emulator.MaxAnswerBody+1))
-	if err != nil {
-		return resp.StatusCode, resp.Header, answer, fmt.Errorf("read answer: %w", err)
-	}
-	if len(answer) > emulator.MaxAnswerBody {
-		return resp.StatusCode, resp.Header, answer[:emulator.MaxAnswerBody], fmt.Errorf("answer exceeds %d KiB", emulator.MaxAnswerBody>>10)
-	}
-	return resp.StatusCode, resp.Header, answer, nil
+// recordDelivery stores a webhook exchange and its delivery together.
+func (e *Emulator) recordDelivery(t *tx, d emulator.Delivery) emulator.Delivery {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rec.Add(&d.Exchange)
+	t.deliveries = append(t.deliveries, d)
+	return d
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tidwall/gjson"
 	"github.com/uatrun/uatrun/harness/emulator"
@@ -58,21 +57,12 @@ func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *re
 // pollCalls waits (bounded) until a count expectation holds or at least one
 // call arrived, because a merchant may call the gateway asynchronously.
 func (s *ScenarioRun) pollCalls(ctx context.Context, st scenario.Step, exps []scenario.Expectation) []emulator.Call {
-	within := st.Within
-	if within <= 0 {
-		within = s.e.t.WaitWithin
-	}
-	deadline := time.Now().Add(within)
-	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
-		calls := s.calls(st.Target)
-		if countSatisfied(calls, exps) || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
-			return calls
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
-	}
+	var calls []emulator.Call
+	poll(ctx, s.within(st.Within), func() bool {
+		calls = s.calls(st.Target)
+		return countSatisfied(calls, exps)
+	})
+	return calls
 }
 
 func countSatisfied(calls []emulator.Call, exps []scenario.Expectation) bool {

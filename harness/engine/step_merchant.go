@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
@@ -40,31 +39,18 @@ func (s *ScenarioRun) wait(ctx context.Context, st scenario.Step) *result {
 	if res := s.missingAction(st); res != nil {
 		return res
 	}
-	within := st.Within
-	if within <= 0 {
-		within = s.e.t.WaitWithin
-	}
-	deadline := time.Now().Add(within)
+	within := s.within(st.Within)
 	var res *result
-	for pause := 10 * time.Millisecond; ; pause = min(pause*2, 250*time.Millisecond) {
+	poll(ctx, within, func() bool {
 		var ar ActionResult
 		ar, res = s.callAction(ctx, st)
-		if res.err == "" {
-			s.checkAction(st, ar, res)
-			if !res.failed() {
-				return res
-			}
+		if res.err != "" {
+			return false
 		}
-		if time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
-			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
-	}
+		s.checkAction(st, ar, res)
+		return !res.failed()
+	})
 	if res.err == "" && res.failed() {
-		res.checks = append(res.checks[:0:0], res.checks...)
 		res.checks = append(res.checks, falseCheck("waited", "expectations to hold within "+within.String(), "they did not"))
 	}
 	return res

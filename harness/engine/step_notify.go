@@ -28,18 +28,13 @@ func (s *ScenarioRun) notifyAnswered(ctx context.Context, st scenario.Step) *res
 	// Deliveries caused by the gateway's own timers are done when Act or
 	// the clock step returns; only deliveries the gateway sends after
 	// answering a merchant call can still be in flight, so a step may ask
-	// to wait for them with 'within'.
-	deadline := time.Now().Add(st.Within)
-	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
-		res := s.checkAnswered(order, st, exps)
-		if !res.failed() || st.Within <= 0 || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
-			return res
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
-	}
+	// to wait for them with 'within' (no default wait here).
+	var res *result
+	poll(ctx, st.Within, func() bool {
+		res = s.checkAnswered(order, st, exps)
+		return !res.failed()
+	})
+	return res
 }
 
 func (s *ScenarioRun) checkAnswered(order string, st scenario.Step, exps []scenario.Expectation) *result {
@@ -135,22 +130,12 @@ func (s *ScenarioRun) receiverGot(ctx context.Context, st scenario.Step) *result
 	if err != nil {
 		return errored("%v", err)
 	}
-	within := st.Within
-	if within <= 0 {
-		within = s.e.t.WaitWithin
-	}
-	deadline := time.Now().Add(within)
 	var res *result
-	for pause := 5 * time.Millisecond; ; pause = min(pause*2, 200*time.Millisecond) {
+	poll(ctx, s.within(st.Within), func() bool {
 		res = s.checkCallbacks(st, exps)
-		if !res.failed() || time.Now().Add(pause).After(deadline) || ctx.Err() != nil {
-			return res
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(pause):
-		}
-	}
+		return !res.failed()
+	})
+	return res
 }
 
 func (s *ScenarioRun) checkCallbacks(st scenario.Step, exps []scenario.Expectation) *result {

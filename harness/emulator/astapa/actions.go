@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +33,8 @@ var actionParams = map[string][]string{
 	actNotify:      {"variant", "copies"},
 }
 
+var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "astapa", Names: actionNames, Params: actionParams}
+
 // from is the status each transition requires.
 var from = map[string]string{actPay: StatusPending, actCancel: StatusPending, actExpire: StatusPending, actRefund: StatusSettlement}
 var to = map[string]string{actPay: StatusSettlement, actCancel: StatusCancel, actExpire: StatusExpire, actRefund: StatusRefund}
@@ -42,12 +43,7 @@ var codePattern = regexp.MustCompile(`^[45]\d\d$`)
 
 // Act performs a control action synchronously.
 func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	allowed, ok := actionParams[a.Name]
-	if !ok {
-		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
-			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
-	}
-	if err := checkParams(a, allowed); err != nil {
+	if err := actions.Check(a); err != nil {
 		return emulator.Result{}, err
 	}
 	if ctx == nil {
@@ -62,29 +58,11 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	return e.actTransition(ctx, a)
 }
 
-func checkParams(a emulator.Action, allowed []string) error {
-	var unknown []string
-	for k := range a.Params {
-		if !slices.Contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	sort.Strings(unknown)
-	want := "none"
-	if len(allowed) > 0 {
-		want = strings.Join(allowed, ", ")
-	}
-	return fmt.Errorf("astapa: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
-}
-
 // actTransition moves a payment; only settlement fires a webhook (§4).
 func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	mode := a.Params["notify"]
-	if mode != "" && mode != "send" && mode != "drop" {
-		return emulator.Result{}, fmt.Errorf("astapa: pay notify=%q: want send (default) or drop", mode)
+	drop, err := actions.Drop(a)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	e.mu.Lock()
 	p, err := e.st.lookup(a.Order)
@@ -109,12 +87,12 @@ func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulat
 	if a.Name != actPay {
 		return emulator.Result{Detail: detail + " (Astapa sends no webhook for this)"}, nil
 	}
-	if mode == "drop" {
+	if drop {
 		return emulator.Result{Detail: detail + "; the item.purchased webhook was dropped (never sent, no retries)"}, nil
 	}
 	d := e.deliver(ctx, job, 1)
 	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
-		Detail: detail + "; item.purchased " + describe(d)}, nil
+		Detail: detail + "; item.purchased " + emulator.Describe(d)}, nil
 }
 
 // expireByTimer closes a payment still pending at its expiry.
@@ -183,11 +161,7 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	state := p.status
 	e.mu.Unlock()
 	ds := e.sendCopies(ctx, job, copies, name == "concurrent")
-	res := emulator.Result{Deliveries: ds, Detail: fmt.Sprintf("webhook %s sent %d time(s) for order %s (%s at Astapa)", name, len(ds), a.Order, state)}
-	for _, d := range ds {
-		res.Exchanges = append(res.Exchanges, d.Exchange)
-	}
-	return res, nil
+	return emulator.Delivered(ds, fmt.Sprintf("webhook %s sent %d time(s) for order %s (%s at Astapa)", name, len(ds), a.Order, state)), nil
 }
 
 func (e *Emulator) sendCopies(ctx context.Context, job webhookJob, n int, parallel bool) []emulator.Delivery {
@@ -223,13 +197,9 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 		return emulator.Result{}, fmt.Errorf("astapa: respond_next code %q: want a 4xx or 5xx HTTP status such as 500", p["code"])
 	}
 	status, _ := strconv.Atoi(p["code"])
-	count := 1
-	if s := p["count"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return emulator.Result{}, fmt.Errorf("astapa: respond_next count %q: want 1 to 1000", s)
-		}
-		count = n
+	count, err := actions.Count(p)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	msg := p["message"]
 	if msg == "" {
@@ -255,14 +225,4 @@ func (e *Emulator) takeOverride(api string) *reply {
 		return fail(ov.status, "injected_error", ov.message, "this answer was injected by the test scenario (respond_next); nothing changed")
 	}
 	return nil
-}
-
-func describe(d emulator.Delivery) string {
-	switch {
-	case d.Error != "":
-		return "failed: " + d.Error
-	case d.Acked:
-		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
-	}
-	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
 }

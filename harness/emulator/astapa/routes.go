@@ -15,8 +15,6 @@ import (
 // HeaderEmulator marks every answer as the emulator's, never Astapa's.
 const HeaderEmulator = "X-Uatrun-Emulator"
 
-const controlPrefix = "/_uatrun"
-
 func (e *Emulator) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	g := gin.New()
@@ -30,11 +28,11 @@ func (e *Emulator) routes() *gin.Engine {
 	g.GET("/invoice/:purchase", e.invoicePage)
 	g.POST("/invoice/:purchase/:choice", e.invoiceChoice)
 	g.GET("/purchase/callback", e.callbackPage)
-	ctl := g.Group(controlPrefix)
+	ctl := g.Group(emulator.ControlPrefix)
 	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Payments()) })
 	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
 	ctl.POST("/orders/:id/:action", e.controlAction)
-	ctl.POST("/respond_next", func(c *gin.Context) { e.runControl(c, emulator.Action{Name: actRespondNext}) })
+	ctl.POST("/respond_next", emulator.Control{Act: e.Act}.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"webhook_url": e.WebhookURL()}) })
 	ctl.POST("/dashboard", e.controlDashboard)
 	g.NoRoute(e.unknownPath)
@@ -43,33 +41,15 @@ func (e *Emulator) routes() *gin.Engine {
 
 var orderActions = []string{actPay, actCancel, actExpire, actRefund, actNotify}
 
+// controlAction serves POST /_uatrun/orders/{order_id}/{action}. Its 404
+// lists the actions joined by commas, unlike the other emulators' lists.
 func (e *Emulator) controlAction(c *gin.Context) {
 	name := c.Param("action")
 	if !slices.Contains(orderActions, name) {
-		c.JSON(http.StatusNotFound, gin.H{"error": "unknown order action " + quote(name) + "; valid: " + strings.Join(orderActions, ", ")})
+		emulator.ControlError(c, http.StatusNotFound, "unknown order action "+quote(name)+"; valid: "+strings.Join(orderActions, ", "))
 		return
 	}
-	e.runControl(c, emulator.Action{Name: name, Order: c.Param("id")})
-}
-
-func (e *Emulator) runControl(c *gin.Context, a emulator.Action) {
-	params, err := emulator.ControlParams(c.Request)
-	if err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
-		return
-	}
-	a.Params = params
-	res, err := e.Act(c.Request.Context(), a)
-	switch {
-	case errors.Is(err, emulator.ErrUnknownOrder), errors.Is(err, emulator.ErrUnknownAction):
-		c.JSON(http.StatusNotFound, gin.H{"error": err.Error()})
-	case errors.Is(err, emulator.ErrOrderState):
-		c.JSON(http.StatusConflict, gin.H{"error": err.Error()})
-	case err != nil:
-		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
-	default:
-		c.JSON(http.StatusOK, emulator.ResultView(res))
-	}
+	emulator.Control{Act: e.Act}.Run(c, emulator.Action{Name: name, Order: c.Param("id")})
 }
 
 // WebhookURL is the project-level webhook URL now in force.
@@ -105,7 +85,7 @@ func (e *Emulator) controlDashboard(c *gin.Context) {
 		err = e.SetWebhookURL(p["webhook_url"])
 	}
 	if err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+		emulator.ControlError(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"webhook_url": e.WebhookURL()})
@@ -113,8 +93,8 @@ func (e *Emulator) controlDashboard(c *gin.Context) {
 
 // unknownPath answers a path Astapa does not serve and records it.
 func (e *Emulator) unknownPath(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, controlPrefix+"/") {
-		c.JSON(http.StatusNotFound, gin.H{"error": "no such control route; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{pay|cancel|expire|refund|notify}, POST /_uatrun/respond_next, POST /_uatrun/dashboard"})
+	if strings.HasPrefix(c.Request.URL.Path, emulator.ControlPrefix+"/") {
+		emulator.ControlError(c, http.StatusNotFound, "no such control route; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{pay|cancel|expire|refund|notify}, POST /_uatrun/respond_next, POST /_uatrun/dashboard")
 		return
 	}
 	in := e.receive(c, APIUnknownPath)

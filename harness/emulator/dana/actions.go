@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
@@ -35,17 +33,14 @@ var actionParams = map[string][]string{
 	actReturnShopper: nil,
 }
 
+var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "dana", Names: actionNames, Params: actionParams}
+
 var codePattern = regexp.MustCompile(`^[2-5]\d{6}$`)
 
 // Act performs a control action synchronously: the deliveries it causes
 // have been answered (or have failed) when it returns.
 func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	allowed, ok := actionParams[a.Name]
-	if !ok {
-		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
-			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
-	}
-	if err := checkParams(a, allowed); err != nil {
+	if err := actions.Check(a); err != nil {
 		return emulator.Result{}, err
 	}
 	if ctx == nil {
@@ -63,36 +58,18 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	}
 }
 
-func checkParams(a emulator.Action, allowed []string) error {
-	var unknown []string
-	for k := range a.Params {
-		if !contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	sort.Strings(unknown)
-	want := "none"
-	if len(allowed) > 0 {
-		want = strings.Join(allowed, ", ")
-	}
-	return fmt.Errorf("dana: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
-}
-
 // actSettle pays, fails or expires an INIT order and delivers its notify.
 func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	mode := a.Params["notify"]
-	if mode != "" && mode != "send" && mode != "drop" {
-		return emulator.Result{}, fmt.Errorf("dana: pay notify=%q: want send (default) or drop", mode)
+	drop, err := actions.Drop(a)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	job, err := e.settle(a.Order, a.Name)
 	if err != nil {
 		return emulator.Result{}, err
 	}
 	verb := map[string]string{actPay: "paid", actFail: "closed (payment failed)", actExpire: "closed (expired)"}[a.Name]
-	if mode == "drop" {
+	if drop {
 		return emulator.Result{Detail: fmt.Sprintf("order %s %s; the finish notify was dropped (never sent, no retries)", job.partnerRef, verb)}, nil
 	}
 	d := e.deliver(ctx, job, 1)
@@ -121,17 +98,8 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	res := emulator.Result{Deliveries: ds}
-	acked := 0
-	for _, d := range ds {
-		res.Exchanges = append(res.Exchanges, d.Exchange)
-		if d.Acked {
-			acked++
-		}
-	}
-	res.Detail = fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
-		name, status, len(ds), a.Order, acked, AckCode)
-	return res, nil
+	return emulator.Delivered(ds, fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
+		name, status, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
 }
 
 // actRespondNext queues an injected answer for the next call(s) to an API.
@@ -144,13 +112,9 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if !codePattern.MatchString(code) {
 		return emulator.Result{}, fmt.Errorf("dana: respond_next code %q: want a 7-digit SNAP responseCode such as 5005401", code)
 	}
-	count := 1
-	if s := p["count"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return emulator.Result{}, fmt.Errorf("dana: respond_next count %q: want 1 to 1000", s)
-		}
-		count = n
+	count, err := actions.Count(p)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	msg := p["message"]
 	if msg == "" {

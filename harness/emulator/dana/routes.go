@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never DANA's.
@@ -27,11 +28,12 @@ func (e *Emulator) routes() *gin.Engine {
 	}
 	g.GET("/checkout/:ref", e.checkoutPage)
 	g.POST("/checkout/:ref/:choice", e.checkoutChoice)
-	ctl := g.Group(controlPrefix)
+	k := e.control()
+	ctl := g.Group(emulator.ControlPrefix)
 	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Orders()) })
 	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
-	ctl.POST("/orders/:ref/:action", e.controlAction)
-	ctl.POST("/respond_next", e.controlRespondNext)
+	ctl.POST("/orders/:ref/:action", k.Orders("order", "ref", orderActions))
+	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	g.NoRoute(e.unknownPath)
 	return g
 }
@@ -52,8 +54,8 @@ func recovered(c *gin.Context, _ any) {
 // whose debugMessage lists the real paths, and records it as a call.
 func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
-	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, "/checkout/") {
-		controlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
+	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, "/checkout/") {
+		emulator.ControlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
 			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{ref}/{pay|fail|expire|notify|return_shopper}, POST /_uatrun/respond_next")
 		return
 	}

@@ -7,12 +7,10 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
-	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // Action names Act accepts.
@@ -40,6 +38,8 @@ var actionParams = map[string][]string{
 	actReturnShopper: {"transaction_status"},
 }
 
+var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "midtrans", Names: actionNames, Params: actionParams}
+
 // errState marks an action refused because of the transaction's state.
 var errState = emulator.ErrOrderState
 
@@ -48,12 +48,7 @@ var codePattern = regexp.MustCompile(`^[45]\d\d$`)
 // Act performs a control action synchronously: the notifications it causes
 // have been answered (or have failed) when it returns.
 func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	allowed, ok := actionParams[a.Name]
-	if !ok {
-		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
-			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
-	}
-	if err := checkParams(a, allowed); err != nil {
+	if err := actions.Check(a); err != nil {
 		return emulator.Result{}, err
 	}
 	if ctx == nil {
@@ -70,30 +65,12 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	return e.actTransition(ctx, a)
 }
 
-func checkParams(a emulator.Action, allowed []string) error {
-	var unknown []string
-	for k := range a.Params {
-		if !slices.Contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	sort.Strings(unknown)
-	want := "none"
-	if len(allowed) > 0 {
-		want = strings.Join(allowed, ", ")
-	}
-	return fmt.Errorf("midtrans: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
-}
-
 // actTransition runs choose, pay, deny or expire and delivers the
 // notification (unless notify: drop).
 func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	mode := a.Params["notify"]
-	if mode != "" && mode != "send" && mode != "drop" {
-		return emulator.Result{}, fmt.Errorf("midtrans: %s notify=%q: want send (default) or drop", a.Name, mode)
+	drop, err := actions.Drop(a)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	t, jobs, err := e.transition(a.Order, a.Name, a.Params["payment_type"])
 	if err != nil {
@@ -101,15 +78,11 @@ func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulat
 	}
 	verb := map[string]string{actChoose: "is pending (the shopper chose " + t.paymentTypeOr() + ")",
 		actPay: "settled", actDeny: "denied", actExpire: "expired"}[a.Name]
-	if mode == "drop" {
+	if drop {
 		return emulator.Result{Detail: fmt.Sprintf("transaction %s %s; the notification was dropped (never sent, no retries)", t.orderID, verb)}, nil
 	}
 	ds := e.deliverAll(ctx, jobs)
-	res := emulator.Result{Deliveries: ds, Detail: fmt.Sprintf("transaction %s %s; notification %s", t.orderID, verb, describeAll(ds))}
-	for _, d := range ds {
-		res.Exchanges = append(res.Exchanges, d.Exchange)
-	}
-	return res, nil
+	return emulator.Delivered(ds, fmt.Sprintf("transaction %s %s; notification %s", t.orderID, verb, describeAll(ds))), nil
 }
 
 // actRespondNext queues an injected answer for the next call(s) to an API.
@@ -122,13 +95,9 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if !codePattern.MatchString(code) {
 		return emulator.Result{}, fmt.Errorf("midtrans: respond_next code %q: want a 4xx or 5xx status_code such as 500", code)
 	}
-	count := 1
-	if s := p["count"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return emulator.Result{}, fmt.Errorf("midtrans: respond_next count %q: want 1 to 1000", s)
-		}
-		count = n
+	count, err := actions.Count(p)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	msg := p["message"]
 	if msg == "" {
@@ -166,19 +135,9 @@ func (e *Emulator) takeOverride(in *inbound) *reply {
 func describeAll(ds []emulator.Delivery) string {
 	parts := make([]string, 0, len(ds))
 	for _, d := range ds {
-		parts = append(parts, describe(d))
+		parts = append(parts, emulator.Describe(d))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func describe(d emulator.Delivery) string {
-	switch {
-	case d.Error != "":
-		return "failed: " + d.Error
-	case d.Acked:
-		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
-	}
-	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
 }
 
 func atoi(s string) int {
@@ -192,12 +151,3 @@ func quote(s string) string { return strconv.Quote(s) }
 
 // isStateErr reports an action refused because of the state.
 func isStateErr(err error) bool { return errors.Is(err, errState) }
-
-// resultExchanges collects the exchanges of deliveries.
-func resultExchanges(ds []emulator.Delivery) []evidence.Exchange {
-	out := make([]evidence.Exchange, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, d.Exchange)
-	}
-	return out
-}

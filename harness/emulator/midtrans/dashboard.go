@@ -50,17 +50,17 @@ func (e *Emulator) SetDashboard(s Settings) error {
 func (e *Emulator) controlDashboard(c *gin.Context) {
 	p, err := emulator.ControlParams(c.Request)
 	if err != nil {
-		controlError(c, http.StatusBadRequest, err.Error())
+		emulator.ControlError(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	for k := range p {
 		if k != "notify_url" && k != "finish_url" {
-			controlError(c, http.StatusBadRequest, "unknown dashboard setting "+quote(k)+"; settings: notify_url, finish_url")
+			emulator.ControlError(c, http.StatusBadRequest, "unknown dashboard setting "+quote(k)+"; settings: notify_url, finish_url")
 			return
 		}
 	}
 	if err := e.SetDashboard(Settings{NotifyURL: p["notify_url"], FinishURL: p["finish_url"]}); err != nil {
-		controlError(c, http.StatusBadRequest, err.Error())
+		emulator.ControlError(c, http.StatusBadRequest, err.Error())
 		return
 	}
 	c.JSON(http.StatusOK, e.Dashboard())

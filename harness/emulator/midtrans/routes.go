@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Midtrans'.
@@ -27,16 +28,20 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/v2/:id/refund/online/direct", e.serve(APIRefund, e.refundTxn))
 	g.GET(redirectPath+":token", e.payPage)
 	g.POST(redirectPath+":token/:choice", e.payChoice)
-	ctl := g.Group(controlPrefix)
+	k := emulator.Control{Act: e.Act}
+	ctl := g.Group(emulator.ControlPrefix)
 	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
 	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
-	ctl.POST("/orders/:id/:action", e.controlAction)
-	ctl.POST("/respond_next", e.controlRespondNext)
+	ctl.POST("/orders/:id/:action", k.Orders("order", "id", orderActions))
+	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, e.Dashboard()) })
 	ctl.POST("/dashboard", e.controlDashboard)
 	g.NoRoute(e.unknownPath)
 	return g
 }
+
+// orderActions are the actions the control API exposes per transaction.
+var orderActions = []string{actChoose, actPay, actDeny, actExpire, actNotify, actReturnShopper}
 
 func (e *Emulator) stampVersion(c *gin.Context) {
 	c.Header(HeaderEmulator, e.version)
@@ -61,8 +66,8 @@ var servedPaths = []string{
 // Midtrans-shaped 404 and records it as a call.
 func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
-	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
-		controlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
+	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
+		emulator.ControlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
 			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|notify|return_shopper}, POST /_uatrun/respond_next")
 		return
 	}

@@ -88,15 +88,8 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	acked := 0
-	for _, d := range ds {
-		if d.Acked {
-			acked++
-		}
-	}
-	return emulator.Result{Deliveries: ds, Exchanges: resultExchanges(ds),
-		Detail: fmt.Sprintf("notification %s (transaction_status %s) sent %d time(s) for order %s; %d answered 2xx",
-			name, status, len(ds), a.Order, acked)}, nil
+	return emulator.Delivered(ds, fmt.Sprintf("notification %s (transaction_status %s) sent %d time(s) for order %s; %d answered 2xx",
+		name, status, len(ds), a.Order, emulator.Acked(ds))), nil
 }
 
 // crafted builds and sends the variant's bodies. Copies of duplicate go one

@@ -35,15 +35,12 @@ var actionParams = map[string][]string{
 	actCallbackURL: {"url"},
 }
 
+var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "purwantara", Names: actionNames, Params: actionParams}
+
 // Act performs a control action synchronously: the webhooks it causes
 // have been answered (or have failed) when it returns.
 func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	allowed, ok := actionParams[a.Name]
-	if !ok {
-		return emulator.Result{}, fmt.Errorf("%w %q for %s; valid actions: %s",
-			emulator.ErrUnknownAction, a.Name, GatewayName, strings.Join(actionNames, ", "))
-	}
-	if err := checkParams(a, allowed); err != nil {
+	if err := actions.Check(a); err != nil {
 		return emulator.Result{}, err
 	}
 	if ctx == nil {
@@ -64,30 +61,12 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	}
 }
 
-func checkParams(a emulator.Action, allowed []string) error {
-	var unknown []string
-	for k := range a.Params {
-		if !slices.Contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	sortStrings(unknown)
-	want := "none"
-	if len(allowed) > 0 {
-		want = strings.Join(allowed, ", ")
-	}
-	return fmt.Errorf("purwantara: action %s does not take %s; it takes: %s", a.Name, strings.Join(unknown, ", "), want)
-}
-
 // actSettle is the payment simulator: pay, fail or expire an ACTIVE
 // transaction and deliver its webhook.
 func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	mode := a.Params["notify"]
-	if mode != "" && mode != "send" && mode != "drop" {
-		return emulator.Result{}, fmt.Errorf("purwantara: %s notify=%q: want send (default) or drop", a.Name, mode)
+	drop, err := actions.Drop(a)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	payer, err := payerParam(a.Params["channel"])
 	if err != nil {
@@ -98,12 +77,12 @@ func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.R
 		return emulator.Result{}, err
 	}
 	what := fmt.Sprintf("%s %s is %s", j.t.ch.path, j.t.ref, j.ev.status)
-	if mode == "drop" {
+	if drop {
 		return emulator.Result{Detail: what + "; its webhook was dropped (never sent, no retries; redelivery can still send it)"}, nil
 	}
 	d := e.deliver(ctx, j, 1)
 	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
-		Detail: what + "; webhook " + describe(d)}, nil
+		Detail: what + "; webhook " + emulator.Describe(d)}, nil
 }
 
 // actNotify sends a crafted webhook variant.
@@ -124,16 +103,8 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	res := emulator.Result{Deliveries: ds}
-	acked := 0
-	for _, d := range ds {
-		res.Exchanges = append(res.Exchanges, d.Exchange)
-		if d.Acked {
-			acked++
-		}
-	}
-	res.Detail = fmt.Sprintf("webhook %s sent %d time(s) for %s; %d acknowledged with a 2xx", name, len(ds), a.Order, acked)
-	return res, nil
+	return emulator.Delivered(ds, fmt.Sprintf("webhook %s sent %d time(s) for %s; %d acknowledged with a 2xx",
+		name, len(ds), a.Order, emulator.Acked(ds))), nil
 }
 
 // actRespondNext queues an injected answer for the next call(s) to an API.
@@ -146,13 +117,9 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if err != nil || status < 400 || status > 599 {
 		return emulator.Result{}, fmt.Errorf("purwantara: respond_next status %q: want an HTTP error status from 400 to 599, e.g. 401 or 500", p["status"])
 	}
-	count := 1
-	if s := p["count"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			return emulator.Result{}, fmt.Errorf("purwantara: respond_next count %q: want 1 to 1000", s)
-		}
-		count = n
+	count, err := actions.Count(p)
+	if err != nil {
+		return emulator.Result{}, err
 	}
 	msg := p["message"]
 	if msg == "" {
@@ -195,15 +162,4 @@ func (e *Emulator) takeOverride(api string) *reply {
 		return fail(ov.status, ov.message)
 	}
 	return nil
-}
-
-// describe summarises a delivery in one phrase.
-func describe(d emulator.Delivery) string {
-	switch {
-	case d.Error != "":
-		return "failed: " + d.Error
-	case d.Acked:
-		return fmt.Sprintf("acknowledged (HTTP %d)", d.Status)
-	}
-	return fmt.Sprintf("not acknowledged (HTTP %d)", d.Status)
 }

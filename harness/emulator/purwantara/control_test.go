@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 func post(t *testing.T, u, contentType, body string) (int, gjson.Result) {
@@ -24,7 +25,7 @@ func post(t *testing.T, u, contentType, body string) (int, gjson.Result) {
 func TestControl_DrivesTheSimulatorOverHTTP(t *testing.T) {
 	f := newFixture(t, noCreateHook)
 	uuid := f.mustCreate("ewallet/ovo", validBodies["ewallet/ovo"])
-	base := f.e.URL() + controlPrefix
+	base := f.e.URL() + emulator.ControlPrefix
 	cases := []struct {
 		name, path, ctype, body string
 		want                    int
@@ -62,18 +63,18 @@ func TestControl_DrivesTheSimulatorOverHTTP(t *testing.T) {
 func TestControl_CallbackURLIsTheDashboardSetting(t *testing.T) {
 	f := newFixture(t, noCreateHook, func(o *Options) { o.CallbackURL = "" })
 	target := f.sink.srv.URL + "/hooks"
-	if status, res := post(t, f.e.URL()+controlPrefix+"/callback_url", "application/json", `{"url":"`+target+`"}`); status != http.StatusOK {
+	if status, res := post(t, f.e.URL()+emulator.ControlPrefix+"/callback_url", "application/json", `{"url":"`+target+`"}`); status != http.StatusOK {
 		t.Fatalf("HTTP %d %s", status, res.Raw)
 	}
 	if f.e.CallbackURL() != target {
 		t.Fatalf("callback URL %q", f.e.CallbackURL())
 	}
-	if status, _ := post(t, f.e.URL()+controlPrefix+"/callback_url", "application/json", `{"url":"not a url"}`); status != http.StatusBadRequest {
+	if status, _ := post(t, f.e.URL()+emulator.ControlPrefix+"/callback_url", "application/json", `{"url":"not a url"}`); status != http.StatusBadRequest {
 		t.Errorf("a bad URL: HTTP %d, want 400", status)
 	}
 	for body, want := range map[string]int{`{"callback_url":"` + target + `/2"}`: http.StatusOK,
 		`{"notify_url":"` + target + `"}`: http.StatusBadRequest, `{"callback_url":"relative"}`: http.StatusBadRequest} {
-		if status, res := post(t, f.e.URL()+controlPrefix+"/dashboard", "application/json", body); status != want {
+		if status, res := post(t, f.e.URL()+emulator.ControlPrefix+"/dashboard", "application/json", body); status != want {
 			t.Errorf("dashboard %s: HTTP %d %s, want %d", body, status, res.Raw, want)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Purwantara's.
@@ -29,13 +30,15 @@ func (e *Emulator) routes() *gin.Engine {
 	}))
 	g.GET("/simulator/:uuid", e.simulatorPage)
 	g.POST("/simulator/:uuid/:action", e.simulatorAction)
-	ctl := g.Group(controlPrefix)
+	k := emulator.Control{Act: e.Act}
+	ctl := g.Group(emulator.ControlPrefix)
 	ctl.GET("/transactions", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
 	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
-	ctl.POST("/transactions/:ref/:action", e.controlAction)
-	ctl.POST("/respond_next", e.controlRespondNext)
+	ctl.POST("/transactions/:ref/:action", k.Orders("transaction", "ref", txActions))
+	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/callback_url", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"url": e.CallbackURL()}) })
-	ctl.POST("/callback_url", e.controlCallbackURL)
+	// POST /_uatrun/callback_url {"url": …} is the dashboard's Settings > Team > Callback URL.
+	ctl.POST("/callback_url", k.Handle(emulator.Action{Name: actCallbackURL}))
 	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"callback_url": e.CallbackURL()}) })
 	ctl.POST("/dashboard", e.controlDashboard)
 	g.NoRoute(e.unknownPath)
@@ -66,8 +69,8 @@ func recovered(c *gin.Context, _ any) {
 // lists the real ones, and records it as a call.
 func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
-	if strings.HasPrefix(p, controlPrefix+"/") || strings.HasPrefix(p, "/simulator/") {
-		controlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
+	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, "/simulator/") {
+		emulator.ControlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
 			"; see GET /_uatrun/transactions, GET /_uatrun/exchanges, POST /_uatrun/transactions/{uuid}/{pay|fail|expire|notify}, "+
 			"POST /_uatrun/respond_next, GET|POST /_uatrun/callback_url, GET|POST /_uatrun/dashboard, GET /simulator/{uuid}")
 		return

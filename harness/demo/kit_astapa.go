@@ -6,7 +6,6 @@ import (
 
 	astapashop "github.com/uatrun/uatrun/examples/astapa-shop"
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/session"
 )
 
@@ -74,15 +73,13 @@ func startAstapaShop(env session.Env, _ *rsa.PrivateKey, faults []string) (strin
 	if err != nil {
 		return "", nil, err
 	}
-	srv := emulator.NewServer("", s.Handler())
-	if err := srv.Start(); err != nil {
-		s.Close()
+	url, stop, err := serveShop(s)
+	if err != nil {
 		return "", nil, err
 	}
-	stop := func() error { srv.Close(); return s.Close() }
-	if err := setDashboard(env.GatewayURL, map[string]string{"webhook_url": srv.URL() + astapashop.WebhookPath}); err != nil {
+	if err := setDashboard(env.GatewayURL, map[string]string{"webhook_url": url + astapashop.WebhookPath}); err != nil {
 		stop()
 		return "", nil, err
 	}
-	return srv.URL(), stop, nil
+	return url, stop, nil
 }

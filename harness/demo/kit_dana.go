@@ -5,7 +5,6 @@ import (
 
 	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/session"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -89,11 +88,10 @@ func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, f
 	if err != nil {
 		return "", nil, err
 	}
-	srv := emulator.NewServer("", s.Handler())
-	if err := srv.Start(); err != nil {
-		s.Close()
+	url, stop, err := serveShop(s)
+	if err != nil {
 		return "", nil, err
 	}
-	s.SetPublicURL(srv.URL())
-	return srv.URL(), func() error { srv.Close(); return s.Close() }, nil
+	s.SetPublicURL(url)
+	return url, stop, nil
 }

@@ -1,17 +1,11 @@
 package demo
 
 import (
-	"bytes"
 	"crypto/rsa"
-	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"time"
 
 	midtransshop "github.com/uatrun/uatrun/examples/midtrans-shop"
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/session"
 )
 
@@ -93,32 +87,14 @@ func startMidtransShop(env session.Env, _ *rsa.PrivateKey, faults []string) (str
 	if err != nil {
 		return "", nil, err
 	}
-	srv := emulator.NewServer("", s.Handler())
-	if err := srv.Start(); err != nil {
-		s.Close()
+	url, stop, err := serveShop(s)
+	if err != nil {
 		return "", nil, err
 	}
-	s.SetPublicURL(srv.URL())
-	stop := func() error { srv.Close(); return s.Close() }
-	if err := setDashboard(env.GatewayURL, map[string]string{"notify_url": srv.URL() + midtransshop.NotifyPath}); err != nil {
+	s.SetPublicURL(url)
+	if err := setDashboard(env.GatewayURL, map[string]string{"notify_url": url + midtransshop.NotifyPath}); err != nil {
 		stop()
 		return "", nil, err
 	}
-	return srv.URL(), stop, nil
-}
-
-// setDashboard posts settings to an emulator's /_uatrun/dashboard.
-func setDashboard(gatewayURL string, settings map[string]string) error {
-	body, _ := json.Marshal(settings)
-	client := &http.Client{Timeout: 5 * time.Second}
-	resp, err := client.Post(gatewayURL+"/_uatrun/dashboard", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("setting the emulator's dashboard: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-		return fmt.Errorf("setting the emulator's dashboard: HTTP %d %s", resp.StatusCode, msg)
-	}
-	return nil
+	return url, stop, nil
 }

@@ -6,7 +6,6 @@ import (
 
 	purwantarashop "github.com/uatrun/uatrun/examples/purwantara-shop"
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/session"
 )
 
@@ -81,16 +80,14 @@ func startPurwantaraShop(env session.Env, _ *rsa.PrivateKey, faults []string) (s
 	if err != nil {
 		return "", nil, err
 	}
-	srv := emulator.NewServer("", s.Handler())
-	if err := srv.Start(); err != nil {
-		s.Close()
+	url, stop, err := serveShop(s)
+	if err != nil {
 		return "", nil, err
 	}
-	s.SetPublicURL(srv.URL())
-	stop := func() error { srv.Close(); return s.Close() }
-	if err := setDashboard(env.GatewayURL, map[string]string{"callback_url": srv.URL() + purwantarashop.WebhookPath}); err != nil {
+	s.SetPublicURL(url)
+	if err := setDashboard(env.GatewayURL, map[string]string{"callback_url": url + purwantarashop.WebhookPath}); err != nil {
 		stop()
 		return "", nil, err
 	}
-	return srv.URL(), stop, nil
+	return url, stop, nil
 }

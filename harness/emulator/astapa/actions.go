@@ -205,24 +205,14 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	e.mu.Lock()
-	e.st.overrides = append(e.st.overrides, &override{api: api, status: status, message: msg, left: count})
-	e.mu.Unlock()
+	e.injected.Add(api, count, override{status: status, message: msg})
 	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %s", count, api, status, msg)}, nil
 }
 
 func (e *Emulator) takeOverride(api string) *reply {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, ov := range e.st.overrides {
-		if ov.api != api {
-			continue
-		}
-		ov.left--
-		if ov.left == 0 {
-			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
-		}
-		return fail(ov.status, "injected_error", ov.message, "this answer was injected by the test scenario (respond_next); nothing changed")
+	ov, ok := e.injected.Take(api)
+	if !ok {
+		return nil
 	}
-	return nil
+	return fail(ov.status, "injected_error", ov.message, "this answer was injected by the test scenario (respond_next); nothing changed")
 }

@@ -27,16 +27,16 @@ type state struct {
 	payments   []*payment
 	byOrder    map[string]*payment
 	byPurchase map[string]*payment
-	overrides  []*override
 }
 
 func newState() state {
 	return state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{}}
 }
 
+// override is the answer a respond_next injection gives.
 type override struct {
-	api, message string
-	status, left int
+	status  int
+	message string
 }
 
 // payment is one shop payment and its history. amount is whole rupiah.

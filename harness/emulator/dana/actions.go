@@ -120,28 +120,18 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if msg == "" {
 		msg = defaultMessage(code)
 	}
-	e.mu.Lock()
-	e.st.overrides = append(e.st.overrides, &override{api: a.name, code: code, message: msg, left: count})
-	e.mu.Unlock()
+	e.injected.Add(a.name, count, override{code: code, message: msg})
 	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, a.name, code, msg)}, nil
 }
 
 // takeOverride consumes one pending injected answer for api, if any.
 func (e *Emulator) takeOverride(api string) *reply {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, ov := range e.st.overrides {
-		if ov.api != api {
-			continue
-		}
-		ov.left--
-		if ov.left == 0 {
-			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
-		}
-		return &reply{code: ov.code, message: ov.message,
-			debug: "this answer was injected by the test scenario (respond_next); the order state did not change"}
+	ov, ok := e.injected.Take(api)
+	if !ok {
+		return nil
 	}
-	return nil
+	return &reply{code: ov.code, message: ov.message,
+		debug: "this answer was injected by the test scenario (respond_next); the order state did not change"}
 }
 
 // describe summarises a delivery in one phrase.

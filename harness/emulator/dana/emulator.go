@@ -61,9 +61,10 @@ type Emulator struct {
 	pubPEM  []byte
 	version string
 
-	host    emulator.Host
-	rec     *emulator.Recorder
-	retries *emulator.Retries // notify retries on the clock
+	host     emulator.Host
+	rec      *emulator.Recorder
+	retries  *emulator.Retries             // notify retries on the clock
+	injected emulator.Injections[override] // respond_next answers
 
 	mu sync.Mutex
 	st state

@@ -25,13 +25,12 @@ var statusCodes = map[string]string{
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	idSeq     int               // referenceNo / refundNo / X-EXTERNAL-ID counter
-	orders    []*order          // creation order
-	byKey     map[string]*order // merchantId \x00 partnerReferenceNo
-	byRef     map[string]*order // DANA referenceNo
-	extDay    string            // Jakarta day extIDs belongs to
-	extIDs    map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
-	overrides []*override
+	idSeq  int               // referenceNo / refundNo / X-EXTERNAL-ID counter
+	orders []*order          // creation order
+	byKey  map[string]*order // merchantId \x00 partnerReferenceNo
+	byRef  map[string]*order // DANA referenceNo
+	extDay string            // Jakarta day extIDs belongs to
+	extIDs map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
 }
 
 func newState() state {
@@ -39,11 +38,8 @@ func newState() state {
 		extIDs: map[string]int{}}
 }
 
-// override is a pending respond_next injection.
-type override struct {
-	api, code, message string
-	left               int
-}
+// override is the answer a respond_next injection gives.
+type override struct{ code, message string }
 
 // money is DANA's Money object, kept as received.
 type money struct {

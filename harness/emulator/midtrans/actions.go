@@ -103,32 +103,22 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if msg == "" {
 		msg = http.StatusText(atoi(code))
 	}
-	e.mu.Lock()
-	e.st.overrides = append(e.st.overrides, &override{api: api, code: code, message: msg, left: count})
-	e.mu.Unlock()
+	e.injected.Add(api, count, override{code: code, message: msg})
 	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, api, code, msg)}, nil
 }
 
 // takeOverride consumes one pending injected answer for the call's API.
 func (e *Emulator) takeOverride(in *inbound) *reply {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, ov := range e.st.overrides {
-		if ov.api != in.api {
-			continue
-		}
-		ov.left--
-		if ov.left == 0 {
-			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
-		}
-		status := atoi(ov.code)
-		hint := "this answer was injected by the test scenario (respond_next); the transaction did not change"
-		if in.api == APICreateTransaction {
-			return snapError(status, hint, ov.message)
-		}
-		return in.fail(status, ov.code, ov.message, hint)
+	ov, ok := e.injected.Take(in.api)
+	if !ok {
+		return nil
 	}
-	return nil
+	status := atoi(ov.code)
+	hint := "this answer was injected by the test scenario (respond_next); the transaction did not change"
+	if in.api == APICreateTransaction {
+		return snapError(status, hint, ov.message)
+	}
+	return in.fail(status, ov.code, ov.message, hint)
 }
 
 // describeAll summarises deliveries in one phrase.

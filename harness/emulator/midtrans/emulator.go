@@ -61,9 +61,10 @@ type Emulator struct {
 	engine  *gin.Engine
 	version string
 
-	host    emulator.Host
-	rec     *emulator.Recorder
-	retries *emulator.Retries // notification retries on the clock
+	host     emulator.Host
+	rec      *emulator.Recorder
+	retries  *emulator.Retries             // notification retries on the clock
+	injected emulator.Injections[override] // respond_next answers
 
 	mu   sync.Mutex
 	st   state

@@ -32,18 +32,14 @@ type state struct {
 	txns      []*txn          // creation order
 	byOrder   map[string]*txn // order_id
 	byID      map[string]*txn // transaction_id and Snap token
-	overrides []*override
 }
 
 func newState() state {
 	return state{byOrder: map[string]*txn{}, byID: map[string]*txn{}}
 }
 
-// override is a pending respond_next injection.
-type override struct {
-	api, code, message string
-	left               int
-}
+// override is the answer a respond_next injection gives.
+type override struct{ code, message string }
 
 // txn is one Snap transaction and its history. Amounts are whole rupiah:
 // IDR has no minor unit at Midtrans, and gross_amount is an integer.

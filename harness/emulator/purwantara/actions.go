@@ -125,9 +125,7 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if msg == "" {
 		msg = defaultMessage(status)
 	}
-	e.mu.Lock()
-	e.st.overrides = append(e.st.overrides, &override{api: api, status: status, message: msg, left: count})
-	e.mu.Unlock()
+	e.injected.Add(api, count, override{status: status, message: msg})
 	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %q", count, api, status, msg)}, nil
 }
 
@@ -149,17 +147,9 @@ func defaultMessage(status int) string {
 // takeOverride consumes one pending injected answer for api, if any. An
 // injection for "create" matches every channel's create.
 func (e *Emulator) takeOverride(api string) *reply {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, ov := range e.st.overrides {
-		if ov.api != api && !(ov.api == APICreate && isCreate(api)) {
-			continue
-		}
-		ov.left--
-		if ov.left == 0 {
-			e.st.overrides = append(e.st.overrides[:i], e.st.overrides[i+1:]...)
-		}
-		return fail(ov.status, ov.message)
+	ov, ok := e.injected.TakeMatching(func(queued string) bool { return queued == api || (queued == APICreate && isCreate(api)) })
+	if !ok {
+		return nil
 	}
-	return nil
+	return fail(ov.status, ov.message)
 }

@@ -81,6 +81,8 @@ type Emulator struct {
 	// wait for them.
 	async sync.WaitGroup
 
+	injected emulator.Injections[override] // respond_next answers
+
 	mu sync.Mutex
 	st state
 }

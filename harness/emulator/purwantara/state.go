@@ -26,7 +26,6 @@ type state struct {
 	txs         []*tx
 	byUUID      map[string]*tx
 	byRef       map[string]*tx // channel path \x00 merchant reference
-	overrides   []*override
 	callbackURL string
 	closed      bool
 }
@@ -35,12 +34,10 @@ func newState() state {
 	return state{byUUID: map[string]*tx{}, byRef: map[string]*tx{}}
 }
 
-// override is a pending respond_next injection.
+// override is the answer a respond_next injection gives.
 type override struct {
-	api     string
 	status  int
 	message string
-	left    int
 }
 
 // tx is one created transaction and its history.

@@ -1,0 +1,67 @@
+package emulator
+
+import (
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestInjections_HandOutEachAnswerAsManyTimesAsQueued(t *testing.T) {
+	var in Injections[string]
+	in.Add("create", 2, "500 first")
+	in.Add("status", 1, "404")
+	in.Add("create", 1, "503 second")
+	var got []string
+	for range 5 {
+		if a, ok := in.Take("create"); ok {
+			got = append(got, a)
+		}
+	}
+	if strings.Join(got, ",") != "500 first,500 first,503 second" {
+		t.Fatalf("create answers: %q", got)
+	}
+	if a, ok := in.Take("status"); !ok || a != "404" {
+		t.Fatalf("status answer: %q %v", a, ok)
+	}
+	if a, ok := in.Take("status"); ok || a != "" {
+		t.Fatalf("status answered twice: %q", a)
+	}
+}
+
+func TestInjections_TakeMatchingCoversSeveralAPIs(t *testing.T) {
+	var in Injections[int]
+	in.Add("create", 1, 401)
+	// An injection for "create" answers any channel's create.
+	isCreate := func(api string) func(string) bool {
+		return func(queued string) bool { return queued == api || (queued == "create" && strings.HasPrefix(api, "create_")) }
+	}
+	if _, ok := in.TakeMatching(isCreate("inquiry")); ok {
+		t.Fatal("inquiry took the create injection")
+	}
+	if a, ok := in.TakeMatching(isCreate("create_qris")); !ok || a != 401 {
+		t.Fatalf("create_qris: %d %v", a, ok)
+	}
+}
+
+func TestInjections_ConcurrentTakesNeverShareOneAnswer(t *testing.T) {
+	var in Injections[int]
+	in.Add("create", 50, 500)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	taken := 0
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, ok := in.Take("create"); ok {
+				mu.Lock()
+				taken++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if taken != 50 {
+		t.Fatalf("%d calls got the 50 injected answers", taken)
+	}
+}

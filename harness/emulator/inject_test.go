@@ -33,7 +33,9 @@ func TestInjections_TakeMatchingCoversSeveralAPIs(t *testing.T) {
 	in.Add("create", 1, 401)
 	// An injection for "create" answers any channel's create.
 	isCreate := func(api string) func(string) bool {
-		return func(queued string) bool { return queued == api || (queued == "create" && strings.HasPrefix(api, "create_")) }
+		return func(queued string) bool {
+			return queued == api || (queued == "create" && strings.HasPrefix(api, "create_"))
+		}
 	}
 	if _, ok := in.TakeMatching(isCreate("inquiry")); ok {
 		t.Fatal("inquiry took the create injection")

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 

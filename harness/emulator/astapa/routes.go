@@ -2,7 +2,6 @@ package astapa
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,16 +12,17 @@ import (
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Astapa's.
-const HeaderEmulator = "X-Uatrun-Emulator"
+const HeaderEmulator = emulator.HeaderEmulator
+
+// internalError is the emulator's answer when it fails itself, in the
+// error shape it uses for Astapa. Nothing should; this is the last line.
+var internalError = []byte(`{"error":"internal_error","message":"Internal Server Error"}`)
+
+// encodeJSON writes v compactly without HTML escaping.
+func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
 
 func (e *Emulator) routes() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	g := gin.New()
-	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
-	g.Use(func(c *gin.Context) { c.Header(HeaderEmulator, e.version); c.Next() },
-		gin.CustomRecoveryWithWriter(io.Discard, func(c *gin.Context, _ any) {
-			c.Data(http.StatusInternalServerError, "application/json", []byte(`{"error":"internal_error","message":"Internal Server Error"}`))
-		}))
+	g := emulator.NewEngine(e.version, internalError)
 	g.POST("/api/platform/shop-payment", e.serve(APICreatePayment, e.createPayment))
 	g.GET("/api/platform/shop-payment/verify", e.serve(APIVerify, e.verify))
 	g.GET("/invoice/:purchase", e.invoicePage)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 

@@ -1,26 +1,29 @@
 package dana
 
 import (
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never DANA's.
-const HeaderEmulator = "X-Uatrun-Emulator"
+const HeaderEmulator = emulator.HeaderEmulator
+
+// internalError is DANA's answer when the emulator itself fails. Nothing
+// should; this is the last line.
+var internalError = []byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`)
+
+// encodeJSON writes v compactly without HTML escaping, so URLs in answers
+// read as the merchant sent them.
+func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
 
 // routes builds the gin engine: the five DANA APIs, the hosted checkout,
 // the control API and a teaching 404 for everything else.
 func (e *Emulator) routes() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	g := gin.New()
-	// DANA routes exact paths; a trailing slash is a different (unknown)
-	// path, not a redirect.
-	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
-	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	g := emulator.NewEngine(e.version, internalError)
 	handlers := map[string]handler{APICreateOrder: e.createOrder, APIQueryPayment: e.queryPayment,
 		APICancelOrder: e.cancelOrder, APIRefundOrder: e.refundOrder, APIConsultPay: e.consultPay}
 	for _, a := range apis {
@@ -36,18 +39,6 @@ func (e *Emulator) routes() *gin.Engine {
 	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	g.NoRoute(e.unknownPath)
 	return g
-}
-
-func (e *Emulator) stampVersion(c *gin.Context) {
-	c.Header(HeaderEmulator, e.version)
-	c.Next()
-}
-
-// recovered answers a handler panic in DANA's shape instead of dropping
-// the connection. Nothing should panic; this is the last line.
-func recovered(c *gin.Context, _ any) {
-	c.Data(http.StatusInternalServerError, "application/json",
-		[]byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`))
 }
 
 // unknownPath answers a path DANA does not serve with a SNAP-shaped 404

@@ -1,25 +1,30 @@
 package midtrans
 
 import (
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Midtrans'.
-const HeaderEmulator = "X-Uatrun-Emulator"
+const HeaderEmulator = emulator.HeaderEmulator
+
+// internalError is Midtrans' answer when the emulator itself fails.
+// Nothing should; this is the last line.
+var internalError = []byte(`{"status_code":"500","status_message":"Internal Server Error"}`)
+
+// encodeJSON writes v compactly without HTML escaping, so URLs in answers
+// read as they were sent.
+func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
 
 // routes builds the gin engine: Snap and Core API paths (one host stands
 // in for both app. and api.), the payment page, the control API and a
 // teaching 404 for everything else.
 func (e *Emulator) routes() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	g := gin.New()
-	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
-	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	g := emulator.NewEngine(e.version, internalError)
 	g.POST("/snap/v1/transactions", e.serve(APICreateTransaction, e.createTransaction))
 	g.GET("/v2/:id/status", e.serve(APIStatus, e.getStatus))
 	g.POST("/v2/:id/cancel", e.serve(APICancel, e.cancelTxn))
@@ -42,18 +47,6 @@ func (e *Emulator) routes() *gin.Engine {
 
 // orderActions are the actions the control API exposes per transaction.
 var orderActions = []string{actChoose, actPay, actDeny, actExpire, actNotify, actReturnShopper}
-
-func (e *Emulator) stampVersion(c *gin.Context) {
-	c.Header(HeaderEmulator, e.version)
-	c.Next()
-}
-
-// recovered answers a handler panic in Midtrans' shape instead of dropping
-// the connection. Nothing should panic; this is the last line.
-func recovered(c *gin.Context, _ any) {
-	c.Data(http.StatusInternalServerError, "application/json",
-		[]byte(`{"status_code":"500","status_message":"Internal Server Error"}`))
-}
 
 // servedPaths lists the real paths for the teaching 404.
 var servedPaths = []string{

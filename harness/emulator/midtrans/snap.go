@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 

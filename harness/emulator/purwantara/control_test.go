@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 

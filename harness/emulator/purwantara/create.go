@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 

@@ -1,24 +1,25 @@
 package purwantara
 
 import (
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Purwantara's.
-const HeaderEmulator = "X-Uatrun-Emulator"
+const HeaderEmulator = emulator.HeaderEmulator
+
+// internalError is Purwantara's envelope when the emulator itself fails.
+// Nothing should; this is the last line.
+var internalError = []byte(`{"status":500,"success":false,"message":"Server Error"}`)
 
 // routes builds the gin engine: the six create endpoints, inquiry and
 // cancel, the payment simulator, the control API and a teaching 404.
 func (e *Emulator) routes() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	g := gin.New()
-	g.RedirectTrailingSlash, g.RedirectFixedPath = false, false
-	g.Use(e.stampVersion, gin.CustomRecoveryWithWriter(io.Discard, recovered))
+	g := emulator.NewEngine(e.version, internalError)
 	for _, ch := range channels {
 		g.POST("/v1/"+ch.path, e.serve(ch.api, e.create(ch)))
 		g.GET(ch.inquiryPath, e.serveWith(APIInquiry, func(in *inbound, c *gin.Context) *reply {
@@ -51,18 +52,6 @@ func (e *Emulator) serveWith(api string, h func(*inbound, *gin.Context) *reply) 
 		in := e.receive(c.Request, api)
 		e.answer(c, in, e.process(in, func(in *inbound) *reply { return h(in, c) }))
 	}
-}
-
-func (e *Emulator) stampVersion(c *gin.Context) {
-	c.Header(HeaderEmulator, e.version)
-	c.Next()
-}
-
-// recovered answers a handler panic in Purwantara's envelope instead of
-// dropping the connection. Nothing should panic; this is the last line.
-func recovered(c *gin.Context, _ any) {
-	c.Data(http.StatusInternalServerError, "application/json",
-		[]byte(`{"status":500,"success":false,"message":"Server Error"}`))
 }
 
 // unknownPath answers a path Purwantara does not serve with a 404 that

@@ -8,10 +8,10 @@ import (
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
-// errState marks an action refused because of the order's state. It reads
-// like emulator.ErrOrderState but is DANA's own, so the control API
-// answers it 409 here and the engine reports it as an error.
-var errState = errors.New("order state does not allow this action")
+// errState marks an action refused because of the order's state. It is the
+// shared sentinel: the control API answers it 409, and the engine judges it
+// as the merchant's doing (a FAILED check), not as a run that could not judge.
+var errState = emulator.ErrOrderState
 
 // orderActions are the actions the control API exposes per order.
 var orderActions = []string{actPay, actFail, actExpire, actNotify, actReturnShopper}

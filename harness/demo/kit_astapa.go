@@ -17,7 +17,7 @@ const (
 )
 
 func init() {
-	Register(Kit{Gateway: "astapa", Config: astapaConfig, Faults: astapaFaults, Start: startAstapaShop, Catches: astapaCatches})
+	Register(Kit{Gateway: "astapa", Config: astapaConfig, Faults: func() []Fault { return faultsOf(astapashop.Faults()) }, Start: startAstapaShop, Catches: astapaCatches})
 }
 
 // astapaCatches names, for each fault of the Astapa shop, the scenario
@@ -32,18 +32,7 @@ var astapaCatches = map[string]string{
 	"webhook-trusted-without-verify": "AST-SIG-01",
 }
 
-func astapaFaults() []Fault {
-	var out []Fault
-	for _, f := range astapashop.Faults() {
-		out = append(out, Fault{Name: f.Name, Description: f.Description})
-	}
-	return out
-}
-
 func astapaConfig() *config.Config {
-	post := func(path string, json map[string]any, capture map[string]string) config.Action {
-		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
-	}
 	return &config.Config{
 		Version: 1,
 		Merchant: config.Merchant{
@@ -56,8 +45,7 @@ func astapaConfig() *config.Config {
 					Capture: map[string]string{"status": "status", "fulfilments": "fulfilments"}},
 				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
 			},
-			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-				"REFUNDED": "refunded", "EXPIRED": "expired"},
+			Statuses: config.DefaultStatuses(),
 		},
 		Gateway: config.Gateway{Name: "astapa", PartnerID: AstapaClientID, ClientSecret: AstapaClientSecret},
 		Report:  config.Report{Dir: "uat-evidence"},

@@ -16,7 +16,7 @@ const (
 )
 
 func init() {
-	Register(Kit{Gateway: "dana-gapura", Config: danaConfig, Faults: danaFaults, Start: startShop, Catches: danaCatches})
+	Register(Kit{Gateway: "dana-gapura", Config: danaConfig, Faults: func() []Fault { return faultsOf(shop.Faults()) }, Start: startShop, Catches: danaCatches})
 }
 
 // danaCatches names, for each fault of the example shop, the scenario
@@ -38,19 +38,8 @@ var danaCatches = map[string]string{
 	"trust-return-redirect":         "DANA-PAY-02",
 }
 
-func danaFaults() []Fault {
-	var out []Fault
-	for _, f := range shop.Faults() {
-		out = append(out, Fault{Name: f.Name, Description: f.Description})
-	}
-	return out
-}
-
 // danaConfig drives the example shop's HTTP API.
 func danaConfig() *config.Config {
-	post := func(path string, json map[string]any, capture map[string]string) config.Action {
-		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
-	}
 	return &config.Config{
 		Version: 1,
 		Merchant: config.Merchant{
@@ -65,8 +54,7 @@ func danaConfig() *config.Config {
 				"refund":    post("/orders/{{.order}}/refund", map[string]any{"amount": "{{.amount}}"}, map[string]string{"refund_id": "refund_id"}),
 				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
 			},
-			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-				"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired"},
+			Statuses: config.DefaultStatuses(),
 		},
 		Gateway: config.Gateway{Name: "dana-gapura", PartnerID: PartnerID, MerchantID: MerchantID},
 		Report:  config.Report{Dir: "uat-evidence"},

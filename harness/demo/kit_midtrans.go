@@ -14,7 +14,7 @@ import (
 const MidtransServerKey = "SB-Mid-server-uatrun-demo-key"
 
 func init() {
-	Register(Kit{Gateway: "midtrans-snap", Config: midtransConfig, Faults: midtransFaults,
+	Register(Kit{Gateway: "midtrans-snap", Config: midtransConfig, Faults: func() []Fault { return faultsOf(midtransshop.Faults()) },
 		Start: startMidtransShop, Catches: midtransCatches})
 }
 
@@ -40,20 +40,9 @@ var midtransCatches = map[string]string{
 	"trust-finish-redirect":          "MT-PAY-02",
 }
 
-func midtransFaults() []Fault {
-	var out []Fault
-	for _, f := range midtransshop.Faults() {
-		out = append(out, Fault{Name: f.Name, Description: f.Description})
-	}
-	return out
-}
-
 // midtransConfig drives the Midtrans shop's HTTP API. The notification URL
 // is set on the emulator's dashboard once the shop listens (startMidtransShop).
 func midtransConfig() *config.Config {
-	post := func(path string, json map[string]any, capture map[string]string) config.Action {
-		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
-	}
 	return &config.Config{
 		Version: 1,
 		Merchant: config.Merchant{
@@ -68,8 +57,7 @@ func midtransConfig() *config.Config {
 				"refund":    post("/orders/{{.order}}/refund", map[string]any{"amount": "{{.amount}}"}, map[string]string{"refund_key": "refund_key"}),
 				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
 			},
-			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-				"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired", "FAILED": "failed"},
+			Statuses: config.DefaultStatuses(),
 		},
 		Gateway: config.Gateway{Name: "midtrans-snap", ServerKey: MidtransServerKey, MerchantID: "G000000001"},
 		Report:  config.Report{Dir: "uat-evidence"},

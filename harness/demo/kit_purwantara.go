@@ -18,7 +18,7 @@ const (
 )
 
 func init() {
-	Register(Kit{Gateway: "purwantara", Config: purwantaraConfig, Faults: purwantaraFaults,
+	Register(Kit{Gateway: "purwantara", Config: purwantaraConfig, Faults: func() []Fault { return faultsOf(purwantarashop.Faults()) },
 		Start: startPurwantaraShop, Catches: purwantaraCatches})
 }
 
@@ -33,21 +33,10 @@ var purwantaraCatches = map[string]string{
 	"webhook-no-verify":           "PPN-SIG-01",
 }
 
-func purwantaraFaults() []Fault {
-	var out []Fault
-	for _, f := range purwantarashop.Faults() {
-		out = append(out, Fault{Name: f.Name, Description: f.Description})
-	}
-	return out
-}
-
 // purwantaraConfig drives the Purwantara shop's HTTP API. gateway.server_key
 // is the API token and gateway.client_secret the team webhook secret; the
 // Callback URL is set on the emulator's dashboard once the shop listens.
 func purwantaraConfig() *config.Config {
-	post := func(path string, json map[string]any, capture map[string]string) config.Action {
-		return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
-	}
 	return &config.Config{
 		Version: 1,
 		Merchant: config.Merchant{
@@ -61,8 +50,7 @@ func purwantaraConfig() *config.Config {
 				"cancel":    post("/orders/{{.order}}/cancel", map[string]any{}, map[string]string{"status": "status"}),
 				"reconcile": post("/orders/{{.order}}/reconcile", map[string]any{}, map[string]string{"status": "status"}),
 			},
-			Statuses: map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-				"EXPIRED": "expired", "FAILED": "failed", "REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded"},
+			Statuses: config.DefaultStatuses(),
 		},
 		Gateway: config.Gateway{Name: "purwantara", ServerKey: PurwantaraAPIToken, ClientSecret: PurwantaraWebhookSecret},
 		Report:  config.Report{Dir: "uat-evidence"},

@@ -8,8 +8,25 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/emulator"
 )
+
+// faultsOf converts a reference merchant's fault list: every example shop
+// declares its own Fault type with the same two fields, so none of them
+// has to import the harness.
+func faultsOf[F ~struct{ Name, Description string }](list []F) []Fault {
+	out := make([]Fault, len(list))
+	for i, f := range list {
+		out[i] = Fault(f)
+	}
+	return out
+}
+
+// post is a JSON POST action against a reference merchant.
+func post(path string, json map[string]any, capture map[string]string) config.Action {
+	return config.Action{Method: "POST", Path: path, JSON: json, Capture: capture}
+}
 
 // merchant is what every reference merchant offers to be run in-process.
 type merchant interface {

@@ -35,13 +35,10 @@ func TestSecrets_NeverReachAnyWrittenFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.RunDirect(context.Background())
-	res, err := s.Finish()
+	_, err = s.Finish() // verdicts do not matter here; the files written do
 	s.Close()
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !res.Run.Summary.GoLive && res.ExitCode != 0 {
-		t.Logf("verdicts do not matter here; the run must still write evidence")
 	}
 	ks, _ := keyPair()
 	secrets := []string{clientSecret, base64.StdEncoding.EncodeToString([]byte(clientSecret))}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,41 +153,38 @@ func TestSelect_LabelsAndRegexp(t *testing.T) {
 	}
 }
 
-// lateGateway delivers its notify on another goroutine after Act returns,
-// as a gateway does after answering a merchant call.
+// lateGateway has no delivery the first time it is asked and one after,
+// as when a gateway notifies just after answering a merchant call.
 type lateGateway struct {
 	fakeGateway
-	arrived chan struct{}
+	asked atomic.Int32
 }
 
 func (g *lateGateway) Deliveries(order string) []emulator.Delivery {
-	select {
-	case <-g.arrived:
-		return []emulator.Delivery{{Order: order, Variant: "valid", Attempt: 1, Status: 200, Acked: true, ResponseCode: "2005600"}}
-	default:
+	if g.asked.Add(1) == 1 {
 		return nil
 	}
+	return []emulator.Delivery{{Order: order, Variant: "valid", Attempt: 1, Status: 200, Acked: true, ResponseCode: "2005600"}}
 }
 
 func TestNotifyAnswered_WithinWaitsForALateDelivery(t *testing.T) {
-	src := `id: E-LATE
-title: late
-gateway: fake
-steps:
-  - notify_answered:
-      order: ORD-1
-      within: 2s
-      expect: {acked: true}
-`
-	scs, errs := scenario.Parse("late.yaml", []byte(src))
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	g := &lateGateway{fakeGateway: fakeGateway{deliveries: map[string][]emulator.Delivery{}}, arrived: make(chan struct{})}
-	go func() { close(g.arrived) }()
-	e := New(Target{Gateway: g, Merchant: &fakeMerchant{g: &g.fakeGateway}})
-	ev := e.Run(context.Background(), scs, false, Hooks{})[0]
-	if ev.Verdict != evidence.Passed {
-		t.Fatalf("%s: %s", ev.Verdict, ev.Reason)
+	for _, tc := range []struct {
+		within string
+		want   evidence.Verdict
+	}{
+		{"\n      within: 2s", evidence.Passed},
+		{"", evidence.Failed}, // no wait asked: the late delivery is missed
+	} {
+		src := "id: E-LATE\ntitle: late\ngateway: fake\nsteps:\n  - notify_answered:\n      order: ORD-1" +
+			tc.within + "\n      expect: {acked: true}\n"
+		scs, errs := scenario.Parse("late.yaml", []byte(src))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		g := &lateGateway{fakeGateway: fakeGateway{deliveries: map[string][]emulator.Delivery{}}}
+		e := New(Target{Gateway: g, Merchant: &fakeMerchant{g: &g.fakeGateway}})
+		if ev := e.Run(context.Background(), scs, false, Hooks{})[0]; ev.Verdict != tc.want {
+			t.Errorf("within %q: %s (%s), want %s", tc.within, ev.Verdict, ev.Reason, tc.want)
+		}
 	}
 }

@@ -188,3 +188,50 @@ func TestNotifyAnswered_WithinWaitsForALateDelivery(t *testing.T) {
 		}
 	}
 }
+
+// slowMerchant reports "pending" until its status has been read `after` times.
+type slowMerchant struct {
+	after int32
+	reads atomic.Int32
+}
+
+func (m *slowMerchant) Has(string) bool { return true }
+func (m *slowMerchant) Call(context.Context, string, map[string]any) (ActionResult, error) {
+	status := "pending"
+	if m.reads.Add(1) > m.after {
+		status = "paid"
+	}
+	return ActionResult{Status: 200, Captures: map[string]string{"status": status}}, nil
+}
+
+func TestWait_PollsUntilTheMerchantCatchesUpOrTheBoundPasses(t *testing.T) {
+	src := `id: E-WAIT
+title: wait
+gateway: fake
+steps:
+  - wait: order_status
+    within: 1s
+    until: {status_is: PAID}
+`
+	for _, tc := range []struct {
+		after int32
+		want  evidence.Verdict
+	}{
+		{2, evidence.Passed},       // paid on the third read
+		{1 << 30, evidence.Failed}, // never paid: bounded, then FAILED
+	} {
+		scs, errs := scenario.Parse("wait.yaml", []byte(src))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		m := &slowMerchant{after: tc.after}
+		e := New(Target{Gateway: &fakeGateway{deliveries: map[string][]emulator.Delivery{}}, Merchant: m})
+		ev := e.Run(context.Background(), scs, false, Hooks{})[0]
+		if ev.Verdict != tc.want {
+			t.Errorf("after %d reads: %s (%s), want %s", tc.after, ev.Verdict, ev.Reason, tc.want)
+		}
+		if tc.want == evidence.Passed && m.reads.Load() != 3 {
+			t.Errorf("read the status %d times, want 3 (stop as soon as it holds)", m.reads.Load())
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/receiver"
 	"github.com/uatrun/uatrun/harness/session"
@@ -44,7 +43,7 @@ func runEmulate(w io.Writer, cfgPath string) error {
 		return usageErr(err)
 	}
 	red := evidence.NewRedactor(cfg.Gateway.ClientSecret, cfg.Gateway.ServerKey)
-	gw, err := session.NewGateway(cfg.Gateway, keys, clock.Real{}, red, Version())
+	gw, err := session.NewGateway(cfg.Gateway, keys, session.RealClocks, red, Version())
 	if err != nil {
 		return usageErr(err)
 	}

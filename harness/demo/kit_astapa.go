@@ -56,7 +56,7 @@ func astapaConfig() *config.Config {
 // webhook URL on the emulator to it, as a merchant does in Astapa.
 func startAstapaShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
 	s, err := astapashop.New(astapashop.Config{GatewayURL: env.GatewayURL, ClientID: AstapaClientID,
-		ClientSecret: AstapaClientSecret, Faults: faults, Now: env.Clock.Now,
+		ClientSecret: AstapaClientSecret, Faults: faults,
 		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment"})
 	if err != nil {
 		return "", nil, err

@@ -61,8 +61,9 @@ func danaConfig() *config.Config {
 	}
 }
 
-// startShop runs the example shop in-process on a loopback port, on the
-// session's virtual clock, posting fulfilments to the receiver.
+// startShop runs the example shop in-process on a loopback port, on its
+// own wall clock (HTTP only, like any merchant), posting fulfilments to
+// the receiver.
 func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
 	pem, err := snap.MarshalPrivateKeyPEM(key)
 	if err != nil {
@@ -71,7 +72,7 @@ func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, f
 	s, err := shop.New(shop.Config{
 		GatewayURL: env.GatewayURL, PartnerID: PartnerID, MerchantID: MerchantID,
 		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
-		Faults: faults, Now: env.Clock.Now, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+		Faults: faults, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
 	})
 	if err != nil {
 		return "", nil, err

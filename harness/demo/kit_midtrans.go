@@ -65,11 +65,11 @@ func midtransConfig() *config.Config {
 }
 
 // startMidtransShop runs the Midtrans shop in-process on a loopback port,
-// on the session's virtual clock, then sets the emulator's dashboard
+// on its own wall clock (HTTP only), then sets the emulator's dashboard
 // Payment Notification URL to it, as a merchant does in Midtrans' dashboard.
 func startMidtransShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
 	s, err := midtransshop.New(midtransshop.Config{
-		GatewayURL: env.GatewayURL, ServerKey: MidtransServerKey, Faults: faults, Now: env.Clock.Now,
+		GatewayURL: env.GatewayURL, ServerKey: MidtransServerKey, Faults: faults,
 		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
 	})
 	if err != nil {

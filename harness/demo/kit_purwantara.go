@@ -58,12 +58,12 @@ func purwantaraConfig() *config.Config {
 }
 
 // startPurwantaraShop runs the Purwantara shop in-process on a loopback
-// port, on the session's virtual clock, then registers its webhook URL as
+// port, on its own wall clock (HTTP only), then registers its webhook URL as
 // the team Callback URL on the emulator's dashboard (Settings > Team).
 func startPurwantaraShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
 	s, err := purwantarashop.New(purwantarashop.Config{
 		GatewayURL: env.GatewayURL, APIToken: PurwantaraAPIToken, WebhookSecret: PurwantaraWebhookSecret,
-		Faults: faults, Now: env.Clock.Now, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+		Faults: faults, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
 	})
 	if err != nil {
 		return "", nil, err

@@ -49,8 +49,10 @@ type Receiver interface {
 type Target struct {
 	Gateway  emulator.Gateway
 	Merchant Merchant
-	Receiver Receiver    // nil: receiver_got steps are ERRORED
-	Clock    *clock.Fake // nil: clock steps are ERRORED (no virtual clock)
+	Receiver Receiver // nil: receiver_got steps are ERRORED
+	// Clocks hands each scenario its own test clock; nil: clock steps
+	// are ERRORED (no virtual time, e.g. against a real sandbox).
+	Clocks *clock.TestClocks
 	// Statuses maps canonical order states (PAID, …) to the merchant's words.
 	Statuses map[string]string
 	// StepTimeout bounds each step; default 15s.
@@ -88,11 +90,11 @@ func (e *Engine) status(canonical string) string {
 	return strings.ToLower(canonical)
 }
 
-// stamp reads both clocks.
+// stamp reads the wall clock and the current scenario's test clock.
 func (e *Engine) stamp() evidence.Stamp {
 	s := evidence.Stamp{Real: time.Now().UTC()}
-	if e.t.Clock != nil {
-		s.Virtual = e.t.Clock.Now().UTC()
+	if e.t.Clocks != nil {
+		s.Virtual = e.t.Clocks.Now().UTC()
 	} else {
 		s.Virtual = s.Real
 	}

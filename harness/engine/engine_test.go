@@ -101,7 +101,7 @@ func runPay(t *testing.T, tweak func(*fakeGateway, *fakeMerchant)) evidence.Scen
 	g := &fakeGateway{deliveries: map[string][]emulator.Delivery{}, ack: true}
 	m := &fakeMerchant{g: g, actions: map[string]bool{"checkout": true, "order_status": true}, fulfilment: "1"}
 	tweak(g, m)
-	e := New(Target{Gateway: g, Merchant: m, Clock: clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), WaitWithin: 20 * time.Millisecond})
+	e := New(Target{Gateway: g, Merchant: m, Clocks: clock.NewTestClocks(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))), WaitWithin: 20 * time.Millisecond})
 	return e.Run(context.Background(), scs, false, Hooks{})[0]
 }
 

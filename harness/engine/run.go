@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
 )
@@ -22,15 +23,20 @@ type ScenarioRun struct {
 	out      evidence.Scenario
 	stopped  *evidence.Step // the step that stopped the scenario
 	started  time.Time
+	clk      *clock.Fake // this scenario's test clock; nil without Clocks
 }
 
-// Start begins a scenario.
+// Start begins a scenario on a test clock of its own, starting at the wall
+// clock, so nothing an earlier scenario did to time carries over.
 func (e *Engine) Start(sc *scenario.Scenario) *ScenarioRun {
 	vars := map[string]any{"scenario_id": sc.ID, "run_id": e.t.RunID}
 	for k, v := range sc.Vars {
 		vars[k] = v
 	}
 	r := &ScenarioRun{e: e, sc: sc, vars: vars, callMark: e.callMark(), cbMark: e.callbackMark(), started: time.Now()}
+	if e.t.Clocks != nil {
+		r.clk = e.t.Clocks.Begin()
+	}
 	r.out = evidence.Scenario{
 		ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family, Mandatory: sc.Mandatory,
 		Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File, Line: sc.Pos.Line, At: e.stamp(),

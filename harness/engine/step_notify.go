@@ -107,16 +107,17 @@ func answerBody(d emulator.Delivery) string {
 	return d.Exchange.Response.Body
 }
 
-// clock advances the virtual clock; everything due fires synchronously.
+// clock advances this scenario's test clock; everything due on it fires
+// synchronously. Other scenarios' gateway state does not move.
 func (s *ScenarioRun) clock(st scenario.Step) *result {
-	if s.e.t.Clock == nil {
-		return errored("this run has no virtual clock (proxy mode), so time cannot be advanced")
+	if s.clk == nil {
+		return errored("this run has no test clock (proxy mode), so time cannot be advanced")
 	}
-	before := s.e.t.Clock.Now()
-	s.e.t.Clock.Advance(st.Advance)
+	before := s.clk.Now()
+	s.clk.Advance(st.Advance)
 	res := &result{}
-	res.checks = append(res.checks, checkOf("virtual clock", "advanced by "+st.Advance.String(),
-		fmt.Sprintf("%s → %s", before.Format(time.RFC3339), s.e.t.Clock.Now().Format(time.RFC3339)), true))
+	res.checks = append(res.checks, checkOf("scenario test clock", "advanced by "+st.Advance.String(),
+		fmt.Sprintf("%s → %s", before.Format(time.RFC3339), s.clk.Now().Format(time.RFC3339)), true))
 	return res
 }
 

@@ -33,8 +33,16 @@ type Keys struct {
 	GatewayPrivate *rsa.PrivateKey
 }
 
+// Clocks are the two clocks an emulator reads: Test schedules gateway
+// timers (a run's per-scenario test clocks), Wall judges and stamps every
+// time the merchant sends or receives (its app cannot time-travel).
+type Clocks struct{ Test, Wall clock.Clock }
+
+// RealClocks are the wall clock twice, for an emulator serving people.
+var RealClocks = Clocks{Test: clock.Real{}, Wall: clock.Real{}}
+
 // GatewayFactory builds one gateway's emulator from the config.
-type GatewayFactory func(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error)
+type GatewayFactory func(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error)
 
 // gatewayKind is a registered emulator.
 type gatewayKind struct {
@@ -63,9 +71,9 @@ func GatewayNames() []string {
 
 func productOf(name string) string { return gateways[name].product }
 
-// NewGateway builds the emulator named in the config, on any clock (uatrun
-// emulate serves it on the wall clock for manual UAT).
-func NewGateway(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
+// NewGateway builds the emulator named in the config, on any clocks (uatrun
+// emulate serves it on RealClocks for manual UAT).
+func NewGateway(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {
 	name := firstNonEmpty(g.Name, "dana-gapura")
 	kind, ok := gateways[name]
 	if !ok {

@@ -118,7 +118,7 @@ func (s *Session) Finish() (*Outcome, error) {
 	if s.o.OutDir == "" {
 		return out, nil
 	}
-	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: s.clk.Now})
+	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: time.Now})
 	out.Files = files
 	return out, err
 }
@@ -152,7 +152,7 @@ func (s *Session) buildMeta() evidence.Meta {
 }
 
 func stamp(s *Session) evidence.Stamp {
-	return evidence.Stamp{Real: time.Now().UTC(), Virtual: s.clk.Now().UTC()}
+	return evidence.Stamp{Real: time.Now().UTC(), Virtual: s.clocks.Now().UTC()}
 }
 
 func gatewayName(cfg *config.Config) string {

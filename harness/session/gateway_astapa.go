@@ -3,7 +3,6 @@ package session
 import (
 	"time"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/emulator/astapa"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -16,7 +15,7 @@ func init() {
 // newAstapa builds the Astapa emulator. gateway.partner_id is the
 // project's client_id (merchant_id is accepted too), client_secret its
 // secret, notify_url the project webhook URL. No RSA keys are used.
-func newAstapa(g config.Gateway, _ Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
+func newAstapa(g config.Gateway, _ Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {
 	var retry []time.Duration
 	for _, d := range g.NotifyRetry {
 		retry = append(retry, d.D())
@@ -27,6 +26,6 @@ func newAstapa(g config.Gateway, _ Keys, clk clock.Clock, red *evidence.Redactor
 	}
 	return astapa.New(astapa.Options{
 		ClientID: id, ClientSecret: g.ClientSecret, WebhookURL: g.NotifyURL, WebhookRetry: retry,
-		Clock: clk, Redactor: red, Version: version,
+		Clock: clk.Test, Wall: clk.Wall, Redactor: red, Version: version,
 	})
 }

@@ -3,7 +3,6 @@ package session
 import (
 	"time"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -13,7 +12,7 @@ func init() {
 	RegisterGateway(dana.GatewayName, "DANA Gapura Hosted Checkout (BI-SNAP Payment Gateway)", newDana)
 }
 
-func newDana(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
+func newDana(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {
 	var retry []time.Duration
 	for _, d := range g.NotifyRetry {
 		retry = append(retry, d.D())
@@ -21,7 +20,7 @@ func newDana(g config.Gateway, keys Keys, clk clock.Clock, red *evidence.Redacto
 	return dana.New(dana.Options{
 		PartnerID: g.PartnerID, MerchantID: g.MerchantID,
 		MerchantPublicKey: keys.MerchantPublic, GatewayPrivateKey: keys.GatewayPrivate,
-		Clock: clk, NotifyURL: g.NotifyURL, NotifyRetry: retry,
+		Clock: clk.Test, Wall: clk.Wall, NotifyURL: g.NotifyURL, NotifyRetry: retry,
 		ExternalIDReuse: g.ExternalIDReuse, TimestampSkew: g.TimestampSkew.D(),
 		Redactor: red, Version: version,
 	})

@@ -3,7 +3,6 @@ package session
 import (
 	"time"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/emulator/purwantara"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -18,13 +17,13 @@ func init() {
 // webhooks are signed with the team secret (gateway.client_secret); both
 // are redacted from the evidence. gateway.notify_url is the team Callback
 // URL.
-func newPurwantara(g config.Gateway, _ Keys, clk clock.Clock, red *evidence.Redactor, version string) (Gateway, error) {
+func newPurwantara(g config.Gateway, _ Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {
 	var retry []time.Duration
 	for _, d := range g.NotifyRetry {
 		retry = append(retry, d.D())
 	}
 	return purwantara.New(purwantara.Options{
 		Token: g.ServerKey, WebhookSecret: g.ClientSecret, CallbackURL: g.NotifyURL, NotifyRetry: retry,
-		Clock: clk, Redactor: red, Version: version,
+		Clock: clk.Test, Wall: clk.Wall, Redactor: red, Version: version,
 	})
 }

@@ -52,14 +52,13 @@ type Env struct {
 	GatewayURL          string
 	ReceiverURL         string
 	GatewayPublicKeyPEM []byte
-	Clock               clock.Clock
 }
 
 // Session is one run in progress.
 type Session struct {
 	o            Options
 	runID        string
-	clk          *clock.Fake
+	clocks       *clock.TestClocks
 	red          *evidence.Redactor
 	gw           Gateway
 	rcv          *receiver.Receiver
@@ -89,8 +88,8 @@ func Open(o Options) (s *Session, err error) {
 			opened.Close()
 		}
 	}()
-	// The virtual clock starts at the wall clock so evidence reads naturally.
-	s.clk = clock.NewFake(time.Now().Truncate(time.Second))
+	// Each scenario gets its own test clock, starting at the wall clock.
+	s.clocks = clock.NewTestClocks(clock.Real{})
 	s.red = evidence.NewRedactor(append(secretsOf(o.Config), o.Secrets...)...)
 	if err = s.selectScenarios(); err != nil {
 		return nil, err
@@ -129,7 +128,7 @@ func (s *Session) startGateway() error {
 			s.red.Add(string(pem))
 		}
 	}
-	gw, err := NewGateway(s.o.Config.Gateway, keys, s.clk, s.red, s.o.Version)
+	gw, err := NewGateway(s.o.Config.Gateway, keys, Clocks{Test: s.clocks, Wall: s.clocks.Wall()}, s.red, s.o.Version)
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,7 @@ func LoadKeys(g config.Gateway) (Keys, error) {
 
 func (s *Session) startReceiver() error {
 	rc := s.o.Config.Receiver
-	opts := receiver.Options{Addr: rc.Listen, MaxBody: rc.MaxBody, Clock: s.clk, Redactor: s.red}
+	opts := receiver.Options{Addr: rc.Listen, MaxBody: rc.MaxBody, Clock: s.clocks, Redactor: s.red}
 	if s.o.OutDir != "" {
 		opts.JournalPath = filepath.Join(s.o.OutDir, "callbacks.jsonl")
 		if err := os.MkdirAll(s.o.OutDir, 0o755); err != nil {
@@ -190,12 +189,12 @@ func (s *Session) startMerchant() error {
 		}
 		m.BaseURL, s.stopMerchant = base, stop
 	}
-	d, err := merchant.New(m.Actions, merchant.Options{BaseURL: m.BaseURL, Timeout: m.Timeout.D(), Clock: s.clk, Redactor: s.red})
+	d, err := merchant.New(m.Actions, merchant.Options{BaseURL: m.BaseURL, Timeout: m.Timeout.D(), Clock: s.clocks, Redactor: s.red})
 	if err != nil {
 		return err
 	}
 	s.eng = engine.New(engine.Target{
-		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clock: s.clk,
+		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clocks: s.clocks,
 		Statuses: m.Statuses, StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
 	})
 	return nil
@@ -203,7 +202,7 @@ func (s *Session) startMerchant() error {
 
 // Env describes the running harness to an in-process merchant.
 func (s *Session) Env() Env {
-	return Env{GatewayURL: s.gw.URL(), ReceiverURL: s.rcv.URL(), GatewayPublicKeyPEM: s.gw.PublicKeyPEM(), Clock: s.clk}
+	return Env{GatewayURL: s.gw.URL(), ReceiverURL: s.rcv.URL(), GatewayPublicKeyPEM: s.gw.PublicKeyPEM()}
 }
 
 // Engine is the engine scenarios run on.
@@ -212,8 +211,8 @@ func (s *Session) Engine() *engine.Engine { return s.eng }
 // Selected lists the scenarios that run, in order.
 func (s *Session) Selected() []*scenario.Scenario { return s.sel.Run }
 
-// Clock is the run's virtual clock.
-func (s *Session) Clock() *clock.Fake { return s.clk }
+// Clocks are the run's per-scenario test clocks.
+func (s *Session) Clocks() *clock.TestClocks { return s.clocks }
 
 // Gateway is the running emulator.
 func (s *Session) Gateway() Gateway { return s.gw }

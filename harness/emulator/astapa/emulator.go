@@ -33,7 +33,8 @@ type Options struct {
 	WebhookURL             string          // the project-level webhook URL ("" = no webhook, as in Astapa)
 	WebhookRetry           []time.Duration // nil = DefaultWebhookRetry; empty non-nil = no retries
 	StoreName              string          // store_name on verify when metadata has none
-	Clock                  clock.Clock     // virtual clock; default clock.Real{}
+	Clock                  clock.Clock     // test clock for gateway timers; default clock.Real{}
+	Wall                   clock.Clock     // the merchant's clock: judges the times it sends; default Clock
 	Redactor               *evidence.Redactor
 	HTTPClient             *http.Client // for webhooks; default timeout 15s
 	Version                string       // X-Uatrun-Emulator: astapa/<version>
@@ -45,7 +46,8 @@ type Options struct {
 // concurrent use.
 type Emulator struct {
 	o       Options
-	clk     clock.Clock
+	clk     clock.Clock // gateway timers (expiry, retries)
+	wall    clock.Clock // every time a merchant sends or receives
 	client  *http.Client
 	engine  *gin.Engine
 	version string
@@ -67,7 +69,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	// The secret travels in the request body; it must never reach evidence.
 	o.Redactor.Add(o.ClientSecret)
-	e := &Emulator{o: o, host: emulator.Host{Name: "astapa"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
+	e := &Emulator{o: o, host: emulator.Host{Name: "astapa"}, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, version: GatewayName + "/" + o.Version,
 		st: newState(), webhookURL: o.WebhookURL}
 	e.rec = emulator.NewRecorder("astapa", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.WebhookRetry)
@@ -101,6 +103,9 @@ func checkOptions(o *Options) error {
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}

@@ -71,7 +71,7 @@ func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time) {
 	r.validUpTo = t
 	switch {
 	case !t.After(now):
-		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway clock "+snap.FormatTimestamp(now)+")")
+		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway wall clock "+snap.FormatTimestamp(now)+")")
 	case t.Sub(now) > maxValidity:
 		c.violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
 	}
@@ -221,8 +221,10 @@ func checkQRIS(c *checker, r *createReq, option string) {
 // createOrder is the create-order handler: validate, then idempotency,
 // then a new INIT order with its expiry timer.
 func (e *Emulator) createOrder(in *inbound) *reply {
-	now := e.clk.Now()
-	r, c := validateCreate(in.api, in.doc, now)
+	// validUpTo is the merchant's wall-clock time: judge it against the wall
+	// clock, then carry the order's remaining lifetime on the test clock.
+	wall := e.wall.Now()
+	r, c := validateCreate(in.api, in.doc, wall)
 	in.Violations = append(in.Violations, c.violations...)
 	if rep := c.result(); rep != nil {
 		return rep
@@ -245,13 +247,15 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 			"partnerReferenceNo "+quote(r.partnerRef)+" was already used by order "+o.referenceNo+
 				" with a different body (validUpTo aside); a retry must resend the same body, a new order needs a new partnerReferenceNo")
 	}
-	o := e.newOrder(r, in, canon, now)
+	o := e.newOrder(r, in, canon, r.validUpTo.Sub(wall))
 	o.createReply = createAnswer(o, base)
 	return in.api.ok(o.createReply)
 }
 
-// newOrder stores an INIT order and schedules its expiry; e.mu is held.
-func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, now time.Time) *order {
+// newOrder stores an INIT order and schedules its expiry after lifetime
+// on the test clock; e.mu is held.
+func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, lifetime time.Duration) *order {
+	now := e.clk.Now()
 	o := &order{merchantID: r.merchantID, subMerchantID: r.subMerchantID, partnerRef: r.partnerRef,
 		externalStoreID: r.externalStoreID, partnerID: in.Req.Header.Get("X-PARTNER-ID"),
 		amount: r.amount, cents: r.cents, title: r.title, scenario: r.scenario,
@@ -261,7 +265,7 @@ func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, now time.Ti
 	e.st.orders = append(e.st.orders, o)
 	e.st.byKey[key(o.merchantID, o.partnerRef)] = o
 	e.st.byRef[o.referenceNo] = o
-	o.expiry = e.clk.AfterFunc(o.validUpTo.Sub(now), func() { e.expire(o) })
+	o.expiry = e.clk.AfterFunc(lifetime, func() { e.expire(o) })
 	return o
 }
 

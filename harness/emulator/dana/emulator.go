@@ -39,7 +39,8 @@ type Options struct {
 	PartnerID, MerchantID string          // expected X-PARTNER-ID and merchantId (empty = accept any)
 	MerchantPublicKey     *rsa.PublicKey  // verifies the merchant's X-SIGNATURE
 	GatewayPrivateKey     *rsa.PrivateKey // signs finish notifies
-	Clock                 clock.Clock     // virtual clock; default clock.Real{}
+	Clock                 clock.Clock     // test clock for gateway timers; default clock.Real{}
+	Wall                  clock.Clock     // the merchant's clock: judges X-TIMESTAMP and validUpTo, stamps notifies; default Clock
 	NotifyURL             string          // overrides the order's NOTIFICATION url when set
 	NotifyRetry           []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
 	ExternalIDReuse       string          // ReuseRecord (default) or ReuseReject
@@ -55,7 +56,8 @@ type Options struct {
 // timers may all run at once.
 type Emulator struct {
 	o       Options
-	clk     clock.Clock
+	clk     clock.Clock // gateway timers (expiry, cancel window, retries)
+	wall    clock.Clock // every time a merchant sends or receives
 	client  *http.Client
 	engine  *gin.Engine
 	pubPEM  []byte
@@ -79,7 +81,7 @@ func New(o Options) (*Emulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dana: gateway public key: %w", err)
 	}
-	e := &Emulator{o: o, host: emulator.Host{Name: "dana"}, clk: o.Clock, client: o.HTTPClient, pubPEM: pub,
+	e := &Emulator{o: o, host: emulator.Host{Name: "dana"}, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub,
 		version: GatewayName + "/" + o.Version, st: newState()}
 	e.rec = emulator.NewRecorder("dana", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
@@ -121,6 +123,9 @@ func checkOptions(o *Options) error {
 	o.CheckoutBaseURL = strings.TrimSuffix(o.CheckoutBaseURL, "/")
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}

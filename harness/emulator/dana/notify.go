@@ -164,14 +164,14 @@ func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
 }
 
 // deliver sends one attempt of an event notify and, if it is not
-// acknowledged, schedules the next attempt on the virtual clock. Each
-// retry is a new request: fresh X-TIMESTAMP, X-EXTERNAL-ID and signature
+// acknowledged, schedules the next attempt on the test clock. Each
+// retry is a new request: fresh (wall-clock) X-TIMESTAMP, X-EXTERNAL-ID and signature
 // over the same body.
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
-	w := e.signedWire(job, snap.FormatTimestamp(e.clk.Now()), e.o.GatewayPrivateKey)
+	w := e.signedWire(job, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
 	d := e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
 	if !d.Acked {
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })

@@ -110,9 +110,10 @@ func (e *Emulator) checkHeaders(in *inbound) *reply {
 	}
 	in.ts = ts
 	if skew := e.o.TimestampSkew; skew > 0 {
-		if d := ts.Sub(e.clk.Now()).Abs(); d > skew {
-			return in.api.format("X-TIMESTAMP", "X-TIMESTAMP "+hd.Get("X-TIMESTAMP")+" is "+d.String()+
-				" away from the gateway clock "+snap.FormatTimestamp(e.clk.Now())+"; allowed skew is "+skew.String())
+		now := e.wall.Now()
+		if d := ts.Sub(now).Abs(); d > skew {
+			return in.api.format("X-TIMESTAMP", "X-TIMESTAMP "+hd.Get("X-TIMESTAMP")+" is "+d.Round(time.Second).String()+
+				" away from the gateway's wall clock "+snap.FormatTimestamp(now)+"; allowed skew is "+skew.String())
 		}
 	}
 	return nil
@@ -154,13 +155,13 @@ func (e *Emulator) checkPartner(in *inbound) *reply {
 }
 
 // trackExternalID remembers X-EXTERNAL-ID per partner for the current
-// Jakarta day of the virtual clock and handles reuse per Options.
+// Jakarta day of the wall clock and handles reuse per Options.
 func (e *Emulator) trackExternalID(in *inbound) *reply {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return nil
 	}
-	day := e.clk.Now().In(snap.Jakarta).Format("2006-01-02")
+	day := e.wall.Now().In(snap.Jakarta).Format("2006-01-02")
 	k := in.Req.Header.Get("X-PARTNER-ID") + "\x00" + ext
 	e.mu.Lock()
 	if e.st.extDay != day {

@@ -50,7 +50,7 @@ var variants = map[string]variant{
 	}},
 	"stale_timestamp": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
 		ts := snap.FormatTimestamp(now.Add(-time.Hour))
-		return e.signedWire(job, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the gateway clock, validly signed"
+		return e.signedWire(job, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the wall clock at sending, validly signed"
 	}},
 	"other_order_signature": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
 		other := job
@@ -108,7 +108,9 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	if job.target == "" {
 		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
 	}
-	w, why := v.craft(e, job, fields, now)
+	// Headers carry the wall clock at sending, as DANA's would; the
+	// body's event times stay on the test clock.
+	w, why := v.craft(e, job, fields, e.wall.Now())
 	check := e.selfCheck(w, why)
 	if name == "concurrent" {
 		return e.sendConcurrently(ctx, job, w, check, copies), nil

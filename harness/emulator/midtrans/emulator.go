@@ -43,7 +43,8 @@ type Options struct {
 	// FinishURL is the dashboard's Finish Redirect URL, used when a Snap
 	// request has no callbacks.finish.
 	FinishURL  string
-	Clock      clock.Clock // virtual clock; default clock.Real{}
+	Clock      clock.Clock // test clock for gateway timers; default clock.Real{}
+	Wall       clock.Clock // the merchant's clock: judges the times it sends; default Clock
 	Redactor   *evidence.Redactor
 	HTTPClient *http.Client // for notifications and the shopper's browser; default timeout 15s
 	Version    string       // X-Uatrun-Emulator: midtrans-snap/<version>
@@ -56,7 +57,8 @@ type Options struct {
 // clock's timers may all run at once.
 type Emulator struct {
 	o       Options
-	clk     clock.Clock
+	clk     clock.Clock // gateway timers (expiry, retries)
+	wall    clock.Clock // every time a merchant sends or receives
 	client  *http.Client
 	engine  *gin.Engine
 	version string
@@ -83,7 +85,7 @@ func New(o Options) (*Emulator, error) {
 		return nil, err
 	}
 	o.Redactor.Add(o.ServerKey)
-	e := &Emulator{o: o, host: emulator.Host{Name: "midtrans"}, clk: o.Clock, client: o.HTTPClient,
+	e := &Emulator{o: o, host: emulator.Host{Name: "midtrans"}, clk: o.Clock, wall: o.Wall, client: o.HTTPClient,
 		version: GatewayName + "/" + o.Version, st: newState(),
 		dash: dashboard{notifyURL: o.NotifyURL, finishURL: o.FinishURL}}
 	e.rec = emulator.NewRecorder("midtrans", o.Redactor, o.Clock)
@@ -122,6 +124,9 @@ func checkOptions(o *Options) error {
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}

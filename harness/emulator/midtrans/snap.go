@@ -49,9 +49,11 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 	if !gjson.ValidBytes(in.Body) || !gjson.ParseBytes(in.Body).IsObject() {
 		return snapError(http.StatusBadRequest, "the body must be one JSON object", "Invalid JSON: the request body must be a JSON object")
 	}
-	now := e.clk.Now()
+	// expiry.start_time is the merchant's wall-clock time: judge it on the
+	// wall clock, then carry the remaining lifetime on the test clock.
+	wall := e.wall.Now()
 	c := &snapChecker{}
-	r := validateSnap(c, gjson.ParseBytes(in.Body), now)
+	r := validateSnap(c, gjson.ParseBytes(in.Body), wall)
 	in.Violations = append(in.Violations, c.violations...)
 	if len(c.msgs) > 0 {
 		return snapError(http.StatusBadRequest, "see error_messages; the Snap request reference is at https://snap-docs.midtrans.com/#json-objects", c.msgs...)
@@ -65,7 +67,7 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 			" (token "+prev.token+"); Midtrans never accepts an order_id twice, so every checkout attempt needs a new one",
 			"transaction_details.order_id has already been taken")
 	}
-	t := e.newTxn(r, now)
+	t := e.newTxn(r, r.expiresAt.Sub(wall))
 	t.override, t.appendURLs = override, appendURLs
 	return &reply{status: http.StatusCreated, code: "201",
 		body: map[string]any{"token": t.token, "redirect_url": base + redirectPath + t.token}}
@@ -250,7 +252,8 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 }
 
 // newTxn stores a pending transaction and arms its expiry; e.mu is held.
-func (e *Emulator) newTxn(r snapReq, now time.Time) *txn {
+func (e *Emulator) newTxn(r snapReq, lifetime time.Duration) *txn {
+	now := e.clk.Now()
 	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
 		status: StatusPending, fraud: "accept", finishURL: r.finishURL,
 		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt}
@@ -258,7 +261,7 @@ func (e *Emulator) newTxn(r snapReq, now time.Time) *txn {
 	e.st.byOrder[t.orderID] = t
 	e.st.byID[t.transactionID] = t
 	e.st.byID[t.token] = t
-	t.expiry = e.clk.AfterFunc(t.expiresAt.Sub(now), func() { e.expireByTimer(t) })
+	t.expiry = e.clk.AfterFunc(lifetime, func() { e.expireByTimer(t) })
 	return t
 }
 

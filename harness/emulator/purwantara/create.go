@@ -178,7 +178,7 @@ var expiryLayouts = []string{time.RFC3339, time.RFC3339Nano, "2006-01-02 15:04:0
 // expiryField reads the requested expiry: after now, and beyond
 // MaxValidity only with a recorded violation. Absent means now + Expiry.
 func (e *Emulator) expiryField(doc gjson.Result, ch *channel, errs *fieldErrors, in *inbound) time.Time {
-	now := e.clk.Now()
+	now := e.wall.Now() // the merchant's clock, not the test clock
 	s := textField(doc, ch.expiryField, false, errs)
 	if s == "" {
 		return now.Add(e.o.Expiry)
@@ -225,7 +225,9 @@ func (e *Emulator) open(ch *channel, r createReq, base string) (*tx, *reply) {
 	e.st.txs = append(e.st.txs, t)
 	e.st.byUUID[t.uuid] = t
 	e.st.byRef[refKey(ch, r.ref)] = t
-	t.expiry = e.clk.AfterFunc(r.expires.Sub(now), func() { e.expire(t) })
+	// r.expires is wall-clock time; the remaining lifetime runs on the
+	// test clock.
+	t.expiry = e.clk.AfterFunc(r.expires.Sub(e.wall.Now()), func() { e.expire(t) })
 	return t, nil
 }
 

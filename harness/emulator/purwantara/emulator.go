@@ -45,7 +45,8 @@ type Options struct {
 	// CallbackURL is the team's Callback URL (Settings > Team); it can also
 	// be set later with SetCallbackURL or POST /_uatrun/callback_url.
 	CallbackURL string
-	Clock       clock.Clock     // virtual clock; default clock.Real{}
+	Clock       clock.Clock     // test clock for gateway timers; default clock.Real{}
+	Wall        clock.Clock     // the merchant's clock: judges the times it sends; default Clock
 	NotifyRetry []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
 	// Expiry is the validity of a transaction created without one; 0 =
 	// DefaultExpiry. MaxValidity bounds a requested expiry; 0 =
@@ -68,7 +69,8 @@ type Options struct {
 // run at once.
 type Emulator struct {
 	o       Options
-	clk     clock.Clock
+	clk     clock.Clock // gateway timers (expiry, retries)
+	wall    clock.Clock // every time a merchant sends or receives
 	client  *http.Client
 	engine  *gin.Engine
 	version string
@@ -94,7 +96,7 @@ func New(o Options) (*Emulator, error) {
 	}
 	o.Redactor.Add(o.Token)
 	o.Redactor.Add(o.WebhookSecret)
-	e := &Emulator{o: o, host: emulator.Host{Name: "purwantara"}, clk: o.Clock, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
+	e := &Emulator{o: o, host: emulator.Host{Name: "purwantara"}, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, version: GatewayName + "/" + o.Version, st: newState()}
 	e.st.callbackURL = o.CallbackURL
 	e.rec = emulator.NewRecorder("purwantara", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
@@ -146,6 +148,9 @@ func fillDefaults(o *Options) {
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}

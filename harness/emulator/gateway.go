@@ -62,6 +62,10 @@ type Call struct {
 	Exchange     evidence.Exchange // request and response, redacted
 	Signature    *evidence.SignatureCheck
 	ResponseCode string // the 7-digit code answered
+	// Hint is the emulator's explanation of a refusal ("validUpTo … is not
+	// in the future"), for the evidence and the console; the merchant sees
+	// it only when it asks for debug output.
+	Hint string
 	// Violations are protocol rules the request broke that the gateway
 	// tolerates or only records (e.g. "X-EXTERNAL-ID reused within the day").
 	Violations []string

@@ -1,6 +1,7 @@
 package dana
 
 import (
+	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
@@ -183,12 +184,26 @@ func (e *Emulator) trackExternalID(in *inbound) *reply {
 	return nil
 }
 
+// echoField copies a request field into the answer when the answer lacks
+// it and the request has it as a string or object.
+func echoField(out map[string]any, body []byte, field string) {
+	if out[field] != nil {
+		return
+	}
+	switch v := gjson.GetBytes(body, field); {
+	case v.Type == gjson.String:
+		out[field] = v.Str
+	case v.IsObject():
+		out[field] = json.RawMessage(v.Raw)
+	}
+}
+
 // answer writes the reply in DANA's shape and records the call.
 func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	body := rep.body(in)
 	status := httpStatus(rep.code)
 	c.Data(status, "application/json", body)
-	call := emulator.Call{API: in.api.name, Signature: in.sig, ResponseCode: rep.code, Violations: in.Violations}
+	call := emulator.Call{API: in.api.name, Signature: in.sig, ResponseCode: rep.code, Violations: in.Violations, Hint: rep.debug}
 	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: status, Header: c.Writer.Header(), Body: body})
 }
 
@@ -201,9 +216,16 @@ func (rep *reply) body(in *inbound) []byte {
 		out[k] = v
 	}
 	out["responseCode"], out["responseMessage"] = rep.code, rep.message
-	if in.api.name == APICreateOrder && out["partnerReferenceNo"] == nil {
-		if ref := gjson.GetBytes(in.Body, "partnerReferenceNo"); ref.Type == gjson.String {
-			out["partnerReferenceNo"] = ref.Str
+	if in.api.name == APICreateOrder {
+		echoField(out, in.Body, "partnerReferenceNo")
+	}
+	if strings.HasPrefix(rep.code, "2") && (in.api.name == APICancelOrder || in.api.name == APIRefundOrder) {
+		// dana-go decodes every 2xx answer and requires these; an injected
+		// 2025700/2025800 must carry them as DANA's own answers do.
+		echoField(out, in.Body, "originalPartnerReferenceNo")
+		if in.api.name == APIRefundOrder {
+			echoField(out, in.Body, "partnerRefundNo")
+			echoField(out, in.Body, "refundAmount")
 		}
 	}
 	if in.debug && rep.debug != "" {

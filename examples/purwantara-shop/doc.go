@@ -1,6 +1,6 @@
 // Package purwantarashop is a small web shop that takes payments through
-// Purwantara (virtual account, QRIS, OVO, ShopeePay, payment link and
-// over-the-counter) the way a careful merchant does. uatrun tests it, and
+// Purwantara (virtual account, QRIS, OVO, ShopeePay, DANA, payment link
+// and over-the-counter) the way a careful merchant does. uatrun tests it, and
 // it is meant to be read: each rule below is one a real integration gets
 // wrong, and each has a deliberate fault (see Faults) that breaks it, so a
 // conformance run can show it catches the mistake.
@@ -16,13 +16,17 @@
 //     application/json"; the team secret only verifies webhooks. Mixing
 //     them up gets 401 Unauthenticated on every payment.
 //   - Record the order before asking Purwantara to create the payment, with
-//     a reference (external_id / order_id) that is unique per order, so
+//     a reference (external_id; order_id for QRIS) that is unique per order, so
 //     that a webhook arriving before the create answer still finds it.
 //   - Verify the webhook on its RAW bytes: Signature is the lowercase hex
 //     HMAC-SHA256 of exactly the body received, keyed with the team secret,
 //     compared in constant time. Never re-encode the parsed payload to
 //     verify it: Purwantara encodes like PHP (escaped "/", \u escapes, its
 //     own key order) and Go's encoding/json writes different bytes.
+//   - A create succeeded only when Purwantara answers status 201 with
+//     success true and a uuid; an inquiry or cancel answers 200. A refusal
+//     is {"success":false,"error":{"code","message"}}: show the shopper an
+//     error and keep no payable order.
 //   - After the signature, check that the webhook is about a known order,
 //     the same transaction (uuid) and the same amount.
 //   - Act on the status, not on the fact that a webhook came: ACTIVE means

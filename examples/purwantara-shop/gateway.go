@@ -39,13 +39,19 @@ var channelSpecs = map[string]channelSpec{
 		return map[string]any{"amount": o.Amount, "transaction_description": o.Title, "order_id": o.ID,
 			"merchant_trx_id": o.ID, "customer_phone": s.cfg.CustomerPhone}
 	}},
+	// The e-wallets take external_id as their reference, as Purwantara's
+	// own API monitor sends it (github.com/ilhamgepe/automate-ppn-api).
 	"ewallet/ovo": {"ewallet/ovo", "ewallet/ovo/inquiry/", func(s *Shop, o order, _ string) map[string]any {
-		return map[string]any{"amount": o.Amount, "transaction_description": o.Title, "order_id": o.ID,
-			"customer_phone": s.cfg.CustomerPhone}
+		return map[string]any{"amount": o.Amount, "description": o.Title, "external_id": o.ID,
+			"customer_phone": s.cfg.CustomerPhone, "payment_channel": "OVO"}
 	}},
 	"ewallet/shopeepay": {"ewallet/shopeepay", "ewallet/shopeepay/inquiry/", func(s *Shop, o order, _ string) map[string]any {
-		return map[string]any{"amount": o.Amount, "transaction_description": o.Title, "order_id": o.ID,
-			"return_url": s.returnURL(o.ID)}
+		return map[string]any{"amount": o.Amount, "transaction_description": o.Title, "external_id": o.ID,
+			"return_url": s.returnURL(o.ID), "payment_channel": "shopee_pay"}
+	}},
+	"ewallet/dana": {"ewallet/dana", "ewallet/dana/inquiry/", func(s *Shop, o order, _ string) map[string]any {
+		return map[string]any{"amount": o.Amount, "description": o.Title, "external_id": o.ID, "merchant_trx_id": o.ID,
+			"customer_phone": s.cfg.CustomerPhone, "pay_return": s.returnURL(o.ID), "payment_channel": "wallet_dana"}
 	}},
 	"payment-link": {"payment-link", "payment-link/", func(s *Shop, o order, exp string) map[string]any {
 		return map[string]any{"amount": o.Amount, "title": o.Title, "description": o.Title, "expires_at": exp,
@@ -57,12 +63,26 @@ var channelSpecs = map[string]channelSpec{
 	}},
 }
 
-// answer is Purwantara's envelope with the transaction fields the shop uses.
+// answer is Purwantara's envelope with the transaction fields the shop
+// uses: {"status","success","data"} on success, {"status","success":false,
+// "error":{"code","message"}} on failure.
 type answer struct {
 	HTTPStatus int    `json:"-"`
+	Status     int    `json:"status"`
 	Success    bool   `json:"success"`
-	Message    string `json:"message"`
 	Data       txData `json:"data"`
+	Error      struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// reason says why Purwantara refused, for logs and the shopper's error.
+func (a answer) reason() string {
+	if a.Error.Code == "" && a.Error.Message == "" {
+		return fmt.Sprintf("HTTP %d", a.HTTPStatus)
+	}
+	return a.Error.Code + ": " + a.Error.Message
 }
 
 // txData is a transaction as create and inquiry answer it.
@@ -130,7 +150,14 @@ func (g *gatewayClient) call(ctx context.Context, method, path string, body any)
 	return a, nil
 }
 
-func (a answer) ok() bool { return a.HTTPStatus == http.StatusOK && a.Success && a.Data.UUID != "" }
+// ok reports a success: Purwantara answers a create with status 201 and an
+// inquiry or cancel with 200. Either is accepted in the HTTP status and in
+// the body's status, so a success is never mistaken for a refusal.
+func (a answer) ok() bool {
+	return success(a.HTTPStatus) && success(a.Status) && a.Success && a.Data.UUID != ""
+}
+
+func success(status int) bool { return status == http.StatusOK || status == http.StatusCreated }
 
 // definite reports a 4xx: the request was refused and did nothing.
 func (a answer) definite() bool { return a.HTTPStatus >= 400 && a.HTTPStatus < 500 }

@@ -46,7 +46,7 @@ func (s *Shop) checkout(c *gin.Context) {
 	}
 	spec, ok := channelSpecs[orDefault(in.Channel, "virtual-account")]
 	if !ok {
-		c.JSON(http.StatusBadRequest, gin.H{"error": "channel must be one of virtual-account, qris, ewallet/ovo, ewallet/shopeepay, payment-link, counter"})
+		c.JSON(http.StatusBadRequest, gin.H{"error": "channel must be one of virtual-account, qris, ewallet/ovo, ewallet/shopeepay, ewallet/dana, payment-link, counter"})
 		return
 	}
 	title := orDefault(strings.TrimSpace(in.Title), defaultTitle)
@@ -71,7 +71,7 @@ func (s *Shop) checkout(c *gin.Context) {
 		if ans.definite() {
 			s.logErr(s.store.forgetOrder(ctx, o.ID), "forget refused order")
 		}
-		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara refused the payment: " + ans.Message,
+		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara refused the payment: " + ans.reason(),
 			"gateway_status": ans.HTTPStatus, "order_id": o.ID})
 		return
 	}
@@ -108,7 +108,7 @@ func (s *Shop) cancel(c *gin.Context) {
 	}
 	ans, err := s.gw.call(context.WithoutCancel(c.Request.Context()), http.MethodPost, "virtual-account/cancel/"+o.UUID, nil)
 	if err != nil || !ans.ok() || ans.Data.Status != "CANCELLED" {
-		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara did not cancel: " + ans.Message, "gateway_status": ans.HTTPStatus})
+		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara did not cancel: " + ans.reason(), "gateway_status": ans.HTTPStatus})
 		return
 	}
 	if _, err := s.store.closePending(c.Request.Context(), o.ID, "cancelled"); err != nil {
@@ -131,7 +131,7 @@ func (s *Shop) reconcile(c *gin.Context) {
 	}
 	ans, err := s.gw.call(c.Request.Context(), http.MethodGet, channelSpecs[o.Channel].inquiry+o.UUID, nil)
 	if err != nil || !ans.ok() || ans.Data.UUID != o.UUID {
-		c.JSON(http.StatusBadGateway, gin.H{"error": "inquiry failed: " + ans.Message, "gateway_status": ans.HTTPStatus})
+		c.JSON(http.StatusBadGateway, gin.H{"error": "inquiry failed: " + ans.reason(), "gateway_status": ans.HTTPStatus})
 		return
 	}
 	if code, msg := s.apply(c.Request.Context(), o, ans.Data.Status, ans.Data.Amount); code != http.StatusOK {

@@ -29,14 +29,17 @@ type seen struct {
 // fakePPN is a minimal Purwantara written for these tests only (the shop
 // must never be tested against code it could share bugs with).
 type fakePPN struct {
-	mu       sync.Mutex
-	reqs     []seen
-	status   int    // HTTP status for creates; 0 = 200
-	inquiry  string // status inquiry answers
-	amount   string
-	uuidSeq  int
-	lastUUID string
-	srv      *httptest.Server
+	mu     sync.Mutex
+	reqs   []seen
+	status int // HTTP status for creates; 0 = 201, as Purwantara answers
+	// createStatus overrides the body's status of a successful create (0 =
+	// the HTTP status).
+	createStatus int
+	inquiry      string // status inquiry answers
+	amount       string
+	uuidSeq      int
+	lastUUID     string
+	srv          *httptest.Server
 }
 
 func newFakePPN(t *testing.T) *fakePPN {
@@ -56,23 +59,32 @@ func (f *fakePPN) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if r.Header.Get("Authorization") != "Bearer "+testToken {
 		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprint(w, `{"status":401,"success":false,"message":"Unauthenticated."}`)
+		fmt.Fprint(w, `{"status":401,"success":false,"error":{"code":"UNAUTHENTICATED","message":"Unauthenticated."}}`)
 		return
 	}
 	switch {
 	case r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/cancel/"):
-		fmt.Fprintf(w, `{"status":200,"success":true,"message":"Success","data":{"uuid":%q,"status":"CANCELLED","amount":%q}}`, f.lastUUID, f.amount)
+		fmt.Fprintf(w, `{"status":200,"success":true,"data":{"uuid":%q,"status":"CANCELLED","amount":%q}}`, f.lastUUID, f.amount)
 	case r.Method == http.MethodPost:
-		if f.status != 0 && f.status != http.StatusOK {
-			w.WriteHeader(f.status)
-			fmt.Fprintf(w, `{"status":%d,"success":false,"message":"refused"}`, f.status)
+		status := f.status
+		if status == 0 {
+			status = http.StatusCreated
+		}
+		if status >= 300 {
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"status":%d,"success":false,"error":{"code":"REFUSED","message":"refused"}}`, status)
 			return
+		}
+		body := status
+		if f.createStatus != 0 {
+			body = f.createStatus
 		}
 		f.uuidSeq++
 		f.lastUUID = fmt.Sprintf("00000000-0000-4000-8000-%012d", f.uuidSeq)
-		fmt.Fprintf(w, `{"status":200,"success":true,"message":"Success","data":{"uuid":%q,"status":"ACTIVE","amount":%q,"va_number":"8803000001","payment_link_url":"https:\/\/pay.example\/x"}}`, f.lastUUID, f.amount)
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"status":%d,"success":true,"data":{"uuid":%q,"status":"ACTIVE","amount":%q,"va_number":"8803000001","payment_link_url":"https:\/\/pay.example\/x"}}`, body, f.lastUUID, f.amount)
 	default:
-		fmt.Fprintf(w, `{"status":200,"success":true,"message":"Success","data":{"uuid":%q,"status":%q,"amount":%q}}`, f.lastUUID, f.inquiry, f.amount)
+		fmt.Fprintf(w, `{"status":200,"success":true,"data":{"uuid":%q,"status":%q,"amount":%q}}`, f.lastUUID, f.inquiry, f.amount)
 	}
 }
 

@@ -3,6 +3,7 @@ package purwantarashop
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -13,8 +14,9 @@ func TestCheckout_CreatesOnTheChosenChannelWithBearerAndReference(t *testing.T) 
 	}{
 		{"virtual-account", "/v1/virtual-account", "expected_amount", "external_id"},
 		{"qris", "/v1/qris", "amount", "order_id"},
-		{"ewallet/ovo", "/v1/ewallet/ovo", "amount", "order_id"},
-		{"ewallet/shopeepay", "/v1/ewallet/shopeepay", "amount", "order_id"},
+		{"ewallet/ovo", "/v1/ewallet/ovo", "amount", "external_id"},
+		{"ewallet/shopeepay", "/v1/ewallet/shopeepay", "amount", "external_id"},
+		{"ewallet/dana", "/v1/ewallet/dana", "amount", "external_id"},
 		{"payment-link", "/v1/payment-link", "amount", "external_id"},
 		{"counter", "/v1/counter", "expected_amount", "external_id"},
 	}
@@ -31,6 +33,21 @@ func TestCheckout_CreatesOnTheChosenChannelWithBearerAndReference(t *testing.T) 
 			}
 			if o := b.order(t, id); o["status"] != "pending" || o["uuid"] == "" || num(o["fulfilments"]) != 0 {
 				t.Errorf("order %v", o)
+			}
+		})
+	}
+}
+
+// Purwantara answers a successful create with status 201 (HTTP and body);
+// the shop must take it as created. 200 is accepted too.
+func TestCheckout_AcceptsPurwantaras201(t *testing.T) {
+	for _, c := range []struct{ http, body int }{{http.StatusCreated, 201}, {http.StatusOK, 200}, {http.StatusOK, 201}, {http.StatusCreated, 200}} {
+		t.Run(fmt.Sprint(c.http, "/", c.body), func(t *testing.T) {
+			b := newBench(t)
+			b.ppn.status, b.ppn.createStatus = c.http, c.body
+			status, out := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000","channel":"payment-link"}`, nil)
+			if status != http.StatusOK || out["uuid"] == "" || out["redirect_url"] != "https://pay.example/x" {
+				t.Fatalf("HTTP %d %v", status, out)
 			}
 		})
 	}
@@ -61,6 +78,9 @@ func TestCheckout_GatewayRefusalLeavesNoPayableOrder(t *testing.T) {
 			status, out := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)
 			if status != http.StatusBadGateway || num(out["gateway_status"]) != c.gateway {
 				t.Fatalf("HTTP %d %v", status, out)
+			}
+			if msg, _ := out["error"].(string); !strings.Contains(msg, "REFUSED: refused") {
+				t.Errorf("error %q does not carry Purwantara's error.code and error.message", msg)
 			}
 			got, _ := b.do(t, http.MethodGet, "/orders/"+out["order_id"].(string), "", nil)
 			if kept := got == http.StatusOK; kept != c.kept {

@@ -31,7 +31,7 @@ var actionParams = map[string][]string{
 	actFail:        {"notify"},
 	actExpire:      {"notify"},
 	actNotify:      {"variant", "copies", "status"},
-	actRespondNext: {"api", "status", "message", "count"},
+	actRespondNext: {"api", "status", "code", "message", "count"},
 	actCallbackURL: {"url"},
 }
 
@@ -125,11 +125,16 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if msg == "" {
 		msg = defaultMessage(status)
 	}
-	e.injected.Add(api, count, override{status: status, message: msg})
-	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %q", count, api, status, msg)}, nil
+	code := p["code"]
+	if code == "" {
+		code = e.errorCode(status)
+	}
+	e.injected.Add(api, count, override{status: status, code: code, message: msg})
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %s %q", count, api, status, code, msg)}, nil
 }
 
-// defaultMessage is Laravel's wording for common statuses.
+// defaultMessage is the error.message for common statuses (Laravel's
+// wording, which Purwantara's API is built on).
 func defaultMessage(status int) string {
 	switch status {
 	case http.StatusUnauthorized:
@@ -151,5 +156,5 @@ func (e *Emulator) takeOverride(api string) *reply {
 	if !ok {
 		return nil
 	}
-	return fail(ov.status, ov.message)
+	return &reply{status: ov.status, code: ov.code, message: ov.message}
 }

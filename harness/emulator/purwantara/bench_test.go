@@ -14,7 +14,7 @@ func BenchmarkCreateAndPay(b *testing.B) {
 	for i := range b.N {
 		ref := fmt.Sprintf("B-%d", i)
 		status, res := f.do(http.MethodPost, "/v1/qris", `{"amount":15000,"order_id":"`+ref+`"}`)
-		if status != http.StatusOK {
+		if status != http.StatusCreated {
 			b.Fatalf("HTTP %d %s", status, res.Raw)
 		}
 		f.act("pay", res.Get("data.uuid").Str, nil)

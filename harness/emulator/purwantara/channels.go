@@ -29,41 +29,53 @@ type channel struct {
 	fixedProvider string
 	providers     []string // allowed provider values, upper case; nil = any
 	descField     string   // free-text description field
+	returnField   string   // where the shopper returns: "return_url", "pay_return" or ""
+	channelField  string   // an e-wallet's optional payment_channel ("OVO", "shopee_pay", "wallet_dana")
 	inquiryPath   string   // GET route for a status inquiry
 	cancellable   bool
 	extra         string // the channel's payment instrument field in answers and webhooks
 }
 
-// channels are the six create endpoints of spec §3, in documentation order.
+// channels are the create endpoints: the six of spec §3, in documentation
+// order, then DANA. Request fields follow Purwantara's PHP client and its
+// tests (virtual account, QRIS, payment link, counter) and Purwantara's own
+// API monitor, github.com/ilhamgepe/automate-ppn-api (OVO, ShopeePay and
+// DANA take external_id; DANA is served at /v1/ewallet/dana; DANAMON is a
+// virtual-account bank).
 var channels = []*channel{
 	{path: "virtual-account", api: "create_virtual_account", eventType: "virtual-account",
 		amountField: "expected_amount", refField: "external_id", expiryField: "expired_at",
 		required: []string{"name", "bank"}, providerField: "bank",
-		providers: []string{"BCA", "BNI", "BRI", "BSI", "CIMB", "MANDIRI", "PERMATA"},
+		providers: []string{"BCA", "BNI", "BRI", "BSI", "CIMB", "DANAMON", "MANDIRI", "PERMATA"},
 		descField: "description", inquiryPath: "/v1/virtual-account/inquiry/:uuid", cancellable: true, extra: "va_number"},
 	{path: "qris", api: "create_qris", eventType: "qris", amountField: "amount", refField: "order_id",
 		providerField: "payment_channel", fixedProvider: "QRIS", descField: "transaction_description",
 		inquiryPath: "/v1/qris/inquiry/:uuid", extra: "qr_string"},
 	{path: "ewallet/ovo", api: "create_ewallet_ovo", eventType: "ewallet", amountField: "amount",
-		refField: "order_id", required: []string{"customer_phone"}, fixedProvider: "OVO",
-		descField: "transaction_description", inquiryPath: "/v1/ewallet/ovo/inquiry/:uuid"},
+		refField: "external_id", required: []string{"customer_phone"}, fixedProvider: "OVO",
+		descField: "description", channelField: "payment_channel", inquiryPath: "/v1/ewallet/ovo/inquiry/:uuid"},
 	{path: "ewallet/shopeepay", api: "create_ewallet_shopeepay", eventType: "ewallet", amountField: "amount",
-		refField: "order_id", fixedProvider: "SHOPEEPAY", descField: "transaction_description",
+		refField: "external_id", fixedProvider: "SHOPEEPAY", descField: "transaction_description",
+		returnField: "return_url", channelField: "payment_channel",
 		inquiryPath: "/v1/ewallet/shopeepay/inquiry/:uuid", extra: "checkout_url"},
 	{path: "payment-link", api: "create_payment_link", eventType: "payment-link", amountField: "amount",
 		refField: "external_id", expiryField: "expires_at", required: []string{"title"},
-		descField: "description", inquiryPath: "/v1/payment-link/:uuid", extra: "payment_link_url"},
+		descField: "description", returnField: "return_url", inquiryPath: "/v1/payment-link/:uuid", extra: "payment_link_url"},
 	{path: "counter", api: "create_counter", eventType: "counter", amountField: "expected_amount",
 		refField: "external_id", expiryField: "expired_at", required: []string{"name", "payment_channel"},
 		providerField: "payment_channel", providers: []string{"ALFAMART", "INDOMARET"},
 		descField: "description", inquiryPath: "/v1/counter/inquiry/:uuid", extra: "payment_code"},
+	{path: "ewallet/dana", api: "create_ewallet_dana", eventType: "ewallet", amountField: "amount",
+		refField: "external_id", fixedProvider: "DANA", descField: "description",
+		returnField: "pay_return", channelField: "payment_channel",
+		inquiryPath: "/v1/ewallet/dana/inquiry/:uuid", extra: "checkout_url"},
 }
 
 // channelIDs are the integer channel_id values webhooks carry. Only OVO = 8
 // is published (spec §3 sample); the rest are ours, stable and distinct.
 var channelIDs = map[string]int{
 	"BCA": 1, "BNI": 2, "BRI": 3, "MANDIRI": 4, "PERMATA": 5, "CIMB": 6, "QRIS": 7,
-	"OVO": 8, "SHOPEEPAY": 9, "ALFAMART": 10, "INDOMARET": 11, "BSI": 12,
+	"OVO": 8, "SHOPEEPAY": 9, "ALFAMART": 10, "INDOMARET": 11, "BSI": 12, "DANA": 13, "DANAMON": 14,
 }
 
 // channelID returns the id for a provider; unknown providers (a QRIS

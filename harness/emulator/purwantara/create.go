@@ -30,28 +30,26 @@ type createReq struct {
 	expires                                      time.Time
 }
 
-// fieldErrors collects Laravel-style validation errors in field order.
-type fieldErrors struct{ list obj }
+// fieldErrors collects validation errors in field order.
+type fieldErrors struct {
+	names []string
+	msgs  []string
+}
 
 func (f *fieldErrors) add(name, msg string) {
-	if _, dup := f.list.get(name); !dup {
-		f.list = append(f.list, field{name, []any{msg}})
+	if !slices.Contains(f.names, name) {
+		f.names = append(f.names, name)
+		f.msgs = append(f.msgs, msg)
 	}
 }
 
-// reply is Laravel's 422: the first message, "(and N more errors)", and
-// every field's messages.
+// reply is the 422 answer: every invalid field's message, in field order,
+// in error.message (Purwantara's error object has no per-field list).
 func (f *fieldErrors) reply() *reply {
-	if len(f.list) == 0 {
+	if len(f.msgs) == 0 {
 		return nil
 	}
-	msg := f.list[0].v.([]any)[0].(string)
-	if n := len(f.list) - 1; n == 1 {
-		msg += " (and 1 more error)"
-	} else if n > 1 {
-		msg += fmt.Sprintf(" (and %d more errors)", n)
-	}
-	return &reply{status: http.StatusUnprocessableEntity, message: msg, errors: f.list}
+	return invalid(strings.Join(f.msgs, " "))
 }
 
 // human turns a field name into Laravel's attribute wording.
@@ -73,7 +71,7 @@ func (e *Emulator) create(ch *channel) handler {
 			return rep
 		}
 		e.sendCreateWebhook(t)
-		return ok(t.view())
+		return created(t.view())
 	}
 }
 
@@ -96,10 +94,11 @@ func (e *Emulator) validate(ch *channel, doc gjson.Result, in *inbound) (createR
 	if r.customerPhone != "" && !phonePattern.MatchString(r.customerPhone) {
 		errs.add("customer_phone", "The customer phone format is invalid.")
 	}
-	r.returnURL = textField(doc, "return_url", false, &errs)
+	r.returnURL = textField(doc, ch.returnField, false, &errs)
 	if r.returnURL != "" && emulator.CheckAbsURL(r.returnURL) != nil {
-		errs.add("return_url", "The return url must be a valid URL.")
+		errs.add(ch.returnField, "The "+human(ch.returnField)+" must be a valid URL.")
 	}
+	textField(doc, ch.channelField, false, &errs) // an e-wallet's payment_channel: a string when sent
 	r.expires = e.expiryField(doc, ch, &errs, in)
 	return r, errs.reply()
 }
@@ -208,7 +207,7 @@ func (e *Emulator) open(ch *channel, r createReq, base string) (*tx, *reply) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if prev := e.st.byRef[refKey(ch, r.ref)]; prev != nil {
-		return nil, invalid(ch.refField, "The "+human(ch.refField)+" has already been taken.")
+		return nil, invalid("The " + human(ch.refField) + " has already been taken.")
 	}
 	now := e.clk.Now()
 	t := &tx{uuid: newUUID(), ref: r.ref, merchantTrxID: r.merchantTrxID, ch: ch, name: r.name,

@@ -5,15 +5,17 @@
 // What is emulated:
 //
 //   - POST /v1/{channel} for virtual-account, qris, ewallet/ovo,
-//     ewallet/shopeepay, payment-link and counter, authenticated with
-//     "Authorization: Bearer <API token>" (missing, malformed or wrong →
-//     401 {"message":"Unauthenticated."}); the status inquiries
+//     ewallet/shopeepay, payment-link, counter and ewallet/dana,
+//     authenticated with "Authorization: Bearer <API token>" (missing,
+//     malformed or wrong → 401); a create answers status 201 (HTTP and
+//     body), as Purwantara's own API monitor expects; the status inquiries
 //     GET /v1/{channel}/inquiry/{uuid} (GET /v1/payment-link/{uuid}) and
 //     POST /v1/virtual-account/cancel/{uuid}, the routes of Purwantara's own
 //     PHP client. Unknown paths get a 404 that lists the real ones.
-//   - Answers in the envelope that client reads:
-//     {"status","success","message","data"}; validation failures as
-//     Laravel's 422 with "errors" per field, all fields at once.
+//   - Answers in the envelope that client reads: {"status","success","data"};
+//     errors as {"status","success":false,"error":{"code","message"}}
+//     (code a string; the values are ours, Options.ErrorCodes); validation
+//     failures are 422 with every invalid field's message at once.
 //   - A lifecycle on an injected clock.Clock: ACTIVE → PAID, FAILED,
 //     EXPIRED (at the requested or default expiry) or CANCELLED (virtual
 //     accounts only), and the payment simulator that moves it: Act pay,
@@ -58,8 +60,8 @@
 //     4 decimals, status, paid_at, settle_at, channel_id, created_at,
 //     expires_at, return_url, description, external_id) for every channel,
 //     and appends the channel's instrument (va_number, qr_string,
-//     checkout_url, payment_link_url, payment_code). QRIS and e-wallet
-//     order_id is reported as external_id. event.meta is never empty,
+//     checkout_url, payment_link_url, payment_code). A QRIS order_id is
+//     reported as external_id. event.meta is never empty,
 //     because PHP re-encodes an empty object as [] and would break
 //     re-encoding verifiers.
 //   - channel_id is 8 for OVO (published); the other ids are ours. A

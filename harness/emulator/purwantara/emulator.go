@@ -34,6 +34,21 @@ const (
 	DefaultMaxValidity = 30 * 24 * time.Hour
 )
 
+// DefaultErrorCodes are the error.code values answered per HTTP status.
+// Purwantara publishes the error object's shape ({"code","message"}, code a
+// string) but not its values; these are ours. Options.ErrorCodes overrides
+// them; a status in neither table answers its status text in upper snake
+// case ("Payment Required" → "PAYMENT_REQUIRED").
+var DefaultErrorCodes = map[int]string{
+	http.StatusBadRequest:            "BAD_REQUEST",
+	http.StatusUnauthorized:          "UNAUTHENTICATED",
+	http.StatusNotFound:              "NOT_FOUND",
+	http.StatusRequestEntityTooLarge: "PAYLOAD_TOO_LARGE",
+	http.StatusUnprocessableEntity:   "VALIDATION_ERROR",
+	http.StatusTooManyRequests:       "TOO_MANY_REQUESTS",
+	http.StatusInternalServerError:   "INTERNAL_SERVER_ERROR",
+}
+
 // Options configure an Emulator. Token and WebhookSecret are required.
 type Options struct {
 	// Token is the API token the merchant sends as "Authorization: Bearer
@@ -62,6 +77,9 @@ type Options struct {
 	// PublicBaseURL is the base of payment_link_url, qr_url and the
 	// simulator links; default: the emulator's own URL.
 	PublicBaseURL string
+	// ErrorCodes overrides DefaultErrorCodes: the error.code answered for
+	// an HTTP status.
+	ErrorCodes map[int]string
 }
 
 // Emulator is an offline, stateful Purwantara payment API. It is safe for
@@ -223,6 +241,20 @@ func (e *Emulator) APIs() []string {
 
 // Actions lists the names Act accepts.
 func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
+
+// errorCode is error.code for an HTTP error status.
+func (e *Emulator) errorCode(status int) string {
+	if c, ok := e.o.ErrorCodes[status]; ok {
+		return c
+	}
+	if c, ok := DefaultErrorCodes[status]; ok {
+		return c
+	}
+	if t := http.StatusText(status); t != "" {
+		return strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_", "'", "").Replace(t))
+	}
+	return "ERROR"
+}
 
 // base is the public base URL for links handed to shoppers.
 func (e *Emulator) base(r *http.Request) string {

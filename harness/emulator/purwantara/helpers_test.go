@@ -133,17 +133,18 @@ func (f *fixture) do(method, path, body string, hdr ...string) (int, gjson.Resul
 var validBodies = map[string]string{
 	"virtual-account":   `{"expected_amount":15000,"name":"Toko Kami","bank":"BRI","external_id":"VA-1","description":"Kopi"}`,
 	"qris":              `{"amount":15000,"order_id":"QR-1","transaction_description":"Kopi"}`,
-	"ewallet/ovo":       `{"amount":"15000","order_id":"OVO-1","customer_phone":"081234567890"}`,
-	"ewallet/shopeepay": `{"amount":15000,"order_id":"SP-1","return_url":"https://shop.example/return"}`,
+	"ewallet/ovo":       `{"amount":"15000","external_id":"OVO-1","customer_phone":"081234567890","payment_channel":"OVO"}`,
+	"ewallet/shopeepay": `{"amount":15000,"external_id":"SP-1","return_url":"https://shop.example/return","payment_channel":"shopee_pay"}`,
 	"payment-link":      `{"amount":"15000","title":"Kopi Susu","external_id":"PL-1","return_url":"https://shop.example/return"}`,
 	"counter":           `{"expected_amount":15000,"name":"Toko Kami","payment_channel":"Alfamart","external_id":"OTC-1"}`,
+	"ewallet/dana":      `{"amount":15000,"external_id":"DANA-1","customer_phone":"081234567890","payment_channel":"wallet_dana","pay_return":"https://shop.example/return"}`,
 }
 
 // mustCreate creates a transaction and returns its uuid.
 func (f *fixture) mustCreate(path, body string) string {
 	f.t.Helper()
 	status, res := f.do(http.MethodPost, "/v1/"+path, body)
-	if status != http.StatusOK || !res.Get("success").Bool() {
+	if status != http.StatusCreated || !res.Get("success").Bool() {
 		f.t.Fatalf("create %s: HTTP %d %s", path, status, res.Raw)
 	}
 	return res.Get("data.uuid").Str
@@ -196,4 +197,19 @@ func verifyRaw(secret string, h hook) bool {
 func verifyReencoded(secret string, h hook) bool {
 	re, err := ReencodePHP(h.body)
 	return err == nil && h.header.Get(HeaderSignature) == Sign(secret, re)
+}
+
+// topKeys lists a JSON object's keys in wire order, comma-separated.
+func topKeys(res gjson.Result) string {
+	var keys []string
+	res.ForEach(func(k, _ gjson.Result) bool { keys = append(keys, k.Str); return true })
+	return strings.Join(keys, ",")
+}
+
+// isErrorShape reports whether res is exactly Purwantara's error answer:
+// {"status":status,"success":false,"error":{"code":code,"message":…}}.
+func isErrorShape(res gjson.Result, status int, code string) bool {
+	return topKeys(res) == "status,success,error" && res.Get("status").Int() == int64(status) &&
+		res.Get("success").Type == gjson.False && topKeys(res.Get("error")) == "code,message" &&
+		res.Get("error.code").Str == code && res.Get("error.message").Str != ""
 }

@@ -203,7 +203,7 @@ func TestRespondNext_InjectsAnErrorForTheNextCalls(t *testing.T) {
 	f.act("respond_next", "", map[string]string{"api": "create", "status": "500", "count": "2"})
 	for i, path := range []string{"qris", "counter"} {
 		status, res := f.do(http.MethodPost, "/v1/"+path, validBodies[path])
-		if status != http.StatusInternalServerError || res.Get("message").Str != "Server Error" {
+		if status != http.StatusInternalServerError || res.Get("error.message").Str != "Server Error" || !isErrorShape(res, 500, "INTERNAL_SERVER_ERROR") {
 			t.Errorf("call %d: HTTP %d %s", i+1, status, res.Raw)
 		}
 	}

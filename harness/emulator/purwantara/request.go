@@ -23,24 +23,29 @@ type inbound struct {
 	auth *evidence.SignatureCheck
 }
 
-// reply is an answer in Purwantara's envelope: {"status","success",
-// "message","data"} on success, {"status","success","message","errors"} on
-// failure (the envelope keys are those Purwantara's PHP client reads).
+// reply is an answer in Purwantara's envelope. Success is
+// {"status","success":true,"data"} (the keys Purwantara's PHP client tests
+// expect); failure is {"status","success":false,"error":{"code","message"}}
+// (the shape Purwantara's own API monitor reads). status repeats the HTTP
+// status: 201 for a create, 200 for inquiry and cancel.
 type reply struct {
 	status  int
+	code    string // error.code; "" = the emulator's code for status
 	message string
 	data    obj
-	errors  obj // field → []any{message}
 }
 
-func ok(data obj) *reply { return &reply{status: http.StatusOK, message: "Success", data: data} }
+// created is a create's success answer: HTTP and body status 201.
+func created(data obj) *reply { return &reply{status: http.StatusCreated, data: data} }
+
+// ok is an inquiry's or cancel's success answer.
+func ok(data obj) *reply { return &reply{status: http.StatusOK, data: data} }
 
 func fail(status int, message string) *reply { return &reply{status: status, message: message} }
 
-// invalid is Laravel's 422 validation answer for one field.
-func invalid(name, message string) *reply {
-	return &reply{status: http.StatusUnprocessableEntity, message: message,
-		errors: obj{{name, []any{message}}}}
+// invalid is the 422 validation answer for one field.
+func invalid(message string) *reply {
+	return &reply{status: http.StatusUnprocessableEntity, message: message}
 }
 
 // handler answers one API call after authentication.
@@ -121,21 +126,22 @@ func (e *Emulator) checkAccept(in *inbound) {
 
 // answer writes the reply in Purwantara's envelope and records the call.
 func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
-	body := rep.body()
+	body := e.body(rep)
 	c.Data(rep.status, "application/json", body)
 	call := emulator.Call{API: in.api, Signature: in.auth, ResponseCode: strconv.Itoa(rep.status), Violations: in.Violations}
 	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
 }
 
-func (rep *reply) body() []byte {
-	out := obj{{"status", rep.status}, {"success", rep.status < 300}, {"message", rep.message}}
-	if rep.data != nil {
-		out = append(out, field{"data", rep.data})
+func (e *Emulator) body(rep *reply) []byte {
+	out := obj{{"status", rep.status}, {"success", rep.status < 300}}
+	if rep.status < 300 {
+		return marshalPHP(append(out, field{"data", rep.data}))
 	}
-	if rep.errors != nil {
-		out = append(out, field{"errors", rep.errors})
+	code := rep.code
+	if code == "" {
+		code = e.errorCode(rep.status)
 	}
-	return marshalPHP(out)
+	return marshalPHP(append(out, field{"error", obj{{"code", code}, {"message", rep.message}}}))
 }
 
 // clip shortens untrusted text quoted back in messages.

@@ -14,9 +14,9 @@ const HeaderEmulator = emulator.HeaderEmulator
 
 // internalError is Purwantara's envelope when the emulator itself fails.
 // Nothing should; this is the last line.
-var internalError = []byte(`{"status":500,"success":false,"message":"Server Error"}`)
+var internalError = []byte(`{"status":500,"success":false,"error":{"code":"INTERNAL_SERVER_ERROR","message":"Server Error"}}`)
 
-// routes builds the gin engine: the six create endpoints, inquiry and
+// routes builds the gin engine: the create endpoints, inquiry and
 // cancel, the payment simulator, the control API and a teaching 404.
 func (e *Emulator) routes() *gin.Engine {
 	g := emulator.NewEngine(e.version, internalError)

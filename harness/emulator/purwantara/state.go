@@ -36,8 +36,8 @@ func newState() state {
 
 // override is the answer a respond_next injection gives.
 type override struct {
-	status  int
-	message string
+	status        int
+	code, message string
 }
 
 // tx is one created transaction and its history.

@@ -55,7 +55,7 @@ func (t *tx) view() obj {
 		o = append(o, field{"qr_string", t.instrument}, field{"qr_url", t.link})
 	case "ewallet/ovo":
 		o = append(o, field{"customer_phone", t.customerPhone})
-	case "ewallet/shopeepay":
+	case "ewallet/shopeepay", "ewallet/dana":
 		o = append(o, field{"checkout_url", t.instrument})
 	case "payment-link":
 		o = append(o, field{"title", t.title}, field{"payment_link_url", t.instrument}, field{"return_url", orNull(t.returnURL)})

@@ -19,20 +19,24 @@ const (
 	actPay           = "pay"
 	actDeny          = "deny"
 	actExpire        = "expire"
+	actChallenge     = "challenge" // card capture held by fraud detection
+	actAccept        = "accept"    // the merchant accepts a challenged capture in the dashboard
 	actRespondNext   = "respond_next"
 	actNotify        = "notify"
 	actReturnShopper = "return_shopper"
 )
 
-var actionNames = []string{actChoose, actPay, actDeny, actExpire, actRespondNext, actNotify, actReturnShopper}
+var actionNames = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actRespondNext, actNotify, actReturnShopper}
 
 // actionParams are the params each action accepts; anything else is an
 // error so a typo in a scenario never passes silently.
 var actionParams = map[string][]string{
-	actChoose:        {"payment_type"},
+	actChoose:        {"payment_type", "notify"},
 	actPay:           {"payment_type", "notify"},
 	actDeny:          {"notify"},
 	actExpire:        {"notify"},
+	actChallenge:     {"notify"},
+	actAccept:        {"notify"},
 	actRespondNext:   {"api", "code", "message", "count"},
 	actNotify:        {"variant", "copies", "status"},
 	actReturnShopper: {"transaction_status"},
@@ -77,7 +81,11 @@ func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulat
 		return emulator.Result{}, err
 	}
 	verb := map[string]string{actChoose: "is pending (the shopper chose " + t.paymentTypeOr() + ")",
-		actPay: "settled", actDeny: "denied", actExpire: "expired"}[a.Name]
+		actPay: "settled", actDeny: "denied", actExpire: "expired",
+		actChallenge: "captured with fraud_status challenge", actAccept: "accepted (fraud_status accept)"}[a.Name]
+	if len(jobs) == 0 {
+		return emulator.Result{Detail: fmt.Sprintf("Snap token of %s expired before any payment method was chosen; the Core API never knew the transaction, so no notification is sent", t.orderID)}, nil
+	}
 	if drop {
 		return emulator.Result{Detail: fmt.Sprintf("transaction %s %s; the notification was dropped (never sent, no retries)", t.orderID, verb)}, nil
 	}

@@ -102,16 +102,26 @@ func TestCore_TransitionsFollowTheStatusCycle(t *testing.T) {
 		{"refund fractional", pay, http.MethodPost, "/v2/T-1/refund", `{"amount":10.5}`, 400, "400", ""},
 		{"direct refund", pay, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":10000}`, 200, "200", StatusRefund},
 		{"unknown id", nil, http.MethodGet, "/v2/NOPE/status", "", 404, "404", ""},
+		{"status before a method is chosen", unchosen, http.MethodGet, "/v2/U-1/status", "", 404, "404", ""},
+		{"cancel before a method is chosen", unchosen, http.MethodPost, "/v2/U-1/cancel", "", 404, "404", ""},
+		{"expire before a method is chosen", unchosen, http.MethodPost, "/v2/U-1/expire", "", 404, "404", ""},
+		{"status by Snap token", nil, http.MethodGet, "/v2/TOKEN/status", "", 404, "404", ""},
+		{"refund bank transfer", payBank, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 412, "412", ""},
+		{"direct refund bank transfer", payBank, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":1000}`, 412, "412", ""},
+		{"direct refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":1000}`, 412, "412", ""},
+		{"refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 200, "200", StatusPartialRefund},
 		{"unknown path", nil, http.MethodPost, "/v2/charge", "{}", 404, "404", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.create("T-1", 10000)
+			f.choose("T-1", "gopay")
 			if tc.setup != nil {
 				tc.setup(f)
 			}
-			st, m, _ := f.call(tc.method, tc.path, tc.body)
+			path := strings.Replace(tc.path, "TOKEN", f.emu.Transactions()[0].Token, 1)
+			st, m, _ := f.call(tc.method, path, tc.body)
 			if st != tc.wantHTTP || m["status_code"] != tc.wantCode {
 				t.Fatalf("HTTP %d status_code %v (%v); want %d %s", st, m["status_code"], m["status_message"], tc.wantHTTP, tc.wantCode)
 			}
@@ -124,9 +134,22 @@ func TestCore_TransitionsFollowTheStatusCycle(t *testing.T) {
 
 func pay(f *fixture) { f.act(actPay, "T-1", map[string]string{"notify": "drop"}) }
 
+func payBank(f *fixture) {
+	f.act(actPay, "T-1", map[string]string{"notify": "drop", "payment_type": "bank_transfer"})
+}
+
+func payOVO(f *fixture) {
+	f.act(actPay, "T-1", map[string]string{"notify": "drop", "payment_type": "ovo"})
+}
+
+// unchosen replaces T-1 with a Snap transaction whose shopper has not
+// chosen a method yet.
+func unchosen(f *fixture) { f.create("U-1", 10000) }
+
 func TestRefund_RefundKeyIsIdempotent(t *testing.T) {
 	f := newFixture(t)
 	f.create("T-1", 10000)
+	f.choose("T-1", "gopay")
 	pay(f)
 	_, first, _ := f.call(http.MethodPost, "/v2/T-1/refund", `{"refund_key":"r-1","amount":3000}`)
 	_, again, h := f.call(http.MethodPost, "/v2/T-1/refund", `{"refund_key":"r-1","amount":3000}`)
@@ -146,6 +169,7 @@ func TestRefund_RefundKeyIsIdempotent(t *testing.T) {
 func TestRespondNext_InjectsOneAnswer(t *testing.T) {
 	f := newFixture(t)
 	f.create("T-1", 10000)
+	f.choose("T-1", "gopay")
 	pay(f)
 	f.act(actRespondNext, "", map[string]string{"api": APIRefund, "code": "500"})
 	if st, m, _ := f.call(http.MethodPost, "/v2/T-1/refund", `{"refund_key":"r","amount":1000}`); st != 500 || m["status_code"] != "500" {

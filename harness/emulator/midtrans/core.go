@@ -3,16 +3,48 @@ package midtrans
 import (
 	"math"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
 
 // apiStatusCodes is the status_code the Core API answers for each state.
 // Expired transactions read 407, which midtrans-go does not treat as an
-// error; cancel reads 200 (§2.4).
+// error; cancel reads 200 (§2.4). A capture held for review
+// (fraud_status challenge) reads 201: see apiCode.
 var apiStatusCodes = map[string]string{
-	StatusPending: "201", StatusSettlement: "200", StatusDeny: "202", StatusCancel: "200",
+	StatusPending: "201", StatusCapture: "200", StatusSettlement: "200", StatusDeny: "202", StatusCancel: "200",
 	StatusExpire: "407", StatusRefund: "200", StatusPartialRefund: "200",
+}
+
+// apiCode is the status_code of t's current state on the Core API.
+func apiCode(t *txn) string {
+	if t.status == StatusCapture && t.fraud == FraudChallenge {
+		return "201"
+	}
+	return apiStatusCodes[t.status]
+}
+
+// refundable lists the payment types each refund endpoint accepts
+// (docs.midtrans.com/reference/refund-transaction and
+// /reference/direct-refund-transaction). Bank transfer, convenience store
+// and bill payment cannot be refunded through the API at all.
+var refundable = map[bool][]string{
+	false: {"credit_card", "gopay", "shopeepay", "dana", "ovo", "qris", "kredivo", "akulaku"},
+	true:  {"gopay", "qris", "shopeepay", "credit_card", "akulaku", "kredivo"},
+}
+
+// chargeAnswer is the Core API answer to cancel, expire, approve and deny:
+// the transaction fields of Midtrans' charge-shaped response, which has
+// no merchant_id or settlement_time (midtrans-go decodes these answers
+// into coreapi.ChargeResponse and would drop them); e.mu is held.
+func (e *Emulator) chargeAnswer(t *txn, code, msg string) map[string]any {
+	m := e.txnFields(t, t.status, code)
+	delete(m, "merchant_id")
+	delete(m, "settlement_time")
+	m["status_message"] = msg
+	return m
 }
 
 // notFound is Midtrans' answer for an id it does not know.
@@ -31,19 +63,26 @@ func (in *inbound) cannotUpdate(t *txn, want string) *reply {
 func (e *Emulator) getStatus(in *inbound) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t := e.find(in.id)
+	if t := e.find(in.id); t != nil {
+		t.statusQueries++
+		t.lastQueried = "404 (no payment method chosen yet)"
+		if t.chosen {
+			t.lastQueried = t.status
+		}
+	}
+	t := e.findCore(in.id)
 	if t == nil {
 		return in.notFound()
 	}
-	return &reply{status: http.StatusOK, code: apiStatusCodes[t.status], body: e.statusBody(t)}
+	return &reply{status: http.StatusOK, code: apiCode(t), body: e.statusBody(t)}
 }
 
 // statusBody is the Core API transaction view, with signature_key as
 // Midtrans includes it; e.mu is held.
 func (e *Emulator) statusBody(t *txn) map[string]any {
-	m := e.txnFields(t, t.status, apiStatusCodes[t.status])
+	m := e.txnFields(t, t.status, apiCode(t))
 	m["status_message"] = "Success, transaction is found"
-	m["signature_key"] = e.signature(t.orderID, apiStatusCodes[t.status], amount(t.gross))
+	m["signature_key"] = e.signature(t.orderID, apiCode(t), amount(t.gross))
 	if len(t.refunds) > 0 {
 		var rs []map[string]any
 		for _, r := range t.refunds {
@@ -80,22 +119,55 @@ func (t *txn) paymentTypeOr() string {
 	return t.paymentType
 }
 
-// cancelTxn is POST /v2/{id}/cancel: only a pending transaction cancels.
+// cancelTxn is POST /v2/{id}/cancel: a pending transaction, or a card
+// capture not yet settled, cancels; Midtrans then sends a cancel
+// notification (status_code 200).
 func (e *Emulator) cancelTxn(in *inbound) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t := e.find(in.id)
+	t := e.findCore(in.id)
 	if t == nil {
 		return in.notFound()
 	}
-	if t.status != StatusPending {
-		return in.cannotUpdate(t, "only pending transactions can be cancelled; refund a settled one instead")
+	if t.status != StatusPending && t.status != StatusCapture {
+		return in.cannotUpdate(t, "only pending (or captured, unsettled card) transactions can be cancelled; refund a settled one instead")
 	}
 	t.status = StatusCancel
 	t.stopExpiry()
-	m := e.txnFields(t, t.status, "200")
-	m["status_message"] = "Success, transaction is canceled"
-	return &reply{status: http.StatusOK, code: "200", body: m}
+	e.notifyLater(t, StatusCancel)
+	return &reply{status: http.StatusOK, code: "200", body: e.chargeAnswer(t, "200", "Success, transaction is canceled")}
+}
+
+// approveTxn is POST /v2/{id}/approve: a card capture held for review
+// (fraud_status challenge) is accepted; Midtrans notifies capture/accept.
+func (e *Emulator) approveTxn(in *inbound) *reply {
+	return e.decideChallenge(in, FraudAccept)
+}
+
+// denyTxn is POST /v2/{id}/deny: a challenged capture is denied; Midtrans
+// notifies deny.
+func (e *Emulator) denyTxn(in *inbound) *reply {
+	return e.decideChallenge(in, FraudDeny)
+}
+
+func (e *Emulator) decideChallenge(in *inbound, fraud string) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.findCore(in.id)
+	if t == nil {
+		return in.notFound()
+	}
+	if t.status != StatusCapture || t.fraud != FraudChallenge {
+		return in.cannotUpdate(t, "only a card capture with fraud_status challenge can be approved or denied")
+	}
+	t.fraud = fraud
+	msg := "Success, transaction is approved"
+	if fraud == FraudDeny {
+		t.status = StatusDeny
+		msg = "Success, transaction is denied"
+	}
+	e.notifyLater(t, t.status)
+	return &reply{status: http.StatusOK, code: "200", body: e.chargeAnswer(t, "200", msg)}
 }
 
 // expireTxn is POST /v2/{id}/expire: a pending transaction expires and its
@@ -103,7 +175,7 @@ func (e *Emulator) cancelTxn(in *inbound) *reply {
 func (e *Emulator) expireTxn(in *inbound) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t := e.find(in.id)
+	t := e.findCore(in.id)
 	if t == nil {
 		return in.notFound()
 	}
@@ -112,14 +184,19 @@ func (e *Emulator) expireTxn(in *inbound) *reply {
 	}
 	t.status = StatusExpire
 	t.stopExpiry()
-	m := e.txnFields(t, t.status, "407")
-	m["status_message"] = "Success, transaction has expired"
-	return &reply{status: http.StatusOK, code: "407", body: m}
+	e.notifyLater(t, StatusExpire)
+	return &reply{status: http.StatusOK, code: "407", body: e.chargeAnswer(t, "407", "Success, transaction has expired")}
 }
 
-// refundTxn is POST /v2/{id}/refund: settled transactions only, never
-// more than what remains, refund_key idempotent.
-func (e *Emulator) refundTxn(in *inbound) *reply {
+// refundTxn is POST /v2/{id}/refund; refundDirect is
+// /refund/online/direct. Settled transactions of a payment type the
+// endpoint supports only, never more than what remains, refund_key
+// idempotent; Midtrans then notifies refund or partial_refund.
+func (e *Emulator) refundTxn(in *inbound) *reply { return e.refund(in, false) }
+
+func (e *Emulator) refundDirect(in *inbound) *reply { return e.refund(in, true) }
+
+func (e *Emulator) refund(in *inbound, direct bool) *reply {
 	body := gjson.ParseBytes(in.Body)
 	if len(in.Body) > 0 && (!gjson.ValidBytes(in.Body) || !body.IsObject()) {
 		return in.fail(http.StatusBadRequest, "400", "The request cannot be processed due to malformed syntax in the request body.",
@@ -132,7 +209,7 @@ func (e *Emulator) refundTxn(in *inbound) *reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t := e.find(in.id)
+	t := e.findCore(in.id)
 	if t == nil {
 		return in.notFound()
 	}
@@ -143,6 +220,15 @@ func (e *Emulator) refundTxn(in *inbound) *reply {
 	if t.status != StatusSettlement && t.status != StatusPartialRefund {
 		return in.cannotUpdate(t, "only settled transactions can be refunded; cancel a pending one instead")
 	}
+	if !slices.Contains(refundable[direct], t.paymentTypeOr()) {
+		which := "the refund API (POST /v2/{id}/refund)"
+		if direct {
+			which = "direct refund (POST /v2/{id}/refund/online/direct)"
+		}
+		return in.fail(http.StatusPreconditionFailed, "412", "Payment type "+t.paymentTypeOr()+" does not support refund through this API.",
+			t.paymentTypeOr()+" cannot be refunded through "+which+"; it supports "+strings.Join(refundable[direct], ", ")+
+				". Refund bank transfers outside the API (e.g. by your own transfer) and record it yourself")
+	}
 	n := amt.Int()
 	if n == 0 {
 		n = t.refundable()
@@ -151,7 +237,9 @@ func (e *Emulator) refundTxn(in *inbound) *reply {
 		return in.fail(http.StatusPreconditionFailed, "412", "Refund amount exceeds the remaining refundable amount.",
 			"asked "+amount(n)+", but only "+amount(t.refundable())+" of "+amount(t.gross)+" remains refundable")
 	}
-	return e.refundReply(t, e.addRefund(t, key, reason, n))
+	r := e.addRefund(t, key, reason, n)
+	e.notifyLater(t, t.status)
+	return e.refundReply(t, r)
 }
 
 // repeatRefund answers a refund_key seen before: the same refund again, or
@@ -184,6 +272,7 @@ func (e *Emulator) addRefund(t *txn, key, reason string, n int64) *refund {
 
 func (e *Emulator) refundReply(t *txn, r *refund) *reply {
 	m := e.txnFields(t, t.status, "200")
+	delete(m, "expiry_time") // not in Midtrans' refund answer (coreapi.RefundResponse)
 	m["status_message"] = "Success, refund request is approved"
 	m["refund_chargeback_id"], m["refund_chargeback_uuid"] = r.id, r.uuid
 	m["refund_amount"], m["refund_key"] = amount(r.amount), r.key
@@ -200,6 +289,18 @@ func (t *txn) refundByKey(key string) *refund {
 		}
 	}
 	return nil
+}
+
+// findCore is find as the Core API sees it: a Snap transaction whose
+// shopper has not chosen a payment method does not exist there yet
+// ("Notes when using Snap API", docs.midtrans.com transaction status
+// cycle); e.mu is held.
+func (e *Emulator) findCore(id string) *txn {
+	t := e.find(id)
+	if t == nil || !t.chosen || id == t.token {
+		return nil
+	}
+	return t
 }
 
 // find looks a transaction up by a Core API path id; e.mu is held.

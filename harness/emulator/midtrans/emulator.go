@@ -23,12 +23,19 @@ const GatewayName = "midtrans-snap"
 // tokens; the per-method payment windows behind it are not emulated.
 const DefaultExpiry = 24 * time.Hour
 
-// DefaultNotifyRetry is the retry schedule after a notification that was
-// not answered with 2xx. Midtrans says it retries but publishes no
-// schedule; this one is ours and runs on the virtual clock.
+// DefaultNotifyRetry is Midtrans' published retry schedule after a
+// notification that was not acknowledged: 2, 10, 30, 90 and 210 minutes
+// (HTTP(S) Notification / Webhooks, best practices). Midtrans adds a
+// random shift of up to the interval; the emulator does not, so runs are
+// reproducible. How many of these run depends on the answer (retriesFor).
 var DefaultNotifyRetry = []time.Duration{
-	time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour,
+	2 * time.Minute, 10 * time.Minute, 30 * time.Minute, 90 * time.Minute, 210 * time.Minute,
 }
+
+// DefaultEventNotifyDelay is how long after a cancel, expire, refund,
+// approve or deny call the notification for it is sent, on the test clock.
+// Midtrans sends these asynchronously and publishes no delay.
+const DefaultEventNotifyDelay = 5 * time.Second
 
 // DefaultMerchantID is the merchant_id in answers and notifications when
 // Options.MerchantID is empty.
@@ -40,6 +47,8 @@ type Options struct {
 	MerchantID  string          // merchant_id in answers and notifications
 	NotifyURL   string          // the dashboard's Payment Notification URL
 	NotifyRetry []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
+	// EventNotifyDelay: see DefaultEventNotifyDelay (0 = the default).
+	EventNotifyDelay time.Duration
 	// FinishURL is the dashboard's Finish Redirect URL, used when a Snap
 	// request has no callbacks.finish.
 	FinishURL  string
@@ -119,6 +128,9 @@ func checkOptions(o *Options) error {
 		}
 	}
 	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
+	if o.EventNotifyDelay <= 0 {
+		o.EventNotifyDelay = DefaultEventNotifyDelay
+	}
 	if o.MerchantID == "" {
 		o.MerchantID = DefaultMerchantID
 	}

@@ -157,6 +157,13 @@ func (f *fixture) create(order string, gross int64) {
 	}
 }
 
+// choose is the shopper picking a payment method in Snap (its pending
+// notification dropped): from then on the Core API knows the transaction.
+func (f *fixture) choose(order, paymentType string) {
+	f.t.Helper()
+	f.act(actChoose, order, map[string]string{"payment_type": paymentType, "notify": "drop"})
+}
+
 func (f *fixture) act(name, order string, params map[string]string) emulator.Result {
 	f.t.Helper()
 	res, err := f.emu.Act(context.Background(), emulator.Action{Name: name, Order: order, Params: params})

@@ -4,21 +4,36 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 )
 
 // paymentTypePattern bounds the payment_type param to Midtrans-looking words.
 var paymentTypePattern = regexp.MustCompile(`^[a-z][a-z_]{1,31}$`)
 
-// transitions maps a control action to the status it leaves a pending
-// transaction in. choose keeps it pending but sends the pending
-// notification Midtrans sends once the shopper picks a method.
-var transitions = map[string]string{
-	actChoose: StatusPending, actPay: StatusSettlement, actDeny: StatusDeny, actExpire: StatusExpire,
+// transitions maps a control action to the status it leaves the
+// transaction in and the statuses it may start from. choose keeps a Snap
+// transaction pending but makes it known to the Core API and sends the
+// pending notification Midtrans sends once the shopper picks a method.
+// pay may follow a deny: Snap lets the shopper try again (another card or
+// method) on the same order_id until the Snap token expires. challenge is
+// a card capture held by fraud detection; accept and deny decide it, as
+// the merchant does in the dashboard (or with the approve / deny API).
+var transitions = map[string]struct {
+	next string
+	from []string
+}{
+	actChoose:    {StatusPending, []string{StatusPending}},
+	actPay:       {StatusSettlement, []string{StatusPending, StatusDeny, StatusCapture}},
+	actDeny:      {StatusDeny, []string{StatusPending, StatusCapture}},
+	actExpire:    {StatusExpire, []string{StatusPending}},
+	actChallenge: {StatusCapture, []string{StatusPending}},
+	actAccept:    {StatusCapture, []string{StatusCapture}},
 }
 
-// transition runs a control action on a pending transaction and returns
-// the notification jobs for the event. Only pending transactions move: a
-// real gateway cannot pay a cancelled or expired one either.
+// transition runs a control action and returns the notification jobs for
+// the event (none when a Snap token expires before any method was chosen:
+// the Core API never knew the transaction). A closed transaction does not
+// move: a real gateway cannot pay a cancelled or expired one either.
 func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob, error) {
 	if paymentType != "" && !paymentTypePattern.MatchString(paymentType) {
 		return nil, nil, fmt.Errorf("midtrans: payment_type %q: want a Midtrans payment type such as bank_transfer, gopay, qris, credit_card", paymentType)
@@ -29,26 +44,81 @@ func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob
 	if err != nil {
 		return nil, nil, err
 	}
-	if t.status != StatusPending {
-		return nil, nil, fmt.Errorf("midtrans: %w: cannot %s transaction %s: it is %s, and only pending transactions can be chosen, paid, denied or expired",
-			errState, action, t.orderID, t.status)
+	tr := transitions[action]
+	if err := e.allowed(t, action, tr.from); err != nil {
+		return nil, nil, err
+	}
+	if action == actPay && t.status == StatusDeny {
+		// A new attempt in the same Snap session is a new charge.
+		t.transactionID = newUUID()
+		e.st.byID[t.transactionID] = t
+		t.fraud = FraudAccept
+	}
+	if action == actChallenge {
+		paymentType = "credit_card"
 	}
 	if paymentType != "" {
 		t.paymentType = paymentType
 	}
-	next := transitions[action]
-	if next != StatusPending {
-		t.status = next
+	if action == actExpire && !t.chosen {
+		t.status = StatusExpire
+		t.stopExpiry()
+		return t, nil, nil
+	}
+	t.chosen = true
+	t.status = tr.next
+	switch action {
+	case actPay:
+		t.settled = e.clk.Now()
+		t.fraud = FraudAccept
+		t.stopExpiry()
+	case actChallenge:
+		t.fraud = FraudChallenge
+		t.stopExpiry()
+	case actAccept:
+		t.fraud = FraudAccept
+	case actDeny:
+		if t.fraud == FraudChallenge {
+			t.fraud = FraudDeny
+		}
+	case actExpire:
 		t.stopExpiry()
 	}
-	if next == StatusSettlement {
-		t.settled = e.clk.Now()
+	// deny keeps the expiry timer: the Snap session stays open for another try.
+	return t, e.eventLocked(t, t.status), nil
+}
+
+// allowed says why action cannot run on t, or nil; e.mu is held.
+func (e *Emulator) allowed(t *txn, action string, from []string) error {
+	ok := slices.Contains(from, t.status)
+	switch {
+	case action == actAccept || (action == actDeny && t.status == StatusCapture):
+		ok = t.status == StatusCapture && t.fraud == FraudChallenge
+	case action == actPay && t.status == StatusCapture:
+		ok = t.fraud == FraudAccept
+	case action == actPay && t.status == StatusDeny:
+		ok = e.clk.Now().Before(t.expiresAt)
 	}
-	return t, e.eventLocked(t, next), nil
+	if ok {
+		return nil
+	}
+	return fmt.Errorf("midtrans: %w: cannot %s transaction %s: it is %s (fraud_status %s); %s",
+		errState, action, t.orderID, t.status, t.fraud, allowedHint[action])
+}
+
+var allowedHint = map[string]string{
+	actChoose:    "only a pending Snap transaction can have its method chosen",
+	actPay:       "only pending, denied (a new try in the same Snap session, before expiry) or accepted card captures can be paid",
+	actDeny:      "only pending transactions or challenged card captures can be denied",
+	actExpire:    "only pending transactions expire",
+	actChallenge: "only a pending transaction can be challenged by fraud detection",
+	actAccept:    "only a card capture with fraud_status challenge can be accepted",
 }
 
 // expireByTimer is the expiry timer: a transaction still pending expires
-// and its notification is delivered (with retries).
+// and its notification is delivered (with retries). A Snap token whose
+// shopper never chose a method just lapses: the Core API never knew it,
+// so nothing is sent.
 func (e *Emulator) expireByTimer(t *txn) {
 	e.mu.Lock()
 	if t.status != StatusPending {
@@ -56,6 +126,10 @@ func (e *Emulator) expireByTimer(t *txn) {
 		return
 	}
 	t.status, t.expiry = StatusExpire, nil
+	if !t.chosen {
+		e.mu.Unlock()
+		return
+	}
 	jobs := e.eventLocked(t, StatusExpire)
 	e.mu.Unlock()
 	e.deliverAll(context.Background(), jobs)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/tidwall/gjson"
 
@@ -43,6 +44,9 @@ type notifyJob struct {
 	variant string
 	body    []byte
 	target  string
+	// watch records in the evidence how the merchant handled a crafted
+	// notification: rejected it, or acknowledged it and re-queried.
+	watch bool
 }
 
 // signature is Midtrans' signature_key: lowercase hex SHA-512 over the
@@ -59,6 +63,9 @@ func signWith(key, orderID, statusCode, gross string) string {
 // notifyFields is the notification body for t reporting status; e.mu is held.
 func (e *Emulator) notifyFields(t *txn, status string) map[string]any {
 	code := notifyCodes[status]
+	if status == StatusCapture && t.fraud == FraudChallenge {
+		code = "201" // a capture held for review is not a success yet
+	}
 	m := e.txnFields(t, status, code)
 	m["status_message"] = "midtrans payment notification"
 	m["signature_key"] = e.signature(t.orderID, code, amount(t.gross))
@@ -106,16 +113,55 @@ func (e *Emulator) deliverAll(ctx context.Context, jobs []notifyJob) []emulator.
 }
 
 // deliver sends one attempt and, if it is not acknowledged with 2xx,
-// schedules the next on the virtual clock. Retries resend the same body.
+// schedules the next on the test clock as Midtrans' notification engine
+// does: how many retries depends on the answer (retriesFor), their delays
+// on the schedule (DefaultNotifyRetry or the configured one). Retries
+// resend the same body.
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
 	d := e.send(ctx, job, attempt, e.selfCheck(job.body, ""))
-	if !d.Acked {
+	if !d.Acked && attempt <= retriesFor(d.Status) {
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
 	}
 	return d
+}
+
+// retriesFor is how many times Midtrans retries a notification answered
+// with status (0 = no answer): 2xx none; 500 once; 503 four times; 400
+// and 404 twice; 301/302/303 never (fix the URL in the dashboard
+// instead); anything else, including no answer, five times (HTTP(S)
+// Notification / Webhooks, "Status Codes and Errors").
+func retriesFor(status int) int {
+	switch {
+	case status >= 200 && status < 300:
+		return 0
+	case status == 301 || status == 302 || status == 303:
+		return 0
+	case status == 500:
+		return 1
+	case status == 503:
+		return 4
+	case status == 400 || status == 404:
+		return 2
+	}
+	return 5
+}
+
+// maxRedirects is how many 307/308 redirects one attempt follows.
+const maxRedirects = 5
+
+// notifyLater sends the notification for a state change the merchant
+// caused through the Core API (cancel, expire, refund, approve, deny):
+// Midtrans answers the call, then its notification engine posts the
+// notification. It goes out EventNotifyDelay later on the test clock, so
+// a scenario decides when it arrives; e.mu is held.
+func (e *Emulator) notifyLater(t *txn, status string) {
+	jobs := e.eventLocked(t, status)
+	e.st.events = append(e.st.events, e.clk.AfterFunc(e.o.EventNotifyDelay, func() {
+		e.deliverAll(context.Background(), jobs)
+	}))
 }
 
 // selfCheck recomputes signature_key from what is actually sent, so the
@@ -143,16 +189,61 @@ func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
 }
 
 // send posts one notification and records it as a delivery. Any 2xx
-// acknowledges; redirects are not followed: Midtrans reports 3xx as a
-// failed notification.
+// acknowledges. A 307 or 308 is followed with the same POST and body, at
+// most maxRedirects times, each hop recorded; 301, 302 and 303 are not
+// followed (Midtrans counts them as failures and does not retry).
 func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	target := job.target
+	for hop := 0; ; hop++ {
+		d := e.sendTo(ctx, job, target, attempt, sig)
+		if (d.Status != http.StatusTemporaryRedirect && d.Status != http.StatusPermanentRedirect) || d.Exchange.Response == nil {
+			return d
+		}
+		next := redirectTarget(target, d.Exchange.Response.Headers)
+		if next == "" || hop == maxRedirects {
+			return d
+		}
+		target = next
+	}
+}
+
+func (e *Emulator) sendTo(ctx context.Context, job notifyJob, target string, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {userAgent}}
 	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt}
+	before, _ := e.queries(job.t)
 	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
-		Outbound: emulator.Outbound{URL: job.target, Header: h, Body: job.body, BuildError: "build notification request"},
+		Outbound: emulator.Outbound{URL: target, Header: h, Body: job.body, BuildError: "build notification request"},
 		Label:    "notification " + job.variant, Signature: sig, CodeField: "status_code",
 	})
+	if job.watch {
+		after, last := e.queries(job.t)
+		d.Exchange.Notes = append(d.Exchange.Notes, handling(d, after-before, last))
+	}
+	if target != job.target {
+		d.Exchange.Notes = append(d.Exchange.Notes, "followed a 307/308 redirect from "+job.target+" with the same POST body")
+	}
 	return e.recordDelivery(job.t, d)
+}
+
+// redirectTarget resolves a 307/308's Location against the URL that answered it.
+func redirectTarget(from string, h map[string][]string) string {
+	loc := h[http.CanonicalHeaderKey("Location")]
+	if len(loc) == 0 || loc[0] == "" {
+		return ""
+	}
+	base, err := url.Parse(from)
+	if err != nil {
+		return ""
+	}
+	ref, err := url.Parse(loc[0])
+	if err != nil {
+		return ""
+	}
+	u := base.ResolveReference(ref)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
 }
 
 // recordDelivery stores the exchange and the delivery together.
@@ -162,4 +253,35 @@ func (e *Emulator) recordDelivery(t *txn, d emulator.Delivery) emulator.Delivery
 	e.rec.Add(&d.Exchange)
 	t.deliveries = append(t.deliveries, d)
 	return d
+}
+
+// queries reads t's status-call counter and what the last call answered.
+func (e *Emulator) queries(t *txn) (int, string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return t.statusQueries, t.lastQueried
+}
+
+// handling says, for the evidence, how the merchant dealt with a crafted
+// notification. Midtrans documents two equally valid ways to trust one:
+// verify signature_key, or re-query the Get Status API and act on its
+// answer (what the official PHP library's Notification helper does); a
+// notification that fails either may be disregarded. The scenario judges
+// the outcome (the order's state); this line records the way.
+func handling(d emulator.Delivery, queried int, last string) string {
+	requery := ""
+	if queried > 0 {
+		requery = fmt.Sprintf(" and re-queried the Get Status API %d time(s) while handling it (last answer: %s)", queried, last)
+	}
+	switch {
+	case d.Status == 0:
+		return "merchant's handling: no answer (" + d.Error + ")" + requery
+	case d.Acked && queried > 0:
+		return fmt.Sprintf("merchant's handling: acknowledged (HTTP %d)%s, i.e. trusted Midtrans' answer rather than the notification", d.Status, requery)
+	case d.Acked:
+		return fmt.Sprintf("merchant's handling: acknowledged (HTTP %d) without a status query during handling; the order's state shows whether it was disregarded", d.Status)
+	case d.Status >= 400 && d.Status < 500:
+		return fmt.Sprintf("merchant's handling: rejected (HTTP %d)%s", d.Status, requery)
+	}
+	return fmt.Sprintf("merchant's handling: answered HTTP %d%s", d.Status, requery)
 }

@@ -1,7 +1,11 @@
 package midtrans
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +43,7 @@ func TestPay_SendsASignedSettlementNotification(t *testing.T) {
 func TestNotification_RetriedOnTheVirtualClockUntil2xx(t *testing.T) {
 	f := newFixture(t)
 	f.create("R-1", 10000)
-	f.hook.status.Store(http.StatusInternalServerError)
+	f.hook.status.Store(http.StatusServiceUnavailable)
 	f.act(actPay, "R-1", nil)
 	f.clk.Advance(DefaultNotifyRetry[0] - time.Second)
 	if n := len(f.emu.Deliveries("R-1")); n != 1 {
@@ -58,6 +62,86 @@ func TestNotification_RetriedOnTheVirtualClockUntil2xx(t *testing.T) {
 	}
 }
 
+// Midtrans' published policy: retries depend on the answer (500 once, 503
+// four times, 400/404 twice, 301-303 never, anything else five times) at
+// 2, 10, 30, 90 and 210 minutes.
+func TestNotification_RetryPolicyFollowsTheAnswer(t *testing.T) {
+	if want := []time.Duration{2 * time.Minute, 10 * time.Minute, 30 * time.Minute, 90 * time.Minute, 210 * time.Minute}; !slices.Equal(DefaultNotifyRetry, want) {
+		t.Fatalf("schedule %v, want %v", DefaultNotifyRetry, want)
+	}
+	for status, attempts := range map[int]int{500: 2, 503: 5, 400: 3, 404: 3, 301: 1, 302: 1, 303: 1, 401: 6, 502: 6, 200: 1} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			f := newFixture(t)
+			f.create("R-1", 10000)
+			f.hook.status.Store(int32(status))
+			f.act(actPay, "R-1", nil)
+			f.clk.Advance(7 * time.Hour)
+			ds := f.emu.Deliveries("R-1")
+			if len(ds) != attempts {
+				t.Fatalf("HTTP %d: %d attempts, want %d", status, len(ds), attempts)
+			}
+			var at []string
+			for _, d := range ds {
+				at = append(at, d.Exchange.At.Virtual.Format("15:04"))
+			}
+			want := []string{"10:00", "10:02", "10:12", "10:42", "12:12", "15:42"}[:attempts]
+			if !slices.Equal(at, want) {
+				t.Fatalf("attempts at %v, want %v", at, want)
+			}
+		})
+	}
+}
+
+// A configured schedule replaces the delays; the answer still bounds the count.
+func TestNotification_ConfiguredScheduleKeepsTheAnswerLimits(t *testing.T) {
+	f := newFixture(t, func(o *Options) { o.NotifyRetry = []time.Duration{time.Minute, time.Minute, time.Minute} })
+	f.create("R-1", 10000)
+	f.hook.status.Store(http.StatusBadGateway)
+	f.act(actPay, "R-1", nil)
+	f.clk.Advance(time.Hour)
+	if n := len(f.emu.Deliveries("R-1")); n != 4 {
+		t.Fatalf("%d attempts, want 1 + 3 configured retries", n)
+	}
+}
+
+// 307 and 308 are followed with the same POST and body (at most five
+// times); 301-303 are not followed.
+func TestNotification_Follows307And308WithTheSamePost(t *testing.T) {
+	var got []string
+	final := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, r.Method+" "+string(b[:min(len(b), 1)]))
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer final.Close()
+	for _, code := range []int{307, 308} {
+		hops := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, final.URL+"/moved", code)
+		}))
+		f := newFixture(t, func(o *Options) { o.NotifyURL = hops.URL + "/midtrans/notification" })
+		f.create("R-1", 10000)
+		d := f.act(actPay, "R-1", nil).Deliveries
+		if len(d) != 1 || !d[0].Acked || !strings.HasSuffix(d[0].Exchange.Request.URL, "/moved") {
+			t.Fatalf("%d: deliveries %+v", code, d)
+		}
+		hops.Close()
+	}
+	if len(got) != 2 || got[0] != "POST {" || got[1] != "POST {" {
+		t.Fatalf("the redirect target got %v, want the same POST body twice", got)
+	}
+	loop := httptest.NewServer(nil)
+	loop.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, loop.URL+"/again", http.StatusTemporaryRedirect)
+	})
+	defer loop.Close()
+	f := newFixture(t, func(o *Options) { o.NotifyURL = loop.URL + "/n"; o.NotifyRetry = []time.Duration{} })
+	f.create("R-2", 10000)
+	f.act(actPay, "R-2", nil)
+	if n := len(f.emu.Deliveries("R-2")); n != 1+maxRedirects {
+		t.Fatalf("a redirect loop made %d requests, want %d", n, 1+maxRedirects)
+	}
+}
+
 func TestNotification_RedirectIsNotAnAcknowledgement(t *testing.T) {
 	f := newFixture(t)
 	f.create("R-1", 10000)
@@ -70,6 +154,7 @@ func TestNotification_RedirectIsNotAnAcknowledgement(t *testing.T) {
 func TestExpiry_DefaultsTo24HoursAndNotifies(t *testing.T) {
 	f := newFixture(t)
 	f.create("E-1", 10000)
+	f.choose("E-1", "bank_transfer")
 	f.clk.Advance(DefaultExpiry - time.Minute)
 	if ds := f.emu.Deliveries("E-1"); len(ds) != 0 {
 		t.Fatalf("expired early: %+v", ds)
@@ -90,6 +175,7 @@ func TestExpiry_FollowsTheRequestsExpiryObject(t *testing.T) {
 	if st, m, _ := f.call(http.MethodPost, "/snap/v1/transactions", body); st != http.StatusCreated {
 		t.Fatalf("HTTP %d %v", st, m)
 	}
+	f.choose("E-2", "bank_transfer")
 	f.clk.Advance(30 * time.Minute)
 	if _, m, _ := f.call(http.MethodGet, "/v2/E-2/status", ""); m["transaction_status"] != "expire" {
 		t.Fatalf("not expired after 30 minutes: %v", m)
@@ -132,6 +218,7 @@ func TestVariants_CraftWhatTheyPromise(t *testing.T) {
 		t.Run(tc.variant, func(t *testing.T) {
 			f := newFixture(t)
 			f.create("V-1", 10000)
+			f.choose("V-1", "bank_transfer")
 			res := f.act(actNotify, "V-1", map[string]string{"variant": tc.variant})
 			if len(res.Deliveries) != tc.deliveries {
 				t.Fatalf("%d deliveries, want %d", len(res.Deliveries), tc.deliveries)
@@ -154,6 +241,7 @@ func TestVariants_CraftWhatTheyPromise(t *testing.T) {
 func TestReturnShopper_CarriesSnapsFinishQuery(t *testing.T) {
 	f := newFixture(t)
 	f.create("S-1", 10000)
+	f.choose("S-1", "gopay")
 	res := f.act(actReturnShopper, "S-1", map[string]string{"transaction_status": "settlement"})
 	u := res.Exchanges[0].Request.URL
 	for _, part := range []string{"/finish?", "order_id=S-1", "status_code=200", "transaction_status=settlement"} {

@@ -19,10 +19,12 @@ const (
 	APICancel            = "cancel"             // POST /v2/{id}/cancel
 	APIExpire            = "expire"             // POST /v2/{id}/expire
 	APIRefund            = "refund"             // POST /v2/{id}/refund (and /refund/online/direct)
+	APIApprove           = "approve"            // POST /v2/{id}/approve (challenged card capture)
+	APIDeny              = "deny"               // POST /v2/{id}/deny (challenged card capture)
 	APIUnknownPath       = "unknown_path"       // anything Midtrans does not serve
 )
 
-var apiNames = []string{APICreateTransaction, APIStatus, APICancel, APIExpire, APIRefund, APIUnknownPath}
+var apiNames = []string{APICreateTransaction, APIStatus, APICancel, APIExpire, APIRefund, APIApprove, APIDeny, APIUnknownPath}
 
 // AuthScheme names the merchant's credential check in evidence; Call.Signature
 // carries it, so `signature: valid` means "authenticated with the server key".

@@ -30,7 +30,9 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/v2/:id/cancel", e.serve(APICancel, e.cancelTxn))
 	g.POST("/v2/:id/expire", e.serve(APIExpire, e.expireTxn))
 	g.POST("/v2/:id/refund", e.serve(APIRefund, e.refundTxn))
-	g.POST("/v2/:id/refund/online/direct", e.serve(APIRefund, e.refundTxn))
+	g.POST("/v2/:id/refund/online/direct", e.serve(APIRefund, e.refundDirect))
+	g.POST("/v2/:id/approve", e.serve(APIApprove, e.approveTxn))
+	g.POST("/v2/:id/deny", e.serve(APIDeny, e.denyTxn))
 	g.GET(redirectPath+":token", e.payPage)
 	g.POST(redirectPath+":token/:choice", e.payChoice)
 	k := emulator.Control{Act: e.Act}
@@ -46,13 +48,14 @@ func (e *Emulator) routes() *gin.Engine {
 }
 
 // orderActions are the actions the control API exposes per transaction.
-var orderActions = []string{actChoose, actPay, actDeny, actExpire, actNotify, actReturnShopper}
+var orderActions = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actNotify, actReturnShopper}
 
 // servedPaths lists the real paths for the teaching 404.
 var servedPaths = []string{
 	"POST /snap/v1/transactions (create_transaction)", "GET /v2/{order_id}/status (status)",
 	"POST /v2/{order_id}/cancel (cancel)", "POST /v2/{order_id}/expire (expire)",
-	"POST /v2/{order_id}/refund (refund)",
+	"POST /v2/{order_id}/refund and /refund/online/direct (refund)", "POST /v2/{order_id}/approve (approve)",
+	"POST /v2/{order_id}/deny (deny)",
 }
 
 // unknownPath answers a path Midtrans does not serve (here) with a
@@ -61,7 +64,7 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
 	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
 		emulator.ControlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
-			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|notify|return_shopper}, POST /_uatrun/respond_next")
+			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|challenge|accept|notify|return_shopper}, POST /_uatrun/respond_next")
 		return
 	}
 	in := e.receive(c, APIUnknownPath)

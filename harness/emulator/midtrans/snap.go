@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,15 +63,33 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 	base := e.publicBase(in.Req)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if prev := e.st.byOrder[r.orderID]; prev != nil {
+	hint := ""
+	if prev := e.st.byOrder[r.orderID]; prev != nil && !prev.chosen && prev.status == StatusPending {
+		// Snap lets a merchant re-create a token for an order_id whose
+		// shopper has not chosen a payment method yet: the old token and
+		// redirect_url stop working ("Re-creating Snap Token for
+		// Particular Order", Snap advanced features).
+		e.retire(prev)
+		hint = "order_id " + quote(r.orderID) + " was used by token " + prev.token + ", whose shopper had not chosen a payment method: " +
+			"Midtrans issues a new token and the old token and redirect_url stop working"
+	} else if prev != nil {
 		return snapError(http.StatusBadRequest, "order_id "+quote(r.orderID)+" was already used by transaction "+prev.transactionID+
-			" (token "+prev.token+"); Midtrans never accepts an order_id twice, so every checkout attempt needs a new one",
+			" (token "+prev.token+"), whose shopper has chosen a payment method; Midtrans then refuses the order_id, so every checkout attempt needs a new one",
 			"transaction_details.order_id has already been taken")
 	}
 	t := e.newTxn(r, r.expiresAt.Sub(wall))
 	t.override, t.appendURLs = override, appendURLs
-	return &reply{status: http.StatusCreated, code: "201",
+	return &reply{status: http.StatusCreated, code: "201", hint: hint,
 		body: map[string]any{"token": t.token, "redirect_url": base + redirectPath + t.token}}
+}
+
+// retire forgets a Snap transaction replaced by a new token for the same
+// order_id; e.mu is held.
+func (e *Emulator) retire(t *txn) {
+	t.stopExpiry()
+	delete(e.st.byID, t.token)
+	delete(e.st.byID, t.transactionID)
+	e.st.txns = slices.DeleteFunc(e.st.txns, func(x *txn) bool { return x == t })
 }
 
 // validateSnap checks the fields Midtrans checks (§2.2).
@@ -255,7 +274,7 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 func (e *Emulator) newTxn(r snapReq, lifetime time.Duration) *txn {
 	now := e.clk.Now()
 	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
-		status: StatusPending, fraud: "accept", finishURL: r.finishURL,
+		status: StatusPending, fraud: FraudAccept, finishURL: r.finishURL,
 		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt}
 	e.st.txns = append(e.st.txns, t)
 	e.st.byOrder[t.orderID] = t

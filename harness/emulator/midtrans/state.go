@@ -13,6 +13,7 @@ import (
 // Transaction statuses the emulator moves through (Midtrans' own words).
 const (
 	StatusPending       = "pending"
+	StatusCapture       = "capture"
 	StatusSettlement    = "settlement"
 	StatusDeny          = "deny"
 	StatusCancel        = "cancel"
@@ -29,6 +30,7 @@ var notifyStatuses = []string{"authorize", "capture", StatusSettlement, StatusPe
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
 	refundSeq int             // refund_chargeback_id counter
+	events    []clock.Timer   // notifications of merchant-caused changes, due on the test clock
 	txns      []*txn          // creation order
 	byOrder   map[string]*txn // order_id
 	byID      map[string]*txn // transaction_id and Snap token
@@ -55,7 +57,22 @@ type txn struct {
 	refunds                       []*refund
 	refunded                      int64
 	deliveries                    []emulator.Delivery
+	// chosen is set once the shopper picked a payment method in Snap: only
+	// then does the Core API know the transaction (before, it answers 404).
+	chosen bool
+	// statusQueries counts the merchant's status calls for this
+	// transaction, so a notification's evidence can say whether the
+	// merchant re-queried while handling it.
+	statusQueries int
+	lastQueried   string // transaction_status (or "404") the last status call answered
 }
+
+// Fraud statuses (Midtrans' words).
+const (
+	FraudAccept    = "accept"
+	FraudChallenge = "challenge"
+	FraudDeny      = "deny"
+)
 
 // refund is one accepted refund.
 type refund struct {
@@ -84,6 +101,10 @@ func (s *state) stopTimers() {
 	for _, t := range s.txns {
 		t.stopExpiry()
 	}
+	for _, ev := range s.events {
+		ev.Stop()
+	}
+	s.events = nil
 }
 
 func (t *txn) stopExpiry() {

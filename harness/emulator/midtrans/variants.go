@@ -107,7 +107,7 @@ func (e *Emulator) crafted(ctx context.Context, id, name, status string, v varia
 		target = targets[0]
 	}
 	e.mu.Unlock()
-	job := notifyJob{t: t, order: t.orderID, variant: name, target: target}
+	job := notifyJob{t: t, order: t.orderID, variant: name, target: target, watch: name != "concurrent"}
 	if target == "" {
 		job.body = bodies[0]
 		return []emulator.Delivery{e.undeliverable(job, 1)}, nil

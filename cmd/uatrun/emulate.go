@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/receiver"
 	"github.com/uatrun/uatrun/harness/session"
@@ -22,8 +23,9 @@ func newEmulateCmd() *cobra.Command {
 		Long: `emulate serves the gateway emulator (and the callback receiver) on the wall
 clock until interrupted, so you can click through UAT in a browser: the hosted
 checkout page has Pay / Fail / Cancel buttons, and /_uatrun/ offers control
-(orders, exchanges, pay, expire, notify variants). It prints where to point your
-integration's gateway base URL and which public key it must trust.`,
+(orders, exchanges, pay, expire, notify variants). It prints, for the gateway
+in the config, where to point your integration's base URL, which credentials
+or key it must use, and the emulator's own control URLs.`,
 		Example: `  uatrun emulate --config uatrun.yaml
   curl -s http://127.0.0.1:9080/_uatrun/orders`,
 		Args: cobra.NoArgs,
@@ -59,25 +61,83 @@ func runEmulate(w io.Writer, cfgPath string) error {
 		return usageErr(err)
 	}
 	defer rcv.Close()
-	trust := cfg.Gateway.GatewayPublicKey
-	if trust == "" {
-		trust = "this key (the public half of gateway.gateway_private_key):\n" + string(gw.PublicKeyPEM())
-	}
-	fmt.Fprintf(w, `uatrun %s emulating %s
-
-  gateway base URL   %s
-      point your integration's gateway base URL (e.g. DANA's api.sandbox.dana.id) here
-  trust this key     %s
-      verify notifies with it instead of the gateway's real public key
-  control            %s/_uatrun/orders   (GET; POST /_uatrun/orders/REF/pay|fail|expire|notify)
-  callback receiver  %s
-      send your own webhooks here; each is recorded
-
-Press Ctrl+C to stop.
-`, Version(), cfg.Gateway.Name, gw.URL(), trust, gw.URL(), rcv.URL())
+	writeBanner(w, gw.Name(), cfg.Gateway.GatewayPublicKey, gw, rcv.URL())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
 	fmt.Fprintln(w, "\nstopping")
 	return nil
+}
+
+// fallbackDescriptions describe the emulators that do not implement
+// emulator.Describer themselves, from the routes they serve.
+var fallbackDescriptions = map[string]emulator.Description{
+	"dana-gapura": {
+		Replaces: "https://api.sandbox.dana.id",
+		TrustKey: true,
+		Links: []emulator.Link{
+			{Method: "GET", Path: emulator.ControlPrefix + "/orders", What: "orders, their status and notifies"},
+			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notify, both directions"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/orders/{ref}/{pay|fail|expire|notify|return_shopper}", What: "settle an order; notify?variant=wrong_key sends a crafted notify"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
+		},
+	},
+	"midtrans-snap": {
+		Replaces: "https://app.sandbox.midtrans.com and https://api.sandbox.midtrans.com",
+		Credentials: []string{
+			"server key (Basic auth, and signature_key = SHA-512 over order_id+status_code+gross_amount+server key) = gateway.server_key",
+			"notification URL = gateway.notify_url, or POST /_uatrun/dashboard",
+		},
+		Links: []emulator.Link{
+			{Method: "GET", Path: emulator.ControlPrefix + "/orders", What: "transactions, their status and notifications"},
+			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notification, both directions"},
+			{Method: "GET", Path: emulator.ControlPrefix + "/dashboard", What: "the notification URL (POST to change it)"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/orders/{order_id}/{choose|pay|deny|expire|notify|return_shopper}", What: "settle a transaction; notify sends a crafted notification"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
+		},
+	},
+}
+
+// describe is the gateway's own description, else its fallback, else the
+// control routes every emulator serves.
+func describe(name string, gw session.Gateway) emulator.Description {
+	if d, ok := gw.(emulator.Describer); ok {
+		return d.Describe()
+	}
+	if d, ok := fallbackDescriptions[name]; ok {
+		return d
+	}
+	return emulator.Description{TrustKey: len(gw.PublicKeyPEM()) > 0, Links: []emulator.Link{
+		{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and callback, both directions"},
+	}}
+}
+
+// writeBanner prints where to point the integration, what it must
+// configure, and every control URL of this gateway's emulator.
+func writeBanner(w io.Writer, name, configuredKey string, gw session.Gateway, receiverURL string) {
+	d := describe(name, gw)
+	base := gw.URL()
+	fmt.Fprintf(w, "uatrun %s emulating %s\n\n  gateway base URL   %s\n", Version(), name, base)
+	if d.Replaces != "" {
+		fmt.Fprintf(w, "      point your integration's %s base URL (%s) here\n", name, d.Replaces)
+	}
+	if d.TrustKey {
+		trust := configuredKey
+		if trust == "" {
+			trust = "this key (the public half of gateway.gateway_private_key):\n" + string(gw.PublicKeyPEM())
+		}
+		fmt.Fprintf(w, "  trust this key     %s\n      verify notifies with it instead of the gateway's real public key\n", trust)
+	}
+	for i, c := range d.Credentials {
+		label := ""
+		if i == 0 {
+			label = "credentials"
+		}
+		fmt.Fprintf(w, "  %-18s %s\n", label, c)
+	}
+	fmt.Fprintf(w, "  control\n")
+	for _, l := range d.Links {
+		fmt.Fprintf(w, "      %-4s %s%s\n           %s\n", l.Method, base, l.Path, l.What)
+	}
+	fmt.Fprintf(w, "  callback receiver  %s\n      send your own webhooks here; each is recorded\n\nPress Ctrl+C to stop.\n", receiverURL)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -73,6 +74,10 @@ func runDemo(w io.Writer, o demoOpts) error {
 	if !o.output.quiet {
 		fmt.Fprintf(w, "uatrun %s demo: %s emulator at %s, example shop with faults: %s\n\n",
 			Version(), kit.Gateway, s.Env().GatewayURL, faultList(o.faults))
+	}
+	// The same path as 'uatrun run': the shop is reached over HTTP only.
+	if err := s.Preflight(context.Background()); err != nil {
+		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
 	runSuite(s, o.failFast)
 	return finish(s, p)

@@ -129,12 +129,48 @@ func needsMerchant(sc *scenario.Scenario) bool {
 	return false
 }
 
-func TestRun_UnreachableMerchantIsErroredAndTheRunGoesOn(t *testing.T) {
+func TestRun_NoMerchantStopsAtPreflightWithOneMessage(t *testing.T) {
 	dir := newProject(t)
 	addr := closedAddr(t)
 	editConfig(t, dir, "uatrun.yaml", "base_url: http://127.0.0.1:8080", "base_url: http://"+addr)
 
 	out, code := runBounded(t, dir, 30*time.Second, "run", "--config", "uatrun.yaml", "--no-color")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3 (the run could not start):\n%s", code, out)
+	}
+	assertNoCrash(t, out)
+	want := "preflight: the merchant does not answer at merchant.base_url http://" + addr
+	if !strings.Contains(out, want) || !strings.Contains(out, "no scenario was run") {
+		t.Fatalf("want one message %q saying no scenario was run:\n%s", want, out)
+	}
+	if n := strings.Count(out, "ERRORED"); n != 0 {
+		t.Fatalf("the console lists %d ERRORED scenarios; preflight should stop before any:\n%s", n, out)
+	}
+}
+
+// droppingMerchant answers the preflight (GET /) and then drops the
+// connection of every action: a merchant whose app dies behind its
+// load balancer.
+type droppingMerchant struct{}
+
+func (droppingMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/" {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
+func TestRun_UnreachableMerchantIsErroredAndTheRunGoesOn(t *testing.T) {
+	dir := newProject(t)
+	srv := httptest.NewServer(droppingMerchant{})
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	editConfig(t, dir, "uatrun.yaml", "base_url: http://127.0.0.1:8080", "base_url: "+srv.URL)
+
+	out, code := runBounded(t, dir, 60*time.Second, "run", "--config", "uatrun.yaml", "--no-color")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
@@ -237,7 +273,7 @@ func journalHasDoneScenario(path string) bool {
 
 func TestRun_KilledMidScenarioLeavesAReadableJournal(t *testing.T) {
 	dir := newProject(t)
-	m := &hangingMerchant{quick: 3, hanging: make(chan struct{}), release: make(chan struct{})}
+	m := &hangingMerchant{quick: 4, hanging: make(chan struct{}), release: make(chan struct{})}
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(m.release) }) // runs first: frees handlers so Close returns

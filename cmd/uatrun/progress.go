@@ -69,6 +69,9 @@ func (p *printer) scenario(ev evidence.Scenario) {
 	fmt.Fprintf(p.w, "%s  %-16s %-62s %7.0fms\n", p.paint(ev.Verdict), ev.ID, clip(ev.Title, 62), ev.DurationMS)
 	if ev.Verdict == evidence.Failed || ev.Verdict == evidence.Errored || ev.Verdict == evidence.Review {
 		fmt.Fprintf(p.w, "         %s\n", clip(ev.Reason, 300))
+		if fix := ev.Fix(); fix != "" {
+			fmt.Fprintf(p.w, "         fix: %s\n", clip(fix, 300))
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -76,6 +77,9 @@ func runRun(w io.Writer, o runOpts) error {
 	defer s.Close()
 	if !o.output.quiet {
 		fmt.Fprintf(w, "uatrun %s: %s emulator at %s, merchant at %s\n\n", Version(), cfg.Gateway.Name, s.Env().GatewayURL, cfg.Merchant.BaseURL)
+	}
+	if err := s.Preflight(context.Background()); err != nil {
+		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
 	runSuite(s, o.failFast || cfg.Run.FailFast)
 	return finish(s, p)

@@ -13,6 +13,11 @@ const (
 	DefaultListen          = "127.0.0.1:0"
 	DefaultMaxBody         = 1 << 20 // bytes
 	DefaultStepTimeout     = 15 * time.Second
+	DefaultSettle          = 5 * time.Second
+	DefaultHold            = 500 * time.Millisecond
+	// MaxWait is the ceiling of every wait a config or scenario may ask
+	// for (settle, hold, within, step_timeout): longer is a typo.
+	MaxWait                = 10 * time.Minute
 	DefaultReportDir       = "uat-evidence"
 	DefaultExternalIDReuse = "record"
 	// LoopbackHost is the host a listen address without one binds to.
@@ -75,6 +80,13 @@ func applyDefaults(c *Config) {
 	}
 	if c.Run.StepTimeout == 0 {
 		c.Run.StepTimeout = Duration(DefaultStepTimeout)
+	}
+	if c.Run.Settle == 0 {
+		c.Run.Settle = Duration(DefaultSettle)
+	}
+	if c.Run.Hold == nil {
+		h := Duration(DefaultHold)
+		c.Run.Hold = &h
 	}
 	c.Report.Dir = or(c.Report.Dir, DefaultReportDir)
 	if len(c.Report.Formats) == 0 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // base is a valid config that the error cases below break one line at a
@@ -39,6 +40,23 @@ func TestParse_BaseIsValid(t *testing.T) {
 	}
 }
 
+func TestParse_WaitsDefaultAndHoldMayBeOff(t *testing.T) {
+	c, err := Parse("uatrun.yaml", []byte(base), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Run.Settle.D() != DefaultSettle || c.Run.Hold.D() != DefaultHold {
+		t.Fatalf("settle %s, hold %s; want the defaults %s, %s", c.Run.Settle.D(), c.Run.Hold.D(), DefaultSettle, DefaultHold)
+	}
+	c, err = Parse("uatrun.yaml", []byte(base+"run: {hold: 0s, settle: 2s}\n"), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Run.Settle.D() != 2*time.Second || c.Run.Hold.D() != 0 {
+		t.Fatalf("settle %s, hold %s; want 2s and 0s (off)", c.Run.Settle.D(), c.Run.Hold.D())
+	}
+}
+
 // TestParse_ErrorsPointAtTheProblem checks the exact first error line a
 // user sees for each kind of mistake: file:line:col, message and remedy.
 func TestParse_ErrorsPointAtTheProblem(t *testing.T) {
@@ -52,7 +70,11 @@ func TestParse_ErrorsPointAtTheProblem(t *testing.T) {
 		{"misspelt action key", action("    cancel: {methd: POST, path: /c}\n"),
 			`uatrun.yaml:6:14: unknown key "methd" in merchant.actions.cancel; did you mean "method"?`},
 		{"unknown key far from any", base + "run: {colour: blue}\n",
-			`uatrun.yaml:9:7: unknown key "colour" in run; valid keys: packs, scenario_dir, labels, step_timeout, fail_fast`},
+			`uatrun.yaml:9:7: unknown key "colour" in run; valid keys: packs, scenario_dir, labels, step_timeout, settle, hold, fail_fast`},
+		{"settle beyond the ceiling", base + "run: {settle: 100000h}\n",
+			`uatrun.yaml:9:15: run.settle 100000h0m0s is longer than the 10m0s ceiling; write at most 10m0s, e.g. 5s`},
+		{"step timeout beyond the ceiling", base + "run: {step_timeout: 11m}\n",
+			`uatrun.yaml:9:21: run.step_timeout 11m0s is longer than the 10m0s ceiling; write at most 10m0s, e.g. 15s`},
 		{"duration not a duration", base + "run: {step_timeout: abc}\n",
 			`uatrun.yaml:9:21: run.step_timeout: "abc" is not a duration; write a Go duration such as 10s, 1m30s or 500ms`},
 		{"duration without unit", insert(2, "  timeout: 10\n"),

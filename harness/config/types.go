@@ -95,7 +95,24 @@ type Run struct {
 	Dir         string   `yaml:"scenario_dir"` // extra scenarios from a directory
 	Labels      string   `yaml:"labels"`       // Ginkgo label filter
 	StepTimeout Duration `yaml:"step_timeout"` // default 15s
-	FailFast    bool     `yaml:"fail_fast"`
+	// Settle bounds how long a check of merchant state (order_status
+	// expectations) polls for the merchant to catch up: a merchant that
+	// fulfils from a queue is judged once its state settles. Default 5s.
+	Settle Duration `yaml:"settle"`
+	// Hold is how long "never" and "exactly once" claims (status_not,
+	// fulfilments) must keep holding once they hold, so a late second
+	// fulfilment from a queue is caught. Default 500ms; 0s turns it off.
+	Hold     *Duration `yaml:"hold"`
+	FailFast bool      `yaml:"fail_fast"`
+}
+
+// HoldD is run.hold as a duration: the default when not set (a config
+// built in code), 0 when set to 0s.
+func (r Run) HoldD() time.Duration {
+	if r.Hold == nil {
+		return DefaultHold
+	}
+	return r.Hold.D()
 }
 
 // Report configures the evidence output.

@@ -29,6 +29,25 @@ func (d *decoder) validate(c *Config, root *yaml.Node) {
 	}
 	d.oneOf(c.Report.Formats, Formats(), "report.formats", root)
 	c.Report.Formats = dedupe(c.Report.Formats)
+	d.checkRun(&c.Run, root)
+}
+
+// checkRun puts a ceiling on the waits (negative ones are refused when
+// decoding), so a typo cannot make a run poll for hours.
+func (d *decoder) checkRun(r *Run, root *yaml.Node) {
+	for _, w := range []struct {
+		path    string
+		v       Duration
+		example string
+	}{
+		{"run.step_timeout", r.StepTimeout, "15s"},
+		{"run.settle", r.Settle, "5s"},
+		{"run.hold", *r.Hold, "500ms"},
+	} {
+		if w.v.D() > MaxWait {
+			d.errorf(d.at(w.path, root), "write at most "+MaxWait.String()+", e.g. "+w.example, "%s %s is longer than the %s ceiling", w.path, w.v.D(), MaxWait)
+		}
+	}
 }
 
 // at returns the node to blame for path: its value when written, else the

@@ -59,7 +59,13 @@ type Target struct {
 	StepTimeout time.Duration
 	// WaitWithin bounds waits that name no 'within'; default 5s.
 	WaitWithin time.Duration
-	RunID      string
+	// Settle bounds how long a check of the merchant's order state polls
+	// for it to catch up (queue-based fulfilment); default 5s.
+	Settle time.Duration
+	// Hold is how long "never" and "exactly once" claims must keep
+	// holding; 0 checks them once.
+	Hold  time.Duration
+	RunID string
 }
 
 // Engine runs scenarios against one target.
@@ -75,6 +81,9 @@ func New(t Target) *Engine {
 	}
 	if t.WaitWithin <= 0 {
 		t.WaitWithin = 5 * time.Second
+	}
+	if t.Settle <= 0 {
+		t.Settle = 5 * time.Second
 	}
 	if t.Statuses == nil {
 		t.Statuses = map[string]string{}

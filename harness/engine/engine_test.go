@@ -47,6 +47,13 @@ type fakeMerchant struct {
 	actions    map[string]bool
 	down       bool
 	fulfilment string
+	// state, when set, answers order_status by poll number (from 1), as a
+	// merchant that fulfils from a queue would.
+	state func(poll int) (status, fulfilments string)
+	polls int
+	// refusedWith, when set, makes the gateway refuse the create order
+	// with this code and the merchant answer 502, as a shop does.
+	refusedWith string
 }
 
 func (m *fakeMerchant) Has(a string) bool { return m.actions[a] }
@@ -57,12 +64,24 @@ func (m *fakeMerchant) Call(_ context.Context, a string, vars map[string]any) (A
 	switch a {
 	case "checkout":
 		seq := len(m.g.calls) + 1
+		if m.refusedWith != "" {
+			m.g.calls = append(m.g.calls, emulator.Call{Seq: seq, API: "create_order", ResponseCode: m.refusedWith,
+				Hint: "validUpTo 2026-01-01T00:00:00+07:00 is not in the future",
+				Exchange: evidence.Exchange{Response: &evidence.Message{Status: 400,
+					Body: `{"responseCode":"` + m.refusedWith + `","responseMessage":"Invalid Field Format validUpTo"}`}}})
+			return ActionResult{Status: 502, Body: []byte(`{"error":"gateway refused"}`)}, nil
+		}
 		m.g.calls = append(m.g.calls, emulator.Call{Seq: seq, API: "create_order", ResponseCode: "2005400",
 			Signature: &evidence.SignatureCheck{Valid: true},
 			Exchange:  evidence.Exchange{Request: evidence.Message{Body: fmt.Sprintf(`{"partnerReferenceNo":"ORD-%d","amount":{"value":"%s"}}`, seq, vars["amount"])}}})
 		return ActionResult{Status: 200, Body: []byte(`{"order_id":"x"}`), Captures: map[string]string{"order": fmt.Sprintf("ORD-%d", seq)}}, nil
 	case "order_status":
-		return ActionResult{Status: 200, Captures: map[string]string{"status": "paid", "fulfilments": m.fulfilment}}, nil
+		m.polls++
+		status, n := "paid", m.fulfilment
+		if m.state != nil {
+			status, n = m.state(m.polls)
+		}
+		return ActionResult{Status: 200, Captures: map[string]string{"status": status, "fulfilments": n}}, nil
 	}
 	return ActionResult{}, fmt.Errorf("no action %s", a)
 }
@@ -101,7 +120,8 @@ func runPay(t *testing.T, tweak func(*fakeGateway, *fakeMerchant)) evidence.Scen
 	g := &fakeGateway{deliveries: map[string][]emulator.Delivery{}, ack: true}
 	m := &fakeMerchant{g: g, actions: map[string]bool{"checkout": true, "order_status": true}, fulfilment: "1"}
 	tweak(g, m)
-	e := New(Target{Gateway: g, Merchant: m, Clocks: clock.NewTestClocks(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))), WaitWithin: 20 * time.Millisecond})
+	e := New(Target{Gateway: g, Merchant: m, Clocks: clock.NewTestClocks(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))),
+		WaitWithin: 20 * time.Millisecond, Settle: 300 * time.Millisecond, Hold: 60 * time.Millisecond})
 	return e.Run(context.Background(), scs, false, Hooks{})[0]
 }
 
@@ -233,5 +253,58 @@ steps:
 		if tc.want == evidence.Passed && m.reads.Load() != 3 {
 			t.Errorf("read the status %d times, want 3 (stop as soon as it holds)", m.reads.Load())
 		}
+	}
+}
+
+func TestMerchantState_IsJudgedOnceItSettles(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		state     func(poll int) (string, string)
+		want      evidence.Verdict
+		reasonHas string
+	}{
+		{"fulfilled from a queue a few polls later", func(p int) (string, string) {
+			if p < 4 {
+				return "pending", "0"
+			}
+			return "paid", "1"
+		}, evidence.Passed, ""},
+		{"a late second fulfilment is caught while holding", func(p int) (string, string) {
+			if p < 3 {
+				return "paid", "1"
+			}
+			return "paid", "2"
+		}, evidence.Failed, "merchant state held"},
+		{"never settles", func(int) (string, string) { return "pending", "0" }, evidence.Failed, "merchant state settled"},
+		{"fulfilled twice is final at once", func(int) (string, string) { return "paid", "2" }, evidence.Failed, "fulfilments: expected 1, got 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m *fakeMerchant
+			got := runPay(t, func(_ *fakeGateway, fm *fakeMerchant) { m = fm; fm.state = tc.state })
+			if got.Verdict != tc.want || !strings.Contains(got.Reason, tc.reasonHas) {
+				t.Fatalf("verdict %s (%s), want %s containing %q", got.Verdict, got.Reason, tc.want, tc.reasonHas)
+			}
+			if tc.want == evidence.Passed && m.polls < 5 {
+				t.Fatalf("passed after %d polls: the hold should have re-read the state", m.polls)
+			}
+			if strings.Contains(tc.name, "final at once") && m.polls != 1 {
+				t.Fatalf("a fulfilment count above the expected one is final, yet the state was read %d times", m.polls)
+			}
+		})
+	}
+}
+
+func TestFailedStep_NamesTheGatewaysRefusalAndASetupHint(t *testing.T) {
+	got := runPay(t, func(_ *fakeGateway, m *fakeMerchant) { m.refusedWith = "4005401" })
+	if got.Verdict != evidence.Failed {
+		t.Fatalf("verdict %s, want FAILED", got.Verdict)
+	}
+	want := "Create Order answered 4005401 Invalid Field Format validUpTo: validUpTo 2026-01-01T00:00:00+07:00 is not in the future"
+	if !strings.Contains(got.Reason, want) || !strings.Contains(got.Reason, "expected 2xx, got 502") {
+		t.Fatalf("reason %q\nwant the gateway's answer %q and the merchant's 502", got.Reason, want)
+	}
+	fix := got.Steps[0].Remedy
+	if !strings.Contains(fix, "Fix the refused gateway call first") || !strings.Contains(fix, "4005401") {
+		t.Fatalf("remedy %q: a failed setup step should point at the refused call, not at the scenario's rule", fix)
 	}
 }

@@ -104,11 +104,19 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 	defer cancel()
 	start := time.Now()
 	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.e.stamp()}
+	mark := r.e.callMark()
 	res := r.dispatch(ctx, st)
 	ev.Checks, ev.Exchanges = res.checks, res.exchanges
 	ev.Verdict, ev.Reason = res.verdict()
-	if ev.Verdict == evidence.Failed {
-		ev.Remedy = firstNonEmpty(st.Remedy, r.sc.Remedy)
+	if ev.Verdict == evidence.Failed || ev.Verdict == evidence.Errored {
+		var refusals []string
+		if st.Kind == scenario.KindMerchant || st.Kind == scenario.KindWait {
+			refusals = r.e.refusals(mark)
+			explain(&ev, refusals)
+		}
+		if ev.Verdict == evidence.Failed {
+			ev.Remedy = r.remedy(st, refusals)
+		}
 	}
 	ev.DurationMS = ms(time.Since(start))
 	return ev

@@ -112,6 +112,17 @@ type Scenario struct {
 	DurationMS float64  `json:"duration_ms"`
 }
 
+// Fix is the one line of "what to fix" for a scenario that did not pass:
+// the remedy of the step that decided its verdict ("" when none).
+func (s Scenario) Fix() string {
+	for _, st := range s.Steps {
+		if st.Verdict != Passed && st.Verdict != Skipped {
+			return st.Remedy
+		}
+	}
+	return ""
+}
+
 // Pack identifies a scenario pack and the digest of its files.
 type Pack struct {
 	Name   string `json:"name"`

@@ -76,6 +76,8 @@ steps:
   - clock: soon
   - notify: wrong_key
     copies: many
+  - wait: order_status
+    within: 100000h
 `
 	_, errs := Parse("bad.yaml", []byte(bad))
 	want := []string{
@@ -85,6 +87,7 @@ steps:
 		`bad.yaml:10:5: variable "ordr" is used before any step sets it`,
 		`bad.yaml:12:12: "soon" is not a duration`,
 		`bad.yaml:14:13: copies "many" is not a count`,
+		`bad.yaml:16:13: within 100000h0m0s is longer than the 10m0s ceiling`,
 	}
 	got := errs.Error()
 	for _, w := range want {

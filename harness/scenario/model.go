@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// MaxWithin is the ceiling of a step's within: it waits in real time on
+// the merchant, so hours are a typo, never a need.
+const MaxWithin = 10 * time.Minute
+
 // Step kinds.
 const (
 	KindMerchant        = "merchant"         // call a merchant action

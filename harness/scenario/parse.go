@@ -185,6 +185,9 @@ func (p *parser) fill(st *Step, o map[string]*yaml.Node, kindVal *yaml.Node) {
 		p.errorf(o["if_missing"], "use error, review or skip", "unknown if_missing %q", st.IfMissing)
 	}
 	st.Within = p.duration(o["within"])
+	if st.Within > MaxWithin {
+		p.errorf(o["within"], "write at most "+MaxWithin.String()+"; a merchant that needs longer is not answering", "within %s is longer than the %s ceiling", st.Within, MaxWithin)
+	}
 	if c := o["copies"]; c != nil {
 		n, err := strconv.Atoi(c.Value)
 		if err != nil || n < 1 || n > 1000 {

@@ -196,6 +196,7 @@ func (s *Session) startMerchant() error {
 	s.eng = engine.New(engine.Target{
 		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clocks: s.clocks,
 		Statuses: m.Statuses, StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
+		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(),
 	})
 	return nil
 }

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+)
+
+// A merchant action usually fails because the gateway refused the call
+// the merchant made behind it: the merchant then answers "502", which
+// says nothing. refusals finds those refusals so the verdict can name the
+// real cause in the gateway's own words.
+
+// messagePaths are where the gateways put their refusal text.
+var messagePaths = []string{"responseMessage", "status_message", "error.message", "message", "error_messages.0"}
+
+// refusals describes the merchant calls the emulator refused after mark,
+// oldest first, e.g. "Create Order answered 4005401 Invalid Field Format
+// validUpTo: … is not in the future".
+func (e *Engine) refusals(mark int) []string {
+	var out []string
+	for _, api := range e.t.Gateway.APIs() {
+		for _, c := range e.t.Gateway.Calls(api) {
+			if c.Seq > mark && refused(c) {
+				out = append(out, describeRefusal(c))
+			}
+		}
+	}
+	return out
+}
+
+func refused(c emulator.Call) bool {
+	if c.Exchange.Response != nil && c.Exchange.Response.Status >= 400 {
+		return true
+	}
+	return c.ResponseCode != "" && (c.ResponseCode[0] == '4' || c.ResponseCode[0] == '5')
+}
+
+func describeRefusal(c emulator.Call) string {
+	var b strings.Builder
+	b.WriteString(apiTitle(c.API) + " answered")
+	if c.ResponseCode != "" {
+		b.WriteString(" " + c.ResponseCode)
+	} else if c.Exchange.Response != nil {
+		fmt.Fprintf(&b, " HTTP %d", c.Exchange.Response.Status)
+	}
+	if c.Exchange.Response != nil {
+		for _, p := range messagePaths {
+			if v := gjson.Get(c.Exchange.Response.Body, p); v.Exists() && v.String() != "" {
+				b.WriteString(" " + clip(v.String(), 120))
+				break
+			}
+		}
+	}
+	if c.Hint != "" {
+		b.WriteString(": " + clip(c.Hint, 200))
+	}
+	return b.String()
+}
+
+// apiTitle turns "create_order" into "Create Order".
+func apiTitle(api string) string {
+	words := strings.Fields(strings.ReplaceAll(api, "_", " "))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
+}
+
+// explain puts the gateway's refusals ahead of a merchant step's own
+// reason: they are the cause, the merchant's answer is the symptom.
+func explain(ev *evidence.Step, refusals []string) {
+	if len(refusals) == 0 {
+		return
+	}
+	cause := "the gateway refused the merchant's call: " + strings.Join(refusals, "; ")
+	ev.Reason = cause + " (then " + ev.Reason + ")"
+}
+
+// isSetup reports whether a step only prepares the scenario: a merchant
+// action expected merely to succeed, or a gateway control action. When
+// such a step fails, the scenario's remedy is about a rule that was never
+// reached, so the step's own hint is shown instead.
+func isSetup(st scenario.Step) bool {
+	switch st.Kind {
+	case scenario.KindGateway:
+		return true
+	case scenario.KindMerchant:
+		for _, e := range st.Expect {
+			if e.Key != "status" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// remedy is the one line of "what to fix" for a failed step.
+func (r *ScenarioRun) remedy(st scenario.Step, refusals []string) string {
+	switch {
+	case st.Remedy != "":
+		return st.Remedy
+	case len(refusals) > 0 && isSetup(st):
+		return "Fix the refused gateway call first (" + refusals[0] + "); this scenario's own rule was not reached."
+	case isSetup(st):
+		return "This step only sets the scenario up: make " + st.Display() + " succeed first; this scenario's own rule was not reached."
+	}
+	return r.sc.Remedy
+}

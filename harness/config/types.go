@@ -76,6 +76,11 @@ type Gateway struct {
 	// TimestampSkew is how far X-TIMESTAMP may be from the emulator's
 	// clock; 0 disables the check. Default 0.
 	TimestampSkew Duration `yaml:"timestamp_skew"`
+	// ValidUpToMax is how far ahead of the wall clock a DANA create-order
+	// validUpTo may be before the emulator refuses it (4005401). Default
+	// 30m, DANA's sandbox flow; 168h is the one week DANA documents for
+	// production.
+	ValidUpToMax Duration `yaml:"valid_up_to_max"`
 }
 
 // Listen is a bind address.

@@ -22,6 +22,6 @@ func newDana(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, ve
 		MerchantPublicKey: keys.MerchantPublic, GatewayPrivateKey: keys.GatewayPrivate,
 		Clock: clk.Test, Wall: clk.Wall, NotifyURL: g.NotifyURL, NotifyRetry: retry,
 		ExternalIDReuse: g.ExternalIDReuse, TimestampSkew: g.TimestampSkew.D(),
-		Redactor: red, Version: version,
+		ValidUpToMax: g.ValidUpToMax.D(), Redactor: red, Version: version,
 	})
 }

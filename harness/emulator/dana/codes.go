@@ -78,7 +78,12 @@ func (a api) format(field, debug string) *reply {
 }
 
 func (a api) ok(fields map[string]any) *reply {
-	return &reply{code: a.success, message: a.message, fields: fields}
+	return a.okWith(a.message, fields)
+}
+
+// okWith is a success reply with its own message.
+func (a api) okWith(message string, fields map[string]any) *reply {
+	return &reply{code: a.success, message: message, fields: fields}
 }
 
 // httpStatus is the first three digits of a response code (SNAP rule), or

@@ -106,7 +106,7 @@ func TestConcurrency_RealClockTimersAreStoppedByClose(t *testing.T) {
 	}
 	f := &fixture{t: t, e: e, clk: clock.NewFake(time.Now()), merchant: newMerchant(t, &gk.PublicKey)}
 	body := f.createBody("INV-RT", "1000.00")
-	body["validUpTo"] = snap.FormatTimestamp(time.Now().Add(time.Hour))
+	body["validUpTo"] = snap.FormatTimestamp(time.Now().Add(20 * time.Minute))
 	if status, res := f.postSafe(pathOf(APICreateOrder), body); status != http.StatusOK {
 		t.Fatalf("%d %s", status, res.Raw)
 	}

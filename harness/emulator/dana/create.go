@@ -14,10 +14,19 @@ import (
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
-// maxValidity is how far ahead validUpTo may be per DANA's docs; beyond it
-// is recorded as a violation, not rejected (the server-side bound is
-// unverified).
-const maxValidity = 7 * 24 * time.Hour
+// maxQRISPartnerRef is DANA's documented partnerReferenceNo limit for QRIS
+// orders ("For QRIS, the maximum length for partnerReferenceNo is 25
+// characters", create-order docs).
+const maxQRISPartnerRef = 25
+
+// redirectSuccessMessage is the responseMessage DANA's sandbox answers a
+// hosted-checkout (REDIRECT) create order with, as DANA's UAT script
+// (resource/request/components/PaymentGateway.json, CreateOrderRedirect)
+// first recorded it; the script also accepts the text without the last
+// sentence. API-scenario orders answer plain "Successful".
+const redirectSuccessMessage = "Successful. If you want to use QRIS and it is not showing in payment methods, " +
+	"make sure you already fill externalStoreId. See https://dashboard.dana.id/sandbox/submerchants " +
+	"in the external shop id section. For QRIS, partnerReferenceNo max is 25 chars."
 
 var (
 	urlTypes      = []string{"PAY_RETURN", "NOTIFICATION"}
@@ -40,7 +49,7 @@ type createReq struct {
 
 // validateCreate checks a create-order body (§1.6) and returns the request
 // or the answer owed. Tolerated deviations land in the checker's violations.
-func validateCreate(a api, doc gjson.Result, now time.Time) (*createReq, *checker) {
+func validateCreate(a api, doc gjson.Result, now time.Time, maxAhead time.Duration) (*createReq, *checker) {
 	c := &checker{a: a}
 	r := &createReq{}
 	r.partnerRef, _ = c.str(doc.Get("partnerReferenceNo"), "partnerReferenceNo", 64)
@@ -48,17 +57,18 @@ func validateCreate(a api, doc gjson.Result, now time.Time) (*createReq, *checke
 	r.subMerchantID, _ = c.optStr(doc.Get("subMerchantId"), "subMerchantId", 32)
 	r.externalStoreID, _ = c.optStr(doc.Get("externalStoreId"), "externalStoreId", 64)
 	r.amount, r.cents, _ = c.money(doc.Get("amount"), "amount")
-	checkValidUpTo(c, r, doc.Get("validUpTo"), now)
+	checkValidUpTo(c, r, doc.Get("validUpTo"), now, maxAhead)
 	checkURLParams(c, r, doc.Get("urlParams"))
 	checkAdditionalInfo(c, r, doc.Get("additionalInfo"))
 	checkPayOptions(c, r, doc.Get("payOptionDetails"))
 	return r, c
 }
 
-// checkValidUpTo: mandatory, strict +07:00 layout, then (as a range rule,
-// after every format check) in the future; more than a week ahead is only
-// recorded.
-func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time) {
+// checkValidUpTo: mandatory, strict +07:00 layout, then (as range rules,
+// after every format check) in the future and at most maxAhead ahead of the
+// wall clock. Beyond one week (DANA's documented production bound) is also
+// recorded when maxAhead allows it.
+func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time, maxAhead time.Duration) {
 	s, ok := c.str(v, "validUpTo", 0)
 	if !ok {
 		return
@@ -72,7 +82,10 @@ func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time) {
 	switch {
 	case !t.After(now):
 		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway wall clock "+snap.FormatTimestamp(now)+")")
-	case t.Sub(now) > maxValidity:
+	case t.Sub(now) > maxAhead:
+		c.breaks("validUpTo", "validUpTo "+s+" is more than "+maxAhead.String()+" ahead of the gateway wall clock "+snap.FormatTimestamp(now)+
+			"; DANA's sandbox flow (and dana-go in sandbox mode) refuses more than 30 minutes, its docs allow one week in production")
+	case t.Sub(now) > ProductionValidUpToMax:
 		c.violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
 	}
 }
@@ -205,7 +218,9 @@ func checkPayOptions(c *checker, r *createReq, v gjson.Result) {
 }
 
 // checkQRIS applies the QRIS extras: externalStoreId is required and
-// partnerReferenceNo is limited to 25 characters.
+// partnerReferenceNo is limited to 25 characters. DANA names no code for
+// the length; the emulator answers 4005401 Invalid Field Format
+// partnerReferenceNo, the code for every other length breach.
 func checkQRIS(c *checker, r *createReq, option string) {
 	if !strings.Contains(option, "QRIS") {
 		return
@@ -213,8 +228,8 @@ func checkQRIS(c *checker, r *createReq, option string) {
 	if r.externalStoreID == "" {
 		c.needs("externalStoreId", "externalStoreId is mandatory when a payOption is QRIS")
 	}
-	if len(r.partnerRef) > 25 {
-		c.violate("partnerReferenceNo is %d characters; QRIS allows at most 25", len(r.partnerRef))
+	if n := len(r.partnerRef); n > maxQRISPartnerRef {
+		c.bad("partnerReferenceNo", fmt.Sprintf("partnerReferenceNo is %d characters; for QRIS DANA allows at most %d", n, maxQRISPartnerRef))
 	}
 }
 
@@ -224,7 +239,7 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 	// validUpTo is the merchant's wall-clock time: judge it against the wall
 	// clock, then carry the order's remaining lifetime on the test clock.
 	wall := e.wall.Now()
-	r, c := validateCreate(in.api, in.doc, wall)
+	r, c := validateCreate(in.api, in.doc, wall, e.o.ValidUpToMax)
 	in.Violations = append(in.Violations, c.violations...)
 	if rep := c.result(); rep != nil {
 		return rep
@@ -241,7 +256,7 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 	defer e.mu.Unlock()
 	if o := e.st.byKey[key(r.merchantID, r.partnerRef)]; o != nil {
 		if o.canonical == canon {
-			return in.api.ok(o.createReply)
+			return in.api.okWith(o.createMessage(), o.createReply)
 		}
 		return in.api.fail(http.StatusNotFound, "18", "Inconsistent Request",
 			"partnerReferenceNo "+quote(r.partnerRef)+" was already used by order "+o.referenceNo+
@@ -249,7 +264,16 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 	}
 	o := e.newOrder(r, in, canon, r.validUpTo.Sub(wall))
 	o.createReply = createAnswer(o, base)
-	return in.api.ok(o.createReply)
+	return in.api.okWith(o.createMessage(), o.createReply)
+}
+
+// createMessage is DANA's success message for o: the sandbox's long text
+// for hosted checkout (REDIRECT), "Successful" for the API scenario.
+func (o *order) createMessage() string {
+	if o.scenario == "REDIRECT" {
+		return redirectSuccessMessage
+	}
+	return "Successful"
 }
 
 // newOrder stores an INIT order and schedules its expiry after lifetime

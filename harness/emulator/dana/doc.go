@@ -23,6 +23,12 @@
 //   - Control actions for scenarios (Act: pay, fail, expire, respond_next,
 //     notify with crafted variants, return_shopper), the same over HTTP
 //     under /_uatrun/, and a hosted checkout page at /checkout/{referenceNo}.
+//   - DANA's sandbox triggers from its UAT script: cancel references
+//     (2025700, 4035700, …), refund amounts (225800.00, 435815.00, …) and
+//     the Query Payment serviceCode "AZ", each answered with its code
+//     before any order lookup.
+//   - Answers typed as DANA's SDK models them, so dana-go decodes every
+//     2xx answer (statusDetail.frozen/cancelled are strings).
 //   - Evidence: every exchange in both directions, redacted and bounded.
 //
 // Choices made where DANA's behaviour is not documented (each is listed,
@@ -43,8 +49,14 @@
 //   - X-EXTERNAL-ID reuse within a Jakarta day is recorded as a violation
 //     (Options.ExternalIDReuse "reject" answers 409<svc>00 Conflict).
 //   - The notify retry schedule is ours (Options.NotifyRetry).
+//   - validUpTo more than 30 minutes ahead of the wall clock is refused
+//     with 4005401, as DANA's sandbox flow refuses it
+//     (Options.ValidUpToMax; ProductionValidUpToMax is DANA's one week).
+//   - A QRIS partnerReferenceNo over 25 characters is refused with
+//     4005401 Invalid Field Format partnerReferenceNo (DANA documents the
+//     limit, not the code).
 //
-// Not emulated: sandbox magic amounts and references (use respond_next),
-// access tokens and the Widget/IPG APIs, notifies after a merchant cancel,
-// QRIS and VA payment simulators beyond returning a paymentCode.
+// Not emulated: access tokens and the Widget/IPG APIs, notifies after a
+// merchant cancel, the later final state of a 2025700/2025800 answer, QRIS
+// and VA payment simulators beyond returning a paymentCode.
 package dana

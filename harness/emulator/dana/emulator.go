@@ -33,6 +33,15 @@ var DefaultNotifyRetry = []time.Duration{
 	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
 }
 
+// validUpTo limits for Options.ValidUpToMax. DANA's sandbox flow refuses a
+// validUpTo more than 30 minutes ahead (dana-go's ValidateValidUpToDate in
+// sandbox mode, which DANA's UAT script runs under); DANA's docs allow one
+// week in production.
+const (
+	SandboxValidUpToMax    = 30 * time.Minute
+	ProductionValidUpToMax = 7 * 24 * time.Hour
+)
+
 // Options configure an Emulator. MerchantPublicKey and GatewayPrivateKey are
 // required; everything else has a default.
 type Options struct {
@@ -45,6 +54,7 @@ type Options struct {
 	NotifyRetry           []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
 	ExternalIDReuse       string          // ReuseRecord (default) or ReuseReject
 	TimestampSkew         time.Duration   // 0 = no skew check
+	ValidUpToMax          time.Duration   // refuse validUpTo further ahead of the wall clock; 0 = SandboxValidUpToMax
 	Redactor              *evidence.Redactor
 	HTTPClient            *http.Client // for notifies and return_shopper; default timeout 8s
 	Version               string       // X-Uatrun-Emulator: dana-gapura/<version>
@@ -106,6 +116,12 @@ func checkOptions(o *Options) error {
 	}
 	if o.TimestampSkew < 0 {
 		return fmt.Errorf("dana: Options.TimestampSkew %s is negative", o.TimestampSkew)
+	}
+	switch {
+	case o.ValidUpToMax < 0:
+		return fmt.Errorf("dana: Options.ValidUpToMax %s is negative", o.ValidUpToMax)
+	case o.ValidUpToMax == 0:
+		o.ValidUpToMax = SandboxValidUpToMax
 	}
 	if o.NotifyRetry == nil {
 		o.NotifyRetry = DefaultNotifyRetry

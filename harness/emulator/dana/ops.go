@@ -2,6 +2,7 @@ package dana
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/tidwall/gjson"
 
@@ -51,7 +52,7 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 	c := &checker{a: in.api}
 	ref := readRef(c, in.doc, false)
 	service, _ := c.str(in.doc.Get("serviceCode"), "serviceCode", 0)
-	if c.missing == nil && service == "AZ" {
+	if c.missing == nil && service == queryErrorTrigger {
 		// DANA's UAT triggers its internal error with this value.
 		return in.api.fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
 	}
@@ -74,6 +75,10 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 }
 
 // queryAnswer renders an order the way DANA's Query Payment does.
+// statusDetail.frozen and .cancelled are strings ("true"/"false"), as
+// DANA's SDK models them (dana-go payment_gateway/v1/model_status_detail.go):
+// JSON booleans there fail dana-go's decoding and leave the merchant an
+// empty response.
 func queryAnswer(ref orderRef, o *order) map[string]any {
 	out := ref.echo(o)
 	out["serviceCode"] = "54"
@@ -96,7 +101,7 @@ func queryAnswer(ref orderRef, o *order) map[string]any {
 		times["cancelledTime"] = stamp(o.cancelled)
 	}
 	info := map[string]any{"amountDetail": amounts, "timeDetail": times, "merchantId": o.merchantID,
-		"statusDetail": map[string]any{"acquirementStatus": o.status, "frozen": false, "cancelled": o.status == StatusCancelled}}
+		"statusDetail": map[string]any{"acquirementStatus": o.status, "frozen": "false", "cancelled": strconv.FormatBool(o.status == StatusCancelled)}}
 	if o.closeReason != "" {
 		info["closeReason"] = o.closeReason
 	}
@@ -116,6 +121,9 @@ func (e *Emulator) cancelOrder(in *inbound) *reply {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+		return rep
+	}
+	if rep := cancelTrigger(in.api, ref); rep != nil {
 		return rep
 	}
 	e.mu.Lock()
@@ -169,6 +177,9 @@ func (e *Emulator) refundOrder(in *inbound) *reply {
 	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
 		return rep
 	}
+	if rep := refundTrigger(in.api, ref, refundNo, amount); rep != nil {
+		return rep
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
@@ -217,7 +228,9 @@ func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount 
 // success, 40000xx on errors, and an empty merchantId is a format error.
 func (e *Emulator) consultPay(in *inbound) *reply {
 	if m := in.doc.Get("merchantId"); m.Type == gjson.String && m.Str == "" {
-		return in.api.format("merchantId", "merchantId can not be empty")
+		// DANA's fixture (ConsultPayBalancedInvalidFieldFormat) answers the
+		// bare message, without the field name.
+		return in.api.fail(http.StatusBadRequest, caseFormat, "Invalid Field Format", "merchantId can not be empty")
 	}
 	c := &checker{a: in.api}
 	merchantID, _ := c.str(in.doc.Get("merchantId"), "merchantId", 64)

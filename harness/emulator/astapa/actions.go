@@ -108,7 +108,7 @@ func (e *Emulator) expireByTimer(p *payment) {
 type variant struct {
 	copies int
 	why    string
-	craft  func(f map[string]any, p *payment)
+	craft  func(f *purchasedPayload, p *payment)
 }
 
 var variants = map[string]variant{
@@ -116,14 +116,14 @@ var variants = map[string]variant{
 	"duplicate":  {2, "", nil},
 	"concurrent": {5, "", nil},
 	"forged":     {1, "an item.purchased anyone could send: Astapa signs nothing, and this payment is not necessarily paid", nil},
-	"wrong_amount": {1, "amount is not the payment's", func(f map[string]any, p *payment) {
-		f["amount"] = p.amount - 1
+	"wrong_amount": {1, "amount is not the payment's", func(f *purchasedPayload, p *payment) {
+		f.Amount = p.amount - 1
 		if p.amount <= 1 {
-			f["amount"] = p.amount + 1
+			f.Amount = p.amount + 1
 		}
 	}},
-	"unknown_order": {1, "order_id names no payment", func(f map[string]any, p *payment) {
-		f["order_id"] = p.orderID + "-UNKNOWN"
+	"unknown_order": {1, "order_id names no payment", func(f *purchasedPayload, p *payment) {
+		f.OrderID = p.orderID + "-UNKNOWN"
 	}},
 }
 
@@ -155,7 +155,7 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	}
 	f := e.webhookFields(p)
 	if v.craft != nil {
-		v.craft(f, p)
+		v.craft(&f, p)
 	}
 	job := webhookJob{p: p, variant: name, body: encodeJSON(f), target: e.webhookURL, why: v.why}
 	state := p.status

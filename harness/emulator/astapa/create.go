@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/mail"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ func (e *Emulator) createPayment(in *inbound) *reply {
 	if ct := in.Req.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		in.Violations = append(in.Violations, "Content-Type is "+quote(ct)+"; Astapa documents application/json")
 	}
+	if from := browserOrigin(in.Req); from != "" {
+		in.Violations = append(in.Violations, "the create was sent from a browser ("+from+"); Astapa: server-side only, "+
+			"never call it from the browser, the client_secret is in the body")
+	}
 	base := e.publicBase(in.Req)
 	now := e.clk.Now()
 	e.mu.Lock()
@@ -45,6 +50,25 @@ func (e *Emulator) createPayment(in *inbound) *reply {
 	e.addPaymentLocked(p, now)
 	return &reply{status: http.StatusOK, body: map[string]any{
 		"invoice_url": base + "/invoice/" + p.purchaseID, "order_id": p.orderID, "purchase_id": p.purchaseID}}
+}
+
+// browserOrigin names the header that shows a request came from a web
+// page (Origin, or Sec-Fetch-Mode other than navigate), or "".
+func browserOrigin(r *http.Request) string {
+	if o := r.Header.Get("Origin"); o != "" {
+		return "Origin: " + clipText(o, 100)
+	}
+	if m := r.Header.Get("Sec-Fetch-Mode"); m != "" && m != "navigate" {
+		return "Sec-Fetch-Mode: " + clipText(m, 40)
+	}
+	return ""
+}
+
+func clipText(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // authenticate compares client_id and client_secret in constant time and
@@ -170,9 +194,16 @@ func (e *Emulator) verify(in *inbound) *reply {
 	}
 	body := map[string]any{"order_id": p.orderID, "status": p.status, "store_name": e.storeName(p)}
 	if slug := metaString(p, "store_slug"); slug != "" {
-		body["redirect_url"] = e.publicBase(in.Req) + "/" + slug
+		body["redirect_url"] = e.storeURL(in.Req, slug)
 	}
 	return &reply{status: http.StatusOK, body: body}
+}
+
+// storeURL is where the buyer goes back to: the store at store_slug (⚠
+// Astapa's real pattern is not published; verify's redirect_url and the
+// callback page agree on this one).
+func (e *Emulator) storeURL(r *http.Request, slug string) string {
+	return e.publicBase(r) + "/" + url.PathEscape(slug)
 }
 
 func (e *Emulator) storeName(p *payment) string {

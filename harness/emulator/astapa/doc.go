@@ -11,8 +11,9 @@
 //   - GET /api/platform/shop-payment/verify?order_id= (public): status
 //     pending | settlement | cancel | expire | refund, store_name, and
 //     redirect_url when metadata.store_slug was given.
-//   - The item.purchased webhook (item_id "__direct__", the merchant's
-//     metadata echoed, amount an integer, paid_at ISO-8601 UTC) to the
+//   - The item.purchased webhook (the published sample's keys in its
+//     order; item_id "__direct__", the merchant's metadata echoed, amount
+//     an integer, paid_at ISO-8601 UTC) to the
 //     project webhook URL on settlement, retried on the virtual clock until
 //     answered 2xx. It is unsigned, as Astapa documents nothing else, so a
 //     careful merchant confirms with verify before fulfilling.
@@ -20,7 +21,10 @@
 //     with crafted variants valid, duplicate, concurrent, forged,
 //     wrong_amount, unknown_order), the same under /_uatrun/, an invoice
 //     page standing in for the Midtrans payment UI, and the buyer's
-//     /purchase/callback landing page.
+//     /purchase/callback landing page (it reloads every 3 s for up to 60 s
+//     while pending, then returns to the store when store_slug was given).
+//   - A create sent from a browser (Origin or Sec-Fetch-Mode) is answered
+//     and recorded as a violation: Astapa says server-side only.
 //
 // Choices made where Astapa is silent (each in docs/emulators/astapa.md):
 // the error shape ({"error","message"}, 401 credentials, 422 validation

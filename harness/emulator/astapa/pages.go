@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,13 +34,21 @@ the purchase callback page, as on astapa.com.</p>
 </main></body></html>
 `))
 
+// callbackTmpl is the buyer's landing page. While the payment is pending
+// it reloads itself every 3 s for up to 60 s (§4: "polls every 3 seconds
+// for up to 60 seconds"), with a meta refresh instead of a script; once
+// the payment has an outcome and metadata.store_slug was given, it sends
+// the buyer back to the store after 3 s.
 var callbackTmpl = template.Must(template.New("callback").Parse(`<!doctype html>
-<html lang="id"><head><meta charset="utf-8">{{if .Redirect}}<meta http-equiv="refresh" content="3;url={{.Redirect}}">{{end}}
+<html lang="id"><head><meta charset="utf-8">{{if .Poll}}<meta http-equiv="refresh" content="3;url={{.Poll}}">{{else if .Redirect}}<meta http-equiv="refresh" content="3;url={{.Redirect}}">{{end}}
 <title>Status pembayaran</title></head><body>
 {{if eq .Status "settlement"}}<h1>Pembayaran berhasil</h1>{{else if eq .Status "pending"}}<h1>Menunggu pembayaran</h1>
 {{else}}<h1>Pembayaran gagal</h1>{{end}}
 <p>Order {{.OrderID}}: {{.Status}}</p></body></html>
 `))
+
+// callbackMaxPolls bounds the pending page's reloads: every 3 s for 60 s.
+const callbackMaxPolls = 60 / 3
 
 func (e *Emulator) invoicePage(c *gin.Context) {
 	v, ok := e.paymentView(c.Param("purchase"))
@@ -74,9 +83,13 @@ func (e *Emulator) callbackPage(c *gin.Context) {
 		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>Pesanan tidak ditemukan.</p>"))
 		return
 	}
-	data := struct{ OrderID, Status, Redirect string }{v.OrderID, v.Status, ""}
-	if v.StoreSlug != "" {
-		data.Redirect = "/" + v.StoreSlug
+	data := struct{ OrderID, Status, Redirect, Poll string }{OrderID: v.OrderID, Status: v.Status}
+	polls, _ := strconv.Atoi(c.Query("poll"))
+	switch {
+	case v.Status == StatusPending && polls < callbackMaxPolls:
+		data.Poll = "/purchase/callback?order_id=" + url.QueryEscape(v.OrderID) + "&poll=" + strconv.Itoa(polls+1)
+	case v.Status != StatusPending && v.StoreSlug != "":
+		data.Redirect = e.storeURL(c.Request, v.StoreSlug)
 	}
 	var buf bytes.Buffer
 	if err := callbackTmpl.Execute(&buf, data); err != nil {

@@ -24,8 +24,23 @@ type webhookJob struct {
 	why     string // what a crafted variant did, for the evidence
 }
 
+// purchasedPayload is the item.purchased body, its keys in the order of
+// Astapa's published sample (§4).
+type purchasedPayload struct {
+	Event      string         `json:"event"`
+	OrderID    string         `json:"order_id"`
+	ItemID     string         `json:"item_id"`
+	ItemName   string         `json:"item_name"`
+	BuyerEmail string         `json:"buyer_email"`
+	BuyerName  string         `json:"buyer_name"`
+	Amount     int64          `json:"amount"`
+	Currency   string         `json:"currency"`
+	PaidAt     string         `json:"paid_at"`
+	Metadata   map[string]any `json:"metadata"`
+}
+
 // webhookFields is the item.purchased payload for p (§4); e.mu is held.
-func (e *Emulator) webhookFields(p *payment) map[string]any {
+func (e *Emulator) webhookFields(p *payment) purchasedPayload {
 	paid := p.paidAt
 	if paid.IsZero() {
 		paid = e.clk.Now()
@@ -34,11 +49,9 @@ func (e *Emulator) webhookFields(p *payment) map[string]any {
 	if md == nil {
 		md = map[string]any{}
 	}
-	return map[string]any{
-		"event": EventPurchased, "order_id": p.orderID, "item_id": ItemDirect, "item_name": p.item,
-		"buyer_email": p.buyerEmail, "buyer_name": p.buyerName, "amount": p.amount, "currency": "IDR",
-		"paid_at": isoUTC(paid), "metadata": md,
-	}
+	return purchasedPayload{Event: EventPurchased, OrderID: p.orderID, ItemID: ItemDirect, ItemName: p.item,
+		BuyerEmail: p.buyerEmail, BuyerName: p.buyerName, Amount: p.amount, Currency: "IDR",
+		PaidAt: isoUTC(paid), Metadata: md}
 }
 
 // deliver sends one attempt and, unless answered 2xx, schedules the next

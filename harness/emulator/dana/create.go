@@ -213,8 +213,38 @@ func checkPayOptions(c *checker, r *createReq, v gjson.Result) {
 		if i == 0 {
 			r.payMethod, r.payOption = method, option
 		}
+		checkSandboxOption(c, method, option)
 		checkQRIS(c, r, option)
 	}
+}
+
+// Pay methods and options DANA's sandbox offers (create-order docs: "In
+// sandbox, only BALANCE, CREDIT_CARD, DEBIT_CARD, VIRTUAL_ACCOUNT,
+// NETWORK_PAY are available" and "only CARD, QRIS, BRI, PANIN, CIMB,
+// MANDIRI, and BTPN"; dana-go's sandbox check also allows BSI_PAYMENT and
+// a "_<option>" suffix). dana-go refuses others before sending in sandbox
+// mode only, so a merchant run in production mode is told here.
+var (
+	sandboxPayMethods = []string{"BALANCE", "CREDIT_CARD", "DEBIT_CARD", "VIRTUAL_ACCOUNT", "NETWORK_PAY"}
+	sandboxPayOptions = []string{"CARD", "QRIS", "BRI", "PANI", "CIMB", "MANDIRI", "BTPN", "BSI_PAYMENT"}
+)
+
+// checkSandboxOption records a pay method or option DANA's sandbox does
+// not offer; "" (BALANCE) is always fine.
+func checkSandboxOption(c *checker, method, option string) {
+	if method != "" && !contains(sandboxPayMethods, method) {
+		c.violate("payMethod %s is not available in DANA's sandbox (only %s); DANA's UAT cannot pay it", method, strings.Join(sandboxPayMethods, ", "))
+	}
+	if option == "" || contains(sandboxPayOptions, option) {
+		return
+	}
+	for _, o := range sandboxPayOptions {
+		if strings.HasSuffix(option, "_"+o) {
+			return
+		}
+	}
+	c.violate("payOption %s is not available in DANA's sandbox (only %s, or a name ending _ and one of them); DANA's UAT cannot pay it",
+		option, strings.Join(sandboxPayOptions, ", "))
 }
 
 // checkQRIS applies the QRIS extras: externalStoreId is required and

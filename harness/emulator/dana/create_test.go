@@ -375,3 +375,37 @@ func TestCreateOrder_RecordsARedactedExchange(t *testing.T) {
 		t.Errorf("stamp/id %+v %q", x.At, x.ID)
 	}
 }
+
+// TestCreateOrder_SandboxPayOptions: a pay option DANA's sandbox does not
+// offer is recorded (dana-go refuses it only in sandbox mode); offered ones
+// and BALANCE's empty option are not.
+func TestCreateOrder_SandboxPayOptions(t *testing.T) {
+	cases := []struct {
+		method, option string
+		violation      bool
+	}{
+		{"BALANCE", "", false},
+		{"VIRTUAL_ACCOUNT", "VIRTUAL_ACCOUNT_CIMB", false},
+		{"NETWORK_PAY", "NETWORK_PAY_PG_QRIS", false},
+		{"VIRTUAL_ACCOUNT", "VIRTUAL_ACCOUNT_BCA", true},
+		{"NETWORK_PAY", "NETWORK_PAY_PG_OVO", true},
+		{"OTC", "NETWORK_PAY_PC_INDOMARET", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.option, func(t *testing.T) {
+			f := newFixture(t)
+			body := f.createBody("INV-SBX", "10000.00")
+			setPath(body, "additionalInfo.order.scenario", "API")
+			body["externalStoreId"] = "STORE-1"
+			body["payOptionDetails"] = []any{map[string]any{"payMethod": tc.method, "payOption": tc.option,
+				"transAmount": map[string]any{"value": "10000.00", "currency": "IDR"}}}
+			if _, res := f.post(pathOf(APICreateOrder), body); res.Get("responseCode").Str != "2005400" {
+				t.Fatalf("%s", res.Raw)
+			}
+			v := f.e.Calls(APICreateOrder)[0].Violations
+			if got := len(v) > 0 && strings.Contains(strings.Join(v, " "), "not available in DANA's sandbox"); got != tc.violation {
+				t.Errorf("violations %q, want a sandbox violation: %v", v, tc.violation)
+			}
+		})
+	}
+}

@@ -211,7 +211,7 @@ func runAgainstShop(t *testing.T, node, root, work, bin, name string, shopArgs .
 	return readEvidence(t, filepath.Join(outDir, "evidence.json")), code, out
 }
 
-// requireNode returns the node binary, or skips the test when Node.js 20+
+// requireNode returns the node binary, or skips the test when Node.js 18+
 // is missing, unless UATRUN_REQUIRE_NODE=1 makes that a failure (CI).
 func requireNode(t *testing.T) string {
 	t.Helper()
@@ -219,7 +219,7 @@ func requireNode(t *testing.T) string {
 		if os.Getenv("UATRUN_REQUIRE_NODE") == "1" {
 			t.Fatalf("%s, and UATRUN_REQUIRE_NODE=1", why)
 		}
-		t.Skipf("%s: skipping the Node.js shop (install Node.js 20+, or set UATRUN_REQUIRE_NODE=1 to fail instead)", why)
+		t.Skipf("%s: skipping the Node.js shop (install Node.js 18+, or set UATRUN_REQUIRE_NODE=1 to fail instead)", why)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -235,8 +235,8 @@ func requireNode(t *testing.T) string {
 	if m == nil {
 		missing(fmt.Sprintf("node --version printed %q", v))
 	}
-	if major, _ := strconv.Atoi(m[1]); major < 20 {
-		missing(fmt.Sprintf("node %s is older than 20", strings.TrimSpace(string(v))))
+	if major, _ := strconv.Atoi(m[1]); major < 18 {
+		missing(fmt.Sprintf("node %s is older than 18 (global fetch, util.parseArgs)", strings.TrimSpace(string(v))))
 	}
 	return node
 }

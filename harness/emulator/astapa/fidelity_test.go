@@ -21,6 +21,11 @@ func TestWebhook_KeysInThePublishedOrder(t *testing.T) {
 	f.call(http.MethodPost, "/api/platform/shop-payment", createBody(nil))
 	res := f.act("pay", "A-1", nil)
 	body := res.Deliveries[0].Exchange.Request.Body
+	for h := range res.Deliveries[0].Exchange.Request.Headers {
+		if strings.Contains(strings.ToLower(h), "signature") {
+			t.Errorf("header %s: Astapa describes no webhook signature", h)
+		}
+	}
 	var keys []string
 	dec := json.NewDecoder(strings.NewReader(body))
 	_, _ = dec.Token()
@@ -102,5 +107,53 @@ func TestCallbackPage_PollsWhilePendingThenReturnsToTheStore(t *testing.T) {
 	_, v := f.call(http.MethodGet, "/api/platform/shop-payment/verify?order_id=A-1", "")
 	if v["redirect_url"] != f.emu.URL()+"/warung" {
 		t.Errorf("verify redirect_url %v differs from the page's", v["redirect_url"])
+	}
+}
+
+// "Webhook on settlement": item.purchased fires when a payment settles;
+// cancel, expire and refund send nothing (a choice: Astapa documents no
+// other event), so merchants learn them from verify.
+func TestWebhook_OnlyOnSettlement(t *testing.T) {
+	f := newFixture(t)
+	for i, steps := range [][]string{{actCancel}, {actExpire}, {actPay, actRefund}} {
+		id := []string{"C-1", "E-1", "R-1"}[i]
+		f.call(http.MethodPost, "/api/platform/shop-payment", createBody(map[string]any{"order_id": id}))
+		for _, s := range steps {
+			f.act(s, id, nil)
+		}
+		want := 0
+		if steps[0] == actPay {
+			want = 1
+		}
+		if n := len(f.emu.Deliveries(id)); n != want {
+			t.Errorf("%v: %d webhooks, want %d", steps, n, want)
+		}
+	}
+}
+
+// invoice_url is where the buyer pays (Midtrans' UI behind Astapa); after
+// paying the buyer lands on /purchase/callback?order_id=.
+func TestInvoicePage_PayLandsOnTheCallbackPage(t *testing.T) {
+	f := newFixture(t)
+	_, m := f.call(http.MethodPost, "/api/platform/shop-payment", createBody(nil))
+	inv := m["invoice_url"].(string)
+	resp, err := http.Get(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "/pay\"") {
+		t.Fatalf("invoice page HTTP %d:\n%s", resp.StatusCode, page)
+	}
+	resp, err = http.Post(inv+"/pay", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/purchase/callback" || resp.Request.URL.Query().Get("order_id") != "A-1" ||
+		!strings.Contains(string(page), "Pembayaran berhasil") {
+		t.Errorf("after paying the buyer is at %s:\n%s", resp.Request.URL, page)
 	}
 }

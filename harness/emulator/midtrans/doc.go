@@ -16,38 +16,42 @@
 //   - HTTP Basic authentication with the server key on every call; a
 //     missing, client or wrong key is 401 in Midtrans' shape. The check is
 //     recorded as the call's Signature (scheme AuthScheme).
-//   - A transaction state machine on an injected clock.Clock: pending →
-//     settlement | deny | cancel | expire; settlement → partial_refund →
-//     refund. Expiry comes from the request's expiry object or DefaultExpiry.
+//   - A transaction state machine on an injected clock.Clock. A Snap
+//     transaction is unknown to the Core API (404) until the shopper
+//     chooses a payment method; then pending → settlement | deny (another
+//     try may follow in the same Snap session) | capture with
+//     fraud_status challenge (approve / deny) | cancel | expire;
+//     settlement → partial_refund → refund. Refunds only for the payment
+//     types each refund endpoint supports. Expiry comes from the request's
+//     expiry object or DefaultExpiry.
 //   - HTTP notifications to the dashboard's Payment Notification URL
 //     (Options.NotifyURL), replaced by X-Override-Notification or extended
 //     by X-Append-Notification, signed with signature_key =
 //     SHA-512(order_id + status_code + gross_amount + server key), retried
-//     on the virtual clock until answered with 2xx.
-//   - Control actions (Act: choose, pay, deny, expire, respond_next, notify
+//     on the test clock by Midtrans' published policy (DefaultNotifyRetry,
+//     retriesFor), 307/308 followed with the same POST. Cancel, expire,
+//     refund, approve and deny calls are notified EventNotifyDelay later.
+//   - Control actions (Act: choose, pay, deny, expire, challenge, accept, respond_next, notify
 //     with crafted variants, return_shopper), the same over HTTP under
 //     /_uatrun/, and evidence of every exchange, redacted and bounded.
 //
 // Choices made where Midtrans' behaviour is not documented (each is listed
 // in docs/emulators/midtrans.md):
 //
-//   - A Snap transaction reads pending on the Core API from creation. Real
-//     Midtrans answers 404 until the shopper picks a payment method; the
-//     emulator keeps it visible so that status, cancel and expire can be
-//     tested, and sends the pending notification on the choose action.
+//   - EventNotifyDelay (5 s) between a merchant's cancel, expire or refund
+//     call and its notification; refunds are approved at once.
 //   - DefaultExpiry (24 h) when the request has no expiry; the expiry
 //     notification carries status_code 202 while the status API answers
 //     407 for the same expired transaction, as Midtrans' samples show.
 //   - Cancel is allowed only while pending (412 otherwise); refunds only
 //     after settlement, never above what remains (412), and a refund_key
 //     reused with a different amount is 406.
-//   - Snap never accepts an order_id twice, even after cancel or expire.
-//   - The retry schedule (DefaultNotifyRetry) is ours; only 2xx
-//     acknowledges, redirects are not followed.
+//   - Snap refuses an order_id once its shopper chose a method (before
+//     that, a new token replaces the old one, as Midtrans documents).
+//   - Retries carry no random shift; only 2xx acknowledges.
 //   - A transaction paid without a chosen method reads payment_type
 //     bank_transfer with a BCA virtual account.
 //
-// Not emulated: Core API charge, capture, approve/deny of card challenges,
-// card tokens, notifications after merchant-initiated cancel, expire or
-// refund calls, the Iris and BI-SNAP APIs.
+// Not emulated: Core API charge and capture, card tokens, pending
+// refunds, settlement reversals, the Iris and BI-SNAP APIs.
 package midtrans

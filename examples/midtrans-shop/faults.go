@@ -31,6 +31,10 @@ const (
 	faultRefundIgnoresGateway = "refund-ignores-gateway-error"
 	faultRefundNewKeyOnRetry  = "refund-new-key-on-retry"
 	faultReuseOrderID         = "reuse-order-id"
+	faultStatusCode200AsPaid  = "status-code-200-as-paid"
+	faultStatus404ClosesOrder = "status-404-closes-order"
+	faultDenyClosesOrder      = "deny-closes-order"
+	faultChallengeAsPaid      = "capture-challenge-as-paid"
 )
 
 var faultCatalogue = map[string]string{
@@ -68,6 +72,14 @@ var faultCatalogue = map[string]string{
 		"so one refund request can pay the shopper back twice",
 	faultReuseOrderID: `builds order_id as "MT-" + the current minute, ` +
 		"so two checkouts in the same minute collide at Midtrans",
+	faultStatusCode200AsPaid: `treats every verified notification with status_code "200" as a payment, ` +
+		"so the cancel and refund notifications Midtrans sends (also 200) mark the order paid and ship it again",
+	faultStatus404ClosesOrder: "closes the order as failed when the status API answers 404, " +
+		"which Midtrans answers for every Snap order whose shopper has not picked a payment method yet",
+	faultDenyClosesOrder: "closes the order for good on a deny notification, " +
+		"so when the shopper pays with another method in the same Snap session the payment is never fulfilled",
+	faultChallengeAsPaid: "treats transaction_status capture as paid whatever fraud_status says, " +
+		"so a card payment held for fraud review (challenge) ships before anyone reviewed it",
 }
 
 // Faults lists every fault the shop can be started with, sorted by name.

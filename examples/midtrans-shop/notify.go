@@ -29,8 +29,19 @@ type notification struct {
 	GrossAmount       string `json:"gross_amount"`
 	SignatureKey      string `json:"signature_key"`
 	TransactionStatus string `json:"transaction_status"`
+	TransactionID     string `json:"transaction_id"`
 	FraudStatus       string `json:"fraud_status"`
 }
+
+// Verify modes: how the shop decides to trust a notification. Midtrans
+// documents both: check signature_key, or ask the Get Status API and act
+// on its answer instead of the notification's body (what the official
+// PHP library's Notification helper does). A notification that fails the
+// check is disregarded either way.
+const (
+	VerifyModeSignature = "signature"
+	VerifyModeRequery   = "requery"
+)
 
 // notify handles Midtrans' HTTP notification. Order matters: authenticate
 // (signature_key over the received strings), find the order, check the
@@ -49,6 +60,9 @@ func (s *Shop) notify(c *gin.Context) {
 }
 
 func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
+	if s.cfg.VerifyMode == VerifyModeRequery {
+		return s.requeryNotify(ctx, n)
+	}
 	if !s.faults.on(faultNotifyNoVerify) && !s.verify(n) {
 		s.log.Warn("notification: signature_key does not verify", "order", n.OrderID)
 		return http.StatusUnauthorized, "invalid signature_key"
@@ -68,13 +82,69 @@ func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 		s.log.Warn("notification: gross_amount differs from the order", "order", o.ID)
 		return http.StatusBadRequest, "gross_amount does not match the order"
 	}
-	if err := s.applyStatus(ctx, o, n.TransactionStatus, n.FraudStatus, true); err != nil {
+	if s.faults.on(faultStatusCode200AsPaid) && n.StatusCode == "200" {
+		return s.paidOn200(ctx, o)
+	}
+	return s.apply(ctx, o, n.TransactionStatus, n.FraudStatus)
+}
+
+func (s *Shop) apply(ctx context.Context, o order, status, fraud string) (int, string) {
+	if err := s.applyStatus(ctx, o, status, fraud, true); err != nil {
 		if errors.Is(err, errUnhandledStatus) {
 			return http.StatusBadRequest, err.Error()
 		}
 		s.log.Error("notification: apply", "order", o.ID, "err", err)
 		return http.StatusInternalServerError, "try again"
 	}
+	return http.StatusOK, "ok"
+}
+
+// requeryNotify trusts Midtrans' answer, never the notification's body:
+// it asks the Get Status API about the transaction the notification names
+// and applies that answer. Anyone can post a notification, so it is
+// acknowledged with 200 whatever it says; a forged one changes nothing
+// because Midtrans' answer does not confirm it.
+func (s *Shop) requeryNotify(ctx context.Context, n notification) (int, string) {
+	id := n.TransactionID
+	if id == "" {
+		id = n.OrderID
+	}
+	if !orderIDPattern.MatchString(id) {
+		return http.StatusOK, "ignored: names no transaction"
+	}
+	ans, err := s.mt.status(ctx, id)
+	switch {
+	case err != nil || ans.serverError():
+		return http.StatusServiceUnavailable, "status query failed; retry" // Midtrans retries a 503
+	case ans.StatusCode == "404":
+		return http.StatusOK, "ignored: Midtrans knows no such transaction yet"
+	case !ans.ok() && ans.StatusCode != "407":
+		return http.StatusOK, "ignored: Midtrans refused the status query"
+	}
+	o, err := s.store.order(ctx, ans.OrderID)
+	if errors.Is(err, errNotFound) {
+		return http.StatusOK, "ignored: not our order"
+	}
+	if err != nil {
+		return http.StatusInternalServerError, "try again"
+	}
+	if ans.GrossAmount != formatGross(o.Amount) {
+		s.log.Warn("status API: gross_amount differs from the order", "order", o.ID)
+		return http.StatusOK, "ignored: gross_amount does not match the order"
+	}
+	return s.apply(ctx, o, ans.TransactionStatus, ans.FraudStatus)
+}
+
+// paidOn200 is the status-code-200-as-paid fault: any status_code 200 is a
+// payment unless the order already reads paid.
+func (s *Shop) paidOn200(ctx context.Context, o order) (int, string) {
+	if o.Status == "paid" {
+		return http.StatusOK, "ok"
+	}
+	if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
+		return http.StatusInternalServerError, "try again"
+	}
+	s.announce(ctx, o)
 	return http.StatusOK, "ok"
 }
 
@@ -96,8 +166,10 @@ var errUnhandledStatus = errors.New("unhandled transaction_status")
 
 // applyStatus acts on a verified transaction_status, from a notification
 // or a status query. Paid is settlement, or capture accepted by fraud
-// detection; deny, cancel, expire and failure close a pending order and
-// never touch a paid one; pending and refund news change nothing here.
+// detection; cancel, expire and failure close a pending order and never
+// touch a paid one; deny leaves it open for another try in the same Snap
+// session; pending, a challenged capture and refund news change nothing
+// here.
 func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, fromNotify bool) error {
 	if s.faults.on(faultNotifyRejectsExpire) && status != "settlement" && status != "capture" && status != "pending" {
 		return errUnhandledStatus
@@ -111,7 +183,7 @@ func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, f
 	case "settlement":
 		return s.paid(ctx, o, fromNotify)
 	case "capture":
-		if fraud == "accept" || fraud == "" {
+		if fraud == "accept" || fraud == "" || s.faults.on(faultChallengeAsPaid) {
 			return s.paid(ctx, o, fromNotify)
 		}
 		return nil // challenge: wait for Midtrans' decision
@@ -120,7 +192,16 @@ func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, f
 			return s.paid(ctx, o, fromNotify)
 		}
 		return nil
-	case "deny", "failure":
+	case "deny":
+		// Snap keeps the session open after a deny: the shopper may try
+		// another card or method on the same order_id, so the order stays
+		// pending until it settles or expires.
+		if s.faults.on(faultDenyClosesOrder) {
+			_, err := s.store.closePending(ctx, o.ID, "failed")
+			return err
+		}
+		return nil
+	case "failure":
 		_, err := s.store.closePending(ctx, o.ID, "failed")
 		return err
 	case "cancel":

@@ -149,7 +149,13 @@ func (s *Shop) reconcile(c *gin.Context) {
 		c.JSON(http.StatusBadGateway, gin.H{"error": "Midtrans did not answer the status query"})
 		return
 	case ans.StatusCode == "404":
-		c.JSON(http.StatusOK, orderView(o)) // no payment method chosen yet: nothing to apply
+		// A Snap order whose shopper has not picked a payment method is
+		// unknown to the Core API: the order simply stays pending.
+		if s.faults.on(faultStatus404ClosesOrder) {
+			s.logErr(s.store.setStatus(ctx, o.ID, "failed"), "close order on 404")
+			o, _ = s.loadOrder(c, o.ID)
+		}
+		c.JSON(http.StatusOK, orderView(o))
 		return
 	case !ans.ok() && ans.StatusCode != "407":
 		c.JSON(http.StatusBadGateway, gin.H{"error": "Midtrans refused the status query: " + ans.describe()})

@@ -40,6 +40,10 @@ type Config struct {
 	FulfilmentWebhook string
 	// Logger receives operational logs (never keys); default discards.
 	Logger *slog.Logger
+	// VerifyMode is how notifications are trusted: VerifyModeSignature
+	// (default: signature_key) or VerifyModeRequery (ask the Get Status
+	// API and act on its answer). Both are correct.
+	VerifyMode string
 }
 
 // Shop is the reference merchant: an http.Handler plus its database.
@@ -102,6 +106,9 @@ func withDefaults(cfg Config) Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.VerifyMode == "" {
+		cfg.VerifyMode = VerifyModeSignature
+	}
 	return cfg
 }
 
@@ -111,6 +118,9 @@ func validate(cfg Config) error {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Errorf("%s %q must be an absolute http(s) URL", name, u))
 		}
+	}
+	if cfg.VerifyMode != VerifyModeSignature && cfg.VerifyMode != VerifyModeRequery {
+		errs = append(errs, fmt.Errorf("verify mode %q: want %s or %s", cfg.VerifyMode, VerifyModeSignature, VerifyModeRequery))
 	}
 	if cfg.ServerKey == "" || strings.ContainsAny(cfg.ServerKey, " \t\r\n") {
 		errs = append(errs, errors.New("server key is required and must not contain white space"))

@@ -164,7 +164,7 @@ func TestNotify_AppliesOnlyVerifiedNotificationsForTheRightAmount(t *testing.T) 
 		{"capture accepted", func(id string) string { return signedNotification(id, "capture", "200", "15000.00", testKey) }, 200, "paid", 1},
 		{"pending", func(id string) string { return signedNotification(id, "pending", "201", "15000.00", testKey) }, 200, "pending", 0},
 		{"expire", func(id string) string { return signedNotification(id, "expire", "202", "15000.00", testKey) }, 200, "expired", 0},
-		{"deny", func(id string) string { return signedNotification(id, "deny", "202", "15000.00", testKey) }, 200, "failed", 0},
+		{"deny", func(id string) string { return signedNotification(id, "deny", "202", "15000.00", testKey) }, 200, "pending", 0}, // Snap stays open after a deny
 		{"wrong key", func(id string) string {
 			return signedNotification(id, "settlement", "200", "15000.00", "SB-Mid-server-X")
 		}, 401, "pending", 0},

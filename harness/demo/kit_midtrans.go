@@ -15,7 +15,7 @@ const MidtransServerKey = "SB-Mid-server-uatrun-demo-key"
 
 func init() {
 	Register(Kit{Gateway: "midtrans-snap", Config: midtransConfig, Faults: func() []Fault { return faultsOf(midtransshop.Faults()) },
-		Start: startMidtransShop, Catches: midtransCatches})
+		Start: MidtransShopStarter(midtransshop.VerifyModeSignature), Catches: midtransCatches})
 }
 
 // midtransCatches names, for each fault of the Midtrans shop, the
@@ -38,6 +38,10 @@ var midtransCatches = map[string]string{
 	"settlement-on-pending":          "MT-PAY-03",
 	"signature-own-amount-format":    "MT-PAY-01",
 	"trust-finish-redirect":          "MT-PAY-02",
+	"status-code-200-as-paid":        "MT-REFUND-05",
+	"status-404-closes-order":        "MT-PAY-06",
+	"deny-closes-order":              "MT-PAY-07",
+	"capture-challenge-as-paid":      "MT-PAY-08",
 }
 
 // midtransConfig drives the Midtrans shop's HTTP API. The notification URL
@@ -64,13 +68,21 @@ func midtransConfig() *config.Config {
 	}
 }
 
-// startMidtransShop runs the Midtrans shop in-process on a loopback port,
-// on its own wall clock (HTTP only), then sets the emulator's dashboard
-// Payment Notification URL to it, as a merchant does in Midtrans' dashboard.
-func startMidtransShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+// MidtransShopStarter returns a Kit.Start that runs the Midtrans shop
+// in-process on a loopback port, on its own wall clock (HTTP only),
+// trusting notifications the way verifyMode says (both modes are correct
+// merchants), then sets the emulator's dashboard Payment Notification URL
+// to it, as a merchant does in Midtrans' dashboard.
+func MidtransShopStarter(verifyMode string) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startMidtransShop(env, faults, verifyMode)
+	}
+}
+
+func startMidtransShop(env session.Env, faults []string, verifyMode string) (string, func() error, error) {
 	s, err := midtransshop.New(midtransshop.Config{
 		GatewayURL: env.GatewayURL, ServerKey: MidtransServerKey, Faults: faults,
-		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", VerifyMode: verifyMode,
 	})
 	if err != nil {
 		return "", nil, err

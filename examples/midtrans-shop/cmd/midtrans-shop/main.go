@@ -31,6 +31,7 @@ import (
 
 type options struct {
 	listen, gatewayURL, publicURL, serverKey, db, webhook string
+	verifyMode                                            string
 	faults                                                []string
 	listFaults                                            bool
 }
@@ -57,7 +58,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return errors.New("--server-key is required")
 	}
 	cfg := midtransshop.Config{GatewayURL: o.gatewayURL, ServerKey: o.serverKey, PublicURL: o.publicURL, DBPath: o.db,
-		Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+		Faults: o.faults, FulfilmentWebhook: o.webhook, VerifyMode: o.verifyMode, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	return serve(o.listen, cfg, stderr)
 }
 
@@ -77,6 +78,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.serverKey, "server-key", "", "Midtrans server key (SB-Mid-server-…)")
 	str(&o.db, "db", "", "SQLite database file (default: in memory)")
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
+	str(&o.verifyMode, "verify-mode", midtransshop.VerifyModeSignature,
+		"how notifications are trusted: signature (check signature_key) or requery (ask the Get Status API); both are correct")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them)", func(v string) error {
 		if v == "list" {
 			o.listFaults = true

@@ -1,6 +1,8 @@
 package evidence
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,16 +38,41 @@ type journalEvent struct {
 	ScenarioID string    `json:"scenario_id,omitempty"`
 	Step       *Step     `json:"step,omitempty"`
 	Finished   *Stamp    `json:"finished,omitempty"`
+	// Chain names the hash chain, on the first record only.
+	Chain string `json:"chain,omitempty"`
+	// Prev is the SHA-256 (hex) of the record before this one, as written
+	// (without its newline); empty on the first record.
+	Prev string `json:"prev,omitempty"`
+}
+
+// chainName marks a journal whose records are hash-chained.
+const chainName = "sha256"
+
+// recordDigest is the chain link for one record's bytes.
+func recordDigest(line []byte) string {
+	sum := sha256.Sum256(line)
+	return hex.EncodeToString(sum[:])
 }
 
 // Journal is the evidence written while a run goes: one JSON event per
 // line, each handed to the operating system before the call returns, so a
 // run killed with SIGKILL still leaves every finished step readable by
-// ReadJournal. It is safe for concurrent use.
+// ReadJournal. Each record carries the SHA-256 of the one before it, so
+// Head pins every record written so far. It is safe for concurrent use.
 type Journal struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
+	mu      sync.Mutex
+	f       *os.File
+	path    string
+	prev    string // digest of the last record written
+	records int
+}
+
+// Head is the end of the hash chain: the number of records written and
+// the digest of the last one.
+func (j *Journal) Head() JournalHead {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return JournalHead{Records: j.records, SHA256: j.prev}
 }
 
 // CreateJournal creates (or truncates) the journal file at path, making
@@ -66,7 +93,7 @@ func (j *Journal) Path() string { return j.path }
 
 // RunStarted records the run's id and metadata.
 func (j *Journal) RunStarted(id string, meta Meta) error {
-	return j.write(journalEvent{Event: eventRunStarted, Schema: Schema, RunID: id, Meta: &meta})
+	return j.write(journalEvent{Event: eventRunStarted, Schema: Schema, RunID: id, Meta: &meta, Chain: chainName})
 }
 
 // ScenarioStarted records a scenario's header; its steps follow as
@@ -115,22 +142,26 @@ func (j *Journal) Close() error {
 	return errors.Join(serr, cerr)
 }
 
-// write encodes ev as one line and hands it to the OS in a single write:
-// no user-space buffer exists that a SIGKILL could lose, and a line is
-// never interleaved with another goroutine's.
+// write encodes ev as one line, linked to the record before it, and hands
+// it to the OS in a single write: no user-space buffer exists that a
+// SIGKILL could lose, and a line is never interleaved with another
+// goroutine's. The lock covers encoding too, so the chain follows the
+// order records reach the file.
 func (j *Journal) write(ev journalEvent) error {
-	line, err := json.Marshal(ev)
-	if err != nil {
-		return fmt.Errorf("evidence journal: %s: %w", ev.Event, err)
-	}
-	line = append(line, '\n')
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return ErrJournalClosed
 	}
-	if _, err := j.f.Write(line); err != nil {
+	ev.Prev = j.prev
+	line, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("evidence journal: %s: %w", ev.Event, err)
+	}
+	if _, err := j.f.Write(append(line, '\n')); err != nil {
 		return fmt.Errorf("evidence journal: %w", err)
 	}
+	j.prev = recordDigest(line)
+	j.records++
 	return nil
 }

@@ -12,12 +12,19 @@ import (
 // run_started event: the run died before it recorded anything.
 var ErrEmptyJournal = errors.New("evidence journal holds no run_started event")
 
+// ErrChainBroken is returned by ReadJournal when a record does not carry
+// the digest of the record before it: a record was edited, removed,
+// inserted or reordered after it was written.
+var ErrChainBroken = errors.New("the journal's hash chain is broken")
+
 // ReadJournal rebuilds the Run a journal describes. A journal without a
 // run_finished event (the run was killed) gives a run marked Incomplete
 // whose unfinished scenarios are ERRORED with ReasonUnfinished; an
 // incomplete run never claims go-live. A torn last line, as a kill in the
 // middle of a write leaves, is ignored; a damaged line before it is an
-// error naming the line.
+// error naming the line. Every record must carry the SHA-256 of the one
+// before it (ErrChainBroken otherwise); the rebuilt run records the chain's
+// head in Run.Journal.
 func ReadJournal(path string) (*Run, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -25,6 +32,7 @@ func ReadJournal(path string) (*Run, error) {
 	}
 	lines := journalLines(data)
 	b := newRebuilder()
+	head := JournalHead{}
 	for i, line := range lines {
 		var ev journalEvent
 		if err := json.Unmarshal(line, &ev); err != nil {
@@ -33,15 +41,33 @@ func ReadJournal(path string) (*Run, error) {
 			}
 			return nil, fmt.Errorf("%s:%d: damaged journal line: %v", path, i+1, err)
 		}
+		if err := checkLink(ev, i, head.SHA256); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+		}
 		if err := b.apply(ev); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
 		}
+		head = JournalHead{Records: head.Records + 1, SHA256: recordDigest(line)}
 	}
 	run, err := b.finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	run.Journal = &head
 	return run, nil
+}
+
+// checkLink checks that record i follows the record whose digest is prev.
+func checkLink(ev journalEvent, i int, prev string) error {
+	switch {
+	case i == 0 && ev.Chain != chainName:
+		return fmt.Errorf("%w: the first record does not start a %s chain (a journal from an older uatrun, or not one at all)", ErrChainBroken, chainName)
+	case i > 0 && ev.Chain != "":
+		return fmt.Errorf("%w: a second chain starts here", ErrChainBroken)
+	case ev.Prev != prev:
+		return fmt.Errorf("%w: this record does not follow the one before it (a record was edited, removed, inserted or reordered)", ErrChainBroken)
+	}
+	return nil
 }
 
 // journalLines splits the file into lines, dropping blank ones and lines
@@ -158,9 +184,6 @@ func (b *rebuilder) finish() (*Run, error) {
 			run.Scenarios[i].Reason = ReasonUnfinished
 		}
 	}
-	run.Summary = Summarise(run.Scenarios)
-	if run.Incomplete {
-		run.Summary.GoLive = false // scenarios that never started are not in the list
-	}
+	run.Summary = SummaryOf(run) // no go-live when incomplete: scenarios that never started are not in the list
 	return run, nil
 }

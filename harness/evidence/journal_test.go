@@ -65,6 +65,11 @@ func TestReadJournal_RebuildsAFinishedRun(t *testing.T) {
 	j, path := newJournal(t)
 	journalRun(t, j, want, true)
 	must(t, j.Close())
+	head := j.Head()
+	want.Journal = &head
+	if head.Records != 9 || len(head.SHA256) != 64 {
+		t.Errorf("journal head %+v, want 9 records and a SHA-256", head)
+	}
 
 	got, err := ReadJournal(path)
 	if err != nil {
@@ -131,6 +136,8 @@ func tearLastLine(t *testing.T, path string) {
 
 func TestReadJournal_RefusesDamage(t *testing.T) {
 	run := testRun()
+	run.Scenarios[0].Verdict = Failed
+	run.Scenarios[0].Steps[0].Verdict = Failed
 	for _, tc := range []struct {
 		name    string
 		mangle  func(lines []string) []string
@@ -138,9 +145,20 @@ func TestReadJournal_RefusesDamage(t *testing.T) {
 	}{
 		{"damaged middle line", func(l []string) []string { l[1] = l[1][:10]; return l }, ":2: damaged journal line"},
 		{"empty", func([]string) []string { return nil }, ErrEmptyJournal.Error()},
-		{"no run_started", func(l []string) []string { return l[1:] }, "before run_started"},
-		{"unknown event", func(l []string) []string { return append(l, `{"event":"lunch"}`) }, `unknown journal event "lunch"`},
-		{"second start", func(l []string) []string { return append(l, l[0]) }, "second run_started"},
+		{"no run_started", func(l []string) []string { return l[1:] }, "the first record does not start a sha256 chain"},
+		{"unknown event", func(l []string) []string { return append(l, `{"event":"lunch"}`) }, "does not follow the one before it"},
+		{"second start", func(l []string) []string { return append(l, l[0]) }, "a second chain starts here"},
+		// The forgery a reviewer fears: a verdict changed in place.
+		{"verdict flipped", func(l []string) []string {
+			for i := range l {
+				if strings.Contains(l[i], `"scenario_done"`) {
+					l[i] = strings.Replace(l[i], `"verdict":"FAILED"`, `"verdict":"PASSED"`, 1)
+				}
+			}
+			return l
+		}, ":5: the journal's hash chain is broken"},
+		{"record removed", func(l []string) []string { return append(l[:2], l[3:]...) }, ":3: the journal's hash chain is broken"},
+		{"records swapped", func(l []string) []string { l[1], l[2] = l[2], l[1]; return l }, ":2: the journal's hash chain is broken"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j, path := newJournal(t)

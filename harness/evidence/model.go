@@ -173,7 +173,16 @@ type Run struct {
 	Scenarios  []Scenario `json:"scenarios"`
 	Summary    Summary    `json:"summary"`
 	Incomplete bool       `json:"incomplete,omitempty"` // rebuilt from a journal of a run that did not finish
-	Integrity  *Integrity `json:"integrity,omitempty"`  // set by Seal; excluded from the bytes it covers
+	// Interrupted is set when the run was stopped (Ctrl-C, SIGTERM) before
+	// every selected scenario ran; it never supports go-live.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Journal is the head of the hash chain of journal.jsonl this run was
+	// written with; the seal covers it, and with it every journal record.
+	Journal *JournalHead `json:"journal,omitempty"`
+	// Rerendered is set when the reports were rebuilt from the journal
+	// after the run (uatrun report) rather than written when it ended.
+	Rerendered *Rerendered `json:"rerendered,omitempty"`
+	Integrity  *Integrity  `json:"integrity,omitempty"` // set by Seal; excluded from the bytes it covers
 }
 
 // Integrity seals a run: the SHA-256 of its canonical bytes (the run
@@ -200,5 +209,16 @@ func Summarise(scenarios []Scenario) Summary {
 		}
 	}
 	s.GoLive = s.MandatoryTotal > 0 && s.MandatoryPass == s.MandatoryTotal
+	return s
+}
+
+// SummaryOf is the summary a run's scenarios support: Summarise, with no
+// go-live for a run that was interrupted or did not finish (scenarios that
+// never started are not in the list).
+func SummaryOf(run *Run) Summary {
+	s := Summarise(run.Scenarios)
+	if run.Incomplete || run.Interrupted {
+		s.GoLive = false
+	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
+	"time"
 )
 
 // VerifyResult is what Verify found.
@@ -27,8 +28,43 @@ type VerifyResult struct {
 	Signed         bool
 	SignatureValid bool
 	PublicKey      string
+	// KeyID names the signing key (KeyID), "" when unsigned.
+	KeyID string
+	// Pinned is set when VerifyOptions.Key was given and the evidence is
+	// signed by exactly that key.
+	Pinned bool
+	// SealedAt is when the run was sealed: the end of the run, or the
+	// time it was re-rendered from its journal.
+	SealedAt time.Time
 	// Run is the parsed evidence, whether intact or not.
 	Run *Run
+}
+
+// VerifyOptions tune VerifyWith.
+type VerifyOptions struct {
+	// Key pins the signer: the evidence is intact only when it carries a
+	// valid signature by this key (a reviewer's key the merchant does not
+	// hold). Without it, any signature that checks against the key inside
+	// the file is accepted, and anyone can make one.
+	Key ed25519.PublicKey
+}
+
+// Statement says exactly what an intact result proves, in one sentence.
+func (r VerifyResult) Statement() string {
+	if !r.Intact {
+		return "not intact: " + r.Reason
+	}
+	at := "sealed"
+	if !r.SealedAt.IsZero() {
+		at = "sealed at " + r.SealedAt.UTC().Format(time.RFC3339)
+	}
+	switch {
+	case r.Pinned:
+		return fmt.Sprintf("unchanged since %s by the holder of the pinned key %s", at, r.KeyID)
+	case r.Signed:
+		return fmt.Sprintf("unchanged since %s by the holder of key %s, a key carried in the file itself: anyone can re-seal a changed document with a key of their own, so pin the signer's key with --key", at, r.KeyID)
+	}
+	return fmt.Sprintf("content matches its own digest (%s), unsigned: anyone holding the file can change it and recompute the digest, so it proves nothing unless you received the digest separately or the run was signed by a key you pin", at)
 }
 
 // SignedBy reports whether the evidence carries a valid signature made by
@@ -42,6 +78,12 @@ func (r VerifyResult) SignedBy(pub ed25519.PublicKey) bool {
 // is non-nil only when data is not an evidence document at all (the
 // result then says so too).
 func Verify(data []byte) (VerifyResult, error) {
+	return VerifyWith(data, VerifyOptions{})
+}
+
+// VerifyWith is Verify with a pinned signer key: with o.Key set, evidence
+// that is unsigned, or signed by any other key, is not intact.
+func VerifyWith(data []byte, o VerifyOptions) (VerifyResult, error) {
 	run, err := decodeEvidence(data)
 	if err != nil {
 		return VerifyResult{Reason: err.Error()}, err
@@ -53,9 +95,34 @@ func Verify(data []byte) (VerifyResult, error) {
 		return res, err
 	}
 	res.SHA256 = hex.EncodeToString(sum[:])
+	res.SealedAt = run.Meta.Finished.Real
+	if run.Rerendered != nil {
+		res.SealedAt = run.Rerendered.At
+	}
 	res.Reason = res.check(run, sum[:], data)
+	if res.Reason == "" {
+		res.Reason = inconsistency(run)
+	}
+	if res.Reason == "" && o.Key != nil {
+		res.Reason = res.pin(o.Key)
+	}
 	res.Intact = res.Reason == ""
 	return res, nil
+}
+
+// pin checks the signer against the reviewer's key.
+func (r *VerifyResult) pin(key ed25519.PublicKey) string {
+	if len(key) != ed25519.PublicKeySize {
+		return "the pinned key is not an Ed25519 public key"
+	}
+	switch {
+	case !r.Signed:
+		return fmt.Sprintf("not signed, and the pinned key %s is required", KeyID(key))
+	case !r.SignedBy(key):
+		return fmt.Sprintf("signed by %s, not by the pinned key %s", r.KeyID, KeyID(key))
+	}
+	r.Pinned = true
+	return ""
 }
 
 // check runs the checks in the order that gives the most useful reason: a
@@ -88,6 +155,7 @@ func (r *VerifyResult) checkSignature(in *Integrity, sum []byte) string {
 	}
 	r.Signed = true
 	r.PublicKey = in.PublicKey
+	r.KeyID = keyIDOf(in.PublicKey)
 	sig, serr := b64.DecodeString(in.Ed25519)
 	pub, perr := b64.DecodeString(in.PublicKey)
 	switch {

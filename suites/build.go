@@ -21,9 +21,10 @@ type Session interface {
 // Build registers the spec tree for every selected scenario.
 func Build(s Session) {
 	hooks := s.Hooks()
-	// One top-level container: Ginkgo shuffles top-level containers by
-	// default, and scenarios share a virtual clock, so they run in file
-	// order (use -ginkgo.randomize-all to shuffle on purpose).
+	// One top-level container, so scenarios run in file order by default
+	// (Ginkgo shuffles top-level containers); randomize-all shuffles them
+	// on purpose. Each scenario has its own test clock, so the verdicts do
+	// not depend on the order.
 	Describe("uatrun", func() {
 		for _, sc := range s.Selected() {
 			describe(s.Engine(), hooks, sc)

@@ -20,6 +20,7 @@ type demoOpts struct {
 	scenario string
 	failFast bool
 	output   outputFlags
+	order    orderFlags
 }
 
 func newDemoCmd() *cobra.Command {
@@ -48,6 +49,7 @@ a failing run and report look like; --fault list prints them.
 	f.StringVar(&o.out, "out", "uat-evidence", "directory for the evidence and reports")
 	addFilterFlags(cmd, &o.labels, &o.scenario, &o.failFast)
 	addOutputFlags(cmd, &o.output)
+	addOrderFlags(cmd, &o.order)
 	return cmd
 }
 
@@ -66,6 +68,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 	s, err := demo.Open(demo.Options{
 		Gateway: o.gateway, Faults: o.faults, OutDir: o.out, Version: Version(),
 		Filter: engine.Filter{Labels: o.labels, Scenario: o.scenario}, FailFast: o.failFast, Hooks: p.hooks(),
+		Order: o.order.resolve(),
 	})
 	if err != nil {
 		return usageErr(err)
@@ -79,7 +82,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 	if err := s.Preflight(context.Background()); err != nil {
 		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
-	runSuite(s, o.failFast)
+	runSuite(s, o.failFast, o.order)
 	return finish(s, p)
 }
 

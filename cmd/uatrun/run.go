@@ -25,6 +25,7 @@ type runOpts struct {
 	dryRun    bool
 	failFast  bool
 	output    outputFlags
+	order     orderFlags
 }
 
 func newRunCmd() *cobra.Command {
@@ -54,6 +55,7 @@ Point your integration's gateway base URL at the emulator first: 'uatrun emulate
 	f.BoolVar(&o.dryRun, "dry-run", false, "validate and list what would run, then stop")
 	addFilterFlags(cmd, &o.labels, &o.scenario, &o.failFast)
 	addOutputFlags(cmd, &o.output)
+	addOrderFlags(cmd, &o.order)
 	return cmd
 }
 
@@ -70,6 +72,7 @@ func runRun(w io.Writer, o runOpts) error {
 	s, err := session.Open(session.Options{
 		Config: cfg, Packs: packs, Filter: filter, FailFast: o.failFast || cfg.Run.FailFast,
 		OutDir: firstNonEmpty(o.out, cfg.Report.Dir, "uat-evidence"), Version: Version(), Hooks: p.hooks(),
+		Order: o.order.resolve(),
 	})
 	if err != nil {
 		return usageErr(err)
@@ -81,7 +84,7 @@ func runRun(w io.Writer, o runOpts) error {
 	if err := s.Preflight(context.Background()); err != nil {
 		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
-	runSuite(s, o.failFast || cfg.Run.FailFast)
+	runSuite(s, o.failFast || cfg.Run.FailFast, o.order)
 	return finish(s, p)
 }
 

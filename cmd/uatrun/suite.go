@@ -1,7 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/formatter"
@@ -21,12 +25,16 @@ func (silentT) Fail() {}
 // process (the same tree `go test ./suites/...` runs), with Ginkgo's own
 // console reporter silenced in favour of uatrun's progress lines. Ginkgo
 // allows one suite per process, which is all a CLI invocation needs.
-func runSuite(s *session.Session, failFast bool) {
+func runSuite(s *session.Session, failFast bool, ord orderFlags) {
 	formatter.ColorableStdOut = io.Discard
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	suites.Build(s)
 	sc, rc := ginkgo.GinkgoConfiguration()
 	sc.FailFast = failFast
+	// Shuffled, scenarios keep their steps in order (each is an Ordered
+	// container); only the scenarios' order changes. Each runs on its own
+	// test clock, so the verdicts must not depend on it.
+	sc.RandomizeAllSpecs, sc.RandomSeed = ord.randomize, ord.seed
 	rc.NoColor, rc.Succinct = true, true
 	ginkgo.RunSpecs(silentT{}, "uatrun", sc, rc)
 }
@@ -42,4 +50,28 @@ func finish(s *session.Session, p *printer) error {
 		return &exitError{out.ExitCode, nil}
 	}
 	return nil
+}
+
+// orderFlags choose the order scenarios run in.
+type orderFlags struct {
+	randomize bool
+	seed      int64
+}
+
+func addOrderFlags(cmd *cobra.Command, o *orderFlags) {
+	f := cmd.Flags()
+	f.BoolVar(&o.randomize, "randomize", false, "run the scenarios in a shuffled order (the verdicts must not change)")
+	f.Int64Var(&o.seed, "seed", 0, "seed for --randomize (default: from the clock; the evidence records it)")
+}
+
+// resolve picks a seed when shuffling without one, and describes the
+// order for the evidence.
+func (o *orderFlags) resolve() string {
+	if !o.randomize {
+		return ""
+	}
+	if o.seed == 0 {
+		o.seed = time.Now().UnixNano() % 1_000_000
+	}
+	return fmt.Sprintf("shuffled, seed %d (--randomize --seed %d repeats it)", o.seed, o.seed)
 }

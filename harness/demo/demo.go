@@ -80,6 +80,8 @@ type Options struct {
 	Hooks    engine.Hooks
 	// ExtraPacks run after the gateway's built-in pack (a merchant's own scenarios).
 	ExtraPacks []*scenario.Pack
+	// Order describes a shuffled run order for the evidence.
+	Order string
 	// Configure, when set, adjusts the built-in config before the run.
 	Configure func(*config.Config)
 }
@@ -128,7 +130,7 @@ func Open(o Options) (*session.Session, error) {
 	}
 	return session.Open(session.Options{
 		Config: cfg, Packs: append([]*scenario.Pack{pack}, o.ExtraPacks...), Filter: o.Filter, FailFast: o.FailFast,
-		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks,
+		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks, Order: o.Order,
 		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
 		Secrets: []string{string(merchantPEM)},
 		StartMerchant: func(env session.Env) (string, func() error, error) {

@@ -7,12 +7,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
 	t.Helper()
-	s, err := Open(Options{Gateway: gw, Faults: faults, Version: "test"})
+	o := Options{Gateway: gw, Faults: faults, Version: "test"}
+	if len(faults) > 0 {
+		// The reference shops fulfil synchronously, so holding claims adds
+		// only time to a fault sweep; the clean runs keep the default hold.
+		o.Configure = func(c *config.Config) { off := config.Duration(0); c.Run.Hold = &off }
+	}
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,3 +92,26 @@ func clip(s string, n int) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// either combines a step whose checks failed with its 'or' alternative.
+// When the alternative holds the step passes, and the evidence keeps the
+// first reading's findings as information, so it shows which of the
+// documented ways the merchant took.
+func either(st scenario.Step, first, alt *result) *result {
+	out := &result{exchanges: append(append([]evidence.Exchange(nil), first.exchanges...), alt.exchanges...)}
+	if alt.err != "" || alt.failed() {
+		out.checks = append(append(out.checks, first.checks...), alt.checks...)
+		out.err = alt.err
+		return out
+	}
+	out.checks = append(out.checks, checkOf("accepted reading", st.Display()+" or "+st.Or.Display(), st.Or.Display(), true))
+	for _, c := range first.checks {
+		if !c.OK {
+			c.Actual += " (not required: the other reading held)"
+			c.OK = true
+		}
+		out.checks = append(out.checks, c)
+	}
+	out.checks = append(out.checks, alt.checks...)
+	return out
+}

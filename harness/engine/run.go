@@ -106,6 +106,9 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.e.stamp()}
 	mark := r.e.callMark()
 	res := r.dispatch(ctx, st)
+	if st.Or != nil && res.err == "" && res.failed() {
+		res = either(st, res, r.dispatch(ctx, *st.Or))
+	}
 	ev.Checks, ev.Exchanges = res.checks, res.exchanges
 	ev.Verdict, ev.Reason = res.verdict()
 	if ev.Verdict == evidence.Failed || ev.Verdict == evidence.Errored {

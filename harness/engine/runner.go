@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -51,7 +52,22 @@ func Select(scs []*scenario.Scenario, f Filter) (Selection, error) {
 			sel.Run = append(sel.Run, sc)
 		}
 	}
+	if len(sel.Run) == 0 && len(scs) > 0 && (f.Labels != "" || f.Scenario != "") {
+		return sel, fmt.Errorf("%s selects none of the %d scenarios; 'uatrun list' shows their IDs, titles and labels", f, len(scs))
+	}
 	return sel, nil
+}
+
+// String names the filter as a user typed it.
+func (f Filter) String() string {
+	var parts []string
+	if f.Labels != "" {
+		parts = append(parts, fmt.Sprintf("--labels %q", f.Labels))
+	}
+	if f.Scenario != "" {
+		parts = append(parts, fmt.Sprintf("--scenario %q", f.Scenario))
+	}
+	return strings.Join(parts, " with ")
 }
 
 // Hooks let a caller watch a run (progress lines, the journal).

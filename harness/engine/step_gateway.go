@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -58,9 +59,10 @@ func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *re
 // call arrived, because a merchant may call the gateway asynchronously.
 func (s *ScenarioRun) pollCalls(ctx context.Context, st scenario.Step, exps []scenario.Expectation) []emulator.Call {
 	var calls []emulator.Call
+	need, _ := strconv.Atoi(st.Call) // "call: 2" waits for a second call
 	poll(ctx, s.within(st.Within), func() bool {
 		calls = s.calls(st.Target)
-		return countSatisfied(calls, exps)
+		return countSatisfied(calls, exps) && len(calls) >= need
 	})
 	return calls
 }
@@ -88,14 +90,26 @@ func needsCall(exps []scenario.Expectation, st scenario.Step) bool {
 
 // calls returns this scenario's calls to one API.
 func (s *ScenarioRun) calls(api string) []emulator.Call {
+	apis := []string{api}
+	if api == AnyAPI {
+		apis = s.e.t.Gateway.APIs()
+	}
 	var out []emulator.Call
-	for _, c := range s.e.t.Gateway.Calls(api) {
-		if c.Seq > s.callMark {
-			out = append(out, c)
+	for _, a := range apis {
+		for _, c := range s.e.t.Gateway.Calls(a) {
+			if c.Seq > s.callMark {
+				out = append(out, c)
+			}
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out
 }
+
+// AnyAPI as a gateway_received target judges every call the merchant made
+// during the scenario, whatever the API (e.g. X-EXTERNAL-ID reuse across
+// Create Order and Cancel Order of one order).
+const AnyAPI = "any"
 
 // pick selects the call a step judges: last (default), first or 1-based n.
 func pick(calls []emulator.Call, which string) (emulator.Call, string) {

@@ -151,6 +151,7 @@ type Meta struct {
 	RunBy        string   `json:"run_by"`
 	Host         string   `json:"host,omitempty"`
 	Filter       string   `json:"filter,omitempty"` // labels / scenario filter in force
+	Order        string   `json:"order,omitempty"`  // "shuffled, seed N" when not in file order
 	SignOff      []Signer `json:"sign_off,omitempty"`
 	Started      Stamp    `json:"started"`
 	Finished     Stamp    `json:"finished"`

@@ -147,6 +147,13 @@ func TestMatch_Table(t *testing.T) {
 		{"1", "1.0", true, true},
 		{"=!x", "!x", true, true},
 		{"REDIRECT", "", false, false},
+		{">=2", "2", true, true},
+		{">=2", "1", true, false},
+		{">2", "2", true, false},
+		{"<3", "2.5", true, true},
+		{"<=0", "1", true, false},
+		{">=2", "two", true, false},
+		{"!>=2", "1", true, true},
 	} {
 		if got := Match(tc.m, tc.actual, tc.exists); got != tc.want {
 			t.Errorf("Match(%q, %q, %v) = %v, want %v", tc.m, tc.actual, tc.exists, got, tc.want)

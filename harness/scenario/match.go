@@ -16,6 +16,7 @@ import (
 //	present     the value exists
 //	absent      the value does not exist
 //	2xx         an HTTP status class (also !2xx)
+//	>=2  >2  <=5  <5   numeric comparisons (counts, amounts)
 //
 // A leading "=" forces a literal, for values that start with ! or ~.
 
@@ -52,6 +53,10 @@ func Match(matcher, actual string, exists bool) bool {
 		re, err := regexp.Compile(matcher[1:])
 		return err == nil && re.MatchString(actual)
 	}
+	if op, n, ok := comparison(matcher); ok {
+		a, err := strconv.ParseFloat(actual, 64)
+		return err == nil && compare(op, a, n)
+	}
 	if len(matcher) == 3 && strings.HasSuffix(matcher, "xx") && matcher[0] >= '1' && matcher[0] <= '5' {
 		return len(actual) == 3 && actual[0] == matcher[0]
 	}
@@ -64,3 +69,26 @@ func Match(matcher, actual string, exists bool) bool {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// comparison splits ">=2" into its operator and number.
+func comparison(m string) (op string, n float64, ok bool) {
+	for _, o := range []string{">=", "<=", ">", "<"} {
+		if rest, found := strings.CutPrefix(m, o); found {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			return o, v, err == nil
+		}
+	}
+	return "", 0, false
+}
+
+func compare(op string, a, b float64) bool {
+	switch op {
+	case ">=":
+		return a >= b
+	case "<=":
+		return a <= b
+	case ">":
+		return a > b
+	}
+	return a < b
+}

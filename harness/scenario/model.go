@@ -80,7 +80,11 @@ type Step struct {
 	Within    time.Duration // bounded wait; 0 means the engine default
 	IfMissing string        // merchant/wait: what an unconfigured action means: error (default), review, skip
 	Remedy    string
-	Pos       Pos
+	// Or is another reading of the same rule: when this step's checks
+	// fail, the step passes if Or's hold (a gateway that documents two
+	// correct ways, e.g. retry Create Order or ask Query Payment).
+	Or  *Step
+	Pos Pos
 }
 
 // Expectation is one expected value. Key is e.g. "status", "body" or

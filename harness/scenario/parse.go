@@ -146,9 +146,18 @@ func (p *parser) step(n *yaml.Node) (Step, bool) {
 		p.unknownKind(n)
 		return Step{}, false
 	}
-	allowed := append([]string{st.Kind, "name", "remedy"}, stepOptions[st.Kind]...)
+	allowed := append([]string{st.Kind, "name", "remedy", "or"}, stepOptions[st.Kind]...)
 	opts, _ := p.mapping(n, allowed, st.Kind+" step")
 	delete(opts, st.Kind)
+	if alt := opts["or"]; alt != nil {
+		delete(opts, "or")
+		if a, ok := p.step(alt); ok {
+			if a.Or != nil {
+				p.errorf(alt, "list the readings as one 'or' after another step instead", "an 'or' alternative cannot have an 'or' of its own")
+			}
+			st.Or = &a
+		}
+	}
 	if kindVal.Kind == yaml.MappingNode {
 		nested, _ := p.mapping(kindVal, append([]string{"target"}, stepOptions[st.Kind]...), st.Kind+" step")
 		for k, v := range nested {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"crypto/ed25519"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -96,8 +97,19 @@ func (s *Session) openJournal() error {
 
 // Finish assembles the run (filtered scenarios as SKIPPED with the
 // reason), seals it, writes the reports and says how CI should exit.
-func (s *Session) Finish() (*Outcome, error) {
-	run := &evidence.Run{Schema: evidence.Schema, ID: s.runID, Meta: s.meta}
+func (s *Session) Finish() (*Outcome, error) { return s.finish(false) }
+
+// FinishInterrupted is Finish for a run stopped before every selected
+// scenario ran (Ctrl-C): the evidence is marked interrupted, the scenarios
+// that did not run say so, and it never supports go-live.
+func (s *Session) FinishInterrupted() (*Outcome, error) { return s.finish(true) }
+
+func (s *Session) finish(interrupted bool) (*Outcome, error) {
+	notRun := "not run"
+	if interrupted {
+		notRun = "not run: the run was interrupted"
+	}
+	run := &evidence.Run{Schema: evidence.Schema, ID: s.runID, Meta: s.meta, Interrupted: interrupted}
 	run.Meta.Finished = stamp(s)
 	s.mu.Lock()
 	for _, sc := range s.all {
@@ -106,19 +118,31 @@ func (s *Session) Finish() (*Outcome, error) {
 		} else if why, filtered := s.sel.Skipped[sc.ID]; filtered {
 			run.Scenarios = append(run.Scenarios, engine.SkippedScenario(sc, why))
 		} else {
-			run.Scenarios = append(run.Scenarios, engine.SkippedScenario(sc, "not run"))
+			run.Scenarios = append(run.Scenarios, engine.SkippedScenario(sc, notRun))
 		}
 	}
 	s.mu.Unlock()
-	run.Summary = evidence.Summarise(run.Scenarios)
+	run.Summary = evidence.SummaryOf(run)
 	out := &Outcome{Run: run, ExitCode: ExitCode(run)}
 	if s.journal != nil {
-		_ = s.journal.RunFinished(run.Meta.Finished)
+		// The seal covers the journal's chain head, and so every record.
+		if s.journal.RunFinished(run.Meta.Finished) == nil {
+			head := s.journal.Head()
+			run.Journal = &head
+		}
 	}
 	if s.o.OutDir == "" {
 		return out, nil
 	}
-	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: time.Now})
+	var key ed25519.PrivateKey
+	if path := s.o.Config.Report.SigningKey; path != "" {
+		k, err := evidence.LoadSigningKey(path)
+		if err != nil {
+			return out, err
+		}
+		key = k
+	}
+	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: time.Now, SigningKey: key})
 	out.Files = files
 	return out, err
 }
@@ -139,7 +163,7 @@ func (s *Session) buildMeta() evidence.Meta {
 		Tool: "uatrun", Version: s.o.Version, Merchant: cfg.Merchant.Name, Gateway: gatewayName(cfg),
 		Product: productOf(gatewayName(cfg)), Environment: firstNonEmpty(s.o.Environment, "emulate"),
 		Target: cfg.Merchant.BaseURL, ConfigDigest: cfg.Digest(), RunBy: runBy(s.o.RunBy),
-		Filter: filterText(s.o.Filter), Started: stamp(s),
+		Filter: filterText(s.o.Filter), Order: s.o.Order, Started: stamp(s),
 	}
 	m.Host, _ = os.Hostname()
 	for _, p := range s.o.Packs {

@@ -45,6 +45,8 @@ type Options struct {
 	Hooks engine.Hooks
 	// Secrets are extra values to redact (e.g. an in-process merchant's key).
 	Secrets []string
+	// Order describes a shuffled run order for the evidence ("" = file order).
+	Order string
 }
 
 // Env is what an in-process merchant needs to reach the harness.

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -65,5 +66,20 @@ func TestInjections_ConcurrentTakesNeverShareOneAnswer(t *testing.T) {
 	wg.Wait()
 	if taken != 50 {
 		t.Fatalf("%d calls got the 50 injected answers", taken)
+	}
+}
+
+func TestWithForgedSuccess_KeepsTheMerchantsOwnParameters(t *testing.T) {
+	got := WithForgedSuccess("https://shop.example/return?order=A-1")
+	u, err := url.Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if q.Get("order") != "A-1" || q.Get("status") != "SUCCESS" || q.Get("resultStatus") != "S" || q.Get("transaction_status") != "settlement" {
+		t.Fatalf("forged return URL %s lost the merchant's own parameter or lacks a forged one", got)
+	}
+	if WithForgedSuccess("::not a url") != "::not a url" {
+		t.Fatal("an unparseable target must come back unchanged")
 	}
 }

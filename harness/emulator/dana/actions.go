@@ -30,7 +30,7 @@ var actionParams = map[string][]string{
 	actExpire:        nil,
 	actRespondNext:   {"api", "code", "message", "count"},
 	actNotify:        {"variant", "copies", "status"},
-	actReturnShopper: nil,
+	actReturnShopper: {"forged"},
 }
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "dana", Names: actionNames, Params: actionParams}
@@ -54,7 +54,7 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	case actNotify:
 		return e.actNotify(ctx, a)
 	default:
-		return e.returnShopper(ctx, a.Order)
+		return e.returnShopper(ctx, a.Order, a.Params["forged"] == "true")
 	}
 }
 

@@ -64,6 +64,11 @@ func validateCreate(a api, doc gjson.Result, now time.Time, maxAhead time.Durati
 	return r, c
 }
 
+// clockGrace tolerates a merchant clock slightly ahead of ours: the
+// validUpTo limit is DANA's SDK's, checked against the merchant's own
+// clock, and a correct merchant must not fail on a second of drift.
+const clockGrace = time.Minute
+
 // checkValidUpTo: mandatory, strict +07:00 layout, then (as range rules,
 // after every format check) in the future and at most maxAhead ahead of the
 // wall clock. Beyond one week (DANA's documented production bound) is also
@@ -82,9 +87,12 @@ func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time, max
 	switch {
 	case !t.After(now):
 		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway wall clock "+snap.FormatTimestamp(now)+")")
-	case t.Sub(now) > maxAhead:
+	case t.Sub(now) > maxAhead+clockGrace:
 		c.breaks("validUpTo", "validUpTo "+s+" is more than "+maxAhead.String()+" ahead of the gateway wall clock "+snap.FormatTimestamp(now)+
 			"; DANA's sandbox flow (and dana-go in sandbox mode) refuses more than 30 minutes, its docs allow one week in production")
+	case t.Sub(now) > maxAhead:
+		c.violate("validUpTo %s is %s ahead of the gateway wall clock %s, over the %s limit; accepted within %s for clock drift, "+
+			"but dana-go in sandbox mode refuses it on a merchant clock that agrees with ours", s, t.Sub(now).Round(time.Second), snap.FormatTimestamp(now), maxAhead, clockGrace)
 	case t.Sub(now) > ProductionValidUpToMax:
 		c.violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
 	}

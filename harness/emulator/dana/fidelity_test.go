@@ -11,7 +11,8 @@ import (
 )
 
 // TestCreateOrder_ValidUpToLimit: by default a validUpTo more than 30
-// minutes ahead of the merchant's wall clock is refused with 4005401, as
+// minutes (plus a minute for clock drift) ahead of the wall clock is
+// refused with 4005401, as
 // DANA's sandbox flow refuses it; ProductionValidUpToMax allows DANA's
 // documented week. The test clock (expiry, cancel window) does not judge it.
 func TestCreateOrder_ValidUpToLimit(t *testing.T) {
@@ -22,11 +23,12 @@ func TestCreateOrder_ValidUpToLimit(t *testing.T) {
 		code  string
 	}{
 		{"sandbox default, 30m", 0, 30 * time.Minute, "2005400"},
-		{"sandbox default, 30m1s", 0, 30*time.Minute + time.Second, "4005401"},
+		{"sandbox default, 30m1s (within the drift grace, recorded)", 0, 30*time.Minute + time.Second, "2005400"},
+		{"sandbox default, 31m1s", 0, 31*time.Minute + time.Second, "4005401"},
 		{"sandbox default, 2h", 0, 2 * time.Hour, "4005401"},
 		{"production week, 2h", ProductionValidUpToMax, 2 * time.Hour, "2005400"},
 		{"production week, 7d", ProductionValidUpToMax, 7 * 24 * time.Hour, "2005400"},
-		{"production week, 7d1m", ProductionValidUpToMax, 7*24*time.Hour + time.Minute, "4005401"},
+		{"production week, 7d2m", ProductionValidUpToMax, 7*24*time.Hour + 2*time.Minute, "4005401"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,8 +16,9 @@ const shopperAgent = "Mozilla/5.0 (uatrun shopper; DANA hosted checkout return)"
 // would after paying. It changes nothing and sends no notify: a merchant
 // that marks the order paid on this redirect alone is caught by the
 // scenario, not helped by the emulator. Redirects are not followed; the
-// merchant's first answer is what the evidence shows.
-func (e *Emulator) returnShopper(ctx context.Context, ref string) (emulator.Result, error) {
+// merchant's first answer is what the evidence shows. forged appends
+// success parameters to the URL, as anyone can in a browser's address bar.
+func (e *Emulator) returnShopper(ctx context.Context, ref string, forged bool) (emulator.Result, error) {
 	e.mu.Lock()
 	o, err := e.st.lookup(ref)
 	var target string
@@ -27,6 +28,9 @@ func (e *Emulator) returnShopper(ctx context.Context, ref string) (emulator.Resu
 	e.mu.Unlock()
 	if err != nil {
 		return emulator.Result{}, err
+	}
+	if forged {
+		target = emulator.WithForgedSuccess(target)
 	}
 	x := e.visit(ctx, target)
 	e.rec.Add(&x)

@@ -38,7 +38,7 @@ func (e *Engine) Start(sc *scenario.Scenario) *ScenarioRun {
 		r.clk = e.t.Clocks.Begin()
 	}
 	r.out = evidence.Scenario{
-		ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family, Mandatory: sc.Mandatory,
+		ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family, Mandatory: sc.Mandatory, Tier: sc.Tier,
 		Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File, Line: sc.Pos.Line, At: e.stamp(),
 	}
 	return r

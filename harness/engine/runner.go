@@ -45,9 +45,9 @@ func Select(scs []*scenario.Scenario, f Filter) (Selection, error) {
 	for _, sc := range scs {
 		switch {
 		case !match(sc.AllLabels()):
-			sel.Skipped[sc.ID] = "filtered out by --labels " + f.Labels
+			sel.Skipped[sc.ID] = evidence.FilteredPrefix + " by --labels " + f.Labels
 		case re != nil && !re.MatchString(sc.ID+" "+sc.Title):
-			sel.Skipped[sc.ID] = "filtered out by --scenario " + f.Scenario
+			sel.Skipped[sc.ID] = evidence.FilteredPrefix + " by --scenario " + f.Scenario
 		default:
 			sel.Run = append(sel.Run, sc)
 		}
@@ -113,7 +113,7 @@ func (e *Engine) Run(ctx context.Context, scs []*scenario.Scenario, failFast boo
 // SkippedScenario is the evidence for a scenario that did not run.
 func SkippedScenario(sc *scenario.Scenario, reason string) evidence.Scenario {
 	return evidence.Scenario{ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family,
-		Mandatory: sc.Mandatory, Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File,
+		Mandatory: sc.Mandatory, Tier: sc.Tier, Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File,
 		Line: sc.Pos.Line, Verdict: evidence.Skipped, Reason: reason}
 }
 

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"strings"
 	"time"
 )
 
@@ -101,6 +102,7 @@ type Scenario struct {
 	Gateway    string   `json:"gateway"`
 	Family     string   `json:"family"`
 	Mandatory  bool     `json:"mandatory"`
+	Tier       string   `json:"tier,omitempty"` // mandatory, recommended or optional
 	Labels     []string `json:"labels,omitempty"`
 	MapsTo     []string `json:"maps_to,omitempty"`
 	File       string   `json:"file"`
@@ -164,7 +166,16 @@ type Summary struct {
 	MandatoryTotal int             `json:"mandatory_total"`
 	MandatoryPass  int             `json:"mandatory_passed"`
 	GoLive         bool            `json:"go_live"`
+	// Recommended scenarios are hardening advice: counted, never blocking.
+	RecommendedTotal int `json:"recommended_total,omitempty"`
+	RecommendedPass  int `json:"recommended_passed,omitempty"`
+	// Partial is set when a filter left mandatory scenarios out: the run
+	// is not a sign-off, whatever its verdicts.
+	Partial bool `json:"partial,omitempty"`
 }
+
+// FilteredPrefix starts the reason of a scenario a filter left out.
+const FilteredPrefix = "filtered out"
 
 // Run is the whole evidence document.
 type Run struct {
@@ -202,14 +213,23 @@ func Summarise(scenarios []Scenario) Summary {
 	for _, sc := range scenarios {
 		s.Total++
 		s.ByVerdict[sc.Verdict]++
-		if sc.Mandatory {
+		switch {
+		case sc.Mandatory:
 			s.MandatoryTotal++
 			if sc.Verdict == Passed {
 				s.MandatoryPass++
 			}
+			if sc.Verdict == Skipped && strings.HasPrefix(sc.Reason, FilteredPrefix) {
+				s.Partial = true
+			}
+		case sc.Tier == "recommended":
+			s.RecommendedTotal++
+			if sc.Verdict == Passed {
+				s.RecommendedPass++
+			}
 		}
 	}
-	s.GoLive = s.MandatoryTotal > 0 && s.MandatoryPass == s.MandatoryTotal
+	s.GoLive = s.MandatoryTotal > 0 && s.MandatoryPass == s.MandatoryTotal && !s.Partial
 	return s
 }
 

@@ -30,13 +30,30 @@ var Kinds = []string{KindMerchant, KindGatewayReceived, KindGateway, KindNotify,
 // Families of the mandated catalogue.
 var Families = []string{"create", "pay", "cancel", "refund", "signature", "idempotency", "custom"}
 
+// Tiers: what a scenario's verdict means for go-live.
+const (
+	// TierMandatory scenarios are what the gateway requires: any that does
+	// not pass blocks go-live.
+	TierMandatory = "mandatory"
+	// TierRecommended scenarios are hardening advice beyond the gateway's
+	// requirements (stale-timestamp rejection, replay protection, …):
+	// reported, never blocking.
+	TierRecommended = "recommended"
+	// TierOptional scenarios are a merchant's own checks.
+	TierOptional = "optional"
+)
+
+// Tiers lists the tier values a scenario may declare.
+var Tiers = []string{TierMandatory, TierRecommended, TierOptional}
+
 // Scenario is one validated scenario.
 type Scenario struct {
 	ID          string
 	Title       string
 	Gateway     string
 	Family      string
-	Mandatory   bool
+	Mandatory   bool   // Tier == TierMandatory
+	Tier        string // TierMandatory, TierRecommended or TierOptional
 	Labels      []string
 	MapsTo      []string
 	Description string
@@ -123,10 +140,13 @@ func (e Expectation) Describe() string {
 // filters on: "mandatory" or "optional", the family and the gateway.
 func (s *Scenario) AllLabels() []string {
 	set := map[string]bool{s.Family: true, s.Gateway: true}
-	if s.Mandatory {
-		set["mandatory"] = true
-	} else {
-		set["optional"] = true
+	switch {
+	case s.Mandatory:
+		set[TierMandatory] = true
+	case s.Tier == TierRecommended:
+		set[TierRecommended] = true
+	default:
+		set[TierOptional] = true
 	}
 	for _, l := range s.Labels {
 		set[l] = true

@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var scenarioKeys = []string{"id", "title", "gateway", "family", "mandatory", "labels", "maps_to",
+var scenarioKeys = []string{"id", "title", "gateway", "family", "mandatory", "tier", "labels", "maps_to",
 	"description", "remedy", "vars", "steps", "teardown"}
 
 // stepOptions lists the keys each step kind accepts besides its own.
@@ -92,6 +92,8 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 		p.errorf(m["family"], "one of: "+strings.Join(Families, ", "), "unknown family %q", sc.Family)
 	}
 	sc.Mandatory = p.boolean(m["mandatory"])
+	sc.Tier = p.tier(m, sc.Mandatory)
+	sc.Mandatory = sc.Tier == TierMandatory
 	sc.Labels = p.strings(m["labels"])
 	sc.MapsTo = p.strings(m["maps_to"])
 	sc.Description = p.str(m["description"])
@@ -392,4 +394,26 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sortStrings(keys)
 	return keys
+}
+
+// tier reads tier:, defaulting from mandatory:. Writing both is allowed
+// only when they agree.
+func (p *parser) tier(m map[string]*yaml.Node, mandatory bool) string {
+	def := TierOptional
+	if mandatory {
+		def = TierMandatory
+	}
+	n := m["tier"]
+	if n == nil {
+		return def
+	}
+	t := p.str(n)
+	switch {
+	case !contains(Tiers, t):
+		p.errorf(n, "one of: "+strings.Join(Tiers, ", "), "unknown tier %q", t)
+		return def
+	case m["mandatory"] != nil && (t == TierMandatory) != mandatory:
+		p.errorf(n, "drop mandatory: and keep tier:", "tier %q contradicts mandatory: %v", t, mandatory)
+	}
+	return t
 }

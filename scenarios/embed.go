@@ -35,5 +35,9 @@ func Load(name string) (*scenario.Pack, error) {
 	if _, err := fs.Stat(FS, name); err != nil {
 		return nil, fmt.Errorf("no built-in scenario pack %q (built-in: %v)", name, Names())
 	}
-	return scenario.LoadFS(FS, name, "scenarios/"+name)
+	p, err := scenario.LoadFS(FS, name, "scenarios/"+name)
+	if p != nil {
+		p.Builtin = true
+	}
+	return p, err
 }

@@ -428,3 +428,32 @@ func TestRun_ScenarioErrorsAreAllListedAndNothingRuns(t *testing.T) {
 		t.Error("a run refused for bad scenarios created its out dir")
 	}
 }
+
+// A custom pack reusing the mandated IDs must not stand in for the real
+// scenarios: the run refuses to start (exit 2), naming both files, even
+// with no merchant listening.
+func TestRun_CustomPackCannotShadowTheMandatedScenarios(t *testing.T) {
+	dir := newProject(t)
+	src, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "dana-gapura", "pay.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "mine"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mine", "pay.yaml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runBounded(t, dir, 30*time.Second, "run", "--config", "uatrun.yaml", "--scenarios", "mine", "--no-color")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2:\n%s", code, out)
+	}
+	for _, want := range []string{"mine/pay.yaml", "scenarios/dana-gapura/pay.yaml", `"DANA-PAY-01" is already defined`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not name %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "uat-evidence", "evidence.json")); err == nil {
+		t.Error("a refused run wrote evidence")
+	}
+}

@@ -69,8 +69,16 @@ func main() {
 	os.Exit(execute(os.Args[1:]))
 }
 
-// execute runs the CLI and maps errors to exit codes.
-func execute(args []string) int {
+// execute runs the CLI and maps errors to exit codes. A panic is a bug in
+// uatrun, never a verdict or a config error: it exits 3 and asks for a
+// report.
+func execute(args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "uatrun: internal error: %v\nThis is a bug in uatrun, not in your integration or config: please report it with the command you ran and this message.\n", r)
+			code = exitHarness
+		}
+	}()
 	root := newRootCmd()
 	root.SetArgs(args)
 	err := root.Execute()

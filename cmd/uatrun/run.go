@@ -117,6 +117,9 @@ func loadAll(configPath, extraDir string) (*config.Config, []*scenario.Pack, err
 		}
 		packs = append(packs, p)
 	}
+	if err := scenario.CheckPacks(packs); err != nil {
+		return nil, nil, err
+	}
 	return cfg, packs, nil
 }
 

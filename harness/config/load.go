@@ -40,6 +40,14 @@ func Load(path string) (*Config, error) {
 }
 
 func readBounded(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until someone writes.
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s); a config is a plain YAML file", info.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -334,5 +335,18 @@ func TestParse_ManyProblemsAreCapped(t *testing.T) {
 	var errs Errors
 	if !errors.As(err, &errs) || len(errs) != maxErrors+1 || !strings.Contains(errs[maxErrors].Msg, "and 400 more problems") {
 		t.Fatalf("got %d errors, last %v", len(errs), errs[len(errs)-1])
+	}
+}
+
+// A FIFO named like a config would block os.Open until someone writes to
+// it; Load must refuse it instead.
+func TestLoad_RefusesAFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "uatrun.yaml")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	_, err := Load(p)
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("Load(FIFO) = %v, want a not-a-regular-file error", err)
 	}
 }

@@ -130,6 +130,9 @@ type Pack struct {
 	Name   string `json:"name"`
 	Digest string `json:"digest"` // sha256 over the pack's files, sorted by name
 	Files  int    `json:"files"`
+	// Custom packs are the merchant's own: listed with their digest, never
+	// part of the go-live decision.
+	Custom bool `json:"custom,omitempty"`
 }
 
 // Signer is a person who signs the evidence off.

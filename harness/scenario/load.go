@@ -21,6 +21,66 @@ type Pack struct {
 	Scenarios []*Scenario
 	Digest    string // sha256 over the pack's files, sorted by name
 	Files     int
+	// Builtin marks the packs embedded in uatrun: only they may define
+	// mandated scenarios, and only theirs decide go-live.
+	Builtin bool
+}
+
+// MaxFileSize bounds a scenario file: real ones are a few KiB, and a
+// scenario directory is not a place for anything big.
+const MaxFileSize = 1 << 20
+
+// CheckPacks refuses what would let one pack change another's verdicts:
+// a scenario ID used twice across everything a run loads, and a mandated
+// scenario in a pack that is not built in (a custom pack reusing
+// DANA-PAY-01 could otherwise stand in for the real one).
+func CheckPacks(packs []*Pack) error {
+	var errs Errors
+	seen := map[string]Pos{}
+	for _, p := range packs {
+		for _, sc := range p.Scenarios {
+			if first, dup := seen[sc.ID]; dup {
+				errs = append(errs, Error{Pos: sc.Pos, Msg: fmt.Sprintf("scenario id %q is already defined at %s", sc.ID, first),
+					Fix: "give your own scenarios their own ids (e.g. a SHOP- prefix); a custom pack cannot replace a built-in scenario"})
+				continue
+			}
+			seen[sc.ID] = sc.Pos
+			if !p.Builtin && sc.Mandatory {
+				errs = append(errs, Error{Pos: sc.Pos, Msg: fmt.Sprintf("scenario %q is mandatory, but only uatrun's built-in packs define what a gateway mandates", sc.ID),
+					Fix: "write tier: optional (reported, never blocking go-live)"})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs.sorted()
+	}
+	return nil
+}
+
+// readBounded reads a scenario file that is a regular file of at most
+// MaxFileSize bytes: a FIFO, a device or a huge file is refused before
+// it is read.
+func readBounded(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s); scenario files must be plain YAML files", name, info.Mode().Type())
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s is %d bytes, over the %d-byte limit for a scenario file", name, info.Size(), MaxFileSize)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && len(data) > MaxFileSize {
+		err = fmt.Errorf("%s grew over the %d-byte limit for a scenario file while it was read", name, MaxFileSize)
+	}
+	return data, err
 }
 
 // LoadFS loads every *.yaml / *.yml file under root in fsys. File names in
@@ -47,7 +107,7 @@ func LoadFS(fsys fs.FS, root, display string) (*Pack, error) {
 	var errs Errors
 	seen := map[string]Pos{}
 	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
+		data, err := readBounded(fsys, n)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -167,4 +168,39 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Parse("f.yaml", data) // must never panic
 	})
+}
+
+func TestCheckPacks_ACustomPackCannotStandInForAMandatedScenario(t *testing.T) {
+	builtin := &Pack{Name: "dana-gapura", Builtin: true, Scenarios: []*Scenario{
+		{ID: "DANA-PAY-01", Mandatory: true, Pos: Pos{File: "scenarios/dana-gapura/pay.yaml", Line: 4}}}}
+	shadow := &Pack{Name: "mine", Scenarios: []*Scenario{
+		{ID: "DANA-PAY-01", Pos: Pos{File: "mine/pay.yaml", Line: 1}}}}
+	err := CheckPacks([]*Pack{builtin, shadow})
+	if err == nil || !strings.Contains(err.Error(), "mine/pay.yaml:1") || !strings.Contains(err.Error(), "scenarios/dana-gapura/pay.yaml:4") {
+		t.Fatalf("a custom pack reusing a built-in id must be refused naming both files, got %v", err)
+	}
+	mandated := &Pack{Name: "mine", Scenarios: []*Scenario{
+		{ID: "SHOP-01", Mandatory: true, Pos: Pos{File: "mine/shop.yaml", Line: 1}}}}
+	if err := CheckPacks([]*Pack{builtin, mandated}); err == nil || !strings.Contains(err.Error(), "only uatrun's built-in packs") {
+		t.Fatalf("a custom mandatory scenario must be refused, got %v", err)
+	}
+	own := &Pack{Name: "mine", Scenarios: []*Scenario{{ID: "SHOP-01", Pos: Pos{File: "mine/shop.yaml", Line: 1}}}}
+	if err := CheckPacks([]*Pack{builtin, own}); err != nil {
+		t.Fatalf("an optional scenario with its own id is fine: %v", err)
+	}
+}
+
+func TestLoadFS_RefusesFilesThatAreNotSmallRegularFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"ok.yaml":  {Data: []byte(good)},
+		"big.yaml": {Data: make([]byte, MaxFileSize+1)},
+	}
+	_, err := LoadFS(fsys, ".", "mine")
+	if err == nil || !strings.Contains(err.Error(), "over the 1048576-byte limit") {
+		t.Fatalf("an oversized scenario file must be refused before it is parsed, got %v", err)
+	}
+	fifo := fstest.MapFS{"x.yaml": {Mode: fs.ModeNamedPipe}}
+	if _, err := LoadFS(fifo, ".", "mine"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a FIFO named x.yaml must be refused, not read, got %v", err)
+	}
 }

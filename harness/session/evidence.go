@@ -167,7 +167,7 @@ func (s *Session) buildMeta() evidence.Meta {
 	}
 	m.Host, _ = os.Hostname()
 	for _, p := range s.o.Packs {
-		m.Packs = append(m.Packs, evidence.Pack{Name: p.Name, Digest: p.Digest, Files: p.Files})
+		m.Packs = append(m.Packs, evidence.Pack{Name: p.Name, Digest: p.Digest, Files: p.Files, Custom: !p.Builtin})
 	}
 	for _, sg := range cfg.Report.SignOff {
 		m.SignOff = append(m.SignOff, evidence.Signer{Name: sg.Name, Role: sg.Role, Organisation: sg.Organisation})

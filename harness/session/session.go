@@ -112,6 +112,9 @@ func Open(o Options) (s *Session, err error) {
 }
 
 func (s *Session) selectScenarios() error {
+	if err := scenario.CheckPacks(s.o.Packs); err != nil {
+		return err
+	}
 	for _, p := range s.o.Packs {
 		s.all = append(s.all, p.Scenarios...)
 	}

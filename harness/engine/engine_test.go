@@ -308,3 +308,27 @@ func TestFailedStep_NamesTheGatewaysRefusalAndASetupHint(t *testing.T) {
 		t.Fatalf("remedy %q: a failed setup step should point at the refused call, not at the scenario's rule", fix)
 	}
 }
+
+// A clock step whose triggered work hangs (a merchant that never answers a
+// notify retry) is bounded by the step's time and ERRORED, not PASSED.
+func TestClockStep_IsBoundedByTheStepTimeout(t *testing.T) {
+	src := "id: E-CLOCK\ntitle: clock\ngateway: fake\nsteps:\n  - clock: 168h1m\n"
+	scs, errs := scenario.Parse("clock.yaml", []byte(src))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	clocks := clock.NewTestClocks(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	g := &fakeGateway{deliveries: map[string][]emulator.Delivery{}}
+	e := New(Target{Gateway: g, Merchant: &fakeMerchant{g: g}, Clocks: clocks, StepTimeout: 50 * time.Millisecond})
+	release := make(chan struct{})
+	defer close(release)
+	r := e.Start(scs[0])
+	// A retry armed on this scenario's clock that blocks like an HTTP call
+	// to a hanging notify endpoint.
+	clocks.AfterFunc(time.Hour, func() { <-release })
+	r.RunAll(context.Background())
+	got := r.Finish(context.Background())
+	if got.Verdict != evidence.Errored || !strings.Contains(got.Reason, "did not finish within the step's time") {
+		t.Fatalf("verdict %s (%s), want ERRORED naming the unfinished work", got.Verdict, got.Reason)
+	}
+}

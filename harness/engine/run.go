@@ -145,7 +145,7 @@ func (r *ScenarioRun) dispatch(ctx context.Context, st scenario.Step) *result {
 	case scenario.KindNotifyAnswered:
 		return r.notifyAnswered(ctx, st)
 	case scenario.KindClock:
-		return r.clock(st)
+		return r.clock(ctx, st)
 	case scenario.KindReceiverGot:
 		return r.receiverGot(ctx, st)
 	}

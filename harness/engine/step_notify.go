@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
 )
 
@@ -107,18 +108,64 @@ func answerBody(d emulator.Delivery) string {
 	return d.Exchange.Response.Body
 }
 
-// clock advances this scenario's test clock; everything due on it fires
-// synchronously. Other scenarios' gateway state does not move.
-func (s *ScenarioRun) clock(st scenario.Step) *result {
+// clock advances this scenario's test clock; everything due on it fires,
+// in order. Other scenarios' gateway state does not move. The work the
+// advance triggers (notify retries to the merchant) is bounded by the
+// step's time and attached to the step as exchanges.
+func (s *ScenarioRun) clock(ctx context.Context, st scenario.Step) *result {
 	if s.clk == nil {
 		return errored("this run has no test clock (proxy mode), so time cannot be advanced")
 	}
+	seen := s.exchangeIDs()
 	before := s.clk.Now()
-	s.clk.Advance(st.Advance)
-	res := &result{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.clk.Advance(st.Advance)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		res := errored("advancing the test clock by %s did not finish within the step's time (run.step_timeout): "+
+			"the gateway work it triggered (notify retries to your app) is still waiting; is your notify endpoint answering?", st.Advance)
+		res.exchanges = s.newExchanges(seen)
+		return res
+	}
+	res := &result{exchanges: s.newExchanges(seen)}
 	res.checks = append(res.checks, checkOf("scenario test clock", "advanced by "+st.Advance.String(),
 		fmt.Sprintf("%s → %s", before.Format(time.RFC3339), s.clk.Now().Format(time.RFC3339)), true))
 	return res
+}
+
+// exchangeLog is what an emulator offers beyond the engine's Gateway
+// interface: every exchange it recorded.
+type exchangeLog interface{ Exchanges() []evidence.Exchange }
+
+func (s *ScenarioRun) exchangeIDs() map[string]bool {
+	ids := map[string]bool{}
+	if l, ok := s.e.t.Gateway.(exchangeLog); ok {
+		for _, x := range l.Exchanges() {
+			ids[x.ID] = true
+		}
+	}
+	return ids
+}
+
+// newExchanges are the emulator's exchanges not in seen: what a step
+// caused at the gateway on its own (e.g. notify retries a clock step
+// fired).
+func (s *ScenarioRun) newExchanges(seen map[string]bool) []evidence.Exchange {
+	l, ok := s.e.t.Gateway.(exchangeLog)
+	if !ok {
+		return nil
+	}
+	var out []evidence.Exchange
+	for _, x := range l.Exchanges() {
+		if !seen[x.ID] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // receiverGot checks the callbacks the merchant sent to the receiver during

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -30,21 +31,27 @@ func mustRead(name string) string {
 // htmlDoc is everything the template shows, computed in Go so the
 // template only lays it out.
 type htmlDoc struct {
-	CSS        template.CSS
-	Run        *evidence.Run
-	Incomplete bool
-	GoLive     bool
-	Verdict    string // GO or NO-GO
-	Why        string
-	Counts     []countTile
-	Blockers   []scenarioRow
-	Mandated   []scenarioRow
-	Others     []scenarioRow
-	Details    []scenarioView
-	Env        []fact
-	Signers    []signerView
-	Seal       digestInfo
-	Generated  string
+	CSS         template.CSS
+	Run         *evidence.Run
+	Incomplete  bool
+	Interrupted bool
+	Rerendered  *rerenderView
+	GoLive      bool
+	Verdict     string // GO or NO-GO
+	Why         string
+	Date        string // when the run started, in the gateway's zone
+	Zone        string
+	Counts      []countTile
+	Blockers    []blockerView
+	Mandated    []scenarioRow
+	Others      []scenarioRow
+	Details     []scenarioView
+	Env         []fact
+	Rerun       []fact
+	Signers     []signerView
+	Seal        digestInfo
+	Trust       trustView
+	Generated   string
 }
 
 type countTile struct {
@@ -58,11 +65,20 @@ type scenarioRow struct {
 	Anchor, ID, Title, Verdict, Class string
 	MapsTo                            []string
 	Mandatory                         bool
+	Clock                             string // furthest test-clock advance, "" when none
+}
+
+// blockerView is a mandated scenario that did not pass, with what
+// decided it and what to fix.
+type blockerView struct {
+	scenarioRow
+	Reason, Fix string
 }
 
 type scenarioView struct {
 	scenarioRow
 	Reason string
+	Open   bool // expanded on screen
 	Facts  []fact
 	Steps  []stepView
 }
@@ -70,8 +86,10 @@ type scenarioView struct {
 type stepView struct {
 	No                                    int
 	Kind, Name, Where, Verdict, Class     string
-	Reason, Remedy, Duration, Real, Virtl string
+	Reason, Remedy, Duration, Time, Clock string
+	Problem                               bool // failed or errored: printed in full
 	Checks                                []evidence.Check
+	ChecksHeld                            string // "3 of 3 checks hold"
 	Exchanges                             []exchangeView
 }
 
@@ -79,12 +97,24 @@ type exchangeView struct {
 	Title, Meta, Request, Response, Error string
 	Signature                             *evidence.SignatureCheck
 	Notes                                 []string
-	Open                                  bool
+	Open                                  bool // expanded on screen
+	Full                                  bool // printed in full (else one line)
 }
 
 type signerView struct {
 	Title                    string
 	Name, Role, Organisation string
+}
+
+type rerenderView struct {
+	At, From, Version, Sealed string
+}
+
+// trustView says which trust case the document is and what proves it.
+type trustView struct {
+	Case      string // a short heading
+	Statement string
+	KeyID     string
 }
 
 // HTML writes the sign-off document: one self-contained page with inline
@@ -115,9 +145,14 @@ func buildDoc(run *evidence.Run, gen time.Time) (*htmlDoc, error) {
 		return nil, err
 	}
 	doc := &htmlDoc{
-		CSS: htmlCSS, Run: run, Incomplete: run.Incomplete, GoLive: goLive(run),
+		CSS: htmlCSS, Run: run, Incomplete: run.Incomplete, Interrupted: run.Interrupted, GoLive: goLive(run),
 		Verdict: goLiveWord(run), Why: goLiveReason(run), Counts: counts(run),
-		Env: environment(run), Signers: signers(run.Meta.SignOff), Seal: seal,
+		Date: fmtTime(run.Meta.Started.Real), Zone: zoneNote,
+		Env: environment(run), Rerun: rerun(run), Signers: signers(run.Meta.SignOff), Seal: seal,
+		Trust: trustOf(run, seal),
+	}
+	if r := run.Rerendered; r != nil {
+		doc.Rerendered = &rerenderView{At: fmtTime(r.At), From: r.From, Version: r.Version, Sealed: r.Sealed}
 	}
 	if !gen.IsZero() {
 		doc.Generated = fmtTime(gen)
@@ -128,7 +163,7 @@ func buildDoc(run *evidence.Run, gen time.Time) (*htmlDoc, error) {
 		if sc.Mandatory {
 			doc.Mandated = append(doc.Mandated, row)
 			if sc.Verdict != evidence.Passed {
-				doc.Blockers = append(doc.Blockers, row)
+				doc.Blockers = append(doc.Blockers, blockerView{scenarioRow: row, Reason: sc.Reason, Fix: sc.Fix()})
 			}
 		} else {
 			doc.Others = append(doc.Others, row)
@@ -147,53 +182,67 @@ func counts(run *evidence.Run) []countTile {
 }
 
 func rowOf(sc *evidence.Scenario, anchor string) scenarioRow {
-	return scenarioRow{
+	row := scenarioRow{
 		Anchor: anchor, ID: sc.ID, Title: sc.Title, MapsTo: sc.MapsTo, Mandatory: sc.Mandatory,
 		Verdict: verdictWord(sc.Verdict), Class: verdictClass(sc.Verdict),
 	}
+	if d := furthest(sc); d > 0 {
+		row.Clock = offset(d)
+	}
+	return row
 }
 
 func viewOf(sc *evidence.Scenario, row scenarioRow) scenarioView {
-	v := scenarioView{scenarioRow: row, Reason: sc.Reason}
+	v := scenarioView{scenarioRow: row, Reason: sc.Reason, Open: sc.Verdict != evidence.Passed && sc.Verdict != evidence.Skipped}
 	v.Facts = nonEmpty([]fact{
-		{"Gateway", sc.Gateway}, {"Family", sc.Family},
+		{"Family", sc.Family},
 		{"Mandated", yesNo(sc.Mandatory)},
-		{"Labels", strings.Join(sc.Labels, ", ")},
 		{"Defined at", where(sc.File, sc.Line, 0)},
-		{"Started (real clock)", fmtTime(sc.At.Real)},
-		{"Started (virtual clock)", fmtTime(sc.At.Virtual)},
+		{"Started", fmtTime(sc.At.Real)},
 		{"Duration", fmtMS(sc.DurationMS)},
 	})
+	if row.Clock != "" {
+		v.Facts = append(v.Facts, fact{"Test clock moved", row.Clock})
+	}
 	for i := range sc.Steps {
-		v.Steps = append(v.Steps, stepViewOf(&sc.Steps[i]))
+		v.Steps = append(v.Steps, stepViewOf(sc, &sc.Steps[i]))
 	}
 	return v
 }
 
-func stepViewOf(st *evidence.Step) stepView {
+func stepViewOf(sc *evidence.Scenario, st *evidence.Step) stepView {
 	v := stepView{
 		No: st.Index + 1, Kind: st.Kind, Name: st.Name, Where: where(st.File, st.Line, st.Col),
 		Verdict: verdictWord(st.Verdict), Class: verdictClass(st.Verdict),
 		Reason: st.Reason, Remedy: st.Remedy, Duration: fmtMS(st.DurationMS),
-		Real: fmtTime(st.At.Real), Virtl: fmtTime(st.At.Virtual), Checks: st.Checks,
+		Time: fmtClock(st.At.Real), Clock: testClock(sc.At, st.At), Checks: st.Checks,
+		Problem: isProblem(st.Verdict),
+	}
+	if n := len(st.Checks); n > 0 {
+		v.ChecksHeld = fmt.Sprintf("%d of %d checks hold", n-len(failedChecks(st)), n)
 	}
 	for i := range st.Exchanges {
-		v.Exchanges = append(v.Exchanges, exchangeViewOf(&st.Exchanges[i], isProblem(st.Verdict)))
+		v.Exchanges = append(v.Exchanges, exchangeViewOf(sc, &st.Exchanges[i], v.Problem))
 	}
 	return v
 }
 
-// exchangeViewOf opens the transcripts of failing steps on screen; print
-// CSS shows every transcript regardless.
-func exchangeViewOf(ex *evidence.Exchange, open bool) exchangeView {
+// exchangeViewOf opens the transcripts of failing steps on screen and
+// prints them in full; other transcripts print as their one-line title.
+func exchangeViewOf(sc *evidence.Scenario, ex *evidence.Exchange, problem bool) exchangeView {
+	meta := []string{ex.Kind, fmtMS(ex.DurationMS), fmtClock(ex.At.Real)}
+	if c := testClock(sc.At, ex.At); c != "" {
+		meta = append(meta, c)
+	}
 	v := exchangeView{
 		Title:     exchangeTitle(ex),
-		Meta:      fmt.Sprintf("%s · %s · real %s · virtual %s", ex.Kind, fmtMS(ex.DurationMS), fmtTime(ex.At.Real), fmtTime(ex.At.Virtual)),
+		Meta:      strings.Join(meta, " · "),
 		Request:   transcript(requestLine(&ex.Request), &ex.Request),
 		Error:     ex.Error,
 		Signature: ex.Signature,
 		Notes:     ex.Notes,
-		Open:      open || ex.Error != "" || (ex.Signature != nil && !ex.Signature.Valid),
+		Open:      problem || ex.Error != "" || (ex.Signature != nil && !ex.Signature.Valid),
+		Full:      problem,
 	}
 	if ex.Response != nil {
 		v.Response = transcript(statusLine(ex.Response.Status), ex.Response)
@@ -201,9 +250,14 @@ func exchangeViewOf(ex *evidence.Exchange, open bool) exchangeView {
 	return v
 }
 
+// exchangeTitle is the one line an exchange prints as: its label, the
+// request line and what came back. A response that was followed by an
+// error (a body cut off, a timeout reading it) shows both.
 func exchangeTitle(ex *evidence.Exchange) string {
-	t := strings.TrimSpace(ex.Label + " — " + requestLine(&ex.Request))
+	t := strings.TrimSpace(ex.Label + " — " + strings.TrimSpace(ex.Request.Method+" "+pathOf(ex.Request.URL)))
 	switch {
+	case ex.Response != nil && ex.Error != "":
+		t += fmt.Sprintf(" → %d, then an error", ex.Response.Status)
 	case ex.Response != nil:
 		t += fmt.Sprintf(" → %d", ex.Response.Status)
 	case ex.Error != "":
@@ -212,22 +266,66 @@ func exchangeTitle(ex *evidence.Exchange) string {
 	return t
 }
 
+// pathOf is a URL without its scheme and host (the transcript keeps the
+// full URL); a string that is not an absolute URL is kept whole.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	u.Scheme, u.Host, u.User = "", "", nil
+	return u.String()
+}
+
 func environment(run *evidence.Run) []fact {
 	m := run.Meta
 	return nonEmpty([]fact{
 		{"Merchant", m.Merchant}, {"Gateway", m.Gateway}, {"Product", m.Product},
 		{"Mode", m.Environment}, {"Target (merchant base URL)", m.Target},
-		{"Tool", strings.TrimSpace(m.Tool + " " + m.Version)},
-		{"Configuration digest (secrets removed)", m.ConfigDigest},
-		{"Scenario filter", m.Filter},
 		{"Run by", m.RunBy}, {"Host", m.Host}, {"Run ID", run.ID}, {"Evidence schema", run.Schema},
-		{"Started (real clock)", fmtTime(m.Started.Real)},
-		{"Finished (real clock)", finished(run, m.Finished.Real)},
-		{"Elapsed (real clock)", fmtDuration(span(m.Started.Real, m.Finished.Real))},
-		{"Started (virtual clock)", fmtTime(m.Started.Virtual)},
-		{"Finished (virtual clock)", finished(run, m.Finished.Virtual)},
-		{"Elapsed (virtual clock)", fmtDuration(span(m.Started.Virtual, m.Finished.Virtual))},
+		{"Started", fmtTime(m.Started.Real)},
+		{"Finished", finished(run, m.Finished.Real)},
+		{"Elapsed", fmtDuration(span(m.Started.Real, m.Finished.Real))},
+		{"Times", zoneNote + "; each scenario also shows its own test clock (below)"},
 	})
+}
+
+// rerun is what a reviewer needs to run the same check again: the same
+// uatrun, the same packs, the same config and the same selection.
+func rerun(run *evidence.Run) []fact {
+	m := run.Meta
+	fs := []fact{
+		{"uatrun version", strings.TrimSpace(m.Tool + " " + m.Version)},
+		{"Configuration SHA-256 (secrets removed)", m.ConfigDigest},
+		{"Scenario filter", m.Filter},
+		{"Scenario order", m.Order},
+	}
+	for _, p := range m.Packs {
+		fs = append(fs, fact{fmt.Sprintf("Pack %s (%d files) SHA-256", p.Name, p.Files), p.Digest})
+	}
+	return nonEmpty(fs)
+}
+
+// trustOf names the trust case: unsigned, or signed by a key whose holder
+// decides what the document proves.
+func trustOf(run *evidence.Run, seal digestInfo) trustView {
+	if seal.Signature == "" {
+		return trustView{
+			Case: "Self-attestation, unsigned",
+			Statement: "The digest shows that evidence.json matches this document and was not damaged. It does not show who made it: " +
+				"anyone holding the file can change it and compute a new digest. It proves more only when you received the digest " +
+				"separately, from a channel you trust (a CI log, a signed message).",
+		}
+	}
+	id := seal.KeyID
+	return trustView{
+		Case:  "Signed with key " + id,
+		KeyID: id,
+		Statement: "The signature proves the evidence is unchanged since the holder of key " + id + " sealed it. " +
+			"Who holds that key decides what this shows. If it is the merchant's own key, this is the merchant's signed self-attestation. " +
+			"If it is the gateway reviewer's key, the reviewer operated the run, and \"uatrun verify --key reviewer.pub.pem evidence.json\" " +
+			"passes only for documents that key signed: a copy changed and re-sealed by anyone else fails.",
+	}
 }
 
 func finished(run *evidence.Run, t time.Time) string {

@@ -87,11 +87,11 @@ func TestHTML_ShowsTheGoLiveCall(t *testing.T) {
 func TestHTML_FailingStepShowsExpectedActualAndRemedy(t *testing.T) {
 	page := renderHTMLString(t, fixtureRun())
 	sc := page[strings.Index(page, `id="sc-dana-pay-03"`):]
-	sc = sc[:strings.Index(sc, "</article>")]
+	sc = sc[:strings.Index(sc[1:], `<details class="scenario"`)+1]
 	for _, want := range []string{
 		"EXPIRED (merchant: &#34;expired&#34;)", "PAID (merchant: &#34;paid&#34;)", "✗ differs",
 		"What to fix", "Treat latestTransactionStatus", "scenarios/dana-gapura/pay.yaml:52:5",
-		`<details class="exchange" open>`, "HTTP 200 OK",
+		`<details class="exchange full" open>`, "HTTP 200 OK",
 	} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("failing scenario lacks %q", want)
@@ -103,7 +103,7 @@ func TestHTML_SignOffHasBlankLinesWhenNobodyIsNamed(t *testing.T) {
 	run := fixtureRun()
 	run.Meta.SignOff = nil
 	page := renderHTMLString(t, run)
-	signoff := page[strings.Index(page, `id="signoff"`):strings.Index(page, `id="digest"`)]
+	signoff := page[strings.Index(page, `id="signoff"`):strings.Index(page, `id="details"`)]
 	if n := strings.Count(signoff, `class="signer"`); n != 2 {
 		t.Errorf("%d signature blocks, want 2 blank ones", n)
 	}

@@ -124,7 +124,7 @@ func junitSuiteOf(run *evidence.Run, group []*evidence.Scenario, props []junitPr
 	}
 	s := junitSuite{Name: xmlText(name), Hostname: xmlText(run.Meta.Host), Properties: props}
 	if t := run.Meta.Started.Real; !t.IsZero() {
-		s.Timestamp = t.Format("2006-01-02T15:04:05")
+		s.Timestamp = t.In(reportZone).Format("2006-01-02T15:04:05") // the gateway's zone, WIB
 	}
 	var ms float64
 	for _, sc := range group {
@@ -159,6 +159,7 @@ func runProperties(run *evidence.Run, info digestInfo) []junitProperty {
 	props = append(props,
 		junitProperty{"go_live", strconv.FormatBool(goLive(run))},
 		junitProperty{"incomplete", strconv.FormatBool(run.Incomplete)},
+		junitProperty{"interrupted", strconv.FormatBool(run.Interrupted)},
 		junitProperty{"evidence_sha256", info.SHA256})
 	for i := range props {
 		props[i].Name, props[i].Value = xmlText(props[i].Name), xmlText(props[i].Value)

@@ -6,16 +6,18 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
-// Bounds that keep the summary inside a pull-request comment (65,536
-// characters) however large the run.
+// Bounds that keep the summary inside a pull-request comment (GitHub
+// refuses one over 65,536 characters) however large the run: a budget for
+// the whole text, a cap on listed problems, and clipped cells.
 const (
-	mdMaxScenarios = 200
-	mdMaxProblems  = 25
-	mdClip         = 160
+	mdBudget      = 48000 // characters, leaving room for a bot's own text
+	mdMaxProblems = 25
+	mdClip        = 160
 )
 
 var verdictMark = map[evidence.Verdict]string{
@@ -23,8 +25,10 @@ var verdictMark = map[evidence.Verdict]string{
 }
 
 // Markdown writes a short summary for a pull-request comment or a GitHub
-// step summary: the go-live line, counts, a table of scenarios (mandated
-// first), failing steps with expected versus actual, and the digest.
+// step summary: the go-live line and counts, the failing steps with
+// expected versus actual and what to fix, then the scenario table in a
+// collapsed <details> section, and the digest. It stays within mdBudget
+// characters.
 func Markdown(w io.Writer, run *evidence.Run) error {
 	return renderMarkdown(w, run, time.Time{})
 }
@@ -34,23 +38,30 @@ func renderMarkdown(w io.Writer, run *evidence.Run, gen time.Time) error {
 	if err != nil {
 		return err
 	}
-	b := bufio.NewWriter(w)
-	mdHeader(b, run)
-	mdTable(b, run)
-	mdProblems(b, run)
-	mdReviews(b, run)
-	fmt.Fprintf(b, "\nEvidence SHA-256: `%s`", info.SHA256)
-	if info.Signature != "" {
-		b.WriteString(" (Ed25519-signed)")
+	var head, problems, foot strings.Builder
+	mdHeader(&head, run)
+	mdProblems(&problems, run)
+	mdReviews(&problems, run)
+	fmt.Fprintf(&foot, "\nEvidence SHA-256: `%s`", info.SHA256)
+	if info.KeyID != "" {
+		fmt.Fprintf(&foot, " (Ed25519-signed by `%s`)", info.KeyID)
 	}
-	b.WriteString(" — check it with `uatrun verify evidence.json`; the full sign-off document is `evidence.html`.\n")
+	foot.WriteString(" — check it with `uatrun verify evidence.json`; the full sign-off document is `evidence.html`.\n")
 	if !gen.IsZero() {
-		fmt.Fprintf(b, "\n<sub>Generated %s by %s</sub>\n", mdText(fmtTime(gen)), mdText(strings.TrimSpace(run.Meta.Tool+" "+run.Meta.Version)))
+		fmt.Fprintf(&foot, "\n<sub>Generated %s by %s</sub>\n", mdText(fmtTime(gen)), mdText(strings.TrimSpace(run.Meta.Tool+" "+run.Meta.Version)))
 	}
+	room := mdBudget - runes(head.String()) - runes(problems.String()) - runes(foot.String())
+	b := bufio.NewWriter(w)
+	b.WriteString(head.String())
+	b.WriteString(problems.String())
+	b.WriteString(mdTable(run, room))
+	b.WriteString(foot.String())
 	return b.Flush()
 }
 
-func mdHeader(b *bufio.Writer, run *evidence.Run) {
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+func mdHeader(b *strings.Builder, run *evidence.Run) {
 	mark := "❌"
 	if goLive(run) {
 		mark = "✅"
@@ -61,36 +72,52 @@ func mdHeader(b *bufio.Writer, run *evidence.Run) {
 	if m.Gateway != "" {
 		fmt.Fprintf(b, " (%s)", mdCode(m.Gateway))
 	}
-	fmt.Fprintf(b, " · %s · run %s\n\n", mdText(firstNonEmpty(m.Environment, "emulate")), mdCode(run.ID))
+	fmt.Fprintf(b, " · %s · run %s · %s\n\n", mdText(firstNonEmpty(m.Environment, "emulate")), mdCode(run.ID), mdText(fmtTime(m.Started.Real)))
 	if run.Incomplete {
 		b.WriteString("> [!WARNING]\n> **INCOMPLETE** — the run did not finish; this summary was rebuilt from its journal and cannot support go-live.\n\n")
+	}
+	if run.Interrupted {
+		b.WriteString("> [!WARNING]\n> **INTERRUPTED** — the run was stopped before every scenario ran and cannot support go-live.\n\n")
+	}
+	if r := run.Rerendered; r != nil {
+		fmt.Fprintf(b, "> [!NOTE]\n> **RE-RENDERED** from %s on %s, after the run.\n\n", mdCode(r.From), mdText(fmtTime(r.At)))
 	}
 	fmt.Fprintf(b, "**%s** %s.\n", mdText(goLiveReason(run)), mdText(countLine(run)))
 }
 
-func mdTable(b *bufio.Writer, run *evidence.Run) {
+// mdTable is the scenario table in a collapsed section, cut to fit room
+// characters (a line says how many rows were left out).
+func mdTable(run *evidence.Run, room int) string {
 	scs := ordered(run)
 	if len(scs) == 0 {
-		return
+		return ""
 	}
-	b.WriteString("\n| Scenario | Title | Mandated | Verdict | Note |\n|---|---|---|---|---|\n")
+	var b strings.Builder
+	open := fmt.Sprintf("\n<details>\n<summary>All %d scenarios</summary>\n\n| Scenario | Title | Mandated | Verdict | Note |\n|---|---|---|---|---|\n", len(scs))
+	const closing = "\n</details>\n"
+	b.WriteString(open)
+	used := runes(open) + runes(closing) + 80 // the "… more" row
 	for i, sc := range scs {
-		if i == mdMaxScenarios {
-			fmt.Fprintf(b, "| … | %d more in `evidence.html` | | | |\n", len(scs)-i)
-			break
-		}
 		note := ""
 		if sc.Verdict != evidence.Passed {
 			note = mdText(clip(sc.Reason, mdClip))
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s %s | %s |\n",
+		row := fmt.Sprintf("| %s | %s | %s | %s %s | %s |\n",
 			mdCode(sc.ID), mdText(clip(sc.Title, mdClip)), yesNo(sc.Mandatory),
 			verdictMark[sc.Verdict], verdictWord(sc.Verdict), note)
+		if used+runes(row) > room {
+			fmt.Fprintf(&b, "| … | %d more in `evidence.html` | | | |\n", len(scs)-i)
+			break
+		}
+		used += runes(row)
+		b.WriteString(row)
 	}
+	b.WriteString(closing)
+	return b.String()
 }
 
 // mdProblems lists the failing and errored steps, bounded.
-func mdProblems(b *bufio.Writer, run *evidence.Run) {
+func mdProblems(b *strings.Builder, run *evidence.Run) {
 	n := 0
 	for _, sc := range ordered(run) {
 		if !isProblem(sc.Verdict) {
@@ -118,7 +145,7 @@ func mdProblems(b *bufio.Writer, run *evidence.Run) {
 	}
 }
 
-func mdStep(b *bufio.Writer, sc *evidence.Scenario, st *evidence.Step) {
+func mdStep(b *strings.Builder, sc *evidence.Scenario, st *evidence.Step) {
 	fmt.Fprintf(b, "- %s %s step %d %s", verdictMark[st.Verdict], mdCode(sc.ID), st.Index+1, mdCode(st.Name))
 	if w := where(st.File, st.Line, st.Col); w != "" {
 		fmt.Fprintf(b, " at %s", mdCode(w))
@@ -135,7 +162,7 @@ func mdStep(b *bufio.Writer, sc *evidence.Scenario, st *evidence.Step) {
 	}
 }
 
-func mdReviews(b *bufio.Writer, run *evidence.Run) {
+func mdReviews(b *strings.Builder, run *evidence.Run) {
 	first := true
 	for _, sc := range ordered(run) {
 		if sc.Verdict != evidence.Review {

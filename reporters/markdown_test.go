@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -64,10 +65,10 @@ func TestMarkdown_StaysShortForHugeRuns(t *testing.T) {
 	}
 	run.Summary = evidence.Summarise(run.Scenarios)
 	md := renderMD(t, run)
-	if len(md) > 65536 {
-		t.Errorf("summary is %d bytes; a PR comment holds 65536", len(md))
+	if n := utf8.RuneCountInString(md); n > mdBudget || len(md) > 65536 {
+		t.Errorf("summary is %d characters (%d bytes); the budget is %d and a PR comment holds 65536", n, len(md), mdBudget)
 	}
-	for _, want := range []string{"100 more in `evidence.html`", fmt.Sprintf("and %d more in `evidence.html`", 300-mdMaxProblems)} {
+	for _, want := range []string{" more in `evidence.html` |", fmt.Sprintf("and %d more in `evidence.html`", 300-mdMaxProblems), "<details>", "</details>"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}

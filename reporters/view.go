@@ -1,6 +1,8 @@
 package reporters
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -42,7 +44,7 @@ func verdictWord(v evidence.Verdict) string {
 // goLive is the run's go-live call. An incomplete run never supports one,
 // whatever its summary says.
 func goLive(run *evidence.Run) bool {
-	return run.Summary.GoLive && !run.Incomplete
+	return run.Summary.GoLive && !run.Incomplete && !run.Interrupted
 }
 
 // ordered lists the scenarios mandated first, keeping run order within
@@ -108,15 +110,13 @@ func where(file string, line, col int) string {
 	return fmt.Sprintf("%s:%d:%d", file, line, col)
 }
 
-// timeLayout keeps the zone the time was recorded in: converting to the
-// machine's local zone would make reports depend on where they are built.
-const timeLayout = "2006-01-02 15:04:05.000 -07:00"
-
+// fmtTime shows a wall-clock time in the gateway's zone with the zone
+// named: "2026-03-02 10:15:00 WIB (UTC+07:00)".
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Format(timeLayout)
+	return t.In(reportZone).Format(dateLayout)
 }
 
 // fmtMS shows a duration given in milliseconds.
@@ -162,6 +162,7 @@ type digestInfo struct {
 	SHA256    string
 	Signature string // base64 Ed25519, "" when unsigned
 	PublicKey string
+	KeyID     string // evidence.KeyID of PublicKey
 }
 
 // sealOf recomputes the digest (so a report of an unsealed run still
@@ -175,6 +176,9 @@ func sealOf(run *evidence.Run) (digestInfo, error) {
 	info := digestInfo{SHA256: d}
 	if in := run.Integrity; in != nil && in.SHA256 == d {
 		info.Signature, info.PublicKey = in.Ed25519, in.PublicKey
+		if raw, err := base64.StdEncoding.DecodeString(in.PublicKey); err == nil && len(raw) == ed25519.PublicKeySize {
+			info.KeyID = evidence.KeyID(raw)
+		}
 	}
 	return info, nil
 }
@@ -201,6 +205,8 @@ func countLine(run *evidence.Run) string {
 func goLiveReason(run *evidence.Run) string {
 	s := run.Summary
 	switch {
+	case run.Interrupted:
+		return "The run was interrupted before every scenario ran, so it cannot support a go-live decision."
 	case run.Incomplete:
 		return "The run did not finish, so it cannot support a go-live decision."
 	case s.MandatoryTotal == 0:

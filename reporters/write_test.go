@@ -92,7 +92,7 @@ func TestWrite_KeepsAValidSealOnly(t *testing.T) {
 	if *run.Integrity != signed {
 		t.Error("a valid signed seal was replaced")
 	}
-	run.Scenarios[0].Verdict = evidence.Failed
+	run.Scenarios[0].Title = "changed after sealing"
 	dir := t.TempDir()
 	if _, err := Write(dir, run, Options{Formats: []string{"json"}}); err != nil {
 		t.Fatal(err)

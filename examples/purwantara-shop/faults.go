@@ -20,9 +20,12 @@ const (
 	faultDedupeByDeliveryOnly = "dedupe-by-delivery-id"
 	faultExpiredAsPaid        = "expired-as-paid"
 	faultBearerWebhookSecret  = "bearer-webhook-secret"
+	faultCreateIgnoresStatus  = "create-ignores-status"
 )
 
 var faultCatalogue = map[string]string{
+	faultCreateIgnoresStatus: "reports an order created whenever a create answer carries a JSON body, " +
+		"ignoring status and success, so a refused payment (401, 422) is shown to the shopper as payable",
 	faultWebhookNoVerify: "accepts webhooks without checking the Signature header, " +
 		"so anyone who can reach the callback URL can mark orders paid",
 	faultVerifyReencodedJSON: "verifies the HMAC over the payload re-serialised with Go's encoding/json, " +

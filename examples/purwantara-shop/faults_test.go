@@ -47,6 +47,11 @@ var faultCases = []struct {
 		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)
 		return fmt.Sprint(status, " ", b.ppn.requests()[0].Auth == "Bearer "+testSecret)
 	}, "200 false", "502 true"},
+	{faultCreateIgnoresStatus, func(t *testing.T, b *bench) string {
+		b.ppn.status = http.StatusUnprocessableEntity
+		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)
+		return fmt.Sprint(status)
+	}, "502", "200"},
 }
 
 func TestFaults_EachBreaksExactlyItsRule(t *testing.T) {

@@ -67,7 +67,7 @@ func (s *Shop) checkout(c *gin.Context) {
 		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara did not answer; the order stays pending until reconciled", "order_id": o.ID})
 		return
 	}
-	if !ans.ok() {
+	if !ans.ok() && !s.faults.on(faultCreateIgnoresStatus) {
 		if ans.definite() {
 			s.logErr(s.store.forgetOrder(ctx, o.ID), "forget refused order")
 		}

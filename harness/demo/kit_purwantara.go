@@ -26,6 +26,7 @@ func init() {
 // scenario whose rule that fault breaks.
 var purwantaraCatches = map[string]string{
 	"bearer-webhook-secret":       "PPN-CREATE-01",
+	"create-ignores-status":       "PPN-CREATE-07",
 	"dedupe-by-delivery-id":       "PPN-IDEM-02",
 	"double-fulfil-on-redelivery": "PPN-IDEM-01",
 	"expired-as-paid":             "PPN-PAY-03",

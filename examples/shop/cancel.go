@@ -53,6 +53,10 @@ func (s *Shop) cancel(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "reason must be at most 256 characters"})
 		return
 	}
+	if s.faults.on(faultCancelLocalOnly) {
+		s.finishCancel(c, o) // the fault: DANA is never told
+		return
+	}
 	body, _ := json.Marshal(cancelRequest{OriginalPartnerReferenceNo: o.ID, MerchantID: s.cfg.MerchantID, Reason: reason})
 	ans, err := s.dana.post(context.WithoutCancel(c.Request.Context()), cancelPath, body)
 	switch {
@@ -116,6 +120,9 @@ func (s *Shop) reconcile(c *gin.Context) {
 func (s *Shop) applyQuery(ctx context.Context, o order, ans danaAnswer) error {
 	switch ans.LatestTransactionStatus {
 	case "00":
+		if s.faults.on(faultReconcileIgnoresQuery) {
+			return nil // the fault: the answer is fetched and then not acted on
+		}
 		if ans.Amount != nil {
 			if err := sameAmount(*ans.Amount, o.Amount); err != nil {
 				return err

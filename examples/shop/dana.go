@@ -70,6 +70,8 @@ type danaAnswer struct {
 			AcquirementStatus string `json:"acquirementStatus"`
 		} `json:"statusDetail"`
 	} `json:"additionalInfo"`
+	// isJSON reports that the answer's body was JSON (whatever its status).
+	isJSON bool
 }
 
 // serverError reports a 5xx: DANA may or may not have done the work.
@@ -127,7 +129,7 @@ func (c *danaClient) post(ctx context.Context, path string, body []byte) (danaAn
 	h.Set("X-TIMESTAMP", ts)
 	h.Set("X-SIGNATURE", sig)
 	h.Set("X-PARTNER-ID", c.partnerID)
-	h.Set("X-EXTERNAL-ID", c.externalID())
+	h.Set("X-EXTERNAL-ID", c.externalID(body))
 	h.Set("CHANNEL-ID", c.channelID)
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -138,7 +140,7 @@ func (c *danaClient) post(ctx context.Context, path string, body []byte) (danaAn
 	if err != nil {
 		return danaAnswer{}, fmt.Errorf("%w: reading answer: %v", errNoAnswer, err)
 	}
-	ans := danaAnswer{}
+	ans := danaAnswer{isJSON: true}
 	if err := json.Unmarshal(raw, &ans); err != nil {
 		ans = danaAnswer{ResponseMessage: "answer is not JSON"}
 	}
@@ -163,10 +165,20 @@ func (c *danaClient) timestamp() string {
 	return now.In(jakarta).Format(timestampLayout)
 }
 
-// externalID is unique per request (DANA: unique within the day, ≤ 36 chars).
-func (c *danaClient) externalID() string {
-	if c.faults.on(faultReuseExternalID) {
+// externalID is unique per request (DANA: unique within the day, ≤ 36
+// chars), retries included. body is only read by the external-id-per-order
+// fault, which uses the order the request is about instead.
+func (c *danaClient) externalID(body []byte) string {
+	switch {
+	case c.faults.on(faultReuseExternalID):
 		return processExternalID
+	case c.faults.on(faultExternalIDPerOrder):
+		var about struct {
+			PartnerReferenceNo         string `json:"partnerReferenceNo"`
+			OriginalPartnerReferenceNo string `json:"originalPartnerReferenceNo"`
+		}
+		json.Unmarshal(body, &about) // the shop's own bytes: always JSON
+		return about.PartnerReferenceNo + about.OriginalPartnerReferenceNo
 	}
 	return randomHex(16)
 }

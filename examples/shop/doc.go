@@ -18,13 +18,14 @@
 //   - Amounts are strings with two decimals ("15000.00") and are kept as
 //     integer sen inside the shop, never as floats.
 //   - Record the order before asking DANA to create it, so that anything
-//     DANA later says about it finds it. A 4xx answer means the order never
-//     existed and it is forgotten; no answer or a 5xx means "unknown", and
+//     DANA later says about it finds it. Only 2005400 creates it. A 4xx
+//     answer means the order never existed and it is forgotten; no answer or a 5xx means "unknown", and
 //     the create is retried once with the same partnerReferenceNo and the
 //     same body, which DANA treats as the same order.
 //   - Only DANA's signed Finish Notify, or a signed Query Payment, can mark
 //     an order paid. The PAY_RETURN page the shopper's browser lands on
-//     proves nothing: anyone can open it.
+//     proves nothing, and neither do result parameters in its URL: anyone
+//     can open it and type them.
 //   - Verify the notify on its raw bytes before parsing: minify, hash,
 //     check the signature with DANA's public key, reject timestamps more
 //     than five minutes away (a captured notify cannot be replayed
@@ -37,15 +38,18 @@
 //     leaves 'pending' through a conditional UPDATE … WHERE
 //     status='pending', and fulfilments are UNIQUE per order. Fifty copies
 //     of the same notify arriving at once ship one parcel.
+//   - DANA's sandbox answers the first notify of an 11012.00 order with
+//     5005601 by convention; the shop answers it that way having changed
+//     nothing, and fulfils on the retry. Never act first and then fail.
 //   - A 05 notify (expired) closes a pending order; it never downgrades a
 //     paid one, because messages can arrive out of order.
-//   - Cancel believes DANA: only 2005700 cancels. After 24 h DANA answers
+//   - Cancel asks DANA and believes it: only 2005700 cancels. After 24 h DANA answers
 //     4035700 and the paid order stays paid.
 //   - Refund no more than was paid minus what is refunded or in flight,
 //     checked by the database in the same statement that reserves it;
 //     retry a refund that got no answer with the SAME partnerRefundNo.
 //   - When a notify never comes, reconcile: Query Payment and apply the
-//     answer through the same exactly-once path.
+//     answer (00 paid, 05 closed) through the same exactly-once path.
 //
 // The shop is a library first (uatrun's demo command runs it in-process)
 // and a command second (cmd/shop).

@@ -28,6 +28,15 @@ const (
 	faultRefundNewRefOnRetry   = "refund-new-reference-on-retry"
 	faultReuseExternalID       = "reuse-external-id"
 	faultTimestampUTCZ         = "timestamp-utc-z"
+	faultCreateIgnoresError    = "create-ignores-error-code"
+	faultCreateNoRetry         = "create-no-retry"
+	faultExternalIDPerOrder    = "external-id-per-order"
+	faultTrustReturnQuery      = "trust-return-query"
+	faultNotifyIgnoresAmount   = "notify-ignores-amount"
+	faultNotifyTrustsPayload   = "notify-trusts-payload"
+	faultReconcileIgnoresQuery = "reconcile-ignores-query"
+	faultCancelLocalOnly       = "cancel-local-only"
+	faultNotifyFulfilThenFail  = "notify-fulfil-then-fail"
 )
 
 var faultCatalogue = map[string]string{
@@ -59,6 +68,24 @@ var faultCatalogue = map[string]string{
 		"although DANA requires it to be unique within the day",
 	faultTimestampUTCZ: "sends X-TIMESTAMP in UTC with a Z suffix instead of +07:00, " +
 		"which DANA rejects as Invalid Field Format X-TIMESTAMP",
+	faultCreateIgnoresError: "reports an order created (HTTP 200 with its redirect_url) for any JSON answer to Create Order, " +
+		"ignoring responseCode and HTTP status, so a refused order looks payable",
+	faultCreateNoRetry: "gives up at once when Create Order times out or answers 5xx, with no retry under the same " +
+		"partnerReferenceNo and no Query Payment, so an order DANA may have created is left unresolved",
+	faultExternalIDPerOrder: "derives X-EXTERNAL-ID from the order, so create, query, cancel and refund of one order " +
+		"all repeat it, although DANA requires it to be unique per request within the day",
+	faultTrustReturnQuery: "marks the order paid and fulfils when the PAY_RETURN query string claims success " +
+		"(status=SUCCESS or resultStatus=S), which anyone can type into the address bar",
+	faultNotifyIgnoresAmount: "verifies the notify's signature but never compares its amount with the order's, " +
+		"so a signed notify for a smaller payment marks the whole order paid",
+	faultNotifyTrustsPayload: "believes whatever a Finish Notify says: no signature check and no amount check, " +
+		"so anyone who can reach the shop can mark any order paid",
+	faultReconcileIgnoresQuery: "calls Query Payment when reconciling but never applies latestTransactionStatus 00, " +
+		"so a paid order whose notify was lost stays pending forever",
+	faultCancelLocalOnly: "marks the order cancelled without calling DANA's Cancel Order, " +
+		"so the shopper can still pay an order the shop has given up on",
+	faultNotifyFulfilThenFail: "for the 11012.00 sandbox convention ships the goods first and then answers 5005601, " +
+		"so DANA's retry ships them a second time",
 }
 
 // Faults lists every fault the shop can be started with, sorted by name.

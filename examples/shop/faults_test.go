@@ -117,6 +117,75 @@ var faultCases = []faultCase{
 		b.checkout(t, "15000.00")
 		return b.dana.requests(createPath)[0].Header.Get("X-TIMESTAMP")
 	}, "2025-01-01T10:00:00+07:00", "2025-01-01T03:00:00Z"},
+	{faultCreateIgnoresError, func(t *testing.T, b *bench) string {
+		b.dana.push(createPath, fakeReply{status: 400, body: `{"responseCode":"4005401","responseMessage":"Invalid Field Format amount"}`})
+		status, out := b.do(t, "POST", "/checkout", `{"amount":"15000.00"}`, nil)
+		_, hasRedirect := out["redirect_url"]
+		return fmt.Sprint(status, " ", out["gateway_code"], " redirect_url=", hasRedirect)
+	}, "502 4005401 redirect_url=false", "200 <nil> redirect_url=true"},
+	{faultCreateNoRetry, func(t *testing.T, b *bench) string {
+		b.dana.push(createPath, fakeReply{status: 500, body: `{"responseCode":"5005401","responseMessage":"Internal Server Error"}`})
+		status, _ := b.do(t, "POST", "/checkout", `{"amount":"15000.00"}`, nil)
+		creates := b.dana.requests(createPath)
+		same := "-"
+		if len(creates) > 1 {
+			same = sameOrDistinct(createBody(t, b, 0).PartnerReferenceNo, createBody(t, b, 1).PartnerReferenceNo)
+		}
+		return fmt.Sprint(status, " creates=", len(creates), " ", same, " queries=", len(b.dana.requests(queryPath)))
+	}, "200 creates=2 same queries=0", "502 creates=1 - queries=0"},
+	{faultExternalIDPerOrder, func(t *testing.T, b *bench) string {
+		first := b.checkout(t, "15000.00")
+		b.checkout(t, "20000.00")
+		b.do(t, "POST", "/orders/"+first+"/cancel", "", nil)
+		creates, cancels := b.dana.requests(createPath), b.dana.requests(cancelPath)
+		id := func(r fakeRequest) string { return r.Header.Get("X-EXTERNAL-ID") }
+		return fmt.Sprint("create/cancel ", sameOrDistinct(id(creates[0]), id(cancels[0])),
+			", orders ", sameOrDistinct(id(creates[0]), id(creates[1])))
+	}, "create/cancel distinct, orders distinct", "create/cancel same, orders distinct"},
+	{faultTrustReturnQuery, func(t *testing.T, b *bench) string {
+		var got []string
+		for _, query := range []string{"", "&status=SUCCESS", "&resultStatus=S"} {
+			id := b.checkout(t, "15000.00")
+			b.do(t, "GET", "/return?order="+id+query, "", nil)
+			o := b.order(t, id)
+			got = append(got, fmt.Sprint(o["status"], " ", num(o["fulfilments"])))
+		}
+		return strings.Join(got, ", ")
+	}, "pending 0, pending 0, pending 0", "pending 0, paid 1, paid 1"},
+	{faultNotifyIgnoresAmount, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		body := notifyJSON(id, "1000.00", "00")
+		forged, _ := b.do(t, "POST", notifyPath, string(body), signedHeaders(strangerKey, body, b.ts()))
+		signed, _ := b.notify(t, id, "1000.00", "00")
+		return fmt.Sprint(forged, " ", signed, " ", b.order(t, id)["status"])
+	}, "401 400 pending", "401 200 paid"},
+	{faultNotifyTrustsPayload, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		body := notifyJSON(id, "1000.00", "00")
+		status, _ := b.do(t, "POST", notifyPath, string(body), signedHeaders(strangerKey, body, b.ts()))
+		return fmt.Sprint(status, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultReconcileIgnoresQuery, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		b.dana.push(queryPath, fakeReply{status: 200, body: `{"responseCode":"2005500","responseMessage":"Successful",` +
+			`"latestTransactionStatus":"00","amount":{"value":"15000.00","currency":"IDR"}}`})
+		status, _ := b.do(t, "POST", "/orders/"+id+"/reconcile", "", nil)
+		o := b.order(t, id)
+		return fmt.Sprint(status, " queries=", len(b.dana.requests(queryPath)), " ", o["status"], " ", num(o["fulfilments"]))
+	}, "200 queries=1 paid 1", "200 queries=1 pending 0"},
+	{faultCancelLocalOnly, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		status, _ := b.do(t, "POST", "/orders/"+id+"/cancel", "", nil)
+		return fmt.Sprint(status, " ", b.order(t, id)["status"], " cancel calls=", len(b.dana.requests(cancelPath)))
+	}, "200 cancelled cancel calls=1", "200 cancelled cancel calls=0"},
+	{faultNotifyFulfilThenFail, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "11012.00")
+		first, a := b.notify(t, id, "11012.00", "00")
+		retry, _ := b.notify(t, id, "11012.00", "00")
+		o := b.order(t, id)
+		return fmt.Sprint(first, " ", a["responseCode"], ", retry ", retry, ": ", o["status"], " ",
+			num(o["fulfilments"]), " webhooks=", b.webhooks.Load())
+	}, "500 5005601, retry 200: paid 1 webhooks=1", "500 5005601, retry 200: paid 2 webhooks=2"},
 }
 
 func TestFaults_EachChangesTheBehaviourItNames(t *testing.T) {

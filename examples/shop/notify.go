@@ -75,7 +75,8 @@ func (s *Shop) notify(c *gin.Context) {
 }
 
 func (s *Shop) handleNotify(ctx context.Context, h http.Header, raw []byte) snapAnswer {
-	if !s.faults.on(faultNotifyNoVerify) {
+	trusting := s.faults.on(faultNotifyTrustsPayload)
+	if !s.faults.on(faultNotifyNoVerify) && !trusting {
 		if ans, ok := s.verifyNotify(h, raw); !ok {
 			return ans
 		}
@@ -101,7 +102,8 @@ func (s *Shop) handleNotify(ctx context.Context, h http.Header, raw []byte) snap
 		s.log.Error("notify: load order", "err", err)
 		return serverError // a 5xx makes DANA retry later: nothing is lost
 	}
-	if n.Amount == nil || sameAmount(*n.Amount, o.Amount) != nil {
+	checkAmount := !s.faults.on(faultNotifyIgnoresAmount) && !trusting
+	if checkAmount && (n.Amount == nil || sameAmount(*n.Amount, o.Amount) != nil) {
 		s.log.Warn("notify: amount differs from the order", "order", o.ID)
 		return badFormat("amount")
 	}
@@ -141,6 +143,13 @@ func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 func (s *Shop) applyNotify(ctx context.Context, o order, status string) snapAnswer {
 	if s.iseAmount != 0 && o.Amount == s.iseAmount {
 		first, err := s.store.claimISE(ctx, o.ID)
+		if err == nil && first && status == "00" && s.faults.on(faultNotifyFulfilThenFail) {
+			// The fault: the goods go out before the error answer, and the
+			// order is not marked paid, so the retry ships them again.
+			if err = s.store.addFulfilment(ctx, o.ID, "notify-"+randomHex(8)); err == nil {
+				s.announce(ctx, o)
+			}
+		}
 		if err != nil || first {
 			return serverError // sandbox convention: the first one fails, untouched
 		}

@@ -166,6 +166,14 @@ func (s *store) fulfilUnguarded(ctx context.Context, id string) error {
 	})
 }
 
+// addFulfilment records a fulfilment and nothing else: the order's status
+// is untouched. Only the notify-fulfil-then-fail fault uses it.
+func (s *store) addFulfilment(ctx context.Context, id, key string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO fulfilments (order_id, dedupe_key, created_at)
+		VALUES (?, ?, ?)`, id, key, s.stamp())
+	return err
+}
+
 // closePending moves a still-pending order to expired or cancelled; a paid
 // order is never downgraded by a late or reordered message.
 func (s *store) closePending(ctx context.Context, id, status string) (bool, error) {

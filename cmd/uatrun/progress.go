@@ -84,12 +84,25 @@ func (p *printer) summary(run *evidence.Run, files []string) {
 			parts = append(parts, fmt.Sprintf("%d %s", n, v))
 		}
 	}
-	call := "NO-GO"
-	if s.GoLive {
-		call = "GO"
-	}
 	fmt.Fprintf(p.w, "\n%d scenarios: %s\n", s.Total, strings.Join(parts, ", "))
-	fmt.Fprintf(p.w, "mandatory: %d of %d passed — go-live: %s\n", s.MandatoryPass, s.MandatoryTotal, call)
+	switch {
+	case s.Partial:
+		// A filter left mandated scenarios out: no go-live call either way.
+		ran := 0
+		for _, sc := range run.Scenarios {
+			if sc.Mandatory && !strings.HasPrefix(sc.Reason, evidence.FilteredPrefix) {
+				ran++
+			}
+		}
+		fmt.Fprintf(p.w, "mandatory: %d of the %d selected passed — partial run, not a sign-off (%s)\n", s.MandatoryPass, ran, run.Meta.Filter)
+	case s.GoLive:
+		fmt.Fprintf(p.w, "mandatory: %d of %d passed — go-live: GO\n", s.MandatoryPass, s.MandatoryTotal)
+	default:
+		fmt.Fprintf(p.w, "mandatory: %d of %d passed — go-live: NO-GO\n", s.MandatoryPass, s.MandatoryTotal)
+	}
+	if s.RecommendedTotal > 0 {
+		fmt.Fprintf(p.w, "recommended (hardening advice, never blocking): %d of %d passed\n", s.RecommendedPass, s.RecommendedTotal)
+	}
 	if len(files) > 0 {
 		fmt.Fprintln(p.w, "evidence:")
 		for _, f := range files {

@@ -225,7 +225,7 @@ func Summarise(scenarios []Scenario) Summary {
 			if sc.Verdict == Skipped && strings.HasPrefix(sc.Reason, FilteredPrefix) {
 				s.Partial = true
 			}
-		case sc.Tier == "recommended":
+		case sc.Tier == "recommended" && !strings.HasPrefix(sc.Reason, FilteredPrefix):
 			s.RecommendedTotal++
 			if sc.Verdict == Passed {
 				s.RecommendedPass++

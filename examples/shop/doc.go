@@ -47,7 +47,8 @@
 //     4035700 and the paid order stays paid.
 //   - Refund no more than was paid minus what is refunded or in flight,
 //     checked by the database in the same statement that reserves it;
-//     retry a refund that got no answer with the SAME partnerRefundNo.
+//     retry a refund that got no answer with the SAME partnerRefundNo, and
+//     book it only when DANA answers 2005800.
 //   - When a notify never comes, reconcile: Query Payment and apply the
 //     answer (00 paid, 05 closed) through the same exactly-once path.
 //

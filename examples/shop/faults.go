@@ -35,6 +35,7 @@ const (
 	faultNotifyIgnoresAmount   = "notify-ignores-amount"
 	faultNotifyTrustsPayload   = "notify-trusts-payload"
 	faultReconcileIgnoresQuery = "reconcile-ignores-query"
+	faultRefundIgnoresGateway  = "refund-ignores-gateway-error"
 	faultCancelLocalOnly       = "cancel-local-only"
 	faultNotifyFulfilThenFail  = "notify-fulfil-then-fail"
 )
@@ -82,6 +83,8 @@ var faultCatalogue = map[string]string{
 		"so anyone who can reach the shop can mark any order paid",
 	faultReconcileIgnoresQuery: "calls Query Payment when reconciling but never applies latestTransactionStatus 00, " +
 		"so a paid order whose notify was lost stays pending forever",
+	faultRefundIgnoresGateway: "marks a refund done even when DANA refuses it, " +
+		"so the shop's books show money returned that the shopper never got",
 	faultCancelLocalOnly: "marks the order cancelled without calling DANA's Cancel Order, " +
 		"so the shopper can still pay an order the shop has given up on",
 	faultNotifyFulfilThenFail: "for the 11012.00 sandbox convention ships the goods first and then answers 5005601, " +

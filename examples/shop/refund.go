@@ -92,11 +92,15 @@ func (s *Shop) refundRetryBody(ctx context.Context, req *refundRequest) func() (
 
 func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer, callErr error) {
 	ctx := c.Request.Context()
+	// A definite answer that is neither "done" nor "accepted" is a refusal;
+	// the refund-ignores-gateway-error fault books it as done all the same.
+	refused := callErr == nil && !ans.serverError() && ans.ResponseCode != "2005800" && ans.ResponseCode != "2025800"
+	done := ans.ResponseCode == "2005800" || refused && s.faults.on(faultRefundIgnoresGateway)
 	var err error
 	switch {
 	case callErr != nil || ans.serverError():
 		err = s.store.setRefundState(ctx, refundNo, "unknown")
-	case ans.ResponseCode == "2005800":
+	case done:
 		err = s.store.settleRefund(ctx, refundNo)
 	case ans.ResponseCode == "2025800":
 		err = s.store.setRefundState(ctx, refundNo, "in_progress")
@@ -120,7 +124,7 @@ func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer,
 	case ans.serverError():
 		status, out["gateway_code"] = http.StatusBadGateway, ans.ResponseCode
 		out["error"] = "DANA failed twice (" + ans.ResponseMessage + "); the refund's outcome is unknown and stays reserved"
-	case ans.ResponseCode == "2005800":
+	case done:
 	case ans.ResponseCode == "2025800": // accepted, not yet done
 		status, out["gateway_code"] = http.StatusAccepted, ans.ResponseCode
 	default:

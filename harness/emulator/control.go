@@ -49,6 +49,9 @@ func ControlParams(r *http.Request) (map[string]string, error) {
 		}
 		return out, nil
 	}
+	if err := CheckJSONDepth(body, MaxJSONDepth); err != nil {
+		return nil, fmt.Errorf("control body must be a JSON object of params or a form: %v", err)
+	}
 	var m map[string]any
 	if err := json.Unmarshal(body, &m); err != nil {
 		return nil, fmt.Errorf("control body must be a JSON object of params or a form: %v", err)

@@ -122,7 +122,7 @@ func (r *Recorder) Deliver(ctx context.Context, client *http.Client, d Delivery,
 	x, ans, err := r.exchange(ctx, client, evidence.KindNotify, cb.Label, cb.Outbound)
 	x.Signature, x.Notes = cb.Signature, cb.Notes
 	d.Status, d.Error = ans.Status, x.Error
-	if cb.CodeField != "" && gjson.ValidBytes(ans.Body) {
+	if cb.CodeField != "" && CheckJSONDepth(ans.Body, MaxJSONDepth) == nil && gjson.ValidBytes(ans.Body) {
 		if code := gjson.GetBytes(ans.Body, cb.CodeField); code.Type == gjson.String {
 			d.ResponseCode = code.Str
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -58,6 +59,8 @@ func (r *Recorder) Message(method, url string, status int, h http.Header, body [
 }
 
 // capBody keeps at most MaxRecordedBody bytes, cutting on a rune boundary.
+// The kept part is a copy: a slice of s would keep all of s alive for as
+// long as the evidence is.
 func capBody(s string) (string, bool) {
 	if len(s) <= MaxRecordedBody {
 		return s, false
@@ -66,7 +69,7 @@ func capBody(s string) (string, bool) {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut], true
+	return strings.Clone(s[:cut]), true
 }
 
 // Add gives x the next exchange id and appends it to the log.

@@ -63,6 +63,12 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	if in.TooBig {
 		return fail(http.StatusRequestEntityTooLarge, "payload_too_large", "Request body too large", "the body exceeds 1 MiB")
 	}
+	// Astapa's credentials are in the JSON body, so the body must be read
+	// to authenticate: a byte scan bounds its nesting first, and a nesting
+	// bomb is refused before any parser or validator sees it.
+	if err := emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth); err != nil {
+		return fail(http.StatusBadRequest, "invalid_json", "Request body must be a JSON object", err.Error())
+	}
 	if ov := e.takeOverride(in.api); ov != nil {
 		return ov
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/tidwall/gjson"
@@ -57,16 +58,32 @@ func (e *Emulator) receive(r *http.Request, a api) *inbound {
 // process applies DANA's validation order (§1.2): mandatory headers →
 // header formats → signature → body mandatory → body formats → business
 // rules. A pending respond_next answer wins over all of it, but the
-// signature and X-EXTERNAL-ID are still checked and recorded.
+// signature and X-EXTERNAL-ID are still checked and recorded. Nothing
+// parses the body before a byte scan has bounded its nesting
+// (emulator.MaxJSONDepth): a deeper body is answered Invalid Field Format
+// right after the header checks, its signature left unchecked.
 func (e *Emulator) process(in *inbound, h handler) *reply {
 	if in.TooBig {
 		return in.api.fail(http.StatusRequestEntityTooLarge, "00", "Request Entity Too Large",
 			"the request body exceeds 1 MiB; DANA create-order bodies are a few KiB")
 	}
 	pre := e.checkHeaders(in)
-	sigErr := e.checkSignature(in)
+	// A cheap byte scan bounds the nesting before anything parses the
+	// body, the signature's minifier included: a nesting bomb is answered
+	// as a malformed body and costs no more than its bytes.
+	deep := emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth)
+	var sigErr *reply
+	if deep == nil {
+		sigErr = e.checkSignature(in)
+	} else if strings.TrimSpace(in.Req.Header.Get("X-SIGNATURE")) != "" {
+		in.sig = &evidence.SignatureCheck{Scheme: SignatureScheme,
+			Detail: "not checked: " + deep.Error() + ", so it cannot be minified"}
+	}
 	if pre == nil {
 		pre = sigErr
+	}
+	if pre == nil && deep != nil {
+		pre = in.api.format("request body", deep.Error()+"; DANA request bodies are one shallow JSON object")
 	}
 	if pre == nil {
 		pre = e.checkPartner(in)
@@ -80,6 +97,9 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	}
 	if reuse != nil {
 		return reuse
+	}
+	if !utf8.Valid(in.Body) {
+		return in.api.format("request body", "the body is not valid UTF-8; it must be one JSON object, minified or not, in UTF-8")
 	}
 	if !gjson.ValidBytes(in.Body) || !gjson.ParseBytes(in.Body).IsObject() {
 		return in.api.format("request body", "the body must be one JSON object, minified or not, in UTF-8")

@@ -68,7 +68,7 @@ func (e *Emulator) receive(c *gin.Context, api string) *inbound {
 }
 
 // process authenticates, then lets a pending respond_next answer win, then
-// runs the handler.
+// bounds the body's nesting, then runs the handler.
 func (e *Emulator) process(in *inbound, h handler) *reply {
 	if in.TooBig {
 		return in.fail(http.StatusRequestEntityTooLarge, "413", "Request entity too large",
@@ -80,6 +80,14 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	}
 	if authErr != nil {
 		return authErr
+	}
+	if err := emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth); err != nil {
+		// Checked before any handler parses the body: a nesting bomb costs
+		// no more than its bytes.
+		if in.api == APICreateTransaction {
+			return snapError(http.StatusBadRequest, err.Error(), "Invalid JSON: the request body must be a JSON object")
+		}
+		return in.fail(http.StatusBadRequest, "400", "The request cannot be processed due to malformed syntax in the request body.", err.Error())
 	}
 	return h(in)
 }

@@ -66,7 +66,7 @@ func (e *Emulator) receive(r *http.Request, api string) *inbound {
 }
 
 // process authenticates, then lets a pending respond_next answer win, then
-// runs the handler. The token check is recorded even when an injected
+// bounds the body's nesting, then runs the handler. The token check is recorded even when an injected
 // answer is returned.
 func (e *Emulator) process(in *inbound, h handler) *reply {
 	if in.TooBig {
@@ -79,6 +79,11 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	}
 	if authErr != nil {
 		return authErr
+	}
+	if err := emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth); err != nil {
+		// Checked before any handler parses the body: a nesting bomb costs
+		// no more than its bytes.
+		return fail(http.StatusBadRequest, "The request body must be one JSON object (Content-Type: application/json): "+err.Error()+".")
 	}
 	return h(in)
 }

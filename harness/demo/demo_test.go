@@ -9,6 +9,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/scenarios"
 )
 
 func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
@@ -70,6 +71,7 @@ func faultMatrix(t *testing.T, gw string) {
 		t.Fatal(err)
 	}
 	var matrix []string
+	caughtBy := map[string][]string{} // mandatory scenario → faults that fail it
 	for _, f := range kit.Faults() {
 		want, ok := kit.Catches[f.Name]
 		if !ok {
@@ -84,6 +86,7 @@ func faultMatrix(t *testing.T, gw string) {
 			}
 			if sc.Mandatory && sc.Verdict == evidence.Failed {
 				failed = append(failed, sc.ID)
+				caughtBy[sc.ID] = append(caughtBy[sc.ID], f.Name)
 			}
 		}
 		sort.Strings(failed)
@@ -92,7 +95,44 @@ func faultMatrix(t *testing.T, gw string) {
 			t.Errorf("fault %s: scenario %s did not FAIL (failed: %v)", f.Name, want, failed)
 		}
 	}
-	t.Logf("fault x scenario matrix:\n%s", strings.Join(matrix, "\n"))
+	t.Logf("fault x scenario matrix (%d faults x %d scenarios):\n%s", len(kit.Faults()), countMandatory(gw), strings.Join(matrix, "\n"))
+	// Every mandated scenario must be shown to fail against a merchant that
+	// breaks its rule: a scenario no fault catches may be one that cannot
+	// fail at all.
+	pack, err := scenarios.Load(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uncaught, only []string
+	for _, sc := range pack.Scenarios {
+		if !sc.Mandatory {
+			continue
+		}
+		switch fs := caughtBy[sc.ID]; {
+		case len(fs) == 0:
+			uncaught = append(uncaught, sc.ID)
+		case len(fs) == 1:
+			only = append(only, sc.ID+" ("+fs[0]+")")
+		}
+	}
+	if len(uncaught) > 0 {
+		t.Errorf("mandated scenarios no fault of the reference merchant catches: %s; add a fault that breaks each one's rule", strings.Join(uncaught, ", "))
+	}
+	t.Logf("scenarios caught by exactly one fault: %s", strings.Join(only, ", "))
+}
+
+func countMandatory(gw string) int {
+	pack, err := scenarios.Load(gw)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, sc := range pack.Scenarios {
+		if sc.Mandatory {
+			n++
+		}
+	}
+	return n
 }
 
 func contains(list []string, s string) bool {

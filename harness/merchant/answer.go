@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -17,8 +18,8 @@ func (d *Driver) finish(a *action, res Result, rec *record) (Result, error) {
 		return rec.done(res), nil
 	}
 	if res.JSON == nil {
-		err := fmt.Errorf("%w: %s cannot be captured from %s: %s", ErrNotJSON,
-			strings.Join(sortedNames(a.capture), ", "), answerName(res, rec), quoteBody(rec, res.Body))
+		err := fmt.Errorf("%w: %s is not JSON (%s; %s), so %s cannot be read from it; the action's path or the app's answer is wrong, not the config's capture",
+			ErrNotJSON, answerName(res, rec), contentTypeOf(rec), firstBytes(rec, res.Body), strings.Join(sortedNames(a.capture), ", "))
 		return rec.fail(res, err)
 	}
 	caps, missing := capture(a.capture, res.Body)
@@ -71,4 +72,44 @@ func quoteBody(rec *record, b []byte) string {
 		return "(empty body)"
 	}
 	return clip(rec.red.String(string(b)), clipLen)
+}
+
+// firstBytesLen bounds how much of a non-JSON answer its error quotes.
+const firstBytesLen = 120
+
+// contentTypeOf names the answer's Content-Type as the merchant sent it.
+func contentTypeOf(rec *record) string {
+	if rec.ex.Request.Method == "EXEC" {
+		return "command stdout"
+	}
+	if rec.ex.Response != nil {
+		if ct := rec.ex.Response.Headers["Content-Type"]; len(ct) > 0 && ct[0] != "" {
+			return "Content-Type: " + ct[0]
+		}
+	}
+	return "no Content-Type"
+}
+
+// firstBytes quotes the start of a body, redacted before it is cut so a
+// secret is never left half-shown.
+func firstBytes(rec *record, b []byte) string {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return "empty body"
+	}
+	text := rec.red.String(string(b))
+	if len(text) <= firstBytesLen {
+		return fmt.Sprintf("%d bytes: %q", len(b), text)
+	}
+	return fmt.Sprintf("%d bytes, first %d: %q", len(b), firstBytesLen, clipRunes(text, firstBytesLen))
+}
+
+// clipRunes cuts s at most n bytes in, on a rune boundary.
+func clipRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -220,8 +220,42 @@ func TestDo_NonJSONAnswer(t *testing.T) {
 	if !errors.Is(err, ErrNotJSON) || !strings.Contains(err.Error(), "<html>Thanks!</html>") {
 		t.Fatalf("with captures: err = %v, want ErrNotJSON showing the body", err)
 	}
+	for _, want := range []string{"is not JSON", "Content-Type: text/html", "so order cannot be read"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v; want it to say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "add capture") {
+		t.Errorf("err = %v; a non-JSON answer is not a missing capture", err)
+	}
 	if res.Status != 200 || res.Exchange.Error == "" {
 		t.Errorf("status %d, exchange error %q", res.Status, res.Exchange.Error)
+	}
+}
+
+// A non-JSON answer is quoted by its Content-Type and first bytes, with
+// secrets redacted before the quote is cut.
+func TestDo_NonJSONAnswerShowsItsStartRedacted(t *testing.T) {
+	const secret = "tok-very-secret-value"
+	m := newFakeMerchant(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("upstream said: token=" + secret + " " + strings.Repeat("z", 500)))
+	})
+	d := newDriver(t, m.URL, map[string]config.Action{
+		"status": {Path: "/status", Capture: map[string]string{"status": "order.status"}},
+	}, Options{Redactor: evidence.NewRedactor(secret)})
+	_, err := d.Do(context.Background(), "status", nil)
+	if !errors.Is(err, ErrNotJSON) {
+		t.Fatalf("err = %v; want ErrNotJSON", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"Content-Type: text/plain; charset=utf-8", "first 120", "upstream said: token=" + evidence.Redacted} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("err = %v; want %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, secret) || strings.Contains(msg, strings.Repeat("z", 200)) {
+		t.Errorf("err = %v; want the secret redacted and the body cut", msg)
 	}
 }
 

@@ -15,7 +15,9 @@ import (
 
 const bombs = 64
 
-func basicAuth(key string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":")) }
+func basicAuth(key string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(key+":"))
+}
 
 // 64 concurrent 1 MiB nesting bombs, authenticated or not, to Snap's
 // create and to a Core API refund: an anonymous bomb is refused for its

@@ -38,7 +38,7 @@ var danaCatches = map[string]string{
 	"notify-wrong-ack":              "DANA-PAY-01",
 	"over-refund":                   "DANA-REFUND-02",
 	"reconcile-ignores-query":       "DANA-PAY-05",
-	"refund-ignores-gateway-error":  "DANA-REFUND-03",
+	"refund-ignores-gateway-error":  "DANA-REFUND-05",
 	"refund-new-reference-on-retry": "DANA-REFUND-04",
 	"reuse-external-id":             "DANA-IDEM-03",
 	"reuse-partner-reference":       "DANA-IDEM-03",

@@ -85,14 +85,15 @@ func explain(ev *evidence.Step, refusals []string) {
 // isSetup reports whether a step only prepares the scenario: a merchant
 // action expected merely to succeed, or a gateway control action. When
 // such a step fails, the scenario's remedy is about a rule that was never
-// reached, so the step's own hint is shown instead.
+// reached, so the step's own hint is shown instead. A step that expects a
+// refusal ("!2xx") is the rule itself.
 func isSetup(st scenario.Step) bool {
 	switch st.Kind {
 	case scenario.KindGateway:
 		return true
 	case scenario.KindMerchant:
 		for _, e := range st.Expect {
-			if e.Key != "status" {
+			if e.Key != "status" || e.Matcher != "2xx" {
 				return false
 			}
 		}

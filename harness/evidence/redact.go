@@ -1,10 +1,16 @@
 package evidence
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
 	"sync"
+	"unicode/utf16"
 )
 
 // Redacted replaces every secret in recorded evidence.
@@ -21,12 +27,36 @@ var sensitiveHeaders = map[string]bool{
 	"X-Client-Secret":        true,
 }
 
+// ShortSecret is the length below which a secret is redacted only where
+// it stands as a whole token: not next to a letter or a digit. A short
+// secret such as "a1b2" is still scrubbed from "token=a1b2&x" or
+// {"pin":"a1b2"}, but never cut out of a longer word.
+const ShortSecret = 6
+
+// minBase64Core is the shortest piece of a secret's base64 form, cut out
+// of a longer base64 text, that is scrubbed: shorter pieces would shred
+// ordinary base64.
+const minBase64Core = 8
+
 // Redactor scrubs known secret values (client secrets, server keys, PEM
-// bodies) and credential headers from anything recorded. It is safe for
-// concurrent use; a nil *Redactor still scrubs credential headers.
+// bodies) and credential headers from anything recorded. Each secret is
+// scrubbed as written and in the forms it takes on the way: URL query and
+// path encoding (upper- or lowercase hex), base64 (standard and URL
+// alphabets, padded or not, alone or inside a longer base64 text), JSON
+// string escapes (Go's and PHP's) and the Basic-auth form "secret:".
+// Secrets of any length are scrubbed; one shorter than ShortSecret only
+// where it stands as a whole token. It is safe for concurrent use; a nil
+// *Redactor still scrubs credential headers.
 type Redactor struct {
 	mu      sync.RWMutex
-	secrets []string
+	secrets []pattern // longest first
+	seen    map[string]bool
+}
+
+// pattern is one form of a secret to scrub.
+type pattern struct {
+	text  string
+	token bool // only where it stands as a whole token
 }
 
 // NewRedactor returns a redactor for the given secrets.
@@ -38,24 +68,125 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add registers a secret. Its base64 form and its Basic-auth form
-// ("secret:" as Midtrans uses) are scrubbed too. Values shorter than 6
-// bytes are ignored so that redaction never shreds ordinary text.
+// Add registers a secret and its encoded forms. Surrounding whitespace is
+// ignored; an empty secret is nothing to scrub.
 func (r *Redactor) Add(secret string) {
 	secret = strings.TrimSpace(secret)
-	if r == nil || len(secret) < 6 {
+	if r == nil || secret == "" {
 		return
 	}
+	short := len(secret) < ShortSecret
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.secrets = append(r.secrets, secret,
-		base64.StdEncoding.EncodeToString([]byte(secret)),
-		base64.StdEncoding.EncodeToString([]byte(secret+":")))
-	for _, line := range strings.Split(secret, "\n") { // PEM bodies line by line
-		if line = strings.TrimSpace(line); len(line) >= 16 && !strings.HasPrefix(line, "-----") {
-			r.secrets = append(r.secrets, line)
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	for _, form := range encodedForms(secret) {
+		r.addLocked(form, short)
+	}
+	for _, form := range []string{base64.StdEncoding.EncodeToString([]byte(secret + ":")),
+		base64.RawStdEncoding.EncodeToString([]byte(secret + ":"))} {
+		r.addLocked(form, short)
+	}
+	if !short {
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			for _, core := range base64Cores(enc, []byte(secret)) {
+				r.addLocked(core, false)
+			}
 		}
 	}
+	for _, line := range strings.Split(secret, "\n") { // PEM bodies line by line
+		if line = strings.TrimSpace(line); len(line) >= 16 && !strings.HasPrefix(line, "-----") {
+			r.addLocked(line, false)
+		}
+	}
+	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i].text) > len(r.secrets[j].text) })
+}
+
+func (r *Redactor) addLocked(text string, token bool) {
+	if text == "" || r.seen[text] {
+		return
+	}
+	r.seen[text] = true
+	r.secrets = append(r.secrets, pattern{text: text, token: token})
+}
+
+// encodedForms lists secret as written and as URL encoding, base64 and
+// JSON escaping render it.
+func encodedForms(secret string) []string {
+	b := []byte(secret)
+	forms := []string{secret,
+		url.QueryEscape(secret), url.PathEscape(secret),
+		lowerHex(url.QueryEscape(secret)), lowerHex(url.PathEscape(secret)),
+		base64.StdEncoding.EncodeToString(b), base64.URLEncoding.EncodeToString(b),
+		base64.RawStdEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
+	}
+	for _, html := range []bool{true, false} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(secret) == nil {
+			q := strings.TrimSuffix(buf.String(), "\n")
+			forms = append(forms, q[1:len(q)-1])
+		}
+	}
+	return append(forms, phpEscape(secret))
+}
+
+// lowerHex lowercases the hex digits of every %XX escape.
+func lowerHex(s string) string {
+	out := []byte(s)
+	for i := 0; i+2 < len(out); i++ {
+		if out[i] == '%' {
+			out[i+1], out[i+2] = lowerByte(out[i+1]), lowerByte(out[i+2])
+		}
+	}
+	return string(out)
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// phpEscape is secret as PHP's json_encode writes it: "/" as "\/" and
+// every non-ASCII character as a \uXXXX escape.
+func phpEscape(secret string) string {
+	var b strings.Builder
+	for _, c := range secret {
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		case c == '/':
+			b.WriteString("\\/")
+		case c < 0x20 || c > 0x7e:
+			for _, u := range utf16.Encode([]rune{c}) {
+				fmt.Fprintf(&b, "\\u%04x", u)
+			}
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// base64Cores are the parts of secret's base64 form that do not depend on
+// what surrounds it, for each of the three alignments it can take inside
+// a longer base64 text ("id:secret" encoded whole, say).
+func base64Cores(enc *base64.Encoding, secret []byte) []string {
+	var out []string
+	for shift := 0; shift < 3; shift++ {
+		text := enc.EncodeToString(append(make([]byte, shift), secret...))
+		skip := []int{0, 2, 3}[shift]        // characters that carry the leading bytes
+		end := (shift + len(secret)) * 8 / 6 // the last character carrying only the secret
+		if end-skip >= minBase64Core {
+			out = append(out, text[skip:end])
+		}
+	}
+	return out
 }
 
 // String scrubs every registered secret from s.
@@ -65,12 +196,43 @@ func (r *Redactor) String(s string) string {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	for _, sec := range r.secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, Redacted)
+	for _, p := range r.secrets {
+		if !strings.Contains(s, p.text) {
+			continue
+		}
+		if p.token {
+			s = replaceTokens(s, p.text)
+		} else {
+			s = strings.ReplaceAll(s, p.text, Redacted)
 		}
 	}
 	return s
+}
+
+// replaceTokens replaces the occurrences of tok that no letter or digit
+// touches on either side.
+func replaceTokens(s, tok string) string {
+	var b strings.Builder
+	for i := 0; ; {
+		j := strings.Index(s[i:], tok)
+		if j < 0 {
+			b.WriteString(s[i:])
+			return b.String()
+		}
+		j += i
+		end := j + len(tok)
+		if (j == 0 || !wordByte(s[j-1])) && (end == len(s) || !wordByte(s[end])) {
+			b.WriteString(s[i:j])
+			b.WriteString(Redacted)
+		} else {
+			b.WriteString(s[i:end])
+		}
+		i = end
+	}
+}
+
+func wordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // Headers returns a redacted copy of h: credential headers replaced whole,

@@ -110,8 +110,9 @@ func (s *Shop) handleNotify(ctx context.Context, h http.Header, raw []byte) snap
 	return s.applyNotify(ctx, o, n.LatestTransactionStatus)
 }
 
-// verifyNotify checks X-TIMESTAMP (format and freshness) and X-SIGNATURE
-// over POST:/v1.0/debit/notify:<sha256(minified body)>:<X-TIMESTAMP>.
+// verifyNotify checks X-TIMESTAMP (format and freshness, unless
+// VerifyLikeSDK) and X-SIGNATURE over
+// POST:/v1.0/debit/notify:<sha256(minified body)>:<X-TIMESTAMP>.
 func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 	ts, sig := h.Get("X-TIMESTAMP"), h.Get("X-SIGNATURE")
 	switch {
@@ -120,13 +121,15 @@ func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 	case sig == "":
 		return missingField("X-SIGNATURE"), false
 	}
-	t, err := parseTimestamp(ts)
-	if err != nil {
-		return badFormat("X-TIMESTAMP"), false
-	}
-	if d := s.cfg.Now().Sub(t); d > notifySkew || d < -notifySkew {
-		s.log.Warn("notify: stale X-TIMESTAMP", "skew", d.String())
-		return unauthorized, false
+	if !s.cfg.VerifyLikeSDK {
+		t, err := parseTimestamp(ts)
+		if err != nil {
+			return badFormat("X-TIMESTAMP"), false
+		}
+		if d := s.cfg.Now().Sub(t); d > notifySkew || d < -notifySkew {
+			s.log.Warn("notify: stale X-TIMESTAMP", "skew", d.String())
+			return unauthorized, false
+		}
 	}
 	msg, err := stringToSign(http.MethodPost, notifyPath, raw, ts)
 	if err != nil {

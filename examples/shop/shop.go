@@ -43,6 +43,12 @@ type Config struct {
 	// FulfilmentWebhook, when set, receives a POST
 	// {"event":"order.fulfilled","order_id":…,"amount":…} for each fulfilment.
 	FulfilmentWebhook string
+	// VerifyLikeSDK checks a notify exactly as DANA's official SDK parsers
+	// do: both headers present and the signature verifying over the
+	// minified body; X-TIMESTAMP's form and age are not checked. That is
+	// all DANA requires for go-live; the default also rejects malformed and
+	// stale timestamps (replay protection, uatrun's recommended tier).
+	VerifyLikeSDK bool
 	// ISEAmount is DANA's sandbox convention: the first notify for an order
 	// of exactly this amount is answered HTTP 500 5005601 without any state
 	// change. Default "11012.00"; "off" disables it.

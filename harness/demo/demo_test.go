@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/harness/session"
 	"github.com/uatrun/uatrun/scenarios"
 )
 
@@ -142,4 +145,47 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// A merchant that verifies notifies exactly as DANA's official SDK parsers
+// do (signature over the minified body, no X-TIMESTAMP form or age check)
+// is correct for go-live: it passes every mandated scenario, and only the
+// recommended DANA-SIG-06 reports the missing replay protection.
+func TestDemo_DanaMerchantVerifyingLikeTheSDKGoesLive(t *testing.T) {
+	ks, err := keyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	merchantKey, gatewayKey := ks[0], ks[1]
+	pack, err := scenarios.Load("dana-gapura")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := session.Open(session.Options{
+		Config: danaConfig(), Packs: []*scenario.Pack{pack}, Version: "test",
+		Keys: &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
+		StartMerchant: func(env session.Env) (string, func() error, error) {
+			return startShopWith(env, merchantKey, nil, func(c *shop.Config) { c.VerifyLikeSDK = true })
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.RunDirect(context.Background())
+	out, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range out.Run.Scenarios {
+		switch {
+		case sc.Mandatory && sc.Verdict != evidence.Passed:
+			t.Errorf("%s %s (%s): a merchant verifying like DANA's SDK must pass every mandated scenario", sc.ID, sc.Verdict, sc.Reason)
+		case sc.ID == "DANA-SIG-06" && sc.Verdict != evidence.Failed:
+			t.Errorf("DANA-SIG-06 %s: it should report the missing X-TIMESTAMP checks", sc.Verdict)
+		}
+	}
+	if !out.Run.Summary.GoLive || out.ExitCode != 0 {
+		t.Fatalf("go-live %v, exit %d; a failed recommended scenario must not block", out.Run.Summary.GoLive, out.ExitCode)
+	}
 }

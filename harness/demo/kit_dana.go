@@ -75,15 +75,25 @@ func danaConfig() *config.Config {
 // own wall clock (HTTP only, like any merchant), posting fulfilments to
 // the receiver.
 func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	return startShopWith(env, key, faults, nil)
+}
+
+// startShopWith is startShop with a last word on the shop's config (e.g. a
+// verification mode).
+func startShopWith(env session.Env, key *rsa.PrivateKey, faults []string, tweak func(*shop.Config)) (string, func() error, error) {
 	pem, err := snap.MarshalPrivateKeyPEM(key)
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := shop.New(shop.Config{
+	cfg := shop.Config{
 		GatewayURL: env.GatewayURL, PartnerID: PartnerID, MerchantID: MerchantID,
 		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
 		Faults: faults, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
-	})
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s, err := shop.New(cfg)
 	if err != nil {
 		return "", nil, err
 	}

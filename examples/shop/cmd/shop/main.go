@@ -32,7 +32,7 @@ type options struct {
 	listen, gatewayURL, publicURL, partnerID, merchantID string
 	privateKey, gatewayPublicKey, db, webhook            string
 	faults                                               []string
-	listFaults                                           bool
+	listFaults, verifyLikeSDK                            bool
 }
 
 func main() {
@@ -80,6 +80,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.gatewayPublicKey, "gateway-public-key", "", "DANA public key PEM file")
 	str(&o.db, "db", "", "SQLite database file (default: in memory)")
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
+	fs.BoolVar(&o.verifyLikeSDK, "verify-like-sdk", getenv(envName("verify-like-sdk")) == "true",
+		"check notifies only as DANA's SDK parsers do (no X-TIMESTAMP form or age check) (env SHOP_VERIFY_LIKE_SDK=true)")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them) (env SHOP_FAULT, comma-separated)",
 		func(v string) error {
 			if v == "list" {
@@ -119,7 +121,7 @@ func shopConfig(o options, log *slog.Logger) (shop.Config, error) {
 	}
 	return shop.Config{GatewayURL: o.gatewayURL, PublicURL: o.publicURL, PartnerID: o.partnerID,
 		MerchantID: o.merchantID, PrivateKeyPEM: key, GatewayPublicKeyPEM: pub, DBPath: o.db,
-		Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: log}, nil
+		Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: log, VerifyLikeSDK: o.verifyLikeSDK}, nil
 }
 
 // serve runs the shop until SIGINT/SIGTERM, then drains requests in flight.

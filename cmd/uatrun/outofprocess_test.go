@@ -112,57 +112,64 @@ func TestOutOfProcess(t *testing.T) {
 	for _, m := range oopMerchants {
 		t.Run(m.gateway, func(t *testing.T) {
 			t.Parallel()
-			kit, err := demo.KitFor(m.gateway)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := os.ReadFile(filepath.Join(root, m.config))
-			if err != nil {
-				t.Fatal(err)
-			}
-			g := &oopGateway{oopMerchant: m, bin: bins[m.gateway], cfg: string(cfg),
-				env: oopChildEnv(string(cfg), m.envPrefix, m.env), slots: slots}
-			if m.keys {
-				g.keys = t.TempDir()
-				if out, code := runBounded(t, g.keys, 30*time.Second, "keys", "--out", "keys"); code != 0 {
-					t.Fatalf("uatrun keys: exit %d:\n%s", code, out)
-				}
-			}
-			faults := g.listFaults(t)
-			for _, f := range faults {
-				if _, ok := kit.Catches[f]; !ok {
-					t.Errorf("%s --fault list prints %q, which the demo kit's Catches does not name", filepath.Base(m.cmd), f)
-				}
-			}
-			for f := range kit.Catches {
-				if !slices.Contains(faults, f) {
-					t.Errorf("the demo kit's Catches names %q, which %s --fault list does not print", f, filepath.Base(m.cmd))
-				}
-			}
-
-			clean := g.clean(t)
-			if testing.Short() {
-				t.Log("-short: the fault sweep is skipped")
-				return
-			}
-			// The fault runs go concurrently beyond -parallel: much of a
-			// run is the merchant and uatrun waiting on each other over
-			// loopback, not CPU. g.slots bounds them across gateways.
-			var wg sync.WaitGroup
-			for _, f := range faults {
-				want := kit.Catches[f]
-				if want == "" {
-					continue // reported above
-				}
-				wg.Go(func() {
-					g.slots <- struct{}{}
-					defer func() { <-g.slots }()
-					t.Run(f, func(t *testing.T) { g.fault(t, f, want, clean) })
-				})
-			}
-			wg.Wait()
+			oopMatrix(t, root, m, bins[m.gateway], slots)
 		})
 	}
+}
+
+// oopMatrix runs one merchant clean, then with each of its faults side by
+// side (skipped under -short).
+func oopMatrix(t *testing.T, root string, m oopMerchant, bin string, slots chan struct{}) {
+	kit, err := demo.KitFor(m.gateway)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile(filepath.Join(root, m.config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &oopGateway{oopMerchant: m, bin: bin, cfg: string(cfg),
+		env: oopChildEnv(string(cfg), m.envPrefix, m.env), slots: slots}
+	if m.keys {
+		g.keys = t.TempDir()
+		if out, code := runBounded(t, g.keys, 30*time.Second, "keys", "--out", "keys"); code != 0 {
+			t.Fatalf("uatrun keys: exit %d:\n%s", code, out)
+		}
+	}
+	faults := g.listFaults(t)
+	for _, f := range faults {
+		if _, ok := kit.Catches[f]; !ok {
+			t.Errorf("%s --fault list prints %q, which the demo kit's Catches does not name", filepath.Base(m.cmd), f)
+		}
+	}
+	for f := range kit.Catches {
+		if !slices.Contains(faults, f) {
+			t.Errorf("the demo kit's Catches names %q, which %s --fault list does not print", f, filepath.Base(m.cmd))
+		}
+	}
+
+	clean := g.clean(t)
+	if testing.Short() {
+		t.Log("-short: the fault sweep is skipped")
+		return
+	}
+	// The fault runs go side by side, beyond -parallel (t.Run may be called
+	// from several goroutines): a run spends most of its time with the
+	// merchant and uatrun waiting on each other, not on a CPU. slots bounds
+	// the runs in flight across all gateways.
+	var wg sync.WaitGroup
+	for _, f := range faults {
+		want := kit.Catches[f]
+		if want == "" {
+			continue // reported above
+		}
+		wg.Go(func() {
+			g.slots <- struct{}{}
+			defer func() { <-g.slots }()
+			t.Run(f, func(t *testing.T) { g.fault(t, f, want, clean) })
+		})
+	}
+	wg.Wait()
 }
 
 // oopGateway is one merchant's matrix, shared by its subtests.

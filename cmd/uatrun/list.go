@@ -25,15 +25,41 @@ func newListCmd() *cobra.Command {
 	return cmd
 }
 
+// listJSON is one pack in list's --json output.
+type listJSON struct {
+	Pack      string             `json:"pack"`
+	Digest    string             `json:"digest"`
+	Scenarios []listScenarioJSON `json:"scenarios"`
+}
+
+type listScenarioJSON struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Family    string   `json:"family"`
+	Mandatory bool     `json:"mandatory"`
+	Labels    []string `json:"labels,omitempty"`
+	MapsTo    []string `json:"maps_to,omitempty"`
+}
+
 func runList(w io.Writer, only string) error {
 	names := scenarios.Names()
 	if only != "" {
 		names = []string{only}
 	}
+	var packs []listJSON
 	for _, n := range names {
 		p, err := scenarios.Load(n)
 		if err != nil {
 			return usageErr(err)
+		}
+		if global.json {
+			lj := listJSON{Pack: n, Digest: p.Digest, Scenarios: []listScenarioJSON{}}
+			for _, sc := range p.Scenarios {
+				lj.Scenarios = append(lj.Scenarios, listScenarioJSON{ID: sc.ID, Title: sc.Title, Family: sc.Family,
+					Mandatory: sc.Mandatory, Labels: sc.AllLabels(), MapsTo: sc.MapsTo})
+			}
+			packs = append(packs, lj)
+			continue
 		}
 		fmt.Fprintf(w, "%s (%d scenarios, digest %s)\n", n, len(p.Scenarios), p.Digest[:12])
 		for _, sc := range p.Scenarios {
@@ -42,6 +68,9 @@ func runList(w io.Writer, only string) error {
 				fmt.Fprintf(w, "  %-16s %-10s %-11s ↳ %s\n", "", "", "", strings.Join(sc.MapsTo, "; "))
 			}
 		}
+	}
+	if global.json {
+		return writeJSON(w, packs)
 	}
 	return nil
 }

@@ -7,10 +7,14 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/spf13/cobra"
 )
 
@@ -46,6 +50,7 @@ const exitCodesHelp = `Exit codes:
   3  uatrun itself failed`
 
 func newRootCmd() *cobra.Command {
+	global = &globalFlags{}
 	root := &cobra.Command{
 		Use:   "uatrun",
 		Short: "Automated UAT conformance harness for Indonesian payment gateways",
@@ -57,30 +62,53 @@ Start with:  uatrun demo          (the full DANA Gapura suite on a bundled shop)
 Then:        uatrun init && uatrun keys --out keys && uatrun run --config uatrun.yaml
 
 ` + exitCodesHelp,
+		Version:       Version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("uatrun {{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.BoolVar(&global.noColor, "no-color", false, "no colours (also off when NO_COLOR is set or output is not a terminal)")
+	pf.BoolVarP(&global.quiet, "quiet", "q", false, "print only results and errors")
+	pf.BoolVar(&global.json, "json", false, "print data as JSON (list, validate, run and demo summary, verify)")
+	pf.BoolVar(&global.force, "force", false, "replace the evidence already in the output directory (run, demo, report)")
 	root.AddCommand(newDemoCmd(), newRunCmd(), newEmulateCmd(), newListCmd(), newValidateCmd(),
 		newReportCmd(), newVerifyCmd(), newKeysCmd(), newInitCmd(), newVersionCmd())
 	return root
 }
 
+// globalFlags are the root command's flags, shared by every subcommand.
+type globalFlags struct {
+	noColor, quiet, json, force bool
+}
+
+// global holds the flags of the command line being executed.
+var global = &globalFlags{}
+
+// globals returns the global flags; cmd is for call sites' clarity.
+func globals(*cobra.Command) *globalFlags { return global }
+
+// exitInterrupted is the shell's code for a run stopped with Ctrl-C.
+const exitInterrupted = 130
+
 func main() {
 	os.Exit(execute(os.Args[1:]))
 }
 
-// execute runs the CLI and maps errors to exit codes. A panic is a bug in
-// uatrun, never a verdict or a config error: it exits 3 and asks for a
-// report.
-func execute(args []string) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(os.Stderr, "uatrun: internal error: %v\nThis is a bug in uatrun, not in your integration or config: please report it with the command you ran and this message.\n", r)
-			code = exitHarness
-		}
-	}()
+// execute runs the CLI and maps errors to exit codes. With colour off
+// (--no-color, NO_COLOR, or output that is not a terminal) no ANSI escape
+// reaches the output, whoever wrote it: uatrun or a dependency's error
+// text (Ginkgo's label parser colours its messages).
+func execute(args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	stdout, stderr := io.Writer(os.Stdout), io.Writer(os.Stderr)
+	if colourOff(args, os.Stdout) {
+		stdout, stderr = ansiStripper{os.Stdout}, ansiStripper{os.Stderr}
+		formatter.ColorableStdErr = stderr
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return exitOK
@@ -88,12 +116,46 @@ func execute(args []string) (code int) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(os.Stderr, "uatrun:", ee.err)
+			fmt.Fprintln(stderr, "uatrun:", ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own errors: unknown command or flag.
-	fmt.Fprintln(os.Stderr, "uatrun:", err)
-	fmt.Fprintln(os.Stderr, "Run 'uatrun --help' for usage.")
+	fmt.Fprintln(stderr, "uatrun:", err)
+	fmt.Fprintln(stderr, "Run 'uatrun --help' for usage.")
 	return exitUsage
+}
+
+// colourOff decides before flags are parsed (errors can come from
+// parsing itself) whether colour is off.
+func colourOff(args []string, out *os.File) bool {
+	if os.Getenv("NO_COLOR") != "" || !isTerminal(out) {
+		return true
+	}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--no-color" || a == "--no-color=true" || a == "--json" {
+			return true
+		}
+	}
+	return false
+}
+
+// ansiEscape matches CSI sequences (colours, cursor moves) and OSC
+// sequences (terminal hyperlinks).
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)`)
+
+// ansiStripper drops ANSI escapes from what it writes.
+type ansiStripper struct{ w io.Writer }
+
+func (a ansiStripper) Write(p []byte) (int, error) {
+	if bytes.IndexByte(p, 0x1b) < 0 {
+		return a.w.Write(p)
+	}
+	if _, err := a.w.Write(ansiEscape.ReplaceAll(p, nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

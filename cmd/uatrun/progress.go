@@ -17,6 +17,7 @@ type printer struct {
 	w     io.Writer
 	color bool
 	quiet bool
+	json  bool // the summary is JSON, nothing else is printed
 	mu    sync.Mutex
 }
 
@@ -27,7 +28,9 @@ type outputFlags struct {
 }
 
 func newPrinter(w io.Writer, o outputFlags) *printer {
-	return &printer{w: w, quiet: o.quiet, color: !o.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)}
+	g := global
+	return &printer{w: w, quiet: o.quiet || g.quiet || g.json, json: g.json,
+		color: !o.noColor && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)}
 }
 
 // isTerminal reports whether w is a character device (a terminal), so
@@ -84,7 +87,10 @@ func (p *printer) summary(run *evidence.Run, files []string) {
 			parts = append(parts, fmt.Sprintf("%d %s", n, v))
 		}
 	}
-	fmt.Fprintf(p.w, "\n%d scenarios: %s\n", s.Total, strings.Join(parts, ", "))
+	if !p.quiet { // below the progress lines; with -q the summary is all there is
+		fmt.Fprintln(p.w)
+	}
+	fmt.Fprintf(p.w, "%d scenarios: %s\n", s.Total, strings.Join(parts, ", "))
 	switch {
 	case s.Partial:
 		// A filter left mandated scenarios out: no go-live call either way.

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,29 +18,51 @@ import (
 
 func newReportCmd() *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "report DIR",
 		Short: "Re-render the reports from a run's journal (also after a killed run)",
-		Long: `report reads DIR/journal.jsonl, which a run writes step by step, and renders
-every report again. A run that was killed before it finished is rendered and
-marked INCOMPLETE.`,
-		Example: `  uatrun report uat-evidence
-  uatrun report uat-evidence --out /tmp/rerendered`,
+		Long: `report reads DIR/journal.jsonl, which a run writes step by step, checks its
+hash chain, and renders every report again, marked RE-RENDERED. A run that was
+killed before it finished is rendered and marked INCOMPLETE.
+
+A journal whose chain is broken (a record edited, removed or reordered) is
+refused. When DIR holds a sealed evidence.json, the journal must be the one it
+sealed; and an existing evidence.json is never overwritten without --force:
+render elsewhere with --out.`,
+		Example: `  uatrun report uat-evidence --out /tmp/rerendered
+  uatrun report uat-evidence        # after a killed run (no evidence.json yet)`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd.OutOrStdout(), args[0], firstNonEmpty(out, args[0]))
+			return runReport(cmd.OutOrStdout(), args[0], firstNonEmpty(out, args[0]), force)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the reports here (default: DIR)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing evidence.json in the output directory")
 	return cmd
 }
 
-func runReport(w io.Writer, dir, out string) error {
+func runReport(w io.Writer, dir, out string, force bool) error {
 	run, err := evidence.ReadJournal(filepath.Join(dir, session.JournalFile))
+	if errors.Is(err, evidence.ErrChainBroken) {
+		return &exitError{exitFailed, fmt.Errorf("%v; refusing to render it", err)}
+	}
 	if err != nil {
 		return usageErr(err)
 	}
-	run.Summary = evidence.Summarise(run.Scenarios)
+	sealed, err := checkAgainstSealed(dir, run)
+	if err != nil {
+		return &exitError{exitFailed, err}
+	}
+	if !force {
+		if _, err := os.Stat(filepath.Join(out, "evidence.json")); err == nil {
+			return usageErr(fmt.Errorf("%s already holds evidence.json; render elsewhere with --out DIR, or replace it with --force", out))
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return usageErr(err)
+		}
+	}
+	run.Rerendered = &evidence.Rerendered{At: time.Now().UTC(), From: session.JournalFile, Version: Version(), Sealed: sealed}
+	run.Summary = evidence.SummaryOf(run)
 	files, err := reporters.Write(out, run, reporters.Options{})
 	if err != nil {
 		return harnessErr(err)
@@ -45,9 +71,34 @@ func runReport(w io.Writer, dir, out string) error {
 	if run.Incomplete {
 		state = "INCOMPLETE (the run did not finish)"
 	}
-	fmt.Fprintf(w, "run %s: %s\n", run.ID, state)
+	fmt.Fprintf(w, "run %s: %s; RE-RENDERED from %s (hash chain intact, %d records)\n", run.ID, state, session.JournalFile, run.Journal.Records)
+	if sealed == "" {
+		fmt.Fprintln(w, "  no sealed evidence.json to compare the journal with")
+	}
 	for _, f := range files {
 		fmt.Fprintln(w, "  "+f)
 	}
 	return nil
+}
+
+// checkAgainstSealed compares the journal with the evidence.json sealed
+// at the end of the run, when there is one: a journal rewritten with a
+// fresh chain is caught here. It returns what the journal matched.
+func checkAgainstSealed(dir string, run *evidence.Run) (string, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "evidence.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	res, err := evidence.Verify(data)
+	if err != nil || !res.Intact {
+		return "", fmt.Errorf("%s/evidence.json is not intact (%s); refusing to render the journal beside it", dir, res.Reason)
+	}
+	head := res.Run.Journal
+	if head == nil || run.Journal == nil || *head != *run.Journal {
+		return "", fmt.Errorf("%s is not the journal %s/evidence.json sealed (its hash chain ends elsewhere): it was changed after the run; the sealed evidence.json stands", session.JournalFile, dir)
+	}
+	return "the evidence.json sealed at the end of the run", nil
 }

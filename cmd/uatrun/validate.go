@@ -27,14 +27,42 @@ file:line:col and the fix. Nothing is started. Exit 0 when all is valid, 2 other
 	return cmd
 }
 
+// validateJSON is validate's --json output.
+type validateJSON struct {
+	Config    string   `json:"config"`
+	Valid     bool     `json:"valid"`
+	Error     string   `json:"error,omitempty"`
+	Gateway   string   `json:"gateway,omitempty"`
+	Packs     []string `json:"packs,omitempty"`
+	Scenarios int      `json:"scenarios"`
+}
+
 func runValidate(w io.Writer, cfgPath, dir string) error {
 	cfg, packs, err := loadAll(cfgPath, dir)
-	if err != nil {
-		return usageErr(err)
-	}
 	n := 0
 	for _, p := range packs {
 		n += len(p.Scenarios)
+	}
+	if global.json {
+		out := validateJSON{Config: cfgPath, Valid: err == nil, Scenarios: n}
+		if err != nil {
+			out.Error = err.Error()
+		} else {
+			out.Gateway = cfg.Gateway.Name
+			for _, p := range packs {
+				out.Packs = append(out.Packs, p.Name)
+			}
+		}
+		if werr := writeJSON(w, out); werr != nil {
+			return harnessErr(werr)
+		}
+		if err != nil {
+			return &exitError{exitUsage, nil}
+		}
+		return nil
+	}
+	if err != nil {
+		return usageErr(err)
 	}
 	fmt.Fprintf(w, "%s is valid: gateway %s, %d scenarios in %d pack(s)\n", cfgPath, cfg.Gateway.Name, n, len(packs))
 	return nil

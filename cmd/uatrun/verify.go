@@ -1,9 +1,11 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,38 +13,97 @@ import (
 )
 
 func newVerifyCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify evidence.json",
-		Short: "Check offline that an evidence file is intact (and who signed it)",
-		Long: `verify recomputes the SHA-256 digest of an evidence.json and checks the
-optional Ed25519 signature. Exit 0 when intact, 1 when the evidence was changed.`,
-		Example: `  uatrun verify uat-evidence/evidence.json`,
-		Args:    cobra.ExactArgs(1),
+	var keyPath string
+	cmd := &cobra.Command{
+		Use:   "verify [--key SIGNER.pub.pem] evidence.json",
+		Short: "Check offline that an evidence file is intact, and who sealed it",
+		Long: `verify recomputes the SHA-256 digest of an evidence.json, checks the optional
+Ed25519 signature, and recomputes the summary and go-live decision from the
+scenarios it seals. It says exactly what that proves.
+
+Without --key, anyone holding the file can change it and seal it again (the
+digest needs no key, and a signature's public key travels in the file).
+--key pins the signer: the evidence is intact only when it is signed by that
+key, so a document signed by a reviewer's key the merchant does not hold
+verifies, and one re-sealed by anyone else does not.
+
+Exit 0 when intact, 1 when not.`,
+		Example: `  uatrun verify uat-evidence/evidence.json
+  uatrun verify --key reviewer.pub.pem uat-evidence/evidence.json
+  uatrun verify --json uat-evidence/evidence.json`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVerify(cmd.OutOrStdout(), args[0])
+			return runVerify(cmd.OutOrStdout(), args[0], keyPath, globals(cmd).json)
 		},
 	}
+	cmd.Flags().StringVar(&keyPath, "key", "", "the signer's Ed25519 public key (PEM, or the base64 key verify prints); required signer")
+	return cmd
 }
 
-func runVerify(w io.Writer, path string) error {
+// verifyJSON is verify's --json output.
+type verifyJSON struct {
+	File      string    `json:"file"`
+	Intact    bool      `json:"intact"`
+	Reason    string    `json:"reason,omitempty"`
+	Statement string    `json:"statement"`
+	SHA256    string    `json:"sha256,omitempty"`
+	Signed    bool      `json:"signed"`
+	KeyID     string    `json:"key_id,omitempty"`
+	PublicKey string    `json:"public_key,omitempty"`
+	Pinned    bool      `json:"pinned"`
+	SealedAt  time.Time `json:"sealed_at,omitzero"`
+	RunID     string    `json:"run_id,omitempty"`
+	Merchant  string    `json:"merchant,omitempty"`
+	Scenarios int       `json:"scenarios"`
+	GoLive    bool      `json:"go_live"`
+	Rerender  bool      `json:"rerendered"`
+}
+
+func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return usageErr(err)
 	}
-	res, err := evidence.Verify(data)
+	var o evidence.VerifyOptions
+	if keyPath != "" {
+		pub, err := evidence.LoadPublicKey(keyPath)
+		if err != nil {
+			return usageErr(err)
+		}
+		o.Key = ed25519.PublicKey(pub)
+	}
+	res, err := evidence.VerifyWith(data, o)
 	if err != nil && res.Reason == "" {
 		res.Reason = err.Error()
 	}
-	if !res.Intact {
+	if asJSON {
+		out := verifyJSON{File: path, Intact: res.Intact, Statement: res.Statement(), SHA256: res.SHA256,
+			Signed: res.Signed, KeyID: res.KeyID, PublicKey: res.PublicKey, Pinned: res.Pinned, SealedAt: res.SealedAt}
+		if !res.Intact {
+			out.Reason = res.Reason
+		}
+		if r := res.Run; r != nil {
+			out.RunID, out.Merchant, out.Scenarios, out.GoLive, out.Rerender = r.ID, r.Meta.Merchant, r.Summary.Total, res.Intact && r.Summary.GoLive, r.Rerendered != nil
+		}
+		if err := writeJSON(w, out); err != nil {
+			return harnessErr(err)
+		}
+	} else if !res.Intact {
 		fmt.Fprintf(w, "%s: NOT INTACT: %s\n", path, res.Reason)
+	} else {
+		fmt.Fprintf(w, "%s: intact — %s\n  sha256 %s\n", path, res.Statement(), res.SHA256)
+		if res.Signed {
+			fmt.Fprintf(w, "  signed by %s (public key %s)\n", res.KeyID, res.PublicKey)
+		}
+		if r := res.Run; r != nil {
+			fmt.Fprintf(w, "  run %s: %s, %d scenarios, go-live %v (recomputed from the scenarios)\n", r.ID, r.Meta.Merchant, r.Summary.Total, r.Summary.GoLive)
+			if r.Rerendered != nil {
+				fmt.Fprintf(w, "  RE-RENDERED from %s after the run, at %s\n", r.Rerendered.From, r.Rerendered.At.Format(time.RFC3339))
+			}
+		}
+	}
+	if !res.Intact {
 		return &exitError{exitFailed, nil}
-	}
-	fmt.Fprintf(w, "%s: intact\n  sha256 %s\n", path, res.SHA256)
-	if res.Signed {
-		fmt.Fprintf(w, "  signed with Ed25519 key %s (signature valid: %v)\n", res.PublicKey, res.SignatureValid)
-	}
-	if res.Run != nil {
-		fmt.Fprintf(w, "  run %s: %s, %d scenarios, go-live %v\n", res.Run.ID, res.Run.Meta.Merchant, res.Run.Summary.Total, res.Run.Summary.GoLive)
 	}
 	return nil
 }

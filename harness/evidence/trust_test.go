@@ -31,7 +31,7 @@ func TestVerify_RecomputesTheSummaryAndVerdicts(t *testing.T) {
 			r.Scenarios[0].Verdict = Passed
 			r.Summary = Summarise(r.Scenarios)
 		}, "scenario DANA-PAY-01 is PASSED but its step 1"},
-		{"verdict counts edited", func(r *Run) { r.Summary.ByVerdict = map[Verdict]int{Passed: 1} }, "the summary counts"},
+		{"verdict counts edited", func(r *Run) { r.Summary.ByVerdict = map[Verdict]int{Passed: 1} }, "is not the one its scenarios support"},
 		{"interrupted run claims go-live", func(r *Run) {
 			*r = *testRun()
 			r.Interrupted = true

@@ -65,6 +65,9 @@ func runDemo(w io.Writer, o demoOpts) error {
 		return nil
 	}
 	p := newPrinter(w, o.output)
+	if err := freshOut(o.out); err != nil {
+		return err
+	}
 	s, err := demo.Open(demo.Options{
 		Gateway: o.gateway, Faults: o.faults, OutDir: o.out, Version: Version(),
 		Filter: engine.Filter{Labels: o.labels, Scenario: o.scenario}, FailFast: o.failFast, Hooks: p.hooks(),
@@ -74,7 +77,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 		return usageErr(err)
 	}
 	defer s.Close()
-	if !o.output.quiet {
+	if !p.quiet {
 		fmt.Fprintf(w, "uatrun %s demo: %s emulator at %s, example shop with faults: %s\n\n",
 			Version(), kit.Gateway, s.Env().GatewayURL, faultList(o.faults))
 	}
@@ -82,8 +85,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 	if err := s.Preflight(context.Background()); err != nil {
 		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
-	runSuite(s, o.failFast, o.order)
-	return finish(s, p)
+	return runAndFinish(s, p, o.failFast, o.order)
 }
 
 func faultList(f []string) string {

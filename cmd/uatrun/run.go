@@ -69,28 +69,34 @@ func runRun(w io.Writer, o runOpts) error {
 		return dryRun(w, packs, filter)
 	}
 	p := newPrinter(w, o.output)
+	outDir := firstNonEmpty(o.out, cfg.Report.Dir, "uat-evidence")
+	if err := freshOut(outDir); err != nil {
+		return err
+	}
 	s, err := session.Open(session.Options{
 		Config: cfg, Packs: packs, Filter: filter, FailFast: o.failFast || cfg.Run.FailFast,
-		OutDir: firstNonEmpty(o.out, cfg.Report.Dir, "uat-evidence"), Version: Version(), Hooks: p.hooks(),
+		OutDir: outDir, Version: Version(), Hooks: p.hooks(),
 		Order: o.order.resolve(),
 	})
 	if err != nil {
 		return usageErr(err)
 	}
 	defer s.Close()
-	if !o.output.quiet {
+	if !p.quiet {
 		fmt.Fprintf(w, "uatrun %s: %s emulator at %s, merchant at %s\n\n", Version(), cfg.Gateway.Name, s.Env().GatewayURL, cfg.Merchant.BaseURL)
 	}
 	if err := s.Preflight(context.Background()); err != nil {
 		return harnessErr(fmt.Errorf("preflight: %w; no scenario was run", err))
 	}
-	runSuite(s, o.failFast || cfg.Run.FailFast, o.order)
-	return finish(s, p)
+	return runAndFinish(s, p, o.failFast || cfg.Run.FailFast, o.order)
 }
 
 // loadAll loads the config and every scenario pack it runs, reporting all
 // problems before anything starts.
 func loadAll(configPath, extraDir string) (*config.Config, []*scenario.Pack, error) {
+	if err := needConfig(configPath); err != nil {
+		return nil, nil, err
+	}
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return nil, nil, err

@@ -21,6 +21,18 @@ const (
 	MaxAnswerBody   = 64 << 10 // the merchant's answer to a callback or a shopper's visit
 )
 
+// A Recorder keeps the newest exchanges and the newest calls, each log
+// within KeptItems entries and KeptBytes of recorded bodies, URLs and
+// headers; older ones are dropped. A scenario reads only the calls made
+// while it ran — a few dozen — so a run loses nothing it judges, while
+// an emulator serving for hours (uatrun emulate) stays bounded: the two
+// logs share their recorded text, so together they hold about KeptBytes
+// plus ≈ 1 KiB of bookkeeping per entry.
+const (
+	KeptItems = 10000
+	KeptBytes = 64 << 20
+)
+
 // Recorder keeps an emulator's evidence: every exchange in the order it
 // completed, with an id, and the merchant's calls. Bodies, headers and
 // URLs are redacted and bodies capped before they are kept, so secrets
@@ -35,14 +47,40 @@ type Recorder struct {
 	mu        sync.Mutex
 	seq       int // merchant call arrivals (Call.Seq)
 	exSeq     int // exchange ids
-	exchanges []evidence.Exchange
-	calls     []Call
+	exchanges *Ring[evidence.Exchange]
+	calls     *Ring[Call]
 }
 
 // NewRecorder returns an empty recorder whose exchange ids read
 // "<prefix>-000001", …; redactor may be nil.
 func NewRecorder(prefix string, redactor *evidence.Redactor, clk clock.Clock) *Recorder {
-	return &Recorder{prefix: prefix, redactor: redactor, clk: clk}
+	return &Recorder{prefix: prefix, redactor: redactor, clk: clk,
+		exchanges: NewRing(KeptItems, KeptBytes, ExchangeSize),
+		calls:     NewRing(KeptItems, KeptBytes, func(c Call) int { return ExchangeSize(c.Exchange) })}
+}
+
+// ExchangeSize is roughly what a recorded exchange holds: its bodies,
+// URL and headers, and a fixed allowance for the rest.
+func ExchangeSize(x evidence.Exchange) int {
+	n := 512 + messageSize(x.Request) + len(x.Error)
+	if x.Response != nil {
+		n += messageSize(*x.Response)
+	}
+	for _, note := range x.Notes {
+		n += len(note)
+	}
+	return n
+}
+
+func messageSize(m evidence.Message) int {
+	n := len(m.Body) + len(m.URL)
+	for k, vs := range m.Headers {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
 }
 
 // Stamp reads both clocks.
@@ -82,14 +120,15 @@ func (r *Recorder) Add(x *evidence.Exchange) {
 func (r *Recorder) addLocked(x *evidence.Exchange) {
 	r.exSeq++
 	x.ID = fmt.Sprintf("%s-%06d", r.prefix, r.exSeq)
-	r.exchanges = append(r.exchanges, *x)
+	r.exchanges.Push(*x)
 }
 
-// Exchanges copies the log, in the order exchanges completed.
+// Exchanges copies the kept log (the newest KeptItems exchanges within
+// KeptBytes), in the order exchanges completed.
 func (r *Recorder) Exchanges() []evidence.Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]evidence.Exchange(nil), r.exchanges...)
+	return r.exchanges.All()
 }
 
 // Inbound is a merchant request as it arrived: stamped, numbered, and with
@@ -147,7 +186,7 @@ func (r *Recorder) AddCall(c Call, in Inbound, notes []string, ans Answer) {
 	defer r.mu.Unlock()
 	r.addLocked(&x)
 	c.Exchange = x
-	r.calls = append(r.calls, c)
+	r.calls.Push(c)
 }
 
 // Calls copies the calls to api, in arrival order.
@@ -155,17 +194,17 @@ func (r *Recorder) Calls(api string) []Call {
 	return r.CallsMatching(func(a string) bool { return a == api })
 }
 
-// CallsMatching copies the calls whose API keep accepts, in arrival order
-// (Seq): a call is logged when answered, so a slow call can finish after
-// one that arrived later.
+// CallsMatching copies the kept calls whose API keep accepts, in arrival
+// order (Seq): a call is logged when answered, so a slow call can finish
+// after one that arrived later.
 func (r *Recorder) CallsMatching(keep func(api string) bool) []Call {
 	r.mu.Lock()
 	var out []Call
-	for _, c := range r.calls {
+	r.calls.Each(func(c Call) {
 		if keep(c.API) {
 			out = append(out, c)
 		}
-	}
+	})
 	r.mu.Unlock()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out

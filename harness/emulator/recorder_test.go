@@ -136,3 +136,27 @@ func TestRecorder_CallsComeInArrivalOrder(t *testing.T) {
 		t.Fatal("calls to an API never called")
 	}
 }
+
+// The exchange and call logs keep the newest KeptItems entries within
+// KeptBytes; ids and arrival numbers keep counting past what is dropped.
+func TestRecorder_LogsAreBounded(t *testing.T) {
+	r := newTestRecorder()
+	for range KeptItems + 5 {
+		r.Add(&evidence.Exchange{Kind: evidence.KindNotify, Label: "n"})
+	}
+	ex := r.Exchanges()
+	if len(ex) != KeptItems || ex[0].ID != "gw-000006" || ex[len(ex)-1].ID != fmt.Sprintf("gw-%06d", KeptItems+5) {
+		t.Fatalf("kept %d exchanges, %s … %s", len(ex), ex[0].ID, ex[len(ex)-1].ID)
+	}
+	big := strings.Repeat("b", MaxRecordedBody)
+	for range 2 * KeptBytes / MaxRecordedBody {
+		r.Add(&evidence.Exchange{Kind: evidence.KindNotify, Request: evidence.Message{Body: big}})
+	}
+	total := 0
+	for _, x := range r.Exchanges() {
+		total += ExchangeSize(x)
+	}
+	if total > KeptBytes {
+		t.Fatalf("kept %d MiB of exchanges; want at most %d MiB", total>>20, KeptBytes>>20)
+	}
+}

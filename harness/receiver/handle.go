@@ -142,8 +142,9 @@ func contentType(body string) string {
 func (r *Receiver) record(cb *Callback) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	cb.Seq = len(r.got) + 1
-	r.got = append(r.got, *cb)
+	r.seq++
+	cb.Seq = r.seq
+	r.got.Push(*cb)
 	r.journal.write(*cb)
 	close(r.arrived)
 	r.arrived = make(chan struct{})

@@ -23,6 +23,17 @@ const (
 	DefaultReadTimeout = 10 * time.Second
 )
 
+// The receiver keeps the newest KeptCallbacks callbacks whose recorded
+// bodies, queries and headers add up to at most KeptBytes; older ones are
+// dropped from memory (the journal, when set, still has every one). A
+// scenario waits only for callbacks that arrive while it runs, so a run
+// loses nothing it judges, and a long uatrun emulate session stays
+// bounded: 1,000 callbacks of 1 MiB each keep 64 MiB, not 1 GB.
+const (
+	KeptCallbacks = 10000
+	KeptBytes     = 64 << 20
+)
+
 // ErrWaitTimeout is wrapped by WaitFor when no matching callback arrived in
 // time.
 var ErrWaitTimeout = errors.New("callback did not arrive")
@@ -70,8 +81,9 @@ type Receiver struct {
 	srv     *emulator.Server
 
 	mu      sync.Mutex
-	got     []Callback
-	arrived chan struct{} // closed and replaced on every arrival
+	got     *emulator.Ring[Callback] // the newest, within KeptCallbacks and KeptBytes
+	seq     int                      // callbacks received, Callback.Seq of the latest
+	arrived chan struct{}            // closed and replaced on every arrival
 	rules   []rule
 	journal *journal
 }
@@ -84,7 +96,7 @@ func New(o Options) (*Receiver, error) {
 			return nil, fmt.Errorf("receiver expect pattern %q: %w", p, err)
 		}
 	}
-	r := &Receiver{opts: o, arrived: make(chan struct{})}
+	r := &Receiver{opts: o, arrived: make(chan struct{}), got: emulator.NewRing(KeptCallbacks, KeptBytes, callbackSize)}
 	if o.JournalPath != "" {
 		j, err := openJournal(o.JournalPath)
 		if err != nil {
@@ -157,4 +169,16 @@ func (r *Receiver) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return errors.Join(err, r.journal.close())
+}
+
+// callbackSize is roughly what a kept callback holds.
+func callbackSize(c Callback) int {
+	n := 256 + len(c.Body) + len(c.Answer) + len(c.Query) + len(c.Path) + len(c.Rejected)
+	for k, vs := range c.Headers {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
 }

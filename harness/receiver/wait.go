@@ -9,7 +9,8 @@ import (
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
-// Received returns a copy of every callback, in arrival order.
+// Received returns a copy of every kept callback (the newest
+// KeptCallbacks within KeptBytes), in arrival order.
 func (r *Receiver) Received() []Callback {
 	return r.filter(nil)
 }
@@ -28,7 +29,7 @@ func (r *Receiver) Count(match func(Callback) bool) int {
 // may call back into the receiver.
 func (r *Receiver) filter(match func(Callback) bool) []Callback {
 	var out []Callback
-	for _, c := range r.snapshot(0) {
+	for _, c := range r.after(0) {
 		if match == nil || match(c) {
 			out = append(out, clone(c))
 		}
@@ -36,14 +37,17 @@ func (r *Receiver) filter(match func(Callback) bool) []Callback {
 	return out
 }
 
-// snapshot copies the callbacks from index from on.
-func (r *Receiver) snapshot(from int) []Callback {
+// after copies the kept callbacks whose Seq is above seq.
+func (r *Receiver) after(seq int) []Callback {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if from >= len(r.got) {
-		return nil
-	}
-	return append([]Callback(nil), r.got[from:]...)
+	var out []Callback
+	r.got.Each(func(c Callback) {
+		if c.Seq > seq {
+			out = append(out, c)
+		}
+	})
+	return out
 }
 
 // clone deep-copies the header map so callers cannot alter the record.
@@ -69,17 +73,19 @@ func (r *Receiver) WaitFor(ctx context.Context, match func(Callback) bool, timeo
 		defer t.Stop()
 		expired = t.C
 	}
-	for next := 0; ; {
+	for seen := 0; ; {
 		r.mu.Lock()
 		arrived := r.arrived // taken before the scan so no arrival is missed
 		r.mu.Unlock()
-		batch := r.snapshot(next)
+		batch := r.after(seen)
 		for _, c := range batch {
 			if match == nil || match(c) {
 				return clone(c), nil
 			}
 		}
-		next += len(batch)
+		if len(batch) > 0 {
+			seen = batch[len(batch)-1].Seq
+		}
 		select {
 		case <-arrived:
 		case <-expired:
@@ -95,12 +101,12 @@ const summaryMax = 10
 
 // summary describes what arrived, latest last, for wait errors.
 func (r *Receiver) summary() string {
-	got := r.snapshot(0)
+	got := r.after(0)
 	if len(got) == 0 {
 		return "nothing arrived at the receiver"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d arrived", len(got))
+	fmt.Fprintf(&b, "%d arrived", got[len(got)-1].Seq)
 	if len(got) > summaryMax {
 		fmt.Fprintf(&b, " (last %d shown)", summaryMax)
 		got = got[len(got)-summaryMax:]

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Astapa's.
@@ -29,8 +30,10 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/invoice/:purchase/:choice", e.invoiceChoice)
 	g.GET("/purchase/callback", e.callbackPage)
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Payments()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.GET("/orders", func(c *gin.Context) {
+		emulator.ServePage(c, e.Payments(), func(p PaymentView) string { return p.PurchaseID })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) { emulator.ServePage(c, e.Exchanges(), exchangeID) })
 	ctl.POST("/orders/:id/:action", e.controlAction)
 	ctl.POST("/respond_next", emulator.Control{Act: e.Act}.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"webhook_url": e.WebhookURL()}) })
@@ -101,3 +104,6 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	e.answer(c, in, fail(http.StatusNotFound, "not_found", "Not Found",
 		"the emulator serves POST /api/platform/shop-payment and GET /api/platform/shop-payment/verify?order_id=; point your Astapa base URL (https://astapa.com) at it"))
 }
+
+// exchangeID is the paging cursor of /_uatrun/exchanges.
+func exchangeID(x evidence.Exchange) string { return x.ID }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never DANA's.
@@ -33,8 +34,10 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/checkout/:ref/:choice", e.checkoutChoice)
 	k := e.control()
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Orders()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.GET("/orders", func(c *gin.Context) {
+		emulator.ServePage(c, e.Orders(), func(o OrderView) string { return o.ReferenceNo })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) { emulator.ServePage(c, e.Exchanges(), exchangeID) })
 	ctl.POST("/orders/:ref/:action", k.Orders("order", "ref", orderActions))
 	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	g.NoRoute(e.unknownPath)
@@ -61,3 +64,6 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 			". Point your DANA base URL at this emulator without a path suffix.")
 	e.answer(c, in, rep)
 }
+
+// exchangeID is the paging cursor of /_uatrun/exchanges.
+func exchangeID(x evidence.Exchange) string { return x.ID }

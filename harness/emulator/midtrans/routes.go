@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Midtrans'.
@@ -37,8 +38,10 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST(redirectPath+":token/:choice", e.payChoice)
 	k := emulator.Control{Act: e.Act}
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.GET("/orders", func(c *gin.Context) {
+		emulator.ServePage(c, e.Transactions(), func(t TransactionView) string { return t.TransactionID })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) { emulator.ServePage(c, e.Exchanges(), exchangeID) })
 	ctl.POST("/orders/:id/:action", k.Orders("order", "id", orderActions))
 	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/dashboard", func(c *gin.Context) { c.JSON(http.StatusOK, e.Dashboard()) })
@@ -73,3 +76,6 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 			". Point both the Snap base (app.sandbox.midtrans.com) and the Core API base (api.sandbox.midtrans.com) at it, without a path suffix.")
 	e.answer(c, in, rep)
 }
+
+// exchangeID is the paging cursor of /_uatrun/exchanges.
+func exchangeID(x evidence.Exchange) string { return x.ID }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never Purwantara's.
@@ -33,8 +34,10 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/simulator/:uuid/:action", e.simulatorAction)
 	k := emulator.Control{Act: e.Act}
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/transactions", func(c *gin.Context) { c.JSON(http.StatusOK, e.Transactions()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	ctl.GET("/transactions", func(c *gin.Context) {
+		emulator.ServePage(c, e.Transactions(), func(t TransactionView) string { return t.UUID })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) { emulator.ServePage(c, e.Exchanges(), exchangeID) })
 	ctl.POST("/transactions/:ref/:action", k.Orders("transaction", "ref", txActions))
 	ctl.POST("/respond_next", k.Handle(emulator.Action{Name: actRespondNext}))
 	ctl.GET("/callback_url", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"url": e.CallbackURL()}) })
@@ -69,3 +72,6 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 		"; point your Purwantara base URL at this emulator (the /v1/ prefix stays in your paths)."
 	e.answer(c, in, fail(http.StatusNotFound, msg))
 }
+
+// exchangeID is the paging cursor of /_uatrun/exchanges.
+func exchangeID(x evidence.Exchange) string { return x.ID }

@@ -1,0 +1,259 @@
+package gopaymini
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// GatewayName is the id scenarios use for this emulator.
+const GatewayName = "gopay-miniapp"
+
+// Defaults for Options.
+const (
+	// AuthCodeValidity is how long a getAuthCode code may be exchanged:
+	// six minutes (the GoPay Mini App guide's FAQ and Midtrans' User
+	// Authentication v2 page; an older page says five).
+	AuthCodeValidity = 6 * time.Minute
+	// B2BTokenValidity is the BI-SNAP B2B access token's expiresIn (900
+	// seconds in Midtrans' own client).
+	B2BTokenValidity = 900 * time.Second
+	// DefaultWalletBalance is the merchant's GoPay Coins wallet at start.
+	DefaultWalletBalance = 1_000_000
+	// NotifyChannelID is the CHANNEL-ID the emulator's notifies carry
+	// (our choice; Midtrans does not publish the one it sends).
+	NotifyChannelID = "95051"
+)
+
+// PoP ID policies for Options.PopIDMissing.
+const (
+	PopIDReject = "reject" // answer 4005402 Invalid Mandatory Field additionalInfo.popId
+	PopIDRecord = "record" // accept, record a violation on the call
+)
+
+// DefaultNotifyRetry is the retry schedule of an unacknowledged debit
+// notify. Midtrans does not publish one for BI-SNAP; this is ours.
+var DefaultNotifyRetry = []time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
+}
+
+// Options configure an Emulator. MerchantPublicKey, GatewayPrivateKey,
+// ClientSecret and MiniAppCredential are required.
+type Options struct {
+	// MiniAppCredential is what GoPay emails the merchant for the token
+	// exchange, "client_id:client_secret"; the merchant sends it as
+	// Authorization: Basic base64(MiniAppCredential).
+	MiniAppCredential string
+	// PartnerID is the BI-SNAP client id (X-CLIENT-KEY, X-PARTNER-ID);
+	// empty accepts any.
+	PartnerID string
+	// ClientSecret is the BI-SNAP client secret: it keys the HMAC-SHA512
+	// signature of transaction calls.
+	ClientSecret string
+	// MerchantID is the expected merchantId (empty accepts any).
+	MerchantID string
+	// PopID is the expected PoP ID (empty accepts any non-empty one).
+	PopID string
+	// PopIDMissing is what a payment without a PoP ID gets: PopIDReject
+	// (default) or PopIDRecord.
+	PopIDMissing      string
+	MerchantPublicKey *rsa.PublicKey  // verifies the B2B token's X-SIGNATURE
+	GatewayPrivateKey *rsa.PrivateKey // signs debit notifies
+	Clock             clock.Clock     // test clock: auth-code validity, token expiry, payment expiry, retries
+	Wall              clock.Clock     // the merchant's clock: judges X-TIMESTAMP and validUpTo, stamps notifies
+	NotifyURL         string          // the notify URL set up with Midtrans; else the payment's NOTIFICATION urlParam
+	NotifyRetry       []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
+	TimestampSkew     time.Duration   // 0 = no X-TIMESTAMP skew check
+	WalletBalance     int64           // GoPay Coins the merchant's wallet holds at start; 0 = DefaultWalletBalance
+	Redactor          *evidence.Redactor
+	HTTPClient        *http.Client // notifies and shopper visits; default timeout 8s
+	Version           string
+	PageBaseURL       string // base of webRedirectUrl; default the emulator's URL
+}
+
+// Emulator is an offline, stateful GoPay Mini App backend with Midtrans'
+// BI-SNAP payments. It is safe for concurrent use.
+type Emulator struct {
+	o       Options
+	clk     clock.Clock
+	wall    clock.Clock
+	client  *http.Client
+	engine  *gin.Engine
+	pubPEM  []byte
+	version string
+	basic   string // the expected Authorization value of the token exchange
+
+	host     emulator.Host
+	rec      *emulator.Recorder
+	retries  *emulator.Retries
+	injected emulator.Injections[override]
+
+	mu sync.Mutex
+	st state
+}
+
+// New validates o and returns an unstarted emulator; Handler works at once.
+func New(o Options) (*Emulator, error) {
+	if err := checkOptions(&o); err != nil {
+		return nil, err
+	}
+	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("gopay-miniapp: gateway public key: %w", err)
+	}
+	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub,
+		host: emulator.Host{Name: "gopay-miniapp"}, version: GatewayName + "/" + o.Version,
+		basic: "Basic " + base64.StdEncoding.EncodeToString([]byte(o.MiniAppCredential)),
+		st:    newState(o.WalletBalance)}
+	e.rec = emulator.NewRecorder("gopay", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
+	e.engine = e.routes()
+	return e, nil
+}
+
+func checkOptions(o *Options) error {
+	switch {
+	case o.MerchantPublicKey == nil:
+		return errors.New("gopay-miniapp: Options.MerchantPublicKey is required (it verifies the B2B access-token signature)")
+	case o.GatewayPrivateKey == nil:
+		return errors.New("gopay-miniapp: Options.GatewayPrivateKey is required (it signs debit notifies)")
+	case o.ClientSecret == "":
+		return errors.New("gopay-miniapp: Options.ClientSecret is required (gateway.client_secret: the BI-SNAP client secret that keys transaction signatures)")
+	case o.MiniAppCredential == "":
+		return errors.New("gopay-miniapp: Options.MiniAppCredential is required (gateway.server_key: the mini-app credential \"client_id:client_secret\" GoPay emails)")
+	case !strings.Contains(o.MiniAppCredential, ":"):
+		return errors.New("gopay-miniapp: Options.MiniAppCredential must read \"client_id:client_secret\" (it is sent as HTTP Basic)")
+	case o.TimestampSkew < 0:
+		return fmt.Errorf("gopay-miniapp: Options.TimestampSkew %s is negative", o.TimestampSkew)
+	case o.WalletBalance < 0:
+		return fmt.Errorf("gopay-miniapp: Options.WalletBalance %d is negative", o.WalletBalance)
+	}
+	switch o.PopIDMissing {
+	case "":
+		o.PopIDMissing = PopIDReject
+	case PopIDReject, PopIDRecord:
+	default:
+		return fmt.Errorf("gopay-miniapp: Options.PopIDMissing %q: want %q or %q", o.PopIDMissing, PopIDReject, PopIDRecord)
+	}
+	if o.NotifyRetry == nil {
+		o.NotifyRetry = DefaultNotifyRetry
+	}
+	for i, d := range o.NotifyRetry {
+		if d <= 0 {
+			return fmt.Errorf("gopay-miniapp: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
+		}
+	}
+	if o.NotifyURL != "" {
+		if err := emulator.CheckAbsURL(o.NotifyURL); err != nil {
+			return fmt.Errorf("gopay-miniapp: Options.NotifyURL: %w", err)
+		}
+	}
+	if o.WalletBalance == 0 {
+		o.WalletBalance = DefaultWalletBalance
+	}
+	o.PageBaseURL = strings.TrimSuffix(o.PageBaseURL, "/")
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return nil
+}
+
+// Handler serves the mini-app backend APIs, the BI-SNAP payment APIs, the
+// launchPayment page and the /_uatrun/ control API.
+func (e *Emulator) Handler() http.Handler { return e.engine }
+
+// Start serves on addr ("" = 127.0.0.1:0) in the background.
+func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
+
+// URL is the base URL the merchant points both GoPay hosts at, or "".
+func (e *Emulator) URL() string { return e.host.URL() }
+
+// Close stops the server and every pending timer and retry.
+func (e *Emulator) Close() error {
+	e.retries.Stop()
+	e.mu.Lock()
+	e.st.stopTimers()
+	e.mu.Unlock()
+	return e.host.Close()
+}
+
+// PublicKeyPEM is the key the merchant verifies debit notifies with.
+func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
+
+// Name is "gopay-miniapp".
+func (e *Emulator) Name() string { return GatewayName }
+
+// APIs lists the names Calls accepts.
+func (e *Emulator) APIs() []string {
+	out := make([]string, len(apis))
+	for i, a := range apis {
+		out[i] = a.name
+	}
+	return out
+}
+
+// Calls returns the merchant's calls to one API, in arrival order.
+func (e *Emulator) Calls(api string) []emulator.Call { return e.rec.Calls(api) }
+
+// Exchanges returns every exchange, in the order they completed.
+func (e *Emulator) Exchanges() []evidence.Exchange { return e.rec.Exchanges() }
+
+// Deliveries returns every notify delivered for a payment (by
+// partnerReferenceNo), oldest first.
+func (e *Emulator) Deliveries(ref string) []emulator.Delivery {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.st.byPartnerRef[ref]
+	if p == nil {
+		return nil
+	}
+	return append([]emulator.Delivery(nil), p.deliveries...)
+}
+
+// Describe says how to point a mini-app backend at this emulator by hand.
+func (e *Emulator) Describe() emulator.Description {
+	return emulator.Description{
+		Replaces: "https://public-mini-app-merchants.gopayapi.com and https://merchants.midtrans.com",
+		TrustKey: true,
+		Credentials: []string{
+			"mini-app credential (token exchange, Authorization: Basic base64(client_id:client_secret)) = gateway.server_key",
+			"BI-SNAP client id (X-CLIENT-KEY, X-PARTNER-ID) = gateway.partner_id; client secret (HMAC-SHA512) = gateway.client_secret",
+			"B2B token signature: your key's public half = gateway.merchant_public_key; debit notify URL = gateway.notify_url",
+		},
+		Links: []emulator.Link{
+			{Method: "POST", Path: emulator.ControlPrefix + "/users/{user}/auth_code", What: "play getAuthCode for a user: {\"success\":true,\"data\":{\"authCode\":…}} (consent=true grants Get Profile)"},
+			{Method: "GET", Path: emulator.ControlPrefix + "/payments", What: "payments, their status and notifies"},
+			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notify, both directions"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/payments/{partnerReferenceNo}/{pay|fail|abandon|notify|return_shopper}", What: "settle a payment; notify?variant=wrong_key sends a crafted notify"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/wallet", What: "set the merchant's GoPay Coins balance (balance=0)"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
+			{Method: "GET", Path: "/gopay/pay/{referenceNo}", What: "the launchPayment page (Pay / Fail / Abandon) the payment deeplink opens"},
+		},
+	}
+}
+
+var (
+	_ emulator.Gateway   = (*Emulator)(nil)
+	_ emulator.Describer = (*Emulator)(nil)
+)

@@ -1,0 +1,277 @@
+package gopaymini
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// AckCode is the responseCode a merchant acknowledges a debit notify with.
+const AckCode = "2005600"
+
+var errNoURL = errors.New("no notify URL: gateway.notify_url is empty and the payment had no NOTIFICATION urlParam")
+
+// job is one debit-notify event: what to send and where.
+type job struct {
+	p       *payment
+	ref     string
+	variant string
+	fields  map[string]any
+	body    []byte
+	target  string
+	partner string
+}
+
+// eventLocked snapshots a notify for p; e.mu is held.
+func (e *Emulator) eventLocked(p *payment, variant string) job {
+	f := notifyFields(p, e.clk.Now())
+	return job{p: p, ref: p.partnerRef, variant: variant, fields: f, body: notifyBody(f), target: e.target(p), partner: p.partnerID}
+}
+
+func (e *Emulator) target(p *payment) string {
+	if e.o.NotifyURL != "" {
+		return e.o.NotifyURL
+	}
+	return p.notifyURL
+}
+
+// notifyFields is the /v1.0/debit/notify body for p (service 56).
+func notifyFields(p *payment, now time.Time) map[string]any {
+	finished := p.finished
+	if finished.IsZero() {
+		finished = now
+	}
+	info := map[string]any{"popId": p.popID}
+	if !p.paid.IsZero() {
+		info["paidTime"] = stamp(p.paid)
+	}
+	return map[string]any{"originalPartnerReferenceNo": p.partnerRef, "originalReferenceNo": p.referenceNo,
+		"merchantId": p.merchantID, "amount": map[string]any{"value": p.value, "currency": p.currency},
+		"latestTransactionStatus": statusCodes[p.status], "transactionStatusDesc": statusDesc[p.status],
+		"createdTime": stamp(p.created), "finishedTime": stamp(finished), "additionalInfo": info}
+}
+
+// notifyBody is minified with keys sorted at every level (Go's map
+// encoding), so a verifier that hashes the received bytes and one that
+// re-encodes them agree.
+func notifyBody(m map[string]any) []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return []byte("{}")
+	}
+	return b
+}
+
+// wire is one outgoing notify request.
+type wire struct {
+	target string
+	header http.Header
+	body   []byte
+}
+
+func notifyPath(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// signed builds the notify headers, signed with key over ts.
+func (e *Emulator) signed(j job, ts string, key *rsa.PrivateKey) wire {
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-TIMESTAMP", ts)
+	h.Set("X-PARTNER-ID", j.partner)
+	e.mu.Lock()
+	h.Set("X-EXTERNAL-ID", e.st.nextID("56"))
+	e.mu.Unlock()
+	h.Set("CHANNEL-ID", NotifyChannelID)
+	if sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(j.target), j.body, ts); err == nil {
+		if sig, err := snap.SignRSA(key, sts); err == nil {
+			h.Set("X-SIGNATURE", sig)
+		}
+	}
+	return wire{target: j.target, header: h, body: j.body}
+}
+
+// selfCheck verifies what is really sent against the gateway's key.
+func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
+	check := &evidence.SignatureCheck{Scheme: NotifySignature}
+	ts, sig := w.header.Get("X-TIMESTAMP"), w.header.Get("X-SIGNATURE")
+	sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(w.target), w.body, ts)
+	switch {
+	case err != nil:
+		check.Detail = err.Error()
+	case sig == "":
+		check.Detail = "no X-SIGNATURE sent"
+	default:
+		check.Valid = snap.VerifyRSA(&e.o.GatewayPrivateKey.PublicKey, sts, sig) == nil
+		check.Detail = sts
+	}
+	if why != "" {
+		check.Detail = why + "; " + check.Detail
+	}
+	return check
+}
+
+// deliver sends one attempt of an event and arms the next on the test
+// clock when it is not acknowledged. Every attempt is signed afresh with
+// the wall clock's X-TIMESTAMP.
+func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Delivery {
+	if j.target == "" {
+		d := emulator.Delivery{Order: j.ref, Variant: j.variant, Attempt: attempt}
+		return e.record(j.p, e.rec.Undelivered(d, "debit_notify "+j.variant, j.body, errNoURL))
+	}
+	w := e.signed(j, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
+	d := e.send(ctx, j, w, attempt, e.selfCheck(w, ""))
+	if !d.Acked {
+		e.retries.After(attempt, func() { e.deliver(context.Background(), j, attempt+1) })
+	}
+	return d
+}
+
+// send posts one wire. Only HTTP 200 with responseCode 2005600 acknowledges.
+func (e *Emulator) send(ctx context.Context, j job, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	d := emulator.Delivery{Order: j.ref, Variant: j.variant, Attempt: attempt}
+	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+		Outbound: emulator.Outbound{URL: w.target, Header: w.header, Body: w.body, BuildError: "build notify request"},
+		Label:    "debit_notify " + j.variant, Signature: sig, CodeField: "responseCode",
+		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
+	})
+	return e.record(j.p, d)
+}
+
+func (e *Emulator) record(p *payment, d emulator.Delivery) emulator.Delivery {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rec.Add(&d.Exchange)
+	p.deliveries = append(p.deliveries, d)
+	return d
+}
+
+// variant crafts one kind of one-shot notify.
+type variant struct {
+	copies int
+	craft  func(e *Emulator, j job, now time.Time) (wire, string)
+}
+
+func valid(e *Emulator, j job, now time.Time) (wire, string) {
+	return e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), ""
+}
+
+var variants = map[string]variant{
+	"valid":      {1, valid},
+	"duplicate":  {2, valid},
+	"concurrent": {10, valid},
+	"wrong_key": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		return e.signed(j, snap.FormatTimestamp(now), otherKey()), "signed with a key that is not the gateway's"
+	}},
+	"tampered_body": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = notifyBody(with(j.fields, "amount", map[string]any{"value": "1.00", "currency": "IDR"}))
+		return w, "signed over the true body, then amount changed to 1.00"
+	}},
+	"missing_signature": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-SIGNATURE")
+		return w, "X-SIGNATURE header removed"
+	}},
+	"missing_timestamp": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-TIMESTAMP")
+		return w, "X-TIMESTAMP header removed after signing"
+	}},
+	"stale_timestamp": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		ts := snap.FormatTimestamp(now.Add(-time.Hour))
+		return e.signed(j, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the wall clock, validly signed"
+	}},
+	"other_order_signature": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		other := j
+		other.body = notifyBody(with(with(j.fields, "originalPartnerReferenceNo", j.ref+"-OTHER"), "amount",
+			map[string]any{"value": "1.00", "currency": "IDR"}))
+		w := e.signed(other, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = j.body
+		return w, "headers of a validly signed notify for another payment"
+	}},
+	"wrong_amount": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+		wrong := formatCents(j.p.cents + 100)
+		j.body = notifyBody(with(j.fields, "amount", map[string]any{"value": wrong, "currency": "IDR"}))
+		return e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), "validly signed, but amount " + wrong + " is not the payment's"
+	}},
+}
+
+func with(m map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(m))
+	for a, b := range m {
+		out[a] = b
+	}
+	out[k] = v
+	return out
+}
+
+// crafted sends a one-shot notify variant saying the payment succeeded
+// (status 00), whatever its state: no state change, no retries.
+func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([]emulator.Delivery, error) {
+	v, ok := variants[name]
+	if !ok {
+		return nil, fmt.Errorf("gopay-miniapp: unknown notify variant %q; valid: %v", name, variantNames())
+	}
+	if copies == 0 {
+		copies = v.copies
+	}
+	e.mu.Lock()
+	p, err := e.st.lookup(ref)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	j := e.eventLocked(p, name)
+	j.fields = with(with(j.fields, "latestTransactionStatus", "00"), "transactionStatusDesc", "SUCCESS")
+	j.body = notifyBody(j.fields)
+	e.mu.Unlock()
+	if j.target == "" {
+		return []emulator.Delivery{e.record(p, e.rec.Undelivered(emulator.Delivery{Order: j.ref, Variant: name, Attempt: 1},
+			"debit_notify "+name, j.body, errNoURL))}, nil
+	}
+	w, why := v.craft(e, j, e.wall.Now())
+	check := e.selfCheck(w, why)
+	out := make([]emulator.Delivery, copies)
+	if name != "concurrent" {
+		for i := range copies {
+			out[i] = e.send(ctx, j, w, i+1, check)
+		}
+		return out, nil
+	}
+	var wg sync.WaitGroup
+	for i := range copies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.send(ctx, j, w, i+1, check)
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+var (
+	otherKeyOnce sync.Once
+	otherKeyVal  *rsa.PrivateKey
+)
+
+// otherKey is a key no merchant trusts, made once per process.
+func otherKey() *rsa.PrivateKey {
+	otherKeyOnce.Do(func() { otherKeyVal, _ = snap.GenerateKey() })
+	return otherKeyVal
+}

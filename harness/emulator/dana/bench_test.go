@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func BenchmarkNotifySign(b *testing.B) {
 	f := newFixture(b)
 	f.create("INV-1", "10000.00")
 	e := f.e
-	o := e.st.orders[0]
+	o := e.st.orders.All()[0]
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -67,4 +68,38 @@ func BenchmarkNotifySign(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "notifies/s")
+}
+
+// BenchmarkEmulateLoad is the load of a long uatrun emulate session:
+// each iteration creates an order with a signed request through
+// Handler(), pays it and delivers its finish notify to the merchant, as
+// the hosted checkout's Pay button does. It reports the live heap the
+// emulator retains after a GC, in total and per order: with the bounded
+// stores (KeptOrders, emulator.KeptItems/KeptBytes) the total levels off
+// however many orders pass, so the per-order figure falls as b.N grows.
+//
+//	go test -run '^$' -bench BenchmarkEmulateLoad -benchtime 60000x ./harness/emulator/dana
+func BenchmarkEmulateLoad(b *testing.B) {
+	f := newFixture(b)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := range b.N {
+		ref := fmt.Sprintf("LOAD-%d", i)
+		status, res := f.post(pathOf(APICreateOrder), f.createBody(ref, "10000.00"))
+		if status != http.StatusOK {
+			b.Fatalf("create %s: HTTP %d %s", ref, status, res.Raw)
+		}
+		if r := f.act("pay", ref, nil); len(r.Deliveries) != 1 || !r.Deliveries[0].Acked {
+			b.Fatalf("pay %s: %+v", ref, r)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	retained := float64(int64(after.HeapAlloc) - int64(before.HeapAlloc))
+	b.ReportMetric(retained/(1<<20), "retained-MiB")
+	b.ReportMetric(retained/float64(b.N), "retained-B/order")
+	b.ReportMetric(float64(after.Sys)/(1<<20), "sys-MiB")
 }

@@ -115,7 +115,7 @@ func TestConcurrency_RealClockTimersAreStoppedByClose(t *testing.T) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if o := e.st.orders[0]; o.expiry != nil {
+	if o := e.st.orders.All()[0]; o.expiry != nil {
 		t.Error("Close left the expiry timer armed")
 	}
 }

@@ -324,7 +324,7 @@ func (e *Emulator) newOrder(r *createReq, in *inbound, canon string, lifetime ti
 		payMethod: r.payMethod, payOption: r.payOption, returnURL: r.returnURL, notifyURL: r.notifyURL,
 		canonical: canon, status: StatusInit, created: now, validUpTo: r.validUpTo}
 	o.referenceNo = e.st.nextID(now, "111212800")
-	e.st.orders = append(e.st.orders, o)
+	e.st.orders.Push(o)
 	e.st.byKey[key(o.merchantID, o.partnerRef)] = o
 	e.st.byRef[o.referenceNo] = o
 	o.expiry = e.clk.AfterFunc(lifetime, func() { e.expire(o) })

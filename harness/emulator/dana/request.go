@@ -186,11 +186,11 @@ func (e *Emulator) trackExternalID(in *inbound) *reply {
 	k := in.Req.Header.Get("X-PARTNER-ID") + "\x00" + ext
 	e.mu.Lock()
 	if e.st.extDay != day {
-		e.st.extDay, e.st.extIDs = day, map[string]int{}
+		e.st.resetExternalIDs(day)
 	}
 	first, seen := e.st.extIDs[k]
 	if !seen {
-		e.st.extIDs[k] = in.Seq
+		e.st.rememberExternalID(k, in.Seq)
 	}
 	e.mu.Unlock()
 	if !seen {

@@ -23,19 +23,58 @@ var statusCodes = map[string]string{
 	StatusInit: "01", StatusSuccess: "00", StatusClosed: "05", StatusCancelled: "05",
 }
 
+// KeptOrders is how many orders an emulator keeps: past it, the oldest
+// order is forgotten (its expiry timer stopped), so a long uatrun emulate
+// session stays bounded. A scenario creates a handful.
+const KeptOrders = 10000
+
+// KeptExternalIDs is how many X-EXTERNAL-IDs of the current day are
+// remembered to detect reuse; past it, the oldest are forgotten.
+const KeptExternalIDs = 100000
+
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	idSeq  int               // referenceNo / refundNo / X-EXTERNAL-ID counter
-	orders []*order          // creation order
-	byKey  map[string]*order // merchantId \x00 partnerReferenceNo
-	byRef  map[string]*order // DANA referenceNo
-	extDay string            // Jakarta day extIDs belongs to
-	extIDs map[string]int    // partner \x00 X-EXTERNAL-ID → first call seq
+	idSeq   int                    // referenceNo / refundNo / X-EXTERNAL-ID counter
+	orders  *emulator.Ring[*order] // creation order, the newest KeptOrders
+	byKey   map[string]*order      // merchantId \x00 partnerReferenceNo
+	byRef   map[string]*order      // DANA referenceNo
+	extDay  string                 // Jakarta day extIDs belongs to
+	extIDs  map[string]int         // partner \x00 X-EXTERNAL-ID → first call seq
+	extKeys *emulator.Ring[string] // extIDs' keys, oldest first
 }
 
 func newState() state {
-	return state{byKey: map[string]*order{}, byRef: map[string]*order{},
-		extIDs: map[string]int{}}
+	s := state{byKey: map[string]*order{}, byRef: map[string]*order{},
+		orders: emulator.NewRing[*order](KeptOrders, 0, nil)}
+	byKey, byRef := s.byKey, s.byRef
+	s.orders.OnDrop = func(o *order) {
+		if k := key(o.merchantID, o.partnerRef); byKey[k] == o {
+			delete(byKey, k)
+		}
+		if byRef[o.referenceNo] == o {
+			delete(byRef, o.referenceNo)
+		}
+		if o.expiry != nil {
+			o.expiry.Stop()
+			o.expiry = nil
+		}
+	}
+	s.resetExternalIDs("")
+	return s
+}
+
+// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
+func (s *state) resetExternalIDs(day string) {
+	ids := map[string]int{}
+	s.extDay, s.extIDs = day, ids
+	s.extKeys = emulator.NewRing[string](KeptExternalIDs, 0, nil)
+	s.extKeys.OnDrop = func(k string) { delete(ids, k) }
+}
+
+// rememberExternalID records the first call seq of key k.
+func (s *state) rememberExternalID(k string, seq int) {
+	s.extIDs[k] = seq
+	s.extKeys.Push(k)
 }
 
 // override is the answer a respond_next injection gives.
@@ -105,15 +144,20 @@ func (s *state) lookup(ref string) (*order, error) {
 		return o, nil
 	}
 	var hit *order
-	for _, o := range s.orders {
-		if o.partnerRef != ref {
-			continue
+	var ambiguous error
+	s.orders.Each(func(o *order) {
+		if o.partnerRef != ref || ambiguous != nil {
+			return
 		}
 		if hit != nil {
-			return nil, fmt.Errorf("%w: %q names orders of merchants %s and %s; use the referenceNo %s or %s",
+			ambiguous = fmt.Errorf("%w: %q names orders of merchants %s and %s; use the referenceNo %s or %s",
 				emulator.ErrUnknownOrder, ref, hit.merchantID, o.merchantID, hit.referenceNo, o.referenceNo)
+			return
 		}
 		hit = o
+	})
+	if ambiguous != nil {
+		return nil, ambiguous
 	}
 	if hit == nil {
 		return nil, fmt.Errorf("%w: no order with partnerReferenceNo or referenceNo %q was created at the DANA emulator", emulator.ErrUnknownOrder, ref)
@@ -129,10 +173,10 @@ func (s *state) nextID(now time.Time, infix string) string {
 }
 
 func (s *state) stopTimers() {
-	for _, o := range s.orders {
+	s.orders.Each(func(o *order) {
 		if o.expiry != nil {
 			o.expiry.Stop()
 			o.expiry = nil
 		}
-	}
+	})
 }

@@ -45,10 +45,8 @@ type RefundView struct {
 func (e *Emulator) Orders() []OrderView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]OrderView, 0, len(e.st.orders))
-	for _, o := range e.st.orders {
-		out = append(out, o.view())
-	}
+	out := make([]OrderView, 0, e.st.orders.Len())
+	e.st.orders.Each(func(o *order) { out = append(out, o.view()) })
 	return out
 }
 

@@ -36,7 +36,7 @@ func DefaultNotifyRetry() []Duration {
 
 // Gateways lists the gateway names the config accepts.
 func Gateways() []string {
-	return []string{"dana-gapura", "midtrans-snap", "astapa", "purwantara", "gopay-miniapp"}
+	return []string{"dana-gapura", "midtrans-snap", "astapa", "purwantara", "gopay-miniapp", "dana-widget"}
 }
 
 // Formats lists the report formats, which are also the default.

@@ -1,0 +1,231 @@
+package danawidget
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+)
+
+// Action names Act accepts.
+const (
+	actAuthorize     = "authorize"
+	actRedirect      = "redirect"
+	actRevoke        = "revoke"
+	actPay           = "pay"
+	actFail          = "fail"
+	actExpire        = "expire"
+	actRespondNext   = "respond_next"
+	actNotify        = "notify"
+	actReturnShopper = "return_shopper"
+)
+
+var actionNames = []string{actAuthorize, actRedirect, actRevoke, actPay, actFail, actExpire, actRespondNext, actNotify, actReturnShopper}
+
+var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "dana-widget", Names: actionNames, Params: map[string][]string{
+	actAuthorize:     {"url", "choice", "mobile", "balance", "redirect", "state"},
+	actRedirect:      nil,
+	actRevoke:        {"mobile"},
+	actPay:           {"url", "notify"},
+	actFail:          {"notify"},
+	actExpire:        nil,
+	actRespondNext:   {"api", "code", "message", "count"},
+	actNotify:        {"variant", "copies", "status"},
+	actReturnShopper: {"forged"},
+}}
+
+// orderActions are the per-order control routes.
+var orderActions = []string{actPay, actFail, actExpire, actNotify, actReturnShopper}
+
+var codePattern = regexp.MustCompile(`^[2-5]\d{6}$`)
+
+// override is an answer respond_next injects.
+type override struct{ code, message string }
+
+// Act performs a control action synchronously.
+func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	if err := actions.Check(a); err != nil {
+		return emulator.Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch a.Name {
+	case actAuthorize:
+		return e.authorize(ctx, a.Params)
+	case actRedirect:
+		return e.redirect(ctx)
+	case actRevoke:
+		return e.revoke(a.Params)
+	case actPay, actFail, actExpire:
+		return e.settle(ctx, a)
+	case actRespondNext:
+		return e.respondNext(a.Params)
+	case actNotify:
+		return e.notify(ctx, a)
+	}
+	return e.returnShopper(ctx, a.Order, a.Params["forged"] == "true")
+}
+
+// settle is the user at the cashier (pay, fail) or validUpTo (expire).
+// pay with url judges the payment URL the merchant handed the user: it
+// must be the cashier's webRedirectUrl with a fresh OTT of a live binding.
+func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	drop, err := actions.Drop(a)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	ref, ottVal := a.Order, ""
+	if raw := a.Params["url"]; raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || u.Path != cashierPath || u.Query().Get("bizNo") == "" {
+			return emulator.Result{}, fmt.Errorf("%w: the payment URL the merchant gave the user is not DANA's cashier webRedirectUrl (%s?bizNo=…); send the user to webRedirectUrl with the OTT appended",
+				emulator.ErrOrderState, cashierPath)
+		}
+		if ref == "" {
+			ref = u.Query().Get("bizNo")
+		}
+		if ottVal = u.Query().Get("ott"); ottVal == "" {
+			return emulator.Result{}, fmt.Errorf("%w: the payment URL carries no ott, so the bound user would have to log in to DANA again; append the OTT from Apply OTT (the complete payment URL is webRedirectUrl + ott)", emulator.ErrOrderState)
+		}
+	}
+	if ref == "" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: %s needs order (or url for pay)", a.Name)
+	}
+	e.mu.Lock()
+	o, err := e.st.lookup(ref)
+	if err != nil {
+		e.mu.Unlock()
+		return emulator.Result{}, err
+	}
+	if o.status != StatusInit && o.status != StatusPaying {
+		e.mu.Unlock()
+		return emulator.Result{}, fmt.Errorf("dana-widget: %w: cannot %s order %s: it is %s", emulator.ErrOrderState, a.Name, o.partnerRef, o.status)
+	}
+	now := e.clk.Now()
+	var verb string
+	switch a.Name {
+	case actPay:
+		payer := DefaultPhone
+		if ottVal != "" {
+			t := e.st.otts[ottVal]
+			var why string
+			switch {
+			case t == nil:
+				why = "the OTT on the payment URL was never issued by Apply OTT"
+			case t.used:
+				why = "the OTT on the payment URL was already used for an earlier payment; an OTT is single use, so apply a fresh OTT for every payment"
+			case now.After(t.expires):
+				why = "the OTT on the payment URL expired " + e.o.OTTTTL.String() + " after Apply OTT issued it; apply it right before sending the user"
+			case t.b.revoked != "":
+				why = "the OTT belongs to a binding that ended (" + t.b.revoked + ")"
+			}
+			if why != "" {
+				e.mu.Unlock()
+				return emulator.Result{}, fmt.Errorf("%w: %s; DANA's cashier asks the user to log in instead of paying", emulator.ErrOrderState, why)
+			}
+			t.used, payer = true, t.b.phone
+		}
+		u := e.st.userFor(payer)
+		if u.balance < o.cents {
+			e.mu.Unlock()
+			return emulator.Result{}, fmt.Errorf("%w: user %s has %s, less than the order's %s", emulator.ErrOrderState, mask(payer), formatBalance(u.balance), o.amount.Value)
+		}
+		u.balance -= o.cents
+		o.payer, o.status, o.paid, o.finished = payer, StatusSuccess, now, now
+		verb = "paid by " + mask(payer) + " from the DANA balance"
+	case actFail:
+		o.status, o.closeReason, o.finished, verb = StatusClosed, "PAYMENT_FAILED", now, "closed (payment failed)"
+	default:
+		o.status, o.closeReason, o.finished, verb = StatusClosed, "EXPIRED", now, "closed (expired)"
+	}
+	o.stopExpiry()
+	status := "05"
+	if o.status == StatusSuccess {
+		status = "00"
+	}
+	job := e.eventLocked(o, status, "valid")
+	e.mu.Unlock()
+	if drop {
+		return emulator.Result{Detail: fmt.Sprintf("order %s %s; the finish notify was dropped", o.partnerRef, verb)}, nil
+	}
+	d := e.deliver(ctx, job, 1)
+	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
+		Detail: fmt.Sprintf("order %s %s; finish notify %s", o.partnerRef, verb, emulator.Describe(d))}, nil
+}
+
+func formatBalance(c int64) string { return "IDR " + strconv.FormatInt(c/100, 10) }
+
+// notify sends a crafted finish notify.
+func (e *Emulator) notify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	name := firstNonEmpty(a.Params["variant"], "valid")
+	status := firstNonEmpty(a.Params["status"], "00")
+	if status != "00" && status != "05" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: notify status %q: a finish notify is 00 (paid) or 05 (closed)", status)
+	}
+	copies := 0
+	if s := a.Params["copies"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			return emulator.Result{}, fmt.Errorf("dana-widget: copies %q must be a whole number from 1 to 100", s)
+		}
+		copies = n
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	return emulator.Delivered(ds, fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged",
+		name, status, len(ds), a.Order, emulator.Acked(ds))), nil
+}
+
+// respondNext queues an injected answer for the next call(s) to an API.
+func (e *Emulator) respondNext(p map[string]string) (emulator.Result, error) {
+	s, ok := serviceByName(p["api"])
+	if !ok {
+		var names []string
+		for _, s := range services {
+			names = append(names, s.Name)
+		}
+		return emulator.Result{}, fmt.Errorf("dana-widget: respond_next api %q: want one of %s", p["api"], strings.Join(names, ", "))
+	}
+	code := p["code"]
+	if !codePattern.MatchString(code) {
+		return emulator.Result{}, fmt.Errorf("dana-widget: respond_next code %q: want a 7-digit SNAP responseCode such as 5005401", code)
+	}
+	count, err := actions.Count(p)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	msg := firstNonEmpty(p["message"], messageFor(code))
+	e.injected.Add(s.Name, count, override{code: code, message: msg})
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, s.Name, code, msg)}, nil
+}
+
+// returnShopper GETs the order's PAY_RETURN url as the user's browser
+// would after paying; it changes nothing and sends no notify.
+func (e *Emulator) returnShopper(ctx context.Context, ref string, forged bool) (emulator.Result, error) {
+	e.mu.Lock()
+	o, err := e.st.lookup(ref)
+	var target string
+	if err == nil {
+		target = o.returnURL
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	if target == "" {
+		return emulator.Result{}, fmt.Errorf("%w: the widget payment of %s had no PAY_RETURN urlParam, so DANA cannot send the user back", emulator.ErrOrderState, ref)
+	}
+	if forged {
+		target = emulator.WithForgedSuccess(target)
+	}
+	x := e.visit(ctx, actReturnShopper, target)
+	return emulator.Result{Exchanges: []evidence.Exchange{x}, Detail: "user returned to PAY_RETURN (order unchanged, no notify): " + visited(x)}, nil
+}

@@ -1,0 +1,196 @@
+package danawidget
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/clock"
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// GatewayName is the id scenarios use for this emulator.
+const GatewayName = "dana-widget"
+
+// Defaults for the lifetimes DANA does not publish (each a choice recorded
+// in docs/emulators/dana-widget.md).
+const (
+	DefaultAuthCodeTTL     = 10 * time.Minute
+	DefaultAccessTokenTTL  = 24 * time.Hour
+	DefaultRefreshTokenTTL = 30 * 24 * time.Hour
+	DefaultOTTTTL          = 5 * time.Minute
+	// DefaultBalance is a new DANA user's balance at the emulator, in cents.
+	DefaultBalance = 1_000_000_00
+	// DefaultPhone is the DANA user who approves a binding when the OAuth
+	// URL carries no seamlessData mobile number.
+	DefaultPhone = "081200000001"
+	// ValidUpToMax is DANA's sandbox limit on validUpTo (dana-go's
+	// ValidateValidUpToDate, which its Widget payment runs too).
+	ValidUpToMax = 30 * time.Minute
+)
+
+// DefaultNotifyRetry is the retry schedule after an unacknowledged finish
+// notify, on the test clock (DANA publishes none).
+var DefaultNotifyRetry = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour}
+
+// Options configure an Emulator. MerchantPublicKey and GatewayPrivateKey
+// are required.
+type Options struct {
+	PartnerID, MerchantID string          // expected X-PARTNER-ID / X-CLIENT-KEY and merchantId (empty = accept any)
+	MerchantPublicKey     *rsa.PublicKey  // verifies X-SIGNATURE, seamlessSign and Open API signatures
+	GatewayPrivateKey     *rsa.PrivateKey // signs finish notifies and Open API answers
+	Clock                 clock.Clock     // test clock: code, token and OTT lifetimes, order expiry, retries
+	Wall                  clock.Clock     // the merchant's clock: X-TIMESTAMP, validUpTo, stamps on what it receives
+	NotifyURL             string          // overrides the order's NOTIFICATION url
+	NotifyRetry           []time.Duration // nil = DefaultNotifyRetry
+	TimestampSkew         time.Duration   // 0 = no X-TIMESTAMP skew check
+	ValidUpToMax          time.Duration   // 0 = ValidUpToMax (30m)
+	AuthCodeTTL           time.Duration   // 0 = DefaultAuthCodeTTL
+	AccessTokenTTL        time.Duration   // 0 = DefaultAccessTokenTTL
+	RefreshTokenTTL       time.Duration   // 0 = DefaultRefreshTokenTTL
+	OTTTTL                time.Duration   // 0 = DefaultOTTTTL
+	Redactor              *evidence.Redactor
+	HTTPClient            *http.Client // notifies, redirects, return_shopper; default 8s timeout
+	Version               string
+	BaseURL               string // where OAuth and cashier links point; default the emulator's URL
+}
+
+// Emulator is an offline, stateful DANA Widget API: account binding,
+// tokens, OTT, widget payment and the order's life after it. It is safe
+// for concurrent use.
+type Emulator struct {
+	o       Options
+	clk     clock.Clock
+	wall    clock.Clock
+	client  *http.Client
+	engine  *gin.Engine
+	pubPEM  []byte
+	version string
+	red     *evidence.Redactor
+
+	host     emulator.Host
+	rec      *emulator.Recorder
+	retries  *emulator.Retries
+	injected emulator.Injections[override]
+
+	mu sync.Mutex
+	st state
+}
+
+// New validates o and returns an unstarted emulator.
+func New(o Options) (*Emulator, error) {
+	if o.MerchantPublicKey == nil {
+		return nil, errors.New("dana-widget: Options.MerchantPublicKey is required (it verifies the merchant's signatures)")
+	}
+	if o.GatewayPrivateKey == nil {
+		return nil, errors.New("dana-widget: Options.GatewayPrivateKey is required (it signs finish notifies)")
+	}
+	for _, d := range []*time.Duration{&o.TimestampSkew, &o.ValidUpToMax, &o.AuthCodeTTL, &o.AccessTokenTTL, &o.RefreshTokenTTL, &o.OTTTTL} {
+		if *d < 0 {
+			return nil, fmt.Errorf("dana-widget: a negative duration in Options (%s)", *d)
+		}
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&o.ValidUpToMax, ValidUpToMax)
+	def(&o.AuthCodeTTL, DefaultAuthCodeTTL)
+	def(&o.AccessTokenTTL, DefaultAccessTokenTTL)
+	def(&o.RefreshTokenTTL, DefaultRefreshTokenTTL)
+	def(&o.OTTTTL, DefaultOTTTTL)
+	if o.NotifyRetry == nil {
+		o.NotifyRetry = DefaultNotifyRetry
+	}
+	for i, d := range o.NotifyRetry {
+		if d <= 0 {
+			return nil, fmt.Errorf("dana-widget: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
+		}
+	}
+	if o.NotifyURL != "" {
+		if err := emulator.CheckAbsURL(o.NotifyURL); err != nil {
+			return nil, fmt.Errorf("dana-widget: Options.NotifyURL: %w", err)
+		}
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Wall == nil {
+		o.Wall = o.Clock
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.Redactor == nil {
+		o.Redactor = evidence.NewRedactor()
+	}
+	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
+	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("dana-widget: gateway public key: %w", err)
+	}
+	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub, red: o.Redactor,
+		version: GatewayName + "/" + o.Version, host: emulator.Host{Name: "dana-widget"}, st: newState()}
+	e.rec = emulator.NewRecorder("danaw", o.Redactor, o.Clock)
+	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
+	e.engine = e.routes()
+	return e, nil
+}
+
+// Handler serves the Widget APIs, the OAuth page, the cashier and the
+// /_uatrun/ control API.
+func (e *Emulator) Handler() http.Handler { return e.engine }
+
+// Start serves on addr ("" = 127.0.0.1:0) in the background.
+func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
+
+// URL is the base URL the merchant points its DANA hosts at ("" before Start).
+func (e *Emulator) URL() string { return e.host.URL() }
+
+// Close stops the server and every pending timer.
+func (e *Emulator) Close() error {
+	e.retries.Stop()
+	e.mu.Lock()
+	for _, o := range e.st.orders {
+		o.stopExpiry()
+	}
+	e.mu.Unlock()
+	return e.host.Close()
+}
+
+// PublicKeyPEM is the key the merchant verifies notifies (and Open API
+// answers) with.
+func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
+
+// Name is "dana-widget".
+func (e *Emulator) Name() string { return GatewayName }
+
+// APIs lists the names Calls accepts.
+func (e *Emulator) APIs() []string {
+	out := make([]string, 0, len(services)+1)
+	for _, s := range services {
+		out = append(out, s.Name)
+	}
+	return append(out, APIOAuth)
+}
+
+// Actions lists the names Act accepts.
+func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
+
+// secret registers an issued code or token with the redactor, so it never
+// reaches evidence.
+func (e *Emulator) secret(v string) { e.red.Add(v) }
+
+var _ emulator.Gateway = (*Emulator)(nil)

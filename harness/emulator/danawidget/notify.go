@@ -1,0 +1,239 @@
+package danawidget
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// AckCode is how a merchant acknowledges a finish notify.
+const AckCode = "2005600"
+
+var errNoURL = errors.New("no NOTIFICATION url")
+
+// notifyJob is one finish-notify event.
+type notifyJob struct {
+	o                   *order
+	partnerRef, variant string
+	body                []byte
+	target, partnerID   string
+	fields              map[string]any
+}
+
+// eventLocked snapshots the notify for o with status 00 or 05; e.mu held.
+func (e *Emulator) eventLocked(o *order, status, variant string) notifyJob {
+	f := notifyFields(o, status, e.clk.Now())
+	target := o.notifyURL
+	if e.o.NotifyURL != "" {
+		target = e.o.NotifyURL
+	}
+	return notifyJob{o: o, partnerRef: o.partnerRef, variant: variant, body: marshal(f), target: target, partnerID: o.partnerID, fields: f}
+}
+
+// notifyFields is the Finish Notify body, the same service 56 shape as
+// DANA's Payment Gateway notify.
+func notifyFields(o *order, status string, now time.Time) map[string]any {
+	finished := o.finished
+	if finished.IsZero() {
+		finished = now
+	}
+	desc := "SUCCESS"
+	if status != "00" {
+		desc = StatusClosed
+		if o.status == StatusCancelled {
+			desc = StatusCancelled
+		}
+	}
+	m := map[string]any{"originalPartnerReferenceNo": o.partnerRef, "originalReferenceNo": o.referenceNo, "merchantId": o.merchantID,
+		"amount": o.amount.JSON(), "latestTransactionStatus": status, "transactionStatusDesc": desc,
+		"createdTime": stamp(o.created), "finishedTime": stamp(finished)}
+	if status == "00" {
+		paid := o.paid
+		if paid.IsZero() {
+			paid = finished
+		}
+		m["additionalInfo"] = map[string]any{"paidTime": stamp(paid), "paymentInfo": map[string]any{
+			"cashierRequestId": o.referenceNo + "01", "paidTime": stamp(paid),
+			"payOptionInfos": []any{map[string]any{"payMethod": "BALANCE", "payOption": "", "payAmount": o.amount.JSON(), "transAmount": o.amount.JSON()}}}}
+	}
+	return m
+}
+
+// marshal encodes minified with sorted keys, what dana-go's and
+// dana-node's parsers rebuild, so both verify.
+func marshal(m map[string]any) []byte {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return []byte("{}")
+	}
+	return b
+}
+
+// wire is one outgoing notify, fully built.
+type wire struct {
+	header http.Header
+	body   []byte
+}
+
+func (e *Emulator) signed(job notifyJob, body []byte, ts string, key *rsa.PrivateKey) wire {
+	e.mu.Lock()
+	ext := e.st.nextID(e.clk.Now(), "56")
+	e.mu.Unlock()
+	return wire{header: bisnap.SignNotify(key, job.partnerID, ext, job.target, body, ts), body: body}
+}
+
+// deliver sends one attempt and, unacknowledged, arms the next on the
+// test clock; each retry is signed afresh on the wall clock.
+func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
+	if job.target == "" {
+		d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+		return e.record(job.o, e.rec.Undelivered(d, "finish_notify "+job.variant, job.body, errNoURL,
+			"the payment had no NOTIFICATION urlParam and no notify_url is configured"))
+	}
+	w := e.signed(job, job.body, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
+	d := e.send(ctx, job, w, attempt, bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, job.target, w.header, w.body, ""))
+	if !d.Acked {
+		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
+	}
+	return d
+}
+
+// send posts w; only HTTP 200 with responseCode 2005600 acknowledges.
+func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+		Outbound: emulator.Outbound{URL: job.target, Header: w.header, Body: w.body, BuildError: "build notify request", FollowRedirects: true},
+		Label:    "finish_notify " + job.variant, Signature: sig, CodeField: "responseCode",
+		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
+	})
+	return e.record(job.o, d)
+}
+
+func (e *Emulator) record(o *order, d emulator.Delivery) emulator.Delivery {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.rec.Add(&d.Exchange)
+	if len(o.deliveries) < maxTracked {
+		o.deliveries = append(o.deliveries, d)
+	}
+	return d
+}
+
+// variants craft one-shot notifies a sandbox never sends: each returns
+// the wire and what was done to it.
+var variants = map[string]func(e *Emulator, job notifyJob, now time.Time) (wire, string){
+	"valid":      craftValid,
+	"duplicate":  craftValid,
+	"concurrent": craftValid,
+	"wrong_key": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		return e.signed(job, job.body, snap.FormatTimestamp(now), wrongKey()), "signed with a key that is not the gateway's"
+	},
+	"tampered_body": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = marshal(withAmount(job.fields, "1.00"))
+		return w, "signed over the true body, then amount changed to 1.00"
+	},
+	"missing_signature": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-SIGNATURE")
+		return w, "X-SIGNATURE header removed"
+	},
+	"missing_timestamp": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.header.Del("X-TIMESTAMP")
+		return w, "X-TIMESTAMP header removed after signing"
+	},
+	"stale_timestamp": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		ts := snap.FormatTimestamp(now.Add(-time.Hour))
+		return e.signed(job, job.body, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the wall clock, validly signed"
+	},
+	"other_order_signature": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		other := withAmount(job.fields, "1.00")
+		other["originalPartnerReferenceNo"] = job.partnerRef + "-OTHER"
+		w := e.signed(job, marshal(other), snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = job.body
+		return w, "headers of a validly signed notify for another order"
+	},
+	"wrong_amount": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		wrong := bisnap.FormatCents(job.o.cents + 100)
+		return e.signed(job, marshal(withAmount(job.fields, wrong)), snap.FormatTimestamp(now), e.o.GatewayPrivateKey),
+			"validly signed, but amount " + wrong + " is not the order's"
+	},
+}
+
+var defaultCopies = map[string]int{"duplicate": 2, "concurrent": 5}
+
+func craftValid(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+	return e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), ""
+}
+
+func withAmount(f map[string]any, value string) map[string]any {
+	out := make(map[string]any, len(f))
+	for k, v := range f {
+		out[k] = v
+	}
+	out["amount"] = bisnap.Money{Value: value, Currency: "IDR"}.JSON()
+	return out
+}
+
+// crafted sends a one-shot variant for ref: no state change, no retries.
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+	craft, ok := variants[name]
+	if !ok {
+		return nil, fmt.Errorf("dana-widget: unknown notify variant %q; valid: valid, duplicate, concurrent, wrong_key, tampered_body, missing_signature, missing_timestamp, stale_timestamp, other_order_signature, wrong_amount", name)
+	}
+	if copies == 0 {
+		copies = max(1, defaultCopies[name])
+	}
+	e.mu.Lock()
+	o, err := e.st.lookup(ref)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	job := e.eventLocked(o, status, name)
+	e.mu.Unlock()
+	if job.target == "" {
+		d := emulator.Delivery{Order: job.partnerRef, Variant: name, Attempt: 1}
+		return []emulator.Delivery{e.record(o, e.rec.Undelivered(d, "finish_notify "+name, job.body, errNoURL))}, nil
+	}
+	w, why := craft(e, job, e.wall.Now())
+	check := bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, job.target, w.header, w.body, why)
+	out := make([]emulator.Delivery, copies)
+	if name != "concurrent" {
+		for i := range out {
+			out[i] = e.send(ctx, job, w, i+1, check)
+		}
+		return out, nil
+	}
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = e.send(ctx, job, w, i+1, check)
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+var (
+	wrongKeyOnce sync.Once
+	wrongKeyVal  *rsa.PrivateKey
+)
+
+func wrongKey() *rsa.PrivateKey {
+	wrongKeyOnce.Do(func() { wrongKeyVal, _ = snap.GenerateKey() })
+	return wrongKeyVal
+}

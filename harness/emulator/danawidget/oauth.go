@@ -1,0 +1,340 @@
+package danawidget
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// oauthPath is the OAuth page dana-go's GenerateOauthUrl points at in API
+// mode (m.sandbox.dana.id/v1.0/get-auth-code).
+const oauthPath = "/v1.0/get-auth-code"
+
+// oauthParams are the query parameters dana-go's GenerateOauthUrl writes
+// in API mode, all of which the page needs.
+var oauthParams = []string{"partnerId", "scopes", "externalId", "channelId", "redirectUrl", "timestamp", "state"}
+
+// base is where the emulator's own links point.
+func (e *Emulator) base(r *http.Request) string {
+	if e.o.BaseURL != "" {
+		return e.o.BaseURL
+	}
+	if u := e.URL(); u != "" || r == nil {
+		return u
+	}
+	return e.host.BaseURL("", r)
+}
+
+// oauthRequest is an OAuth URL as the page reads it.
+type oauthRequest struct {
+	raw, redirect, state, partnerID, merchantID, phone string
+	violations                                         []string
+}
+
+// readOAuth judges the OAuth URL the merchant built. Problems a page
+// would shrug off are violations; one that leaves the page nowhere to
+// send the user back is an error.
+func (e *Emulator) readOAuth(raw string) (*oauthRequest, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the OAuth URL is not a URL: %v", err)
+	}
+	q := u.Query()
+	r := &oauthRequest{raw: raw, redirect: q.Get("redirectUrl"), state: q.Get("state"), partnerID: q.Get("partnerId"), merchantID: q.Get("merchantId")}
+	bad := func(format string, args ...any) { r.violations = append(r.violations, fmt.Sprintf(format, args...)) }
+	if u.Path != oauthPath {
+		bad("the OAuth URL's path is %s; DANA's OAuth page (API mode) is %s", bisnap.Quote(u.Path), oauthPath)
+	}
+	for _, p := range oauthParams {
+		if q.Get(p) == "" {
+			bad("the OAuth URL has no %s parameter", p)
+		}
+	}
+	if err := emulator.CheckAbsURL(r.redirect); err != nil {
+		return r, fmt.Errorf("redirectUrl: %v; the OAuth page cannot send the user back", err)
+	}
+	if e.o.PartnerID != "" && r.partnerID != "" && r.partnerID != e.o.PartnerID {
+		bad("partnerId %s is not the configured clientId", bisnap.Quote(r.partnerID))
+	}
+	if e.o.MerchantID != "" && r.merchantID != "" && r.merchantID != e.o.MerchantID {
+		bad("merchantId %s is not the configured merchant", bisnap.Quote(r.merchantID))
+	}
+	if ts := q.Get("timestamp"); ts != "" {
+		if _, err := snap.ParseTimestamp(ts); err != nil {
+			bad("timestamp: %v", err)
+		}
+	}
+	if sd := q.Get("seamlessData"); sd != "" {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(sd), &m); err != nil {
+			bad("seamlessData is not a JSON object: %v", err)
+		} else {
+			r.phone, _ = m["mobile"].(string)
+			if r.phone == "" {
+				if p, ok := m["mobileNumber"].(string); ok {
+					r.phone = p
+					bad("seamlessData carries mobileNumber; DANA's page reads mobile (dana-go renames it)")
+				}
+			}
+		}
+		if sign := q.Get("seamlessSign"); sign != "" {
+			if err := snap.VerifyRSA(e.o.MerchantPublicKey, sd, sign); err != nil {
+				bad("seamlessSign does not verify over seamlessData with the merchant key: %v", err)
+			}
+		}
+	}
+	return r, nil
+}
+
+// recordOAuth logs the visit to the OAuth page as a call, so scenarios
+// judge the URL the merchant built like any request it made.
+func (e *Emulator) recordOAuth(raw string, r *oauthRequest, outcome string) evidence.Exchange {
+	req, err := http.NewRequest(http.MethodGet, raw, nil)
+	if err != nil {
+		req, _ = http.NewRequest(http.MethodGet, "http://invalid.oauth.url/", nil)
+	}
+	req.Header.Set("User-Agent", shopperAgent)
+	in := e.rec.Receive(req)
+	var v []string
+	if r != nil {
+		v = r.violations
+	}
+	body := []byte("<!doctype html><title>DANA OAuth</title><p>" + template.HTMLEscapeString(outcome))
+	e.rec.AddCall(emulator.Call{API: APIOAuth, Violations: v, Hint: outcome}, in, v,
+		emulator.Answer{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: body})
+	calls := e.rec.Calls(APIOAuth)
+	return calls[len(calls)-1].Exchange
+}
+
+// authorize is the user on the OAuth page: approve (an authCode and the
+// state on redirectUrl), deny (error=access_denied and the state) or close
+// (no redirect). redirect=hold keeps the redirect back for a later
+// redirect action (the user lingering).
+func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator.Result, error) {
+	raw := p["url"]
+	if raw == "" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: authorize needs url: the OAuth URL the merchant sent the user to")
+	}
+	choice := p["choice"]
+	if choice == "" {
+		choice = "approve"
+	}
+	if choice != "approve" && choice != "deny" && choice != "close" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: authorize choice %q: want approve, deny or close", choice)
+	}
+	hold := p["redirect"] == "hold"
+	if r := p["redirect"]; r != "" && r != "hold" && r != "send" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: authorize redirect %q: want send (default) or hold", r)
+	}
+	r, err := e.readOAuth(raw)
+	if err != nil {
+		x := e.recordOAuth(raw, r, err.Error())
+		return emulator.Result{Exchanges: []evidence.Exchange{x}}, fmt.Errorf("%w: the merchant's OAuth URL: %v", emulator.ErrOrderState, err)
+	}
+	phone := firstNonEmpty(p["mobile"], r.phone, DefaultPhone)
+	q := url.Values{}
+	state := r.state
+	if s, ok := p["state"]; ok {
+		state = s
+	}
+	var note string
+	e.mu.Lock()
+	u := e.st.userFor(phone)
+	if bal := p["balance"]; bal != "" {
+		cents, ok := bisnap.ParseAmount(bal)
+		if !ok {
+			e.mu.Unlock()
+			return emulator.Result{}, fmt.Errorf("dana-widget: authorize balance %q: want an amount such as 250000.00", bal)
+		}
+		u.balance = cents
+	}
+	switch choice {
+	case "approve":
+		code := token("", 16)
+		e.secret(code)
+		if len(e.st.codes) < maxTracked {
+			e.st.codes[code] = &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
+				expires: e.clk.Now().Add(e.o.AuthCodeTTL)}
+		}
+		q.Set("authCode", code)
+		note = "user " + mask(phone) + " approved the binding; authCode issued"
+	case "deny":
+		q.Set("error", "access_denied")
+		note = "user " + mask(phone) + " denied the binding"
+	default:
+		note = "user " + mask(phone) + " closed the OAuth page; no redirect"
+	}
+	if state != "" {
+		q.Set("state", state)
+	}
+	target := withQuery(r.redirect, q)
+	if hold && choice != "close" {
+		e.st.held = append(e.st.held, heldRedirect{target: target, phone: phone})
+	}
+	e.mu.Unlock()
+	res := emulator.Result{Exchanges: []evidence.Exchange{e.recordOAuth(raw, r, note)}, Detail: note}
+	switch {
+	case choice == "close":
+	case hold:
+		res.Detail += "; the redirect back to the merchant is held (gateway: redirect sends it)"
+	default:
+		x := e.visit(ctx, actAuthorize, target)
+		res.Exchanges = append(res.Exchanges, x)
+		res.Detail += "; " + visited(x)
+	}
+	return res, nil
+}
+
+// redirect sends the oldest held OAuth redirect.
+func (e *Emulator) redirect(ctx context.Context) (emulator.Result, error) {
+	e.mu.Lock()
+	if len(e.st.held) == 0 {
+		e.mu.Unlock()
+		return emulator.Result{}, fmt.Errorf("dana-widget: no held redirect; run authorize with redirect: hold first")
+	}
+	h := e.st.held[0]
+	e.st.held = e.st.held[1:]
+	e.mu.Unlock()
+	x := e.visit(ctx, actRedirect, h.target)
+	return emulator.Result{Exchanges: []evidence.Exchange{x}, Detail: "the user returned to the merchant's redirectUrl: " + visited(x)}, nil
+}
+
+// revoke ends every live binding of a user, as the user removing the
+// merchant in the DANA app does. The merchant learns of it only from
+// Invalid Customer Token answers.
+func (e *Emulator) revoke(p map[string]string) (emulator.Result, error) {
+	phone := p["mobile"]
+	if phone == "" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: revoke needs mobile: the DANA user's phone number")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, b := range e.st.bindings {
+		if b.phone == phone && b.revoked == "" {
+			b.revoked = "revoked by the user in the DANA app at " + stamp(e.clk.Now())
+			n++
+		}
+	}
+	return emulator.Result{Detail: fmt.Sprintf("user %s revoked %d binding(s) in the DANA app; their tokens now answer Invalid Customer Token", mask(phone), n)}, nil
+}
+
+// shopperAgent is the User-Agent of the emulated user's browser.
+const shopperAgent = "Mozilla/5.0 (uatrun shopper; DANA Widget)"
+
+// visit is the user's browser GETting target; the exchange is logged.
+func (e *Emulator) visit(ctx context.Context, label, target string) evidence.Exchange {
+	x := e.rec.Visit(ctx, e.client, label, emulator.Outbound{Method: http.MethodGet, URL: target,
+		Header:     http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}},
+		BuildError: "redirect url cannot be requested"})
+	e.rec.Add(&x)
+	return x
+}
+
+func visited(x evidence.Exchange) string {
+	if x.Error != "" {
+		return "the merchant's page failed: " + x.Error
+	}
+	return fmt.Sprintf("the merchant's page answered HTTP %d", x.Response.Status)
+}
+
+// withQuery adds q to target's query.
+func withQuery(target string, q url.Values) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return target
+	}
+	all := u.Query()
+	for k, v := range q {
+		all[k] = v
+	}
+	u.RawQuery = all.Encode()
+	return u.String()
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+var oauthTmpl = template.Must(template.New("oauth").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>DANA account binding (uatrun emulator)</title>
+<style>body{font-family:system-ui,sans-serif;background:#eef4fb;padding:2rem}main{max-width:26rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem}
+button{font-size:1rem;padding:.5rem 1.2rem;margin:.3rem .3rem 0 0;border:0;border-radius:6px}.ok{background:#118eea;color:#fff}</style></head>
+<body><main><h1>Link your DANA account</h1><p>{{.Merchant}} asks to link DANA account {{.Phone}}.</p>
+{{range .Problems}}<p style="color:#b00">⚠ {{.}}</p>{{end}}
+<form method="post" action="{{.Path}}/approve?{{.Query}}"><button class="ok">Approve</button></form>
+<form method="post" action="{{.Path}}/deny?{{.Query}}"><button>Deny</button></form>
+<form method="post" action="{{.Path}}/close?{{.Query}}"><button>Close</button></form></main></body></html>`))
+
+// oauthPage serves the OAuth page for people clicking through by hand.
+func (e *Emulator) oauthPage(c *gin.Context) {
+	r, err := e.readOAuth(c.Request.URL.RequestURI())
+	var problems []string
+	if r != nil {
+		problems = r.violations
+	}
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	phone := DefaultPhone
+	if r != nil && r.phone != "" {
+		phone = r.phone
+	}
+	merchant := "A merchant"
+	if r != nil && r.merchantID != "" {
+		merchant = "Merchant " + r.merchantID
+	}
+	_ = oauthTmpl.Execute(c.Writer, map[string]any{"Merchant": merchant, "Phone": mask(phone), "Problems": problems,
+		"Path": oauthPath, "Query": template.URL(c.Request.URL.RawQuery)})
+}
+
+// oauthChoice serves the page's buttons through the authorize action and
+// sends the browser on with a 303.
+func (e *Emulator) oauthChoice(c *gin.Context) {
+	choice := c.Param("choice")
+	raw := oauthPath + "?" + c.Request.URL.RawQuery
+	r, err := e.readOAuth(raw)
+	if err != nil || (choice != "approve" && choice != "deny" && choice != "close") {
+		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte("this OAuth URL cannot be completed"))
+		return
+	}
+	if choice == "close" {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte("<!doctype html><p>Closed. You can close this tab."))
+		return
+	}
+	res, err := e.authorize(c.Request.Context(), map[string]string{"url": raw, "choice": choice, "redirect": "hold"})
+	if err != nil {
+		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(err.Error()))
+		return
+	}
+	_ = res
+	e.mu.Lock()
+	var target string
+	if n := len(e.st.held); n > 0 {
+		target = e.st.held[n-1].target
+		e.st.held = e.st.held[:n-1]
+	}
+	e.mu.Unlock()
+	if target == "" {
+		target = r.redirect
+	}
+	c.Redirect(http.StatusSeeOther, target)
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,379 @@
+package danawidget
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/snap"
+)
+
+// cashierPath is the hosted cashier webRedirectUrl points at; the
+// complete payment URL adds the OTT as the ott query parameter
+// (dana-go's GenerateCompletePaymentUrl).
+const cashierPath = "/m/portal/cashier/checkout"
+
+// cancelWindow is how long after payment a merchant may still cancel.
+const cancelWindow = 24 * time.Hour
+
+// clockGrace tolerates a merchant clock slightly ahead of ours on validUpTo.
+const clockGrace = time.Minute
+
+// paymentTriggers are the Widget payment amounts DANA's UAT script
+// (Widget.json, Payment cases) answers with a fixed code.
+var paymentTriggers = map[string]string{
+	"445408.00": "4045408", "505401.00": "5005401", "505400.00": "5005400", "435415.00": "4035415", "21000000.00": "4035402",
+}
+
+// payingAmount is the UAT amount whose payment stays PAYING.
+const payingAmount = "205502.00"
+
+// cancelTriggers are the originalPartnerReferenceNo values DANA's UAT
+// script cancels with a fixed code, before any lookup.
+var cancelTriggers = map[string]bool{"4035705": true, "4045708": true, "4045701": true, "4035700": true, "4035715": true, "4035714": true, "5005701": true}
+
+// refundTriggers are the refund amounts DANA's UAT answers with a code.
+var refundTriggers = map[string]string{"505801.00": "5005801", "445808.00": "4045808"}
+
+func trigger(s bisnap.Service, code, why string) *bisnap.Reply {
+	st, _ := strconv.Atoi(code[:3])
+	return s.Fail(st, code[5:], messageFor(code), why+" is DANA's sandbox trigger for "+code)
+}
+
+// payReq is a validated widget payment body.
+type payReq struct {
+	partnerRef, merchantID, title, returnURL, notifyURL string
+	amount                                              bisnap.Money
+	cents                                               int64
+	validUpTo                                           time.Time
+}
+
+// widgetPayment answers service 54: an INIT order and its cashier URL.
+func (e *Emulator) widgetPayment(in *inbound) *bisnap.Reply {
+	s := in.svc.Service
+	wall := e.wall.Now()
+	c := bisnap.NewChecker(s)
+	r := payReq{}
+	doc := in.doc
+	r.partnerRef, _ = c.Str(doc.Get("partnerReferenceNo"), "partnerReferenceNo", 64)
+	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
+	c.OptStr(doc.Get("subMerchantId"), "subMerchantId", 32)
+	c.OptStr(doc.Get("externalStoreId"), "externalStoreId", 64)
+	r.amount, r.cents, _ = c.Money(doc.Get("amount"), "amount")
+	if v, ok := c.Str(doc.Get("validUpTo"), "validUpTo", 0); ok {
+		t, err := snap.ParseTimestamp(v)
+		switch {
+		case err != nil:
+			c.Bad("validUpTo", "validUpTo: "+err.Error())
+		case !t.After(wall):
+			c.Breaks("validUpTo", "validUpTo "+v+" is not in the future (gateway wall clock "+stamp(wall)+")")
+		case t.Sub(wall) > e.o.ValidUpToMax+clockGrace:
+			c.Breaks("validUpTo", "validUpTo "+v+" is more than "+e.o.ValidUpToMax.String()+" ahead of "+stamp(wall)+
+				"; DANA's sandbox (and dana-go's Widget payment in sandbox mode) refuses more than 30 minutes")
+		}
+		r.validUpTo = t
+	}
+	if info := doc.Get("additionalInfo"); c.Object(info, "additionalInfo") {
+		c.Str(info.Get("productCode"), "additionalInfo.productCode", 64)
+		c.Str(info.Get("mcc"), "additionalInfo.mcc", 0)
+		c.EnvInfo(info.Get("envInfo"), "additionalInfo.envInfo")
+		if o := info.Get("order"); c.Object(o, "additionalInfo.order") {
+			r.title, _ = c.Str(o.Get("orderTitle"), "additionalInfo.order.orderTitle", 0)
+		}
+	}
+	readURLParams(c, &r, doc.Get("urlParams"))
+	in.Violations = append(in.Violations, c.Violations...)
+	if rep := c.Result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(s, r.merchantID); rep != nil {
+		return rep
+	}
+	if code, ok := paymentTriggers[r.amount.Value]; ok {
+		return trigger(s, code, "amount "+r.amount.Value)
+	}
+	canon := canonical(in.Body)
+	base := e.base(in.Req)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if o := e.st.byKey[r.merchantID+"\x00"+r.partnerRef]; o != nil {
+		if o.canonical == canon {
+			return s.OK(o.createReply)
+		}
+		return s.Fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerReferenceNo "+bisnap.Quote(r.partnerRef)+
+			" was already used by order "+o.referenceNo+" with a different body (validUpTo aside); a retry must resend the same body, a new payment needs a new partnerReferenceNo")
+	}
+	now := e.clk.Now()
+	o := &order{merchantID: r.merchantID, partnerRef: r.partnerRef, partnerID: in.Req.Header.Get("X-PARTNER-ID"), amount: r.amount, cents: r.cents,
+		title: r.title, returnURL: r.returnURL, notifyURL: r.notifyURL, canonical: canon, status: StatusInit, created: now, validUpTo: r.validUpTo}
+	if r.amount.Value == payingAmount {
+		o.status = StatusPaying
+	}
+	o.referenceNo = e.st.nextID(now, "111212800")
+	o.createReply = map[string]any{"referenceNo": o.referenceNo, "partnerReferenceNo": o.partnerRef,
+		"webRedirectUrl": base + cashierPath + "?bizNo=" + o.referenceNo}
+	if len(e.st.orders) < maxTracked {
+		e.st.orders = append(e.st.orders, o)
+		e.st.byKey[o.merchantID+"\x00"+o.partnerRef] = o
+		e.st.byRef[o.referenceNo] = o
+	}
+	o.expiry = e.clk.AfterFunc(r.validUpTo.Sub(wall), func() { e.expire(o) })
+	return s.OK(o.createReply)
+}
+
+// readURLParams: optional array of {url, type, isDeeplink}; PAY_RETURN is
+// mandatory by DANA's enum text, NOTIFICATION is where the notify goes.
+func readURLParams(c *bisnap.Checker, r *payReq, v gjson.Result) {
+	if !bisnap.Present(v) {
+		c.Violate("urlParams is missing: DANA cannot send the user back (PAY_RETURN) nor notify you (NOTIFICATION)")
+		return
+	}
+	if !v.IsArray() {
+		c.Bad("urlParams", "urlParams must be an array of {url, type, isDeeplink}")
+		return
+	}
+	for _, p := range v.Array() {
+		u, okU := c.Str(p.Get("url"), "urlParams.url", 0)
+		kind, okT := c.OneOf(p.Get("type"), "urlParams.type", "PAY_RETURN", "NOTIFICATION")
+		_, okD := c.OneOf(p.Get("isDeeplink"), "urlParams.isDeeplink", "Y", "N")
+		if !okU || !okT || !okD {
+			continue
+		}
+		if kind == "PAY_RETURN" && r.returnURL == "" {
+			r.returnURL = u
+		} else if kind == "NOTIFICATION" && r.notifyURL == "" {
+			r.notifyURL = u
+		}
+	}
+	if r.returnURL == "" {
+		c.Violate("urlParams has no PAY_RETURN entry; DANA documents it as mandatory")
+	}
+	if r.notifyURL == "" {
+		c.Violate("urlParams has no NOTIFICATION entry; DANA will not know where to send the finish notify")
+	}
+}
+
+// canonical is the idempotency form of a payment body: sorted keys,
+// validUpTo removed.
+func canonical(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil {
+		return string(body)
+	}
+	delete(m, "validUpTo")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// expire closes an order still unpaid at validUpTo and notifies 05.
+func (e *Emulator) expire(o *order) {
+	e.mu.Lock()
+	if o.status != StatusInit && o.status != StatusPaying {
+		e.mu.Unlock()
+		return
+	}
+	o.status, o.closeReason, o.finished = StatusClosed, "EXPIRED", e.clk.Now()
+	o.expiry = nil
+	job := e.eventLocked(o, "05", "valid")
+	e.mu.Unlock()
+	e.deliver(context.Background(), job, 1)
+}
+
+// orderRef is how query, cancel and refund name an order.
+type orderRef struct{ merchantID, partnerRef, referenceNo, externalID string }
+
+func readRef(c *bisnap.Checker, doc gjson.Result, partnerMandatory bool) orderRef {
+	var r orderRef
+	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
+	if partnerMandatory {
+		r.partnerRef, _ = c.Str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+	} else {
+		r.partnerRef, _ = c.OptStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+	}
+	r.referenceNo, _ = c.OptStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
+	r.externalID, _ = c.OptStr(doc.Get("originalExternalId"), "originalExternalId", 64)
+	if !partnerMandatory && r.partnerRef == "" && r.referenceNo == "" {
+		c.Needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
+	}
+	return r
+}
+
+func (r orderRef) echo(o *order) map[string]any {
+	out := map[string]any{"originalPartnerReferenceNo": r.partnerRef}
+	if o != nil {
+		out["originalPartnerReferenceNo"], out["originalReferenceNo"] = o.partnerRef, o.referenceNo
+	}
+	if r.externalID != "" {
+		out["originalExternalId"] = r.externalID
+	}
+	return out
+}
+
+// queryPayment answers service 55.
+func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
+	s := in.svc.Service
+	c := bisnap.NewChecker(s)
+	ref := readRef(c, in.doc, false)
+	svcCode, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
+	if !c.Missing() && svcCode == "AZ" {
+		return s.Fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
+	}
+	if svcCode != "" && svcCode != "54" {
+		c.Bad("serviceCode", `serviceCode must be "54" for a widget payment, got `+bisnap.Quote(svcCode))
+	}
+	if rep := c.Result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+		return rep
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return s.Fail(http.StatusNotFound, "01", "Transaction Not Found", "no widget payment with these references for merchant "+bisnap.Quote(ref.merchantID))
+	}
+	out := ref.echo(o)
+	out["serviceCode"] = "54"
+	out["latestTransactionStatus"], out["transactionStatusDesc"] = statusCodes[o.status], o.status
+	out["transAmount"], out["amount"] = o.amount.JSON(), o.amount.JSON()
+	if o.title != "" {
+		out["title"] = o.title
+	}
+	amounts := map[string]any{"orderAmount": o.amount.JSON()}
+	times := map[string]any{"createdTime": stamp(o.created), "expiryTime": stamp(o.validUpTo)}
+	if !o.paid.IsZero() {
+		out["paidTime"] = stamp(o.paid)
+		amounts["payAmount"] = o.amount.JSON()
+		times["paidTimes"] = []string{stamp(o.paid)}
+	}
+	if o.refundedCents > 0 {
+		amounts["refundAmount"] = bisnap.Money{Value: bisnap.FormatCents(o.refundedCents), Currency: "IDR"}.JSON()
+	}
+	if !o.cancelled.IsZero() {
+		times["cancelledTime"] = stamp(o.cancelled)
+	}
+	info := map[string]any{"merchantId": o.merchantID, "amountDetail": amounts, "timeDetail": times,
+		"statusDetail": map[string]any{"acquirementStatus": o.status, "frozen": "false", "cancelled": strconv.FormatBool(o.status == StatusCancelled)}}
+	if o.closeReason != "" {
+		info["closeReason"] = o.closeReason
+	}
+	out["additionalInfo"] = info
+	return s.OK(out)
+}
+
+// cancelOrder answers service 57: unpaid orders, and paid ones within 24 h.
+func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
+	s := in.svc.Service
+	c := bisnap.NewChecker(s)
+	ref := readRef(c, in.doc, true)
+	c.OptStr(in.doc.Get("reason"), "reason", 256)
+	if bisnap.Present(in.doc.Get("amount")) {
+		c.Money(in.doc.Get("amount"), "amount")
+	}
+	if rep := c.Result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+		return rep
+	}
+	if cancelTriggers[ref.partnerRef] {
+		return trigger(s, ref.partnerRef, "originalPartnerReferenceNo "+ref.partnerRef)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return s.Fail(http.StatusNotFound, "01", "Transaction Not Found", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+	}
+	now := e.clk.Now()
+	switch {
+	case o.status == StatusCancelled:
+	case o.status == StatusClosed:
+		return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
+	case o.status == StatusSuccess && len(o.refunds) > 0:
+		return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
+	case o.status == StatusSuccess && now.Sub(o.paid) > cancelWindow:
+		return s.Fail(http.StatusForbidden, "00", "Transaction Expired", "order "+o.partnerRef+" was paid at "+stamp(o.paid)+
+			"; paid orders can be cancelled within 24 h only; refund it instead")
+	default:
+		if o.status == StatusSuccess {
+			e.creditLocked(o, o.cents)
+		}
+		o.status, o.cancelled = StatusCancelled, now
+		if o.finished.IsZero() {
+			o.finished = now
+		}
+		o.stopExpiry()
+	}
+	out := ref.echo(o)
+	out["cancelTime"], out["transactionDate"] = stamp(o.cancelled), stamp(o.created)
+	return s.OK(out)
+}
+
+// refundOrder answers service 58.
+func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
+	s := in.svc.Service
+	c := bisnap.NewChecker(s)
+	ref := readRef(c, in.doc, true)
+	refundNo, _ := c.Str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
+	amount, cents, _ := c.Money(in.doc.Get("refundAmount"), "refundAmount")
+	c.OptStr(in.doc.Get("reason"), "reason", 256)
+	if rep := c.Result(); rep != nil {
+		return rep
+	}
+	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+		return rep
+	}
+	if code, ok := refundTriggers[amount.Value]; ok {
+		return trigger(s, code, "refundAmount "+amount.Value)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	if o == nil {
+		return s.Fail(http.StatusNotFound, "12", "Invalid Bill", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+	}
+	var r *refund
+	for _, x := range o.refunds {
+		if x.partnerRefundNo != refundNo {
+			continue
+		}
+		if x.cents != cents {
+			return s.Fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerRefundNo "+bisnap.Quote(refundNo)+" already refunded "+x.amount.Value+
+				"; a retry must resend the same amount, a new refund needs a new partnerRefundNo")
+		}
+		r = x
+	}
+	if r == nil {
+		switch {
+		case o.status != StatusSuccess:
+			return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
+		case o.refundedCents+cents > o.cents:
+			return s.Fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
+		}
+		now := e.clk.Now()
+		r = &refund{partnerRefundNo: refundNo, amount: amount, cents: cents, at: now, refundNo: e.st.nextID(now, "111213800")}
+		o.refunds = append(o.refunds, r)
+		o.refundedCents += cents
+		e.creditLocked(o, cents)
+	}
+	out := ref.echo(o)
+	out["refundNo"], out["partnerRefundNo"], out["refundAmount"], out["refundTime"] = r.refundNo, r.partnerRefundNo, r.amount.JSON(), stamp(r.at)
+	return s.OK(out)
+}
+
+// creditLocked returns money to the payer's balance; e.mu held.
+func (e *Emulator) creditLocked(o *order, cents int64) {
+	if o.payer != "" {
+		e.st.userFor(o.payer).balance += cents
+	}
+}

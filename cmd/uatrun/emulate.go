@@ -25,7 +25,13 @@ clock until interrupted, so you can click through UAT in a browser: the hosted
 checkout page has Pay / Fail / Cancel buttons, and /_uatrun/ offers control
 (orders, exchanges, pay, expire, notify variants). It prints, for the gateway
 in the config, where to point your integration's base URL, which credentials
-or key it must use, and the emulator's own control URLs.`,
+or key it must use, and the emulator's own control URLs.
+
+It can serve for days: the emulator keeps the newest 10,000 orders (DANA) and
+the newest 10,000 exchanges and calls within 64 MiB, the receiver the newest
+10,000 callbacks within 64 MiB (its journal, when set, keeps every one), and
+the /_uatrun/ list routes answer a page at a time: ?limit= (default 100, at
+most 1,000) items after ?after=, with the next page's URL in the Link header.`,
 		Example: `  uatrun emulate --config uatrun.yaml
   curl -s http://127.0.0.1:9080/_uatrun/orders`,
 		Args: cobra.NoArgs,

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/config"
@@ -19,9 +20,13 @@ func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
 	t.Helper()
 	o := Options{Gateway: gw, Faults: faults, Version: "test"}
 	if len(faults) > 0 {
-		// The reference shops fulfil synchronously, so holding claims adds
-		// only time to a fault sweep; the clean runs keep the default hold.
-		o.Configure = func(c *config.Config) { off := config.Duration(0); c.Run.Hold = &off }
+		// The reference shops fulfil synchronously, so holding claims and
+		// waiting long for state that is already final add only time to a
+		// fault sweep; the clean runs keep the defaults.
+		o.Configure = func(c *config.Config) {
+			off := config.Duration(0)
+			c.Run.Hold, c.Run.Settle = &off, config.Duration(time.Second)
+		}
 	}
 	s, err := Open(o)
 	if err != nil {

@@ -1,0 +1,44 @@
+package gopayminishop
+
+// Fault is one switchable integration bug.
+type Fault struct{ Name, Description string }
+
+// Fault names.
+const (
+	FaultCachesAuthCode       = "caches-auth-code"
+	FaultLoginIgnoresError    = "login-ignores-error"
+	FaultWrongCredentials     = "wrong-credentials"
+	FaultTrustLaunchRedirect  = "trust-launch-redirect"
+	FaultOmitPopID            = "omit-pop-id"
+	FaultStatusAnswerAsPaid   = "status-answer-as-paid"
+	FaultNoReconcile          = "no-reconcile"
+	FaultCancelLocalOnly      = "cancel-local-only"
+	FaultCancelIgnoresError   = "cancel-ignores-gateway-error"
+	FaultRefundLocalOnly      = "refund-local-only"
+	FaultRefundReuseReference = "refund-reuse-reference"
+	FaultNotifyNoVerify       = "notify-no-verify"
+	FaultNotifyDoubleFulfil   = "notify-double-fulfil"
+	FaultDisburseNewReference = "disburse-new-reference-on-retry"
+	FaultDisburseIgnoresError = "disburse-ignores-error"
+)
+
+// Faults lists the shop's switchable bugs.
+func Faults() []Fault {
+	return []Fault{
+		{FaultCachesAuthCode, "keeps the auth code instead of the access token and exchanges it again for every GoPay API call"},
+		{FaultLoginIgnoresError, "logs the user in even when the token exchange is refused (expired, reused, unauthorised)"},
+		{FaultWrongCredentials, "sends the mini-app secret as a Bearer token instead of HTTP Basic client_id:client_secret"},
+		{FaultTrustLaunchRedirect, "marks an order paid when launchPayment returns to the mini app with status=success"},
+		{FaultOmitPopID, "creates payments without the PoP ID in additionalInfo.popId"},
+		{FaultStatusAnswerAsPaid, "treats any successful status answer (2005500) as paid, whatever latestTransactionStatus says"},
+		{FaultNoReconcile, "reconcile never asks the gateway; an order whose notify was lost stays pending"},
+		{FaultCancelLocalOnly, "cancels orders in its own database without calling the gateway"},
+		{FaultCancelIgnoresError, "marks an order cancelled even when the gateway refuses the cancel"},
+		{FaultRefundLocalOnly, "records refunds without calling the gateway"},
+		{FaultRefundReuseReference, "sends the same partnerRefundNo for every refund of an order"},
+		{FaultNotifyNoVerify, "accepts debit notifies without verifying X-SIGNATURE"},
+		{FaultNotifyDoubleFulfil, "fulfils on every success notify, not once per order"},
+		{FaultDisburseNewReference, "retries a failed disbursement with a new reference_id"},
+		{FaultDisburseIgnoresError, "reports a disbursement as sent even when GoPay refuses it"},
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/uatrun/uatrun/harness/scenario"
 )
 
-//go:embed dana-gapura midtrans-snap purwantara astapa gopay-miniapp
+//go:embed dana-gapura midtrans-snap purwantara astapa gopay-miniapp dana-widget
 var packs embed.FS
 
 // FS is the embedded packs, one directory per gateway.

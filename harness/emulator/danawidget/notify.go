@@ -139,9 +139,12 @@ var variants = map[string]func(e *Emulator, job notifyJob, now time.Time) (wire,
 		return e.signed(job, job.body, snap.FormatTimestamp(now), wrongKey()), "signed with a key that is not the gateway's"
 	},
 	"tampered_body": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
-		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
-		w.body = marshal(withAmount(job.fields, "1.00"))
-		return w, "signed over the true body, then amount changed to 1.00"
+		closed := withAmount(job.fields, job.o.amount.Value)
+		closed["latestTransactionStatus"], closed["transactionStatusDesc"] = "05", StatusClosed
+		delete(closed, "additionalInfo")
+		w := e.signed(job, marshal(closed), snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = job.body
+		return w, "signed over a 05 (closed) notify, then the body changed to this 00 (paid) one"
 	},
 	"missing_signature": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
 		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)

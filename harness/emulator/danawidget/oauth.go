@@ -104,6 +104,7 @@ func (e *Emulator) recordOAuth(raw string, r *oauthRequest, outcome string) evid
 	if err != nil {
 		req, _ = http.NewRequest(http.MethodGet, "http://invalid.oauth.url/", nil)
 	}
+	req.Body = http.NoBody
 	req.Header.Set("User-Agent", shopperAgent)
 	in := e.rec.Receive(req)
 	var v []string
@@ -181,6 +182,8 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 	target := withQuery(r.redirect, q)
 	if hold && choice != "close" {
 		e.st.held = append(e.st.held, heldRedirect{target: target, phone: phone})
+	} else if choice != "close" {
+		e.st.lastRedirect = target
 	}
 	e.mu.Unlock()
 	res := emulator.Result{Exchanges: []evidence.Exchange{e.recordOAuth(raw, r, note)}, Detail: note}
@@ -196,18 +199,23 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 	return res, nil
 }
 
-// redirect sends the oldest held OAuth redirect.
+// redirect sends the oldest held OAuth redirect; with none held, it sends
+// the last redirect again (the user pressing back or reload), authCode and
+// all.
 func (e *Emulator) redirect(ctx context.Context) (emulator.Result, error) {
 	e.mu.Lock()
-	if len(e.st.held) == 0 {
-		e.mu.Unlock()
-		return emulator.Result{}, fmt.Errorf("dana-widget: no held redirect; run authorize with redirect: hold first")
+	target, what := e.st.lastRedirect, "the user reloaded the merchant's redirectUrl (same authCode and state): "
+	if len(e.st.held) > 0 {
+		target, what = e.st.held[0].target, "the user returned to the merchant's redirectUrl: "
+		e.st.held = e.st.held[1:]
+		e.st.lastRedirect = target
 	}
-	h := e.st.held[0]
-	e.st.held = e.st.held[1:]
 	e.mu.Unlock()
-	x := e.visit(ctx, actRedirect, h.target)
-	return emulator.Result{Exchanges: []evidence.Exchange{x}, Detail: "the user returned to the merchant's redirectUrl: " + visited(x)}, nil
+	if target == "" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: no OAuth redirect to send; run authorize first")
+	}
+	x := e.visit(ctx, actRedirect, target)
+	return emulator.Result{Exchanges: []evidence.Exchange{x}, Detail: what + visited(x)}, nil
 }
 
 // revoke ends every live binding of a user, as the user removing the

@@ -67,19 +67,20 @@ type ott struct {
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	idSeq    int
-	users    map[string]*user
-	codes    map[string]*authCode
-	bindings []*binding
-	byAccess map[string]*binding // current and past access tokens
-	byRefr   map[string]*binding // current and past refresh tokens
-	otts     map[string]*ott
-	held     []heldRedirect // redirects an authorize held back
-	orders   []*order
-	byKey    map[string]*order
-	byRef    map[string]*order
-	extDay   string
-	extIDs   map[string]int
+	idSeq        int
+	users        map[string]*user
+	codes        map[string]*authCode
+	bindings     []*binding
+	byAccess     map[string]*binding // current and past access tokens
+	byRefr       map[string]*binding // current and past refresh tokens
+	otts         map[string]*ott
+	held         []heldRedirect // redirects an authorize held back
+	lastRedirect string         // the last redirect sent, for a reload
+	orders       []*order
+	byKey        map[string]*order
+	byRef        map[string]*order
+	extDay       string
+	extIDs       map[string]int
 }
 
 func newState() state {

@@ -1,0 +1,298 @@
+package danawidgetshop
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func parseCents(v string) (int64, bool) {
+	whole, frac, ok := strings.Cut(v, ".")
+	if !ok || len(frac) != 2 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	return n, err == nil && n > 0
+}
+
+func money(c int64) map[string]string {
+	return map[string]string{"value": fmt.Sprintf("%d.%02d", c/100, c%100), "currency": "IDR"}
+}
+
+// checkout pays from the bound account: Apply OTT, Widget Payment, then
+// the complete payment URL (webRedirectUrl + ott) for the shopper.
+func (s *Shop) checkout(w http.ResponseWriter, r *http.Request) {
+	var in struct{ User, Amount string }
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		fail(w, http.StatusBadRequest, "want {user, amount}")
+		return
+	}
+	cents, ok := parseCents(in.Amount)
+	if !ok {
+		fail(w, http.StatusBadRequest, "amount must look like 15000.00")
+		return
+	}
+	ott, status, err := s.ott(in.User)
+	if err != nil {
+		fail(w, status, err.Error())
+		return
+	}
+	s.mu.Lock()
+	s.seq++
+	o := &order{ID: fmt.Sprintf("DW%d%04d", time.Now().UnixNano()%1e9, s.seq), User: in.User, Status: "pending", AmountCents: cents}
+	s.orders[o.ID] = o
+	s.mu.Unlock()
+	base := s.publicURL()
+	body := func(ref string) map[string]any {
+		return map[string]any{"partnerReferenceNo": ref, "merchantId": s.cfg.MerchantID, "amount": money(cents),
+			"validUpTo": timestamp(time.Now().Add(25 * time.Minute)),
+			"additionalInfo": map[string]any{"productCode": "51051000100000000001", "mcc": "5732",
+				"order":   map[string]any{"orderTitle": "Order " + o.ID},
+				"envInfo": map[string]any{"sourcePlatform": "IPG", "terminalType": "SYSTEM", "orderTerminalType": "WEB"}},
+			"urlParams": []any{
+				map[string]string{"url": base + "/return/" + o.ID, "type": "PAY_RETURN", "isDeeplink": "N"},
+				map[string]string{"url": base + "/dana/notify", "type": "NOTIFICATION", "isDeeplink": "N"}}}
+	}
+	req := body(o.ID)
+	a, err := s.call(pathPayment, req, false, "")
+	if err != nil || strings.HasPrefix(a.code, "5") {
+		if s.fault["new-reference-on-retry"] {
+			req = body(o.ID + "-2")
+		}
+		a, err = s.call(pathPayment, req, false, "")
+	}
+	if err != nil || a.code != "2005400" {
+		s.setStatus(o.ID, "failed")
+		fail(w, http.StatusBadGateway, fmt.Sprintf("DANA refused the payment: %s %s %v", a.code, a.message, err))
+		return
+	}
+	u, err := url.Parse(a.str("webRedirectUrl"))
+	if err != nil {
+		fail(w, http.StatusBadGateway, "DANA gave no webRedirectUrl")
+		return
+	}
+	q := u.Query()
+	q.Set("ott", ott)
+	u.RawQuery = q.Encode()
+	writeJSON(w, http.StatusOK, map[string]string{"order_id": o.ID, "payment_url": u.String()})
+}
+
+// ott applies a fresh OTT for the user (the reuse-ott fault caches one).
+func (s *Shop) ott(user string) (string, int, error) {
+	if s.fault["reuse-ott"] {
+		if b, ok := s.bindingOf(user); ok && b.ott != "" {
+			return b.ott, 0, nil
+		}
+	}
+	a, status, err := s.withToken(user, func(t string) (answer, error) {
+		return s.call(pathApplyOTT, map[string]any{"userResources": []string{"OTT"}, "additionalInfo": tokenInfo(t)}, false, t)
+	})
+	if err != nil {
+		return "", status, err
+	}
+	res, _ := a.body["userResources"].([]any)
+	if len(res) == 0 {
+		return "", http.StatusBadGateway, fmt.Errorf("Apply OTT returned no OTT")
+	}
+	v, _ := res[0].(map[string]any)["value"].(string)
+	s.mu.Lock()
+	if b := s.users[user]; b != nil {
+		b.ott = v
+	}
+	s.mu.Unlock()
+	return v, 0, nil
+}
+
+func (s *Shop) setStatus(id, st string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orders[id]; o != nil {
+		o.Status = st
+	}
+}
+
+func (s *Shop) get(id string) (order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orders[id]
+	if o == nil {
+		return order{}, false
+	}
+	return *o, true
+}
+
+func (s *Shop) orderStatus(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.get(r.PathValue("id"))
+	if !ok {
+		fail(w, http.StatusNotFound, "no such order")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"order_id": o.ID, "status": o.Status, "fulfilments": o.Fulfilments,
+		"refunded": fmt.Sprintf("%d.%02d", o.RefundedCents/100, o.RefundedCents%100)})
+}
+
+// markPaid moves a pending order to paid and fulfils it, once.
+func (s *Shop) markPaid(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orders[id]
+	if o == nil {
+		return
+	}
+	if o.Status == "pending" || (s.fault["notify-double-fulfil"] && o.Status == "paid") {
+		o.Status = "paid"
+		o.Fulfilments++
+	}
+}
+
+func (s *Shop) cancel(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.get(r.PathValue("id"))
+	if !ok {
+		fail(w, http.StatusNotFound, "no such order")
+		return
+	}
+	if !s.fault["cancel-local-only"] {
+		a, err := s.call(pathCancel, map[string]any{"originalPartnerReferenceNo": o.ID, "merchantId": s.cfg.MerchantID, "reason": "cancelled by the shop"}, false, "")
+		if (err != nil || a.code != "2005700") && !s.fault["cancel-ignores-gateway-error"] {
+			fail(w, http.StatusConflict, fmt.Sprintf("DANA refused the cancel: %s %s", a.code, a.message))
+			return
+		}
+	}
+	s.setStatus(o.ID, "cancelled")
+	writeJSON(w, http.StatusOK, map[string]string{"status": "cancelled"})
+}
+
+func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Amount string }
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	cents, ok := parseCents(in.Amount)
+	id := r.PathValue("id")
+	s.mu.Lock()
+	o := s.orders[id]
+	if o == nil || !ok {
+		s.mu.Unlock()
+		fail(w, http.StatusBadRequest, "unknown order or bad amount")
+		return
+	}
+	if o.Status != "paid" && o.Status != "refunded" && o.Status != "partially_refunded" {
+		s.mu.Unlock()
+		fail(w, http.StatusConflict, "only paid orders can be refunded")
+		return
+	}
+	if o.RefundedCents+cents > o.AmountCents && !s.fault["over-refund"] {
+		s.mu.Unlock()
+		fail(w, http.StatusUnprocessableEntity, "the refund exceeds what is left to refund")
+		return
+	}
+	o.refunds++
+	refNo := fmt.Sprintf("%s-R%d", id, o.refunds)
+	s.mu.Unlock()
+	body := func(no string) map[string]any {
+		return map[string]any{"merchantId": s.cfg.MerchantID, "originalPartnerReferenceNo": id, "partnerRefundNo": no,
+			"refundAmount": money(cents), "reason": "refund by the shop", "additionalInfo": map[string]any{"envInfo": map[string]any{}}}
+	}
+	a, err := s.call(pathRefund, body(refNo), false, "")
+	if err != nil || strings.HasPrefix(a.code, "5") {
+		if s.fault["new-reference-on-retry"] {
+			refNo += "-retry"
+		}
+		a, err = s.call(pathRefund, body(refNo), false, "")
+	}
+	if (err != nil || a.code != "2005800") && !s.fault["over-refund"] {
+		fail(w, http.StatusBadGateway, fmt.Sprintf("DANA refused the refund: %s %s", a.code, a.message))
+		return
+	}
+	s.mu.Lock()
+	o.RefundedCents += cents
+	o.Status = "partially_refunded"
+	if o.RefundedCents >= o.AmountCents {
+		o.Status = "refunded"
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"refund_id": refNo})
+}
+
+func (s *Shop) reconcile(w http.ResponseWriter, r *http.Request) {
+	o, ok := s.get(r.PathValue("id"))
+	if !ok {
+		fail(w, http.StatusNotFound, "no such order")
+		return
+	}
+	if !s.fault["reconcile-ignores-query"] && o.Status == "pending" {
+		a, err := s.call(pathQuery, map[string]any{"originalPartnerReferenceNo": o.ID, "merchantId": s.cfg.MerchantID, "serviceCode": "54"}, false, "")
+		if err == nil && a.code == "2005500" {
+			switch a.str("latestTransactionStatus") {
+			case "00":
+				s.markPaid(o.ID)
+			case "05":
+				s.setStatus(o.ID, "cancelled")
+			}
+		}
+	}
+	o, _ = s.get(o.ID)
+	writeJSON(w, http.StatusOK, map[string]string{"status": o.Status})
+}
+
+// returnPage is PAY_RETURN: navigation only, unless the fault trusts it.
+func (s *Shop) returnPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if s.fault["trust-return-redirect"] {
+		s.markPaid(id)
+	}
+	o, _ := s.get(id)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<!doctype html><p>Order %s is %s.</p>", o.ID, o.Status)
+}
+
+// notify handles DANA's finish notify: verify, match the amount, apply
+// once, acknowledge with 2005600.
+func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	ack := func(status int, code, msg string) {
+		writeJSON(w, status, map[string]string{"responseCode": code, "responseMessage": msg})
+	}
+	if err != nil {
+		ack(http.StatusBadRequest, "4005600", "Bad Request")
+		return
+	}
+	if !s.fault["notify-no-verify"] {
+		sts, err := stringToSign(r.URL.Path, raw, r.Header.Get("X-TIMESTAMP"))
+		if err != nil || r.Header.Get("X-TIMESTAMP") == "" || verify(s.gwPub, sts, r.Header.Get("X-SIGNATURE")) != nil {
+			ack(http.StatusUnauthorized, "4015600", "Unauthorized. Invalid Signature")
+			return
+		}
+	}
+	var n struct {
+		Ref    string            `json:"originalPartnerReferenceNo"`
+		Status string            `json:"latestTransactionStatus"`
+		Amount map[string]string `json:"amount"`
+	}
+	if json.NewDecoder(bytes.NewReader(raw)).Decode(&n) != nil {
+		ack(http.StatusBadRequest, "4005600", "Bad Request")
+		return
+	}
+	o, ok := s.get(n.Ref)
+	if !ok {
+		ack(http.StatusNotFound, "4045601", "Transaction Not Found")
+		return
+	}
+	if c, ok := parseCents(n.Amount["value"]); !ok || c != o.AmountCents {
+		ack(http.StatusBadRequest, "4005601", "Invalid Field Format amount")
+		return
+	}
+	switch n.Status {
+	case "00":
+		s.markPaid(n.Ref)
+	case "05":
+		if o.Status == "pending" {
+			s.setStatus(n.Ref, "expired")
+		}
+	}
+	ack(http.StatusOK, "2005600", "Successful")
+}

@@ -1,0 +1,346 @@
+// Package danawidgetshop is a reference merchant for DANA's Widget API:
+// it binds a shopper's DANA account (OAuth page, Apply Token), pays from
+// the bound account (Widget Payment + Apply OTT, the cashier URL with the
+// OTT), refreshes expired tokens, shows balance and profile, unbinds, and
+// verifies finish notifies. Switchable faults reproduce the integration
+// bugs DANA's UAT looks for.
+package danawidgetshop
+
+import (
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is one switchable integration bug.
+type Fault struct{ Name, Description string }
+
+var faults = []Fault{
+	{"stores-auth-code", "keeps the authCode from the redirect as the customer token and never calls Apply Token"},
+	{"bind-ignores-token-error", "marks the account bound with whatever Apply Token answered, errors included, replacing a working binding"},
+	{"never-refreshes", "on Token Expired gives up instead of refreshing the token with REFRESH_TOKEN"},
+	{"reuse-ott", "caches the first OTT per user and puts it on every payment URL"},
+	{"keeps-token-after-unbind", "keeps using the customer token after unbinding it or after DANA answered Invalid Customer Token"},
+	{"trust-return-redirect", "marks the order paid when the shopper comes back to the PAY_RETURN page"},
+	{"notify-no-verify", "accepts finish notifies without verifying X-SIGNATURE"},
+	{"notify-double-fulfil", "fulfils again for every finish notify of a paid order"},
+	{"cancel-local-only", "cancels in its own database without calling DANA's Cancel Order"},
+	{"cancel-ignores-gateway-error", "marks the order cancelled even when DANA refuses the cancel"},
+	{"over-refund", "sends refunds beyond what is left to refund and records them as done"},
+	{"new-reference-on-retry", "retries a failed Widget Payment or Refund with a new partnerReferenceNo / partnerRefundNo"},
+	{"reconcile-ignores-query", "reconciles by its own records only, never calling Query Payment"},
+}
+
+// Faults lists the switchable faults.
+func Faults() []Fault { return append([]Fault(nil), faults...) }
+
+// Config configures a Shop.
+type Config struct {
+	GatewayURL          string // DANA base URL (API, OAuth page and cashier), e.g. the emulator
+	PublicURL           string // the shop's own base URL, for redirectUrl, PAY_RETURN and NOTIFICATION
+	PartnerID           string
+	MerchantID          string
+	PrivateKeyPEM       []byte // signs requests
+	GatewayPublicKeyPEM []byte // verifies finish notifies
+	Faults              []string
+}
+
+type binding struct {
+	phone, access, refresh string
+	bound                  bool
+	ott                    string // cached by the reuse-ott fault only
+}
+
+type order struct {
+	ID, User, Status string
+	AmountCents      int64
+	Fulfilments      int
+	RefundedCents    int64
+	refunds          int
+}
+
+// Shop is the merchant. It is safe for concurrent use.
+type Shop struct {
+	cfg    Config
+	key    *rsa.PrivateKey
+	gwPub  *rsa.PublicKey
+	fault  map[string]bool
+	client *http.Client
+
+	mu     sync.Mutex
+	users  map[string]*binding
+	states map[string]string // OAuth state → user
+	orders map[string]*order
+	seq    int
+}
+
+// New checks cfg and returns a shop.
+func New(cfg Config) (*Shop, error) {
+	key, err := parsePrivate(cfg.PrivateKeyPEM)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := parsePublic(cfg.GatewayPublicKeyPEM)
+	if err != nil {
+		return nil, err
+	}
+	s := &Shop{cfg: cfg, key: key, gwPub: pub, fault: map[string]bool{}, client: &http.Client{Timeout: 8 * time.Second},
+		users: map[string]*binding{}, states: map[string]string{}, orders: map[string]*order{}}
+	for _, f := range cfg.Faults {
+		known := false
+		for _, k := range faults {
+			known = known || k.Name == f
+		}
+		if !known {
+			return nil, fmt.Errorf("unknown fault %q", f)
+		}
+		s.fault[f] = true
+	}
+	s.cfg.GatewayURL = strings.TrimSuffix(cfg.GatewayURL, "/")
+	s.cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	return s, nil
+}
+
+// SetPublicURL sets the shop's own base URL once it listens.
+func (s *Shop) SetPublicURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.PublicURL = strings.TrimSuffix(u, "/")
+}
+
+func (s *Shop) publicURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.PublicURL
+}
+
+// Close releases nothing; the shop keeps state in memory.
+func (s *Shop) Close() error { return nil }
+
+// Handler serves the shop's API, its OAuth callback, PAY_RETURN page and
+// notify endpoint.
+func (s *Shop) Handler() http.Handler {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /users/{user}/bind", s.bind)
+	m.HandleFunc("GET /oauth/callback", s.oauthCallback)
+	m.HandleFunc("GET /users/{user}/binding", s.bindingStatus)
+	m.HandleFunc("POST /users/{user}/unbind", s.unbind)
+	m.HandleFunc("GET /users/{user}/balance", s.balance)
+	m.HandleFunc("GET /users/{user}/profile", s.profile)
+	m.HandleFunc("POST /checkout", s.checkout)
+	m.HandleFunc("GET /orders/{id}", s.orderStatus)
+	m.HandleFunc("POST /orders/{id}/cancel", s.cancel)
+	m.HandleFunc("POST /orders/{id}/refund", s.refund)
+	m.HandleFunc("POST /orders/{id}/reconcile", s.reconcile)
+	m.HandleFunc("GET /return/{id}", s.returnPage)
+	m.HandleFunc("POST /dana/notify", s.notify)
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	return http.MaxBytesHandler(m, 1<<20)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func fail(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// bind starts a binding: the OAuth URL the shopper is sent to, with the
+// phone pre-filled in seamlessData and a fresh state.
+func (s *Shop) bind(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Phone string `json:"phone"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	user := r.PathValue("user")
+	state := newID()
+	s.mu.Lock()
+	s.states[state] = user
+	if s.users[user] == nil {
+		s.users[user] = &binding{}
+	}
+	s.users[user].phone = in.Phone
+	s.mu.Unlock()
+	q := []string{"partnerId=" + url.QueryEscape(s.cfg.PartnerID), "scopes=CASHIER,AGREEMENT_PAY,QUERY_BALANCE,DEFAULT_BASIC_PROFILE,MINI_DANA",
+		"externalId=" + newID(), "channelId=" + time.Now().In(jakarta).Format("20060102150405000") + "0000001",
+		"redirectUrl=" + url.QueryEscape(s.publicURL()+"/oauth/callback"), "timestamp=" + url.QueryEscape(timestamp(time.Now())),
+		"state=" + state, "isSnapBI=true", "merchantId=" + url.QueryEscape(s.cfg.MerchantID)}
+	if in.Phone != "" {
+		sd, _ := json.Marshal(map[string]string{"mobile": in.Phone})
+		q = append(q, "seamlessData="+url.QueryEscape(string(sd)))
+		if sig, err := sign(s.key, string(sd)); err == nil {
+			q = append(q, "seamlessSign="+url.QueryEscape(sig))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"oauth_url": s.cfg.GatewayURL + pathOAuth + "?" + strings.Join(q, "&")})
+}
+
+// oauthCallback is redirectUrl: check the state, exchange the authCode.
+func (s *Shop) oauthCallback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	user, ok := s.states[q.Get("state")]
+	s.mu.Unlock()
+	page := func(status int, msg string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<!doctype html><p>%s</p>", msg)
+	}
+	if !ok {
+		page(http.StatusBadRequest, "unknown binding request")
+		return
+	}
+	code := q.Get("authCode")
+	if s.fault["stores-auth-code"] {
+		s.mu.Lock()
+		b := s.users[user]
+		b.access, b.bound = code, code != ""
+		s.mu.Unlock()
+		page(http.StatusOK, "DANA linked")
+		return
+	}
+	if code == "" && !s.fault["bind-ignores-token-error"] {
+		page(http.StatusOK, "DANA was not linked")
+		return
+	}
+	a, err := s.call(pathApplyToken, map[string]any{"grantType": "AUTHORIZATION_CODE", "authCode": code, "refreshToken": "", "additionalInfo": map[string]any{}}, true, "")
+	if err != nil {
+		page(http.StatusBadGateway, "DANA unreachable")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.users[user]
+	if a.code != "2007400" && !s.fault["bind-ignores-token-error"] {
+		page(http.StatusOK, "DANA could not link the account: "+a.message)
+		return
+	}
+	b.access, b.refresh, b.bound, b.ott = a.str("accessToken"), a.str("refreshToken"), true, ""
+	page(http.StatusOK, "DANA linked")
+}
+
+func (s *Shop) bindingOf(user string) (binding, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.users[user]
+	if b == nil || !b.bound {
+		return binding{}, false
+	}
+	return *b, true
+}
+
+func (s *Shop) bindingStatus(w http.ResponseWriter, r *http.Request) {
+	_, ok := s.bindingOf(r.PathValue("user"))
+	writeJSON(w, http.StatusOK, map[string]bool{"bound": ok})
+}
+
+// markUnbound forgets a binding DANA no longer honours.
+func (s *Shop) markUnbound(user string) {
+	if s.fault["keeps-token-after-unbind"] {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b := s.users[user]; b != nil {
+		b.bound, b.access, b.refresh, b.ott = false, "", "", ""
+	}
+}
+
+// withToken runs a token-bearing call, refreshing once on Token Expired
+// and forgetting the binding on Invalid Customer Token.
+func (s *Shop) withToken(user string, call func(token string) (answer, error)) (answer, int, error) {
+	b, ok := s.bindingOf(user)
+	if !ok {
+		return answer{}, http.StatusConflict, fmt.Errorf("no DANA account is linked; bind first")
+	}
+	a, err := call(b.access)
+	if err == nil && strings.HasPrefix(a.code, "401") && strings.HasSuffix(a.code, "01") && !s.fault["never-refreshes"] {
+		rt, err2 := s.call(pathApplyToken, map[string]any{"grantType": "REFRESH_TOKEN", "refreshToken": b.refresh, "additionalInfo": map[string]any{}}, true, "")
+		if err2 == nil && rt.code == "2007400" {
+			s.mu.Lock()
+			nb := s.users[user]
+			nb.access, nb.refresh = rt.str("accessToken"), rt.str("refreshToken")
+			s.mu.Unlock()
+			a, err = call(rt.str("accessToken"))
+		} else if err2 == nil {
+			s.markUnbound(user)
+			return rt, http.StatusConflict, fmt.Errorf("DANA refused the refresh (%s %s); bind again", rt.code, rt.message)
+		}
+	}
+	if err != nil {
+		return a, http.StatusBadGateway, err
+	}
+	if strings.HasPrefix(a.code, "401") && strings.HasSuffix(a.code, "02") {
+		s.markUnbound(user)
+		return a, http.StatusConflict, fmt.Errorf("DANA no longer honours this binding (%s %s); bind again", a.code, a.message)
+	}
+	if !strings.HasPrefix(a.code, "2") {
+		return a, http.StatusBadGateway, fmt.Errorf("DANA answered %s %s", a.code, a.message)
+	}
+	return a, http.StatusOK, nil
+}
+
+func tokenInfo(token string) map[string]any {
+	return map[string]any{"accessToken": token, "deviceId": "dana-widget-shop"}
+}
+
+func (s *Shop) unbind(w http.ResponseWriter, r *http.Request) {
+	user := r.PathValue("user")
+	_, status, err := s.withToken(user, func(t string) (answer, error) {
+		return s.call(pathUnbinding, map[string]any{"merchantId": s.cfg.MerchantID, "partnerReferenceNo": newID(), "additionalInfo": tokenInfo(t)}, false, t)
+	})
+	if err != nil && status != http.StatusConflict {
+		fail(w, status, err.Error())
+		return
+	}
+	s.markUnbound(user)
+	writeJSON(w, http.StatusOK, map[string]bool{"bound": false})
+}
+
+func (s *Shop) balance(w http.ResponseWriter, r *http.Request) {
+	a, status, err := s.withToken(r.PathValue("user"), func(t string) (answer, error) {
+		return s.call(pathBalance, map[string]any{"partnerReferenceNo": newID(), "balanceTypes": []string{"BALANCE"}, "additionalInfo": tokenInfo(t)}, false, t)
+	})
+	if err != nil {
+		fail(w, status, err.Error())
+		return
+	}
+	infos, _ := a.body["accountInfos"].([]any)
+	bal := ""
+	if len(infos) > 0 {
+		if m, ok := infos[0].(map[string]any); ok {
+			bal = answer{body: m}.str("availableBalance", "value")
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"balance": bal})
+}
+
+func (s *Shop) profile(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.bindingOf(r.PathValue("user"))
+	if !ok {
+		fail(w, http.StatusConflict, "no DANA account is linked")
+		return
+	}
+	a, err := s.openAPI(pathProfile, "dana.member.query.queryUserProfile", map[string]any{"userResources": []string{"MASK_DANA_ID", "USER_KYC"}, "accessToken": b.access})
+	if err != nil || a.code != "SUCCESS" {
+		fail(w, http.StatusBadGateway, "profile query failed: "+a.code)
+		return
+	}
+	out := map[string]string{}
+	infos, _ := a.body["response"].(map[string]any)["body"].(map[string]any)["userResourceInfos"].([]any)
+	for _, i := range infos {
+		m, _ := i.(map[string]any)
+		k, _ := m["resourceType"].(string)
+		v, _ := m["value"].(string)
+		out[strings.ToLower(k)] = v
+	}
+	writeJSON(w, http.StatusOK, out)
+}

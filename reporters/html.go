@@ -162,7 +162,7 @@ func buildDoc(run *evidence.Run, gen time.Time) (*htmlDoc, error) {
 		row := rowOf(sc, anchors.next(sc.ID))
 		if sc.Mandatory {
 			doc.Mandated = append(doc.Mandated, row)
-			if sc.Verdict != evidence.Passed {
+			if sc.Verdict != evidence.Passed && !filtered(sc) {
 				doc.Blockers = append(doc.Blockers, blockerView{scenarioRow: row, Reason: sc.Reason, Fix: sc.Fix()})
 			}
 		} else {
@@ -196,7 +196,7 @@ func viewOf(sc *evidence.Scenario, row scenarioRow) scenarioView {
 	v := scenarioView{scenarioRow: row, Reason: sc.Reason, Open: sc.Verdict != evidence.Passed && sc.Verdict != evidence.Skipped}
 	v.Facts = nonEmpty([]fact{
 		{"Family", sc.Family},
-		{"Mandated", yesNo(sc.Mandatory)},
+		{"Tier", tierWord(sc)},
 		{"Defined at", where(sc.File, sc.Line, 0)},
 		{"Started", fmtTime(sc.At.Real)},
 		{"Duration", fmtMS(sc.DurationMS)},
@@ -357,11 +357,4 @@ func nonEmpty(fs []fact) []fact {
 		}
 	}
 	return out
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

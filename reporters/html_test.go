@@ -71,6 +71,7 @@ func TestHTML_ShowsTheGoLiveCall(t *testing.T) {
 		{"mixed verdicts", fixtureRun(), "NO-GO", false},
 		{"all mandated passed", allPass, "GO", false},
 		{"incomplete run", incomplete, "NO-GO", true},
+		{"partial run", partialRun(), "PARTIAL", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			page := renderHTMLString(t, tc.run)
@@ -140,5 +141,42 @@ func TestAnchors_AreUniqueAndStable(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("anchor %d = %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// partialRun is a run whose filter left a mandated scenario out: the one
+// that ran passed, and the report must make no go-live call either way.
+func partialRun() *evidence.Run {
+	run := fixtureRun()
+	run.Scenarios = run.Scenarios[:2]
+	run.Scenarios[1].Verdict, run.Scenarios[1].Reason, run.Scenarios[1].Steps = evidence.Skipped, evidence.FilteredPrefix+" by --scenario DANA-PAY-01", nil
+	run.Meta.Filter = "scenario: DANA-PAY-01"
+	run.Summary = evidence.Summarise(run.Scenarios)
+	return run
+}
+
+func TestReports_PartialRunIsNotASignOff(t *testing.T) {
+	run := partialRun()
+	page := renderHTMLString(t, run)
+	if !strings.Contains(page, "partial run, not a sign-off") {
+		t.Errorf("the HTML must say the run is partial")
+	}
+	if b := blockers(run); len(b) != 0 {
+		t.Errorf("a scenario the filter left out is listed as blocking go-live: %s", b[0].ID)
+	}
+	md := renderMD(t, run)
+	if !strings.Contains(md, "GO-LIVE: PARTIAL") || !strings.Contains(md, "partial run, not a sign-off") {
+		t.Errorf("evidence.md must say PARTIAL, not NO-GO:\n%s", md)
+	}
+}
+
+func TestJUnit_RecommendedFailureDoesNotFailTheBuild(t *testing.T) {
+	run := fixtureRun()
+	sc := &run.Scenarios[1] // FAILED
+	sc.Mandatory, sc.Tier = false, "recommended"
+	run.Summary = evidence.Summarise(run.Scenarios)
+	c := caseNamed(t, decodeJUnit(t, run), sc.ID)
+	if c.Failure != nil || c.Skipped == nil || !strings.Contains(c.Skipped.Message, "recommended, not required: FAILED") {
+		t.Fatalf("a failed recommended scenario must be reported without a <failure> element: %+v", c)
 	}
 }

@@ -175,7 +175,7 @@ func junitCaseOf(sc *evidence.Scenario) junitCase {
 		File:       xmlText(sc.File),
 		Line:       sc.Line,
 		Time:       seconds(sc.DurationMS),
-		Properties: []junitProperty{{"verdict", verdictWord(sc.Verdict)}, {"mandatory", strconv.FormatBool(sc.Mandatory)}},
+		Properties: []junitProperty{{"verdict", verdictWord(sc.Verdict)}, {"mandatory", strconv.FormatBool(sc.Mandatory)}, {"tier", tierWord(sc)}},
 		SystemOut:  cdata(stepLog(sc)),
 	}
 	for _, name := range sc.MapsTo {
@@ -184,6 +184,12 @@ func junitCaseOf(sc *evidence.Scenario) junitCase {
 	switch sc.Verdict {
 	case evidence.Passed:
 	case evidence.Failed:
+		if sc.Tier == "recommended" {
+			// Hardening advice never blocks: a CI gating on JUnit failures
+			// must not fail on it. The verdict stays in the properties.
+			c.Skipped = &junitSkipped{Message: xmlText("recommended, not required: FAILED: " + sc.Reason)}
+			break
+		}
 		c.Failure = problem(sc, "FAILED")
 	case evidence.Skipped:
 		c.Skipped = &junitSkipped{Message: xmlText(sc.Reason)}

@@ -93,7 +93,7 @@ func mdTable(run *evidence.Run, room int) string {
 		return ""
 	}
 	var b strings.Builder
-	open := fmt.Sprintf("\n<details>\n<summary>All %d scenarios</summary>\n\n| Scenario | Title | Mandated | Verdict | Note |\n|---|---|---|---|---|\n", len(scs))
+	open := fmt.Sprintf("\n<details>\n<summary>All %d scenarios</summary>\n\n| Scenario | Title | Tier | Verdict | Note |\n|---|---|---|---|---|\n", len(scs))
 	const closing = "\n</details>\n"
 	b.WriteString(open)
 	used := runes(open) + runes(closing) + 80 // the "… more" row
@@ -103,7 +103,7 @@ func mdTable(run *evidence.Run, room int) string {
 			note = mdText(clip(sc.Reason, mdClip))
 		}
 		row := fmt.Sprintf("| %s | %s | %s | %s %s | %s |\n",
-			mdCode(sc.ID), mdText(clip(sc.Title, mdClip)), yesNo(sc.Mandatory),
+			mdCode(sc.ID), mdText(clip(sc.Title, mdClip)), tierWord(sc),
 			verdictMark[sc.Verdict], verdictWord(sc.Verdict), note)
 		if used+runes(row) > room {
 			fmt.Fprintf(&b, "| … | %d more in `evidence.html` | | | |\n", len(scs)-i)

@@ -44,7 +44,24 @@ func verdictWord(v evidence.Verdict) string {
 // goLive is the run's go-live call. An incomplete run never supports one,
 // whatever its summary says.
 func goLive(run *evidence.Run) bool {
-	return run.Summary.GoLive && !run.Incomplete && !run.Interrupted
+	return run.Summary.GoLive && !run.Incomplete && !run.Interrupted && !run.Summary.Partial
+}
+
+// filtered reports a scenario a filter left out: it did not run, so it is
+// neither a blocker nor a pass.
+func filtered(sc *evidence.Scenario) bool {
+	return sc.Verdict == evidence.Skipped && strings.HasPrefix(sc.Reason, evidence.FilteredPrefix)
+}
+
+// tierWord names what a scenario's verdict means for go-live.
+func tierWord(sc *evidence.Scenario) string {
+	switch {
+	case sc.Mandatory:
+		return "mandatory"
+	case sc.Tier == "recommended":
+		return "recommended (advice)"
+	}
+	return "optional"
 }
 
 // ordered lists the scenarios mandated first, keeping run order within
@@ -90,7 +107,7 @@ func failedChecks(st *evidence.Step) []evidence.Check {
 func blockers(run *evidence.Run) []*evidence.Scenario {
 	var out []*evidence.Scenario
 	for _, sc := range ordered(run) {
-		if sc.Mandatory && sc.Verdict != evidence.Passed {
+		if sc.Mandatory && sc.Verdict != evidence.Passed && !filtered(sc) {
 			out = append(out, sc)
 		}
 	}
@@ -211,16 +228,21 @@ func goLiveReason(run *evidence.Run) string {
 		return "The run did not finish, so it cannot support a go-live decision."
 	case s.MandatoryTotal == 0:
 		return "No mandated scenario was run."
+	case s.Partial:
+		return "A filter (" + run.Meta.Filter + ") left mandated scenarios out: this is a partial run, not a sign-off."
 	case goLive(run):
 		return fmt.Sprintf("All %d mandated scenarios passed.", s.MandatoryTotal)
 	}
 	return fmt.Sprintf("%d of %d mandated scenarios did not pass.", s.MandatoryTotal-s.MandatoryPass, s.MandatoryTotal)
 }
 
-// goLiveWord is GO or NO-GO.
+// goLiveWord is GO or NO-GO, or PARTIAL for a filtered run (no call).
 func goLiveWord(run *evidence.Run) string {
-	if goLive(run) {
+	switch {
+	case goLive(run):
 		return "GO"
+	case run.Summary.Partial && !run.Incomplete && !run.Interrupted:
+		return "PARTIAL"
 	}
 	return "NO-GO"
 }

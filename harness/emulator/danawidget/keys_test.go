@@ -1,0 +1,5 @@
+package danawidget
+
+import "crypto/rsa"
+
+type rsaKey struct{ *rsa.PrivateKey }

@@ -32,6 +32,15 @@ var fileNames = map[string]string{
 	FormatMarkdown: "evidence.md",
 }
 
+// FileNames lists the files Write may write, one per format.
+func FileNames() []string {
+	out := make([]string, 0, len(AllFormats))
+	for _, f := range AllFormats {
+		out = append(out, fileNames[f])
+	}
+	return out
+}
+
 // AllFormats lists every format in the order Write writes them.
 var AllFormats = []string{FormatJSON, FormatJUnit, FormatHTML, FormatMarkdown}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/uatrun/uatrun/harness/receiver"
 	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/harness/snap"
+	"github.com/uatrun/uatrun/reporters"
 )
 
 // JournalFile is the journal's name inside the output directory.
@@ -96,6 +98,9 @@ func Open(o Options) (s *Session, err error) {
 	if err = s.selectScenarios(); err != nil {
 		return nil, err
 	}
+	if err = clearOutDir(o.OutDir); err != nil {
+		return nil, err
+	}
 	if err = s.startGateway(); err != nil {
 		return nil, err
 	}
@@ -168,11 +173,30 @@ func LoadKeys(g config.Gateway) (Keys, error) {
 	return k, nil
 }
 
+// CallbacksFile is the receiver's journal inside the output directory.
+const CallbacksFile = "callbacks.jsonl"
+
+// clearOutDir removes an earlier run's evidence from dir before anything
+// is written, so a run killed part-way never leaves the old run's sealed
+// GO beside its own journal. Only uatrun's own file names are touched.
+// (The CLI refuses a directory holding a run unless --force.)
+func clearOutDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	for _, name := range append(reporters.FileNames(), JournalFile, CallbacksFile) {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("clearing the earlier run from %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
 func (s *Session) startReceiver() error {
 	rc := s.o.Config.Receiver
 	opts := receiver.Options{Addr: rc.Listen, MaxBody: rc.MaxBody, Clock: s.clocks, Redactor: s.red}
 	if s.o.OutDir != "" {
-		opts.JournalPath = filepath.Join(s.o.OutDir, "callbacks.jsonl")
+		opts.JournalPath = filepath.Join(s.o.OutDir, CallbacksFile)
 		if err := os.MkdirAll(s.o.OutDir, 0o755); err != nil {
 			return err
 		}

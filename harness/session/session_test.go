@@ -355,3 +355,32 @@ func TestOpen_NoConfigIsAnError(t *testing.T) {
 		t.Fatal("Open without a config succeeded")
 	}
 }
+
+// A run into a directory holding an earlier run clears that run's files
+// before anything starts, so a run killed part-way never leaves the old
+// sealed evidence beside its own journal. Other files are left alone.
+func TestOpen_ClearsTheEarlierRunFromOutDir(t *testing.T) {
+	dir := t.TempDir()
+	stale := []string{"evidence.json", "evidence.html", "junit.xml", "evidence.md", session.JournalFile, session.CallbacksFile}
+	for _, f := range append(stale, "notes.txt") {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("from an earlier run"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := demo.Open(demo.Options{OutDir: dir, Version: "test", Filter: engine.Filter{Scenario: "^DANA-CANCEL-01 "}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, f := range []string{"evidence.json", "evidence.html", "junit.xml", "evidence.md"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s of the earlier run is still there once the new run has started", f)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, session.JournalFile)); string(b) == "from an earlier run" {
+		t.Error("the earlier journal was not replaced")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("a file that is not uatrun's was removed: %v", err)
+	}
+}

@@ -119,7 +119,7 @@ func runOnce(t *testing.T, root, keysDir, uatrun, shop, fault string, extra []st
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.NewReplacer("127.0.0.1:9080", emu, "127.0.0.1:9081", rcv, "127.0.0.1:8084", mer,
+	s := strings.NewReplacer("127.0.0.1:9080", emu, "127.0.0.1:9081", rcv, "127.0.0.1:8085", mer,
 		"../../keys/", filepath.Join(keysDir, "keys")+"/").Replace(string(cfg))
 	work := t.TempDir()
 	cfgPath := filepath.Join(work, "uatrun.yaml")

@@ -46,7 +46,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		}
 		fs.StringVar(p, name, def, usage+" (env "+envName(name)+")")
 	}
-	str(&listen, "listen", "127.0.0.1:8084", "address to listen on")
+	str(&listen, "listen", "127.0.0.1:8085", "address to listen on")
 	str(&gatewayURL, "gateway-url", "", "DANA base URL (API, OAuth page, cashier), e.g. the uatrun emulator http://127.0.0.1:9080")
 	str(&publicURL, "public-url", "", "the shop's own base URL for redirectUrl, PAY_RETURN and NOTIFICATION (default http://<listen>)")
 	str(&partnerID, "partner-id", "", "clientId (X-PARTNER-ID) issued by DANA")

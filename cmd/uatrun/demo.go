@@ -19,7 +19,6 @@ type demoOpts struct {
 	labels   string
 	scenario string
 	failFast bool
-	output   outputFlags
 	order    orderFlags
 }
 
@@ -48,7 +47,6 @@ a failing run and report look like; --fault list prints them.
 	f.StringArrayVar(&o.faults, "fault", nil, "switch on a shop fault (repeatable); 'list' prints them")
 	f.StringVar(&o.out, "out", "uat-evidence", "directory for the evidence and reports")
 	addFilterFlags(cmd, &o.labels, &o.scenario, &o.failFast)
-	addOutputFlags(cmd, &o.output)
 	addOrderFlags(cmd, &o.order)
 	return cmd
 }
@@ -64,7 +62,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 		}
 		return nil
 	}
-	p := newPrinter(w, o.output)
+	p := newPrinter(w)
 	if err := freshOut(o.out); err != nil {
 		return err
 	}
@@ -100,9 +98,4 @@ func addFilterFlags(cmd *cobra.Command, labels, scenario *string, failFast *bool
 	f.StringVar(labels, "labels", "", "run scenarios matching a label expression, e.g. 'mandatory && !refund'")
 	f.StringVar(scenario, "scenario", "", "run scenarios whose 'ID title' matches this regular expression")
 	f.BoolVar(failFast, "fail-fast", false, "stop after the first scenario that does not pass")
-}
-
-func addOutputFlags(cmd *cobra.Command, o *outputFlags) {
-	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print only the summary")
-	cmd.Flags().BoolVar(&o.noColor, "no-color", false, "no colours (also off when NO_COLOR is set or output is not a terminal)")
 }

@@ -21,16 +21,11 @@ type printer struct {
 	mu    sync.Mutex
 }
 
-// outputFlags are shared by the commands that run scenarios.
-type outputFlags struct {
-	quiet   bool
-	noColor bool
-}
-
-func newPrinter(w io.Writer, o outputFlags) *printer {
+// newPrinter follows the global --quiet, --json and --no-color flags.
+func newPrinter(w io.Writer) *printer {
 	g := global
-	return &printer{w: w, quiet: o.quiet || g.quiet || g.json, json: g.json,
-		color: !o.noColor && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)}
+	return &printer{w: w, quiet: g.quiet || g.json, json: g.json,
+		color: !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)}
 }
 
 // isTerminal reports whether w is a character device (a terminal), so

@@ -24,7 +24,6 @@ type runOpts struct {
 	out       string
 	dryRun    bool
 	failFast  bool
-	output    outputFlags
 	order     orderFlags
 }
 
@@ -54,7 +53,6 @@ Point your integration's gateway base URL at the emulator first: 'uatrun emulate
 	f.StringVar(&o.out, "out", "", "directory for the evidence (default: report.dir from the config)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "validate and list what would run, then stop")
 	addFilterFlags(cmd, &o.labels, &o.scenario, &o.failFast)
-	addOutputFlags(cmd, &o.output)
 	addOrderFlags(cmd, &o.order)
 	return cmd
 }
@@ -68,7 +66,7 @@ func runRun(w io.Writer, o runOpts) error {
 	if o.dryRun {
 		return dryRun(w, packs, filter)
 	}
-	p := newPrinter(w, o.output)
+	p := newPrinter(w)
 	outDir := firstNonEmpty(o.out, cfg.Report.Dir, "uat-evidence")
 	if err := freshOut(outDir); err != nil {
 		return err

@@ -39,19 +39,6 @@ func runSuite(s *session.Session, failFast bool, ord orderFlags) {
 	ginkgo.RunSpecs(silentT{}, "uatrun", sc, rc)
 }
 
-// finish writes the evidence, prints the summary and returns the exit error.
-func finish(s *session.Session, p *printer) error {
-	out, err := s.Finish()
-	if err != nil {
-		return harnessErr(err)
-	}
-	p.summary(out.Run, out.Files)
-	if out.ExitCode != exitOK {
-		return &exitError{out.ExitCode, nil}
-	}
-	return nil
-}
-
 // orderFlags choose the order scenarios run in.
 type orderFlags struct {
 	randomize bool

@@ -259,7 +259,7 @@ func actErr(res *result, st scenario.Step, err error) *result {
 	if errors.Is(err, emulator.ErrOrderState) {
 		res.checks = append(res.checks, checkOf("order at the gateway",
 			"an order in a state that allows "+st.Target,
-			err.Error()+" (did the merchant reuse the reference of an earlier order?)", false))
+			err.Error(), false))
 		return res
 	}
 	res.err = fmt.Sprintf("%s %s: %v", st.Kind, st.Target, err)

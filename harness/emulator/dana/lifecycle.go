@@ -53,7 +53,8 @@ func (e *Emulator) settle(ref, action string) (notifyJob, error) {
 		return notifyJob{}, err
 	}
 	if o.status != StatusInit {
-		return notifyJob{}, fmt.Errorf("dana: %w: cannot %s order %s: it is %s, and only INIT orders can be paid, failed or expired", errState, action, ref, o.status)
+		return notifyJob{}, fmt.Errorf("dana: %w: cannot %s order %s: it is %s, and only INIT orders can be paid, failed or expired "+
+			"(did the merchant reuse the reference of an earlier order?)", errState, action, ref, o.status)
 	}
 	switch action {
 	case actPay:

@@ -64,8 +64,11 @@ func TestDemo_PassesAndWritesEveryReport(t *testing.T) {
 	}
 }
 
-// Every fault `demo --fault list` prints makes the demo exit 1, and the
-// failure points at the scenario's YAML line.
+// Every fault `demo --fault list` prints is one the kit knows a catching
+// scenario for; a sample makes the demo exit 1 as a partial run, and a
+// failure points at the scenario's YAML line. (TestOutOfProcess runs every
+// fault through `uatrun run`; harness/demo runs the whole catalogue per
+// fault.)
 func TestDemo_EveryListedFaultExitsOne(t *testing.T) {
 	dir := t.TempDir()
 	list, code := uatrun(t, dir, "demo", "--fault", "list")
@@ -80,10 +83,15 @@ func TestDemo_EveryListedFaultExitsOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sample := map[string]bool{"create-no-retry": true, "notify-ignores-amount": true, "trust-return-query": true}
 	for _, line := range lines {
 		name := strings.Fields(line)[0]
-		// The scenario that catches the fault is enough to see the exit
-		// code; harness/demo runs the whole catalogue per fault.
+		if kit.Catches[name] == "" {
+			t.Errorf("fault %s is listed but no scenario is named to catch it", name)
+		}
+		if !sample[name] {
+			continue
+		}
 		only := "^" + kit.Catches[name] + " "
 		out, code := uatrun(t, dir, "demo", "--quiet", "--fault", name, "--scenario", only, "--out", filepath.Join(dir, name))
 		if code != 1 || !strings.Contains(out, "partial run, not a sign-off") || strings.Contains(out, "go-live") {

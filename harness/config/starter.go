@@ -22,6 +22,10 @@ var (
 	starterAstapa []byte
 	//go:embed starter-purwantara.yaml
 	starterPurwantara []byte
+	//go:embed starter-gopay-miniapp.yaml
+	starterGoPayMiniApp []byte
+	//go:embed starter-dana-widget.yaml
+	starterDanaWidget []byte
 )
 
 // starters are the templates `uatrun init --gateway G` writes: every
@@ -32,6 +36,8 @@ var starters = map[string][]byte{
 	"midtrans-snap": starterMidtrans,
 	"astapa":        starterAstapa,
 	"purwantara":    starterPurwantara,
+	"gopay-miniapp": starterGoPayMiniApp,
+	"dana-widget":   starterDanaWidget,
 }
 
 // StarterGateways lists the gateways with a starter config.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -54,6 +55,7 @@ type fakeMerchant struct {
 	// refusedWith, when set, makes the gateway refuse the create order
 	// with this code and the merchant answer 502, as a shop does.
 	refusedWith string
+	notJSON     bool // order_status answers HTML
 }
 
 func (m *fakeMerchant) Has(a string) bool { return m.actions[a] }
@@ -76,6 +78,9 @@ func (m *fakeMerchant) Call(_ context.Context, a string, vars map[string]any) (A
 			Exchange:  evidence.Exchange{Request: evidence.Message{Body: fmt.Sprintf(`{"partnerReferenceNo":"ORD-%d","amount":{"value":"%s"}}`, seq, vars["amount"])}}})
 		return ActionResult{Status: 200, Body: []byte(`{"order_id":"x"}`), Captures: map[string]string{"order": fmt.Sprintf("ORD-%d", seq)}}, nil
 	case "order_status":
+		if m.notJSON {
+			return ActionResult{Status: 200, Body: []byte("<html>ok</html>")}, errors.New(`answer is not JSON (Content-Type text/html, starts "<html>ok</html>")`)
+		}
 		m.polls++
 		status, n := "paid", m.fulfilment
 		if m.state != nil {
@@ -330,5 +335,12 @@ func TestClockStep_IsBoundedByTheStepTimeout(t *testing.T) {
 	got := r.Finish(context.Background())
 	if got.Verdict != evidence.Errored || !strings.Contains(got.Reason, "did not finish within the step's time") {
 		t.Fatalf("verdict %s (%s), want ERRORED naming the unfinished work", got.Verdict, got.Reason)
+	}
+}
+
+func TestMerchantStep_AnAnswerThatIsNotJSONIsNamedAsSuch(t *testing.T) {
+	got := runPay(t, func(_ *fakeGateway, m *fakeMerchant) { m.notJSON = true })
+	if got.Verdict != evidence.Errored || !strings.Contains(got.Reason, "not JSON") || strings.Contains(got.Reason, "add capture") {
+		t.Fatalf("verdict %s (%s), want ERRORED saying the answer is not JSON, not advice to add a capture", got.Verdict, got.Reason)
 	}
 }

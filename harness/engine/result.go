@@ -15,6 +15,10 @@ type result struct {
 	checks    []evidence.Check
 	exchanges []evidence.Exchange
 	err       string // ERRORED reason
+	// answerErr is what the driver said about an answer it got but could
+	// not read (not JSON, a capture path missing): shown instead of
+	// "add capture" advice when a capture is then missing.
+	answerErr string
 	skip      string // SKIPPED reason
 	review    string // REVIEW reason
 }

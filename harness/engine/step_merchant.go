@@ -30,7 +30,7 @@ func (s *ScenarioRun) merchant(ctx context.Context, st scenario.Step) *result {
 	for name, from := range st.Capture {
 		v, ok := ar.Captures[from]
 		if !ok {
-			res.err = fmt.Sprintf("merchant action %q does not capture %q; add capture: {%s: <json path>} to merchant.actions.%s in the config", st.Target, from, from, st.Target)
+			res.err = firstNonEmpty(res.answerErr, fmt.Sprintf("merchant action %q does not capture %q; add capture: {%s: <json path>} to merchant.actions.%s in the config", st.Target, from, from, st.Target))
 			return res
 		}
 		s.vars[name] = v
@@ -94,8 +94,11 @@ func (s *ScenarioRun) callAction(ctx context.Context, st scenario.Step) (ActionR
 	if ar.Exchange.ID != "" || ar.Exchange.Request.URL != "" || ar.Exchange.Error != "" {
 		res.exchanges = append(res.exchanges, ar.Exchange)
 	}
-	if err != nil && (errors.Is(err, ErrUnjudgeable) || ar.Status == 0) {
+	switch {
+	case err != nil && (errors.Is(err, ErrUnjudgeable) || ar.Status == 0):
 		res.err = fmt.Sprintf("merchant action %q: %v", st.Target, err)
+	case err != nil:
+		res.answerErr = fmt.Sprintf("merchant action %q: %v", st.Target, err)
 	}
 	return ar, res
 }
@@ -114,7 +117,7 @@ func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result
 		case "status_is", "status_not":
 			v, ok := ar.Captures["status"]
 			if !ok {
-				res.err = fmt.Sprintf("merchant action %q must capture status to check %s; add capture: {status: <json path>}", st.Target, e.Key)
+				res.err = firstNonEmpty(res.answerErr, fmt.Sprintf("merchant action %q must capture status to check %s; add capture: {status: <json path>}", st.Target, e.Key))
 				return
 			}
 			m := s.e.status(e.Matcher)
@@ -125,7 +128,7 @@ func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result
 		case "fulfilments", "refunded":
 			v, ok := ar.Captures[e.Key]
 			if !ok {
-				res.err = fmt.Sprintf("merchant action %q must capture %s to check it; add capture: {%s: <json path>}", st.Target, e.Key, e.Key)
+				res.err = firstNonEmpty(res.answerErr, fmt.Sprintf("merchant action %q must capture %s to check it; add capture: {%s: <json path>}", st.Target, e.Key, e.Key))
 				return
 			}
 			res.check(e.Key, e.Matcher, v, true)

@@ -99,7 +99,7 @@ func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulat
 func (e *Emulator) expireByTimer(p *payment) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if p.status == StatusPending {
+	if p.status == StatusPending && !p.forgotten {
 		p.status, p.expiry = StatusExpire, nil
 	}
 }

@@ -168,9 +168,7 @@ func validationError(errs map[string][]string) *reply {
 // addPaymentLocked stores a pending payment and arms its expiry; e.mu is held.
 func (e *Emulator) addPaymentLocked(p *payment, now time.Time) {
 	p.created, p.expiresAt = now, now.Add(DefaultExpiry)
-	e.st.payments = append(e.st.payments, p)
-	e.st.byOrder[p.orderID] = p
-	e.st.byPurchase[p.purchaseID] = p
+	e.st.add(p)
 	p.expiry = e.clk.AfterFunc(DefaultExpiry, func() { e.expireByTimer(p) })
 }
 

@@ -22,15 +22,42 @@ const (
 // ItemDirect is the item_id Astapa puts on shop-payment webhooks.
 const ItemDirect = "__direct__"
 
+// KeptPayments is how many shop payments an emulator keeps: past it, the
+// oldest payment is forgotten (dropped from every index, its expiry timer
+// stopped), so a long uatrun emulate session stays bounded. A scenario
+// creates a handful; a forgotten order_id can be used again.
+const KeptPayments = 10000
+
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	payments   []*payment
+	payments   *emulator.Ring[*payment] // creation order, the newest KeptPayments
 	byOrder    map[string]*payment
 	byPurchase map[string]*payment
 }
 
 func newState() state {
-	return state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{}}
+	s := state{byOrder: map[string]*payment{}, byPurchase: map[string]*payment{},
+		payments: emulator.NewRing[*payment](KeptPayments, 0, nil)}
+	byOrder, byPurchase := s.byOrder, s.byPurchase
+	s.payments.OnDrop = func(p *payment) {
+		if byOrder[p.orderID] == p {
+			delete(byOrder, p.orderID)
+		}
+		if byPurchase[p.purchaseID] == p {
+			delete(byPurchase, p.purchaseID)
+		}
+		p.forgotten = true
+		p.stopExpiry()
+	}
+	return s
+}
+
+// add stores p in the book and its indexes, dropping the oldest payment
+// past KeptPayments.
+func (s *state) add(p *payment) {
+	s.payments.Push(p)
+	s.byOrder[p.orderID] = p
+	s.byPurchase[p.purchaseID] = p
 }
 
 // override is the answer a respond_next injection gives.
@@ -49,6 +76,7 @@ type payment struct {
 	created, expiresAt, paidAt  time.Time
 	expiry                      clock.Timer
 	deliveries                  []emulator.Delivery
+	forgotten                   bool // dropped from the book: its timer no longer moves it
 }
 
 func (s *state) lookup(id string) (*payment, error) {
@@ -62,9 +90,7 @@ func (s *state) lookup(id string) (*payment, error) {
 }
 
 func (s *state) stopTimers() {
-	for _, p := range s.payments {
-		p.stopExpiry()
-	}
+	s.payments.Each(func(p *payment) { p.stopExpiry() })
 }
 
 func (p *payment) stopExpiry() {

@@ -20,14 +20,13 @@ type PaymentView struct {
 	Deliveries int    `json:"deliveries"`
 }
 
-// Payments returns every payment, in creation order.
+// Payments returns the kept payments (the newest KeptPayments), in
+// creation order.
 func (e *Emulator) Payments() []PaymentView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]PaymentView, 0, len(e.st.payments))
-	for _, p := range e.st.payments {
-		out = append(out, p.view())
-	}
+	out := make([]PaymentView, 0, e.st.payments.Len())
+	e.st.payments.Each(func(p *payment) { out = append(out, p.view()) })
 	return out
 }
 

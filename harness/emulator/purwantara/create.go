@@ -221,9 +221,7 @@ func (e *Emulator) open(ch *channel, r createReq, base string) (*tx, *reply) {
 	if ch.extra == "checkout_url" || ch.extra == "payment_link_url" {
 		t.instrument = t.link
 	}
-	e.st.txs = append(e.st.txs, t)
-	e.st.byUUID[t.uuid] = t
-	e.st.byRef[refKey(ch, r.ref)] = t
+	e.st.add(t)
 	// r.expires is wall-clock time; the remaining lifetime runs on the
 	// test clock.
 	t.expiry = e.clk.AfterFunc(r.expires.Sub(e.wall.Now()), func() { e.expire(t) })

@@ -13,7 +13,7 @@ import (
 // and its webhook is delivered (with retries).
 func (e *Emulator) expire(t *tx) {
 	e.mu.Lock()
-	if t.status != StatusActive || e.st.closed {
+	if t.status != StatusActive || t.forgotten || e.st.closed {
 		e.mu.Unlock()
 		return
 	}

@@ -20,10 +20,16 @@ const (
 	StatusCancelled = "CANCELLED"
 )
 
+// KeptTransactions is how many transactions an emulator keeps: past it,
+// the oldest is forgotten (dropped from every index, its expiry timer
+// stopped), so a long uatrun emulate session stays bounded. A scenario
+// creates a handful; a forgotten reference can be used again.
+const KeptTransactions = 10000
+
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
 	idSeq       int
-	txs         []*tx
+	txs         *emulator.Ring[*tx] // creation order, the newest KeptTransactions
 	byUUID      map[string]*tx
 	byRef       map[string]*tx // channel path \x00 merchant reference
 	callbackURL string
@@ -31,7 +37,28 @@ type state struct {
 }
 
 func newState() state {
-	return state{byUUID: map[string]*tx{}, byRef: map[string]*tx{}}
+	s := state{byUUID: map[string]*tx{}, byRef: map[string]*tx{},
+		txs: emulator.NewRing[*tx](KeptTransactions, 0, nil)}
+	byUUID, byRef := s.byUUID, s.byRef
+	s.txs.OnDrop = func(t *tx) {
+		if byUUID[t.uuid] == t {
+			delete(byUUID, t.uuid)
+		}
+		if k := refKey(t.ch, t.ref); byRef[k] == t {
+			delete(byRef, k)
+		}
+		t.forgotten = true
+		t.stopExpiry()
+	}
+	return s
+}
+
+// add stores t in the book and its indexes, dropping the oldest
+// transaction past KeptTransactions.
+func (s *state) add(t *tx) {
+	s.txs.Push(t)
+	s.byUUID[t.uuid] = t
+	s.byRef[refKey(t.ch, t.ref)] = t
 }
 
 // override is the answer a respond_next injection gives.
@@ -55,6 +82,7 @@ type tx struct {
 	expiry                         clock.Timer
 	last                           *event // the latest real webhook event
 	deliveries                     []emulator.Delivery
+	forgotten                      bool // dropped from the book: its timer no longer moves it
 
 	// sendMu serialises webhook sends for this transaction so the merchant
 	// sees its events in the order they happened.
@@ -78,15 +106,20 @@ func (s *state) lookup(ref string) (*tx, error) {
 		return t, nil
 	}
 	var hit *tx
-	for _, t := range s.txs {
-		if t.ref != ref {
-			continue
+	var ambiguous error
+	s.txs.Each(func(t *tx) {
+		if t.ref != ref || ambiguous != nil {
+			return
 		}
 		if hit != nil {
-			return nil, fmt.Errorf("%w: %q names transactions on %s and %s; use the uuid %s or %s",
+			ambiguous = fmt.Errorf("%w: %q names transactions on %s and %s; use the uuid %s or %s",
 				emulator.ErrUnknownOrder, ref, hit.ch.path, t.ch.path, hit.uuid, t.uuid)
+			return
 		}
 		hit = t
+	})
+	if ambiguous != nil {
+		return nil, ambiguous
 	}
 	if hit == nil {
 		return nil, fmt.Errorf("%w: no transaction with uuid, external_id or order_id %q was created at the Purwantara emulator",
@@ -102,9 +135,7 @@ func (s *state) nextSeq() int {
 }
 
 func (s *state) stopTimers() {
-	for _, t := range s.txs {
-		t.stopExpiry()
-	}
+	s.txs.Each(func(t *tx) { t.stopExpiry() })
 }
 
 func (t *tx) stopExpiry() {

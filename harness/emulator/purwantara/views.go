@@ -89,17 +89,18 @@ type TransactionView struct {
 	Deliveries int    `json:"deliveries"`
 }
 
-// Transactions returns every transaction, in creation order.
+// Transactions returns the kept transactions (the newest
+// KeptTransactions), in creation order.
 func (e *Emulator) Transactions() []TransactionView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]TransactionView, 0, len(e.st.txs))
-	for _, t := range e.st.txs {
+	out := make([]TransactionView, 0, e.st.txs.Len())
+	e.st.txs.Each(func(t *tx) {
 		out = append(out, TransactionView{UUID: t.uuid, Channel: t.ch.path, Reference: t.ref,
 			Provider: t.provider, Amount: formatAmount(t.amount), Status: t.status, Instrument: t.instrument,
 			Simulator: t.link, CreatedAt: rfc(t.created), ExpiresAt: rfc(t.expires), PaidAt: rfc(t.paid),
 			ClosedAt: rfc(t.closed), Deliveries: len(t.deliveries)})
-	}
+	})
 	return out
 }
 

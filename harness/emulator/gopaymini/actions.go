@@ -127,7 +127,7 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 	if len(code) > 128 {
 		return "", fmt.Errorf("gopay-miniapp: auth_code code is longer than 128 characters")
 	}
-	if e.st.codes[code] != nil {
+	if _, seen := e.st.codes.get(code); seen {
 		return "", fmt.Errorf("gopay-miniapp: auth code %q was already issued; getAuthCode never answers the same code twice", code)
 	}
 	u := e.st.userLocked(userName)
@@ -140,7 +140,7 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 		c.expired = true
 		e.mu.Unlock()
 	})
-	e.st.codes[code] = c
+	e.st.codes.put(code, c)
 	return code, nil
 }
 
@@ -329,15 +329,16 @@ type PaymentView struct {
 	Notifies           int    `json:"notifies"`
 }
 
-// Payments lists every payment, oldest first.
+// Payments lists the kept payments (the newest KeptPayments), oldest
+// first.
 func (e *Emulator) Payments() []PaymentView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]PaymentView, 0, len(e.st.payments))
-	for _, p := range e.st.payments {
+	out := make([]PaymentView, 0, e.st.payments.Len())
+	e.st.payments.Each(func(p *payment) {
 		out = append(out, PaymentView{PartnerReferenceNo: p.partnerRef, ReferenceNo: p.referenceNo, Status: p.status,
 			Amount: p.value, Refunded: formatCents(p.refunded), PopID: p.popID, Notifies: len(p.deliveries)})
-	}
+	})
 	return out
 }
 

@@ -95,7 +95,7 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	tok := token(32)
 	t := &b2bToken{}
 	e.mu.Lock()
-	e.st.b2b[tok] = t
+	e.st.b2b.put(tok, t)
 	t.timer = e.clk.AfterFunc(B2BTokenValidity, func() {
 		e.mu.Lock()
 		t.expired = true
@@ -126,7 +126,7 @@ func (e *Emulator) authTransaction(in *call) *reply {
 	tok, ok := strings.CutPrefix(strings.TrimSpace(h.Get("Authorization")), "Bearer ")
 	tok = strings.TrimSpace(tok)
 	e.mu.Lock()
-	t := e.st.b2b[tok]
+	t, _ := e.st.b2b.get(tok)
 	e.mu.Unlock()
 	switch {
 	case !ok || t == nil:
@@ -165,13 +165,13 @@ func (e *Emulator) trackExternalID(in *call) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.st.extDay != day {
-		e.st.extDay, e.st.extIDs = day, map[string]int{}
+		e.st.resetExternalIDs(day)
 	}
-	if first, seen := e.st.extIDs[ext]; seen {
+	if first, seen := e.st.extIDs.get(ext); seen {
 		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+quote(ext)+" reused within the day (first used by call #"+strconv.Itoa(first)+")")
 		return
 	}
-	e.st.extIDs[ext] = in.Seq
+	e.st.extIDs.put(ext, in.Seq)
 }
 
 // money reads an amount object {value, currency}.
@@ -295,14 +295,12 @@ func (e *Emulator) createPayment(in *call) *reply {
 		p.expiry = e.clk.AfterFunc(expiry, func() {
 			e.mu.Lock()
 			defer e.mu.Unlock()
-			if p.status == StatusPending {
+			if p.status == StatusPending && !p.forgotten {
 				p.status, p.finished = StatusExpired, e.clk.Now()
 			}
 		})
 	}
-	e.st.payments = append(e.st.payments, p)
-	e.st.byPartnerRef[ref] = p
-	e.st.byRef[p.referenceNo] = p
+	e.st.addPayment(p)
 	return out
 }
 
@@ -412,6 +410,10 @@ func (e *Emulator) refundPayment(in *call) *reply {
 	}
 	if p.status != StatusPaid {
 		return a.fail(http.StatusForbidden, "00", "Transaction Not Permitted", "payment "+quote(p.partnerRef)+" is "+p.status+"; only a paid payment can be refunded")
+	}
+	if len(p.refunds) >= MaxRefunds {
+		return a.fail(http.StatusForbidden, "00", "Transaction Not Permitted", "payment "+quote(p.partnerRef)+" already has "+
+			strconv.Itoa(MaxRefunds)+" refunds, as many as this emulator takes for one payment")
 	}
 	if p.refunded+cents > p.cents {
 		return a.fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunding "+value+" would exceed the paid "+p.value+

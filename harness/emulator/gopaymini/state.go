@@ -74,6 +74,7 @@ type payment struct {
 	answer                                                []byte
 	deliveries                                            []emulator.Delivery
 	expiry                                                clock.Timer
+	forgotten                                             bool // dropped from the book: its timer no longer moves it
 }
 
 type refund struct {
@@ -89,36 +90,117 @@ type cashback struct {
 	answer         []byte
 }
 
+// What an emulator remembers is bounded, so a long uatrun emulate session
+// stays bounded whatever the merchant sends; past each cap the oldest
+// entry is forgotten (and its timer stopped). A scenario uses a handful of
+// each, so it always sees what it made.
+const (
+	// KeptPayments is how many payments are kept: a forgotten payment is
+	// gone from every index (query answers Transaction Not Found, its
+	// partnerReferenceNo is free again).
+	KeptPayments = 10000
+	// KeptUsers is how many GoPay users (getAuthCode, consent) are kept,
+	// one per user a scenario logs in; a forgotten user seen again is new
+	// (a new account id, no consent). Tokens already issued keep theirs.
+	KeptUsers = 10000
+	// KeptAuthCodes is how many getAuthCode codes are kept: each lives six
+	// minutes; a forgotten one answers INVALID_AUTH_CODE.
+	KeptAuthCodes = 10000
+	// KeptUserTokens is how many user access tokens are kept, one per
+	// token exchange: a merchant caches one per user, so the newest 10,000
+	// cover every user it serves at once; a forgotten one answers 401.
+	KeptUserTokens = 10000
+	// KeptB2BTokens is how many B2B access tokens are kept: each lives
+	// 900 s, so only a merchant asking for more than 10,000 in 15 minutes
+	// sees a live one refused (Invalid Token, as an expired one).
+	KeptB2BTokens = 10000
+	// KeptCashbacks is how many cashback reference_ids are kept for
+	// idempotency: a retry comes within minutes of its first try.
+	KeptCashbacks = 10000
+	// KeptReminders is how many reminders are kept; a forgotten one
+	// answers NOT_FOUND to a delete.
+	KeptReminders = 10000
+	// KeptExternalIDs is how many X-EXTERNAL-IDs of the current Jakarta
+	// day are remembered to detect reuse (a few dozen bytes each).
+	KeptExternalIDs = 100000
+	// MaxRefunds is how many refunds (partnerRefundNos) one payment takes;
+	// the next is refused Transaction Not Permitted.
+	MaxRefunds = 100
+)
+
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
 	seq          int
 	wallet       int64
-	users        map[string]*user
-	codes        map[string]*authCode
-	tokens       map[string]*user // user access token → user
-	b2b          map[string]*b2bToken
-	payments     []*payment
+	users        *memo[*user]
+	codes        *memo[*authCode]
+	tokens       *memo[*user] // user access token → user
+	b2b          *memo[*b2bToken]
+	payments     *emulator.Ring[*payment] // creation order, the newest KeptPayments
 	byPartnerRef map[string]*payment
 	byRef        map[string]*payment
-	cashbacks    map[string]*cashback
-	reminders    map[string]string // reminder id → account id
+	cashbacks    *memo[*cashback]
+	reminders    *memo[string] // reminder id → account id
 	extDay       string
-	extIDs       map[string]int
+	extIDs       *memo[int]
 }
 
 func newState(wallet int64) state {
-	return state{wallet: wallet, users: map[string]*user{}, codes: map[string]*authCode{}, tokens: map[string]*user{},
-		b2b: map[string]*b2bToken{}, byPartnerRef: map[string]*payment{}, byRef: map[string]*payment{},
-		cashbacks: map[string]*cashback{}, reminders: map[string]string{}, extIDs: map[string]int{}}
+	s := state{wallet: wallet, users: newMemo[*user](KeptUsers, nil),
+		codes: newMemo(KeptAuthCodes, func(c *authCode) {
+			if c.timer != nil {
+				c.timer.Stop()
+				c.timer = nil
+			}
+		}),
+		tokens: newMemo[*user](KeptUserTokens, nil),
+		b2b: newMemo(KeptB2BTokens, func(t *b2bToken) {
+			if t.timer != nil {
+				t.timer.Stop()
+				t.timer = nil
+			}
+		}),
+		payments:     emulator.NewRing[*payment](KeptPayments, 0, nil),
+		byPartnerRef: map[string]*payment{}, byRef: map[string]*payment{},
+		cashbacks: newMemo[*cashback](KeptCashbacks, nil), reminders: newMemo[string](KeptReminders, nil)}
+	byPartnerRef, byRef := s.byPartnerRef, s.byRef
+	s.payments.OnDrop = func(p *payment) {
+		if byPartnerRef[p.partnerRef] == p {
+			delete(byPartnerRef, p.partnerRef)
+		}
+		if byRef[p.referenceNo] == p {
+			delete(byRef, p.referenceNo)
+		}
+		p.forgotten = true
+		if p.expiry != nil {
+			p.expiry.Stop()
+			p.expiry = nil
+		}
+	}
+	s.resetExternalIDs("")
+	return s
+}
+
+// addPayment stores p in the book and its indexes, dropping the oldest
+// payment past KeptPayments.
+func (s *state) addPayment(p *payment) {
+	s.payments.Push(p)
+	s.byPartnerRef[p.partnerRef] = p
+	s.byRef[p.referenceNo] = p
+}
+
+// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
+func (s *state) resetExternalIDs(day string) {
+	s.extDay, s.extIDs = day, newMemo[int](KeptExternalIDs, nil)
 }
 
 // userLocked returns the user with id, creating it.
 func (s *state) userLocked(id string) *user {
-	u := s.users[id]
+	u, _ := s.users.get(id)
 	if u == nil {
 		s.seq++
 		u = &user{id: id, accountID: fmt.Sprintf("GP%012d", s.seq)}
-		s.users[id] = u
+		s.users.put(id, u)
 	}
 	return u
 }
@@ -140,21 +222,21 @@ func token(n int) string {
 }
 
 func (s *state) stopTimers() {
-	for _, c := range s.codes {
+	s.codes.each(func(c *authCode) {
 		if c.timer != nil {
 			c.timer.Stop()
 		}
-	}
-	for _, t := range s.b2b {
+	})
+	s.b2b.each(func(t *b2bToken) {
 		if t.timer != nil {
 			t.timer.Stop()
 		}
-	}
-	for _, p := range s.payments {
+	})
+	s.payments.Each(func(p *payment) {
 		if p.expiry != nil {
 			p.expiry.Stop()
 		}
-	}
+	})
 }
 
 // lookup finds a payment by partnerReferenceNo or referenceNo.

@@ -35,6 +35,7 @@ const (
 	faultStatus404ClosesOrder = "status-404-closes-order"
 	faultDenyClosesOrder      = "deny-closes-order"
 	faultChallengeAsPaid      = "capture-challenge-as-paid"
+	faultRefundPendingAsDone  = "refund-pending-as-done"
 )
 
 var faultCatalogue = map[string]string{
@@ -80,6 +81,8 @@ var faultCatalogue = map[string]string{
 		"so when the shopper pays with another method in the same Snap session the payment is never fulfilled",
 	faultChallengeAsPaid: "treats transaction_status capture as paid whatever fraud_status says, " +
 		"so a card payment held for fraud review (challenge) ships before anyone reviewed it",
+	faultRefundPendingAsDone: `books a refund as done on any successful answer, status_code "201" (pending) included, ` +
+		"so the order shows money returned that the payment provider has not moved yet",
 }
 
 // Faults lists every fault the shop can be started with, sorted by name.

@@ -44,7 +44,20 @@ type answer struct {
 	Token             string   `json:"token"`
 	RedirectURL       string   `json:"redirect_url"`
 	ErrorMessages     []string `json:"error_messages"`
+	// Refunds is the status answer's refunds[]: the refunds whose money moved.
+	Refunds []refundEntry `json:"refunds"`
 }
+
+// refundEntry is one element of refunds[] in a status answer or a refund
+// notification.
+type refundEntry struct {
+	RefundKey    string `json:"refund_key"`
+	RefundAmount string `json:"refund_amount"`
+}
+
+// pending reports a Core API answer that accepted the request but has not
+// finished it: status_code 201. For a refund, no money has moved yet.
+func (a answer) pending() bool { return a.ok() && a.StatusCode == "201" }
 
 // ok reports a Core API success: HTTP 2xx and a body status_code that
 // midtrans-go would not turn into an error (< 401, or 407).

@@ -31,6 +31,8 @@ type notification struct {
 	TransactionStatus string `json:"transaction_status"`
 	TransactionID     string `json:"transaction_id"`
 	FraudStatus       string `json:"fraud_status"`
+	// Refunds is refunds[] of a refund or partial_refund notification.
+	Refunds []refundEntry `json:"refunds"`
 }
 
 // Verify modes: how the shop decides to trust a notification. Midtrans
@@ -85,10 +87,19 @@ func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 	if s.faults.on(faultStatusCode200AsPaid) && n.StatusCode == "200" {
 		return s.paidOn200(ctx, o)
 	}
-	return s.apply(ctx, o, n.TransactionStatus, n.FraudStatus)
+	refunds := n.Refunds
+	if isRefundStatus(n.TransactionStatus) && len(refunds) == 0 {
+		// Not every refund notification lists refunds[]: ask Midtrans which.
+		ans, err := s.mt.status(ctx, o.ID)
+		if err != nil || !ans.ok() {
+			return http.StatusServiceUnavailable, "status query failed; retry" // Midtrans retries a 503
+		}
+		refunds = ans.Refunds
+	}
+	return s.apply(ctx, o, n.TransactionStatus, n.FraudStatus, refunds)
 }
 
-func (s *Shop) apply(ctx context.Context, o order, status, fraud string) (int, string) {
+func (s *Shop) apply(ctx context.Context, o order, status, fraud string, refunds []refundEntry) (int, string) {
 	if err := s.applyStatus(ctx, o, status, fraud, true); err != nil {
 		if errors.Is(err, errUnhandledStatus) {
 			return http.StatusBadRequest, err.Error()
@@ -96,7 +107,38 @@ func (s *Shop) apply(ctx context.Context, o order, status, fraud string) (int, s
 		s.log.Error("notification: apply", "order", o.ID, "err", err)
 		return http.StatusInternalServerError, "try again"
 	}
+	if err := s.bookRefunds(ctx, o, status, refunds); err != nil {
+		s.log.Error("notification: book refunds", "order", o.ID, "err", err)
+		return http.StatusInternalServerError, "try again"
+	}
 	return http.StatusOK, "ok"
+}
+
+func isRefundStatus(status string) bool { return status == "refund" || status == "partial_refund" }
+
+// bookRefunds books, once each, the shop's refunds that Midtrans reports
+// done in a refund or partial_refund notification or status answer: those
+// still 'sending' (answered 201 pending, or never answered) whose
+// refund_key and amount match. Refunds the shop did not ask for (made in
+// the dashboard) are left to a person.
+func (s *Shop) bookRefunds(ctx context.Context, o order, status string, refunds []refundEntry) error {
+	if !isRefundStatus(status) {
+		return nil
+	}
+	for _, r := range refunds {
+		amount, err := parseRupiah(r.RefundAmount)
+		if err != nil || r.RefundKey == "" {
+			continue
+		}
+		booked, err := s.store.settleRefund(ctx, o.ID, r.RefundKey, amount)
+		if err != nil {
+			return err
+		}
+		if booked {
+			s.log.Info("refund booked as Midtrans reported it done", "order", o.ID, "refund_key", r.RefundKey)
+		}
+	}
+	return nil
 }
 
 // requeryNotify trusts Midtrans' answer, never the notification's body:
@@ -132,7 +174,7 @@ func (s *Shop) requeryNotify(ctx context.Context, n notification) (int, string) 
 		s.log.Warn("status API: gross_amount differs from the order", "order", o.ID)
 		return http.StatusOK, "ignored: gross_amount does not match the order"
 	}
-	return s.apply(ctx, o, ans.TransactionStatus, ans.FraudStatus)
+	return s.apply(ctx, o, ans.TransactionStatus, ans.FraudStatus, ans.Refunds)
 }
 
 // paidOn200 is the status-code-200-as-paid fault: any status_code 200 is a
@@ -211,7 +253,7 @@ func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, f
 		_, err := s.store.closePending(ctx, o.ID, "expired")
 		return err
 	}
-	return nil // refund, partial_refund, chargeback, authorize: tracked elsewhere or by a person
+	return nil // refund, partial_refund: booked by bookRefunds; chargeback, authorize: left to a person
 }
 
 // regressStatus is the out-of-order-regresses fault's naive mapping.

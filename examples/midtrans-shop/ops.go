@@ -56,6 +56,9 @@ func (s *Shop) finishCancel(c *gin.Context, id string) {
 // refund reserves the amount in the database (paid, and no more than what
 // remains), sends it with a refund_key, and retries once with the SAME key
 // when Midtrans gives no answer or a 5xx, so a retry never refunds twice.
+// status_code 200 books the refund; 201 means Midtrans accepted it but the
+// money has not moved: the reservation stays and the refund is booked when
+// the refund notification (or a reconcile) reports its refund_key.
 func (s *Shop) refund(c *gin.Context) {
 	var in struct {
 		Amount string `json:"amount"`
@@ -88,13 +91,20 @@ func (s *Shop) refund(c *gin.Context) {
 		return
 	}
 	ans, err := s.sendRefund(ctx, o.ID, key, amount, in.Reason)
-	done := err == nil && ans.ok()
 	if err != nil || ans.serverError() {
 		c.JSON(http.StatusBadGateway, gin.H{"error": "refund outcome unknown; it will be reconciled", "refund_key": key})
 		return
 	}
-	if s.faults.on(faultRefundIgnoresGateway) {
+	done := ans.ok() && ans.StatusCode == "200"
+	switch {
+	case s.faults.on(faultRefundIgnoresGateway):
 		done = true
+	case s.faults.on(faultRefundPendingAsDone):
+		done = ans.ok()
+	case ans.pending():
+		c.JSON(http.StatusAccepted, gin.H{"refund_key": key, "amount": amount, "state": "pending",
+			"note": "Midtrans accepted the refund; it is booked when Midtrans reports it done"})
+		return
 	}
 	if err := s.store.finishRefund(ctx, o.ID, key, amount, done); err != nil {
 		s.internalError(c, "record refund", err)
@@ -166,6 +176,10 @@ func (s *Shop) reconcile(c *gin.Context) {
 	}
 	if err := s.applyStatus(ctx, o, ans.TransactionStatus, ans.FraudStatus, false); err != nil && !errors.Is(err, errUnhandledStatus) {
 		s.internalError(c, "apply status", err)
+		return
+	}
+	if err := s.bookRefunds(ctx, o, ans.TransactionStatus, ans.Refunds); err != nil {
+		s.internalError(c, "book refunds", err)
 		return
 	}
 	if o, ok = s.loadOrder(c, o.ID); ok {

@@ -284,3 +284,51 @@ func TestNew_RefusesUnknownFaultsAndBadConfig(t *testing.T) {
 		t.Fatal("Faults() incomplete")
 	}
 }
+
+// A refund Midtrans answers status_code 201 is pending: the shop books it
+// when the refund notification lists its refund_key, and a second
+// notification of the same refund books nothing more. The
+// refund-pending-as-done fault books it at once.
+func TestRefund_PendingIsBookedOnceWhenMidtransReportsIt(t *testing.T) {
+	for _, tc := range []struct {
+		fault             string
+		wantHTTP          int
+		beforeStatus      string
+		beforeRefunded    string
+		afterNotification string
+	}{
+		{"", http.StatusAccepted, "paid", "0", "15000"},
+		{faultRefundPendingAsDone, http.StatusOK, "refunded", "15000", "15000"},
+	} {
+		t.Run("fault="+tc.fault, func(t *testing.T) {
+			f := newFake(t)
+			var faults []string
+			if tc.fault != "" {
+				faults = append(faults, tc.fault)
+			}
+			s := newShop(t, f, faults...)
+			id := checkout(t, s, "15000")
+			do(t, s, http.MethodPost, NotifyPath, signedNotification(id, "settlement", "200", "15000.00", testKey))
+			f.queue("/refund", 200, `{"status_code":"201","status_message":"Success, refund request is received and is being processed","transaction_status":"settlement","refund_amount":"15000.00"}`)
+			st, m := do(t, s, http.MethodPost, "/orders/"+id+"/refund", `{"amount":"15000"}`)
+			key, _ := m["refund_key"].(string)
+			if st != tc.wantHTTP || key == "" {
+				t.Fatalf("refund answered %d %v", st, m)
+			}
+			if o := orderOf(t, s, id); o["status"] != tc.beforeStatus || o["refunded"] != tc.beforeRefunded {
+				t.Fatalf("order while the refund is pending: %v", o)
+			}
+			note, _ := json.Marshal(map[string]any{"order_id": id, "transaction_status": "refund", "status_code": "200",
+				"gross_amount": "15000.00", "fraud_status": "accept", "signature_key": signatureKey(id, "200", "15000.00", testKey),
+				"refund_amount": "15000.00", "refunds": []map[string]string{{"refund_key": key, "refund_amount": "15000.00"}}})
+			for i := range 2 {
+				if st, m := do(t, s, http.MethodPost, NotifyPath, string(note)); st != http.StatusOK {
+					t.Fatalf("refund notification #%d answered %d %v", i+1, st, m)
+				}
+			}
+			if o := orderOf(t, s, id); o["status"] != "refunded" || o["refunded"] != tc.afterNotification || o["fulfilments"] != float64(1) {
+				t.Fatalf("order after the refund notifications: %v", o)
+			}
+		})
+	}
+}

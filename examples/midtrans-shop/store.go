@@ -20,7 +20,10 @@ import (
 //     status='pending', so only one caller ever sees "1 row affected";
 //   - fulfilments are UNIQUE per (order_id, dedupe_key) and a payment
 //     always uses the key 'payment';
-//   - refunded can never exceed the amount, and refund_key is unique.
+//   - refunded can never exceed the amount, and refund_key is unique;
+//   - a refund is booked by moving its row from 'sending' to 'done' with a
+//     conditional UPDATE, so a refund Midtrans notifies twice (or that a
+//     notification and a reconcile both report) is booked once.
 //
 // Money is whole rupiah: Midtrans' IDR amounts have no minor unit.
 const schema = `
@@ -196,11 +199,32 @@ func (s *store) finishRefund(ctx context.Context, id, key string, amount int64, 
 		if _, err := tx.ExecContext(ctx, `UPDATE refunds SET state = 'done' WHERE refund_key = ?`, key); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE orders SET refunded = MIN(amount, refunded + ?),
-			status = CASE WHEN refunded + ? >= amount THEN 'refunded' ELSE 'partially_refunded' END,
-			updated_at = ? WHERE id = ?`, amount, amount, s.stamp(), id)
-		return err
+		return s.addRefunded(ctx, tx, id, amount)
 	})
+}
+
+// settleRefund books a refund that was still 'sending' (answered pending,
+// or never answered) once Midtrans reports it done, matched by refund_key
+// and amount. booked reports whether THIS call did it: a second report of
+// the same refund finds it 'done' and changes nothing.
+func (s *store) settleRefund(ctx context.Context, id, key string, amount int64) (booked bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		ok, err := affected(tx.ExecContext(ctx, `UPDATE refunds SET state = 'done'
+			WHERE refund_key = ? AND order_id = ? AND amount = ? AND state = 'sending'`, key, id, amount))
+		if err != nil || !ok {
+			return err
+		}
+		booked = true
+		return s.addRefunded(ctx, tx, id, amount)
+	})
+	return booked, err
+}
+
+func (s *store) addRefunded(ctx context.Context, tx *sql.Tx, id string, amount int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE orders SET refunded = MIN(amount, refunded + ?),
+		status = CASE WHEN refunded + ? >= amount THEN 'refunded' ELSE 'partially_refunded' END,
+		updated_at = ? WHERE id = ?`, amount, amount, s.stamp(), id)
+	return err
 }
 
 func (s *store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -42,6 +42,7 @@ var midtransCatches = map[string]string{
 	"status-404-closes-order":        "MT-PAY-06",
 	"deny-closes-order":              "MT-PAY-07",
 	"capture-challenge-as-paid":      "MT-PAY-08",
+	"refund-pending-as-done":         "MT-REFUND-06",
 }
 
 // midtransConfig drives the Midtrans shop's HTTP API. The notification URL

@@ -24,9 +24,12 @@ const (
 	actRespondNext   = "respond_next"
 	actNotify        = "notify"
 	actReturnShopper = "return_shopper"
+	actRefundPending = "refund_pending" // the next refund call(s) answer 201 pending
+	actRefundSettle  = "refund_settle"  // pending refunds settle now, with their notification
 )
 
-var actionNames = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actRespondNext, actNotify, actReturnShopper}
+var actionNames = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actRespondNext, actNotify, actReturnShopper,
+	actRefundPending, actRefundSettle}
 
 // actionParams are the params each action accepts; anything else is an
 // error so a typo in a scenario never passes silently.
@@ -40,6 +43,8 @@ var actionParams = map[string][]string{
 	actRespondNext:   {"api", "code", "message", "count"},
 	actNotify:        {"variant", "copies", "status"},
 	actReturnShopper: {"transaction_status"},
+	actRefundPending: {"count", "settle_after"},
+	actRefundSettle:  {"notify"},
 }
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "midtrans", Names: actionNames, Params: actionParams}
@@ -65,6 +70,10 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 		return e.actNotify(ctx, a)
 	case actReturnShopper:
 		return e.returnShopper(ctx, a.Order, a.Params["transaction_status"])
+	case actRefundPending:
+		return e.actRefundPending(a)
+	case actRefundSettle:
+		return e.actRefundSettle(ctx, a)
 	}
 	return e.actTransition(ctx, a)
 }

@@ -83,17 +83,25 @@ func (e *Emulator) statusBody(t *txn) map[string]any {
 	m := e.txnFields(t, t.status, apiCode(t))
 	m["status_message"] = "Success, transaction is found"
 	m["signature_key"] = e.signature(t.orderID, apiCode(t), amount(t.gross))
-	if len(t.refunds) > 0 {
-		var rs []map[string]any
-		for _, r := range t.refunds {
-			rs = append(rs, map[string]any{"refund_chargeback_id": r.id, "refund_chargeback_uuid": r.uuid,
-				"refund_amount": amount(r.amount), "reason": r.reason, "refund_key": r.key,
-				"refund_method": "", "bank_confirmed_at": "", "created_at": wib(r.at)})
-		}
-		m["refunds"] = rs
-		m["refund_amount"] = amount(t.refunded)
-	}
+	addRefunds(m, t)
 	return m
+}
+
+// addRefunds lists t's settled refunds and their total, as the status
+// answer and refund notifications carry them; a pending refund is not
+// listed until it settles (⚠ see doc.go).
+func addRefunds(m map[string]any, t *txn) {
+	if len(t.refunds) == 0 {
+		return
+	}
+	var rs []map[string]any
+	for _, r := range t.refunds {
+		rs = append(rs, map[string]any{"refund_chargeback_id": r.id, "refund_chargeback_uuid": r.uuid,
+			"refund_amount": amount(r.amount), "reason": r.reason, "refund_key": r.key,
+			"refund_method": "", "bank_confirmed_at": "", "created_at": wib(r.at)})
+	}
+	m["refunds"] = rs
+	m["refund_amount"] = amount(t.refunded)
 }
 
 // txnFields are the fields answers and notifications share.
@@ -237,6 +245,10 @@ func (e *Emulator) refund(in *inbound, direct bool) *reply {
 		return in.fail(http.StatusPreconditionFailed, "412", "Refund amount exceeds the remaining refundable amount.",
 			"asked "+amount(n)+", but only "+amount(t.refundable())+" of "+amount(t.gross)+" remains refundable")
 	}
+	if t.pendingNext > 0 {
+		t.pendingNext--
+		return e.pendingReply(t, e.addPendingRefund(t, key, reason, n))
+	}
 	r := e.addRefund(t, key, reason, n)
 	e.notifyLater(t, t.status)
 	return e.refundReply(t, r)
@@ -250,24 +262,40 @@ func (e *Emulator) repeatRefund(in *inbound, t *txn, prev *refund, asked int64) 
 			"refund_key "+quote(prev.key)+" already refunded "+amount(prev.amount)+"; a retry must resend the same amount, a new refund needs a new key")
 	}
 	rep := e.refundReply(t, prev)
+	if t.isPending(prev) {
+		rep = e.pendingReply(t, prev)
+	}
 	rep.hint = "refund_key " + quote(prev.key) + " was seen before: the same refund is answered again and nothing more is refunded"
 	return rep
 }
 
-// addRefund records a refund and moves the state; e.mu is held.
+// addRefund records a refund approved at once and moves the state; e.mu
+// is held.
 func (e *Emulator) addRefund(t *txn, key, reason string, n int64) *refund {
+	r := e.newRefund(key, reason, n)
+	t.book(r)
+	return r
+}
+
+// newRefund numbers a refund; Midtrans makes up a refund_key when the
+// request has none. e.mu is held.
+func (e *Emulator) newRefund(key, reason string, n int64) *refund {
 	e.st.refundSeq++
 	if key == "" {
 		key = newUUID()
 	}
-	r := &refund{id: e.st.refundSeq, uuid: newUUID(), key: key, amount: n, reason: reason, at: e.clk.Now()}
+	return &refund{id: e.st.refundSeq, uuid: newUUID(), key: key, amount: n, reason: reason, at: e.clk.Now()}
+}
+
+// book moves a refund's money: the transaction reads partial_refund, or
+// refund once nothing remains.
+func (t *txn) book(r *refund) {
 	t.refunds = append(t.refunds, r)
-	t.refunded += n
+	t.refunded += r.amount
 	t.status = StatusPartialRefund
 	if t.refunded == t.gross {
 		t.status = StatusRefund
 	}
-	return r
 }
 
 func (e *Emulator) refundReply(t *txn, r *refund) *reply {
@@ -279,11 +307,12 @@ func (e *Emulator) refundReply(t *txn, r *refund) *reply {
 	return &reply{status: http.StatusOK, code: "200", body: m}
 }
 
+// refundByKey finds a settled or pending refund by its refund_key.
 func (t *txn) refundByKey(key string) *refund {
 	if key == "" {
 		return nil
 	}
-	for _, r := range t.refunds {
+	for _, r := range slices.Concat(t.refunds, t.pendingRefunds) {
 		if r.key == key {
 			return r
 		}

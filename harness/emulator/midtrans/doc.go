@@ -24,6 +24,10 @@
 //     settlement → partial_refund → refund. Refunds only for the payment
 //     types each refund endpoint supports. Expiry comes from the request's
 //     expiry object or DefaultExpiry.
+//   - Pending refunds: after refund_pending a refund call answers
+//     status_code 201 and moves no money; it settles settle_after later on
+//     the test clock, or on refund_settle, and is then notified (refund or
+//     partial_refund, status_code 200, with refund_amount and refunds[]).
 //   - HTTP notifications to the dashboard's Payment Notification URL
 //     (Options.NotifyURL), replaced by X-Override-Notification or extended
 //     by X-Append-Notification, signed with signature_key =
@@ -32,14 +36,16 @@
 //     retriesFor), 307/308 followed with the same POST. Cancel, expire,
 //     refund, approve and deny calls are notified EventNotifyDelay later.
 //   - Control actions (Act: choose, pay, deny, expire, challenge, accept, respond_next, notify
-//     with crafted variants, return_shopper), the same over HTTP under
+//     with crafted variants, return_shopper, refund_pending, refund_settle), the same over HTTP under
 //     /_uatrun/, and evidence of every exchange, redacted and bounded.
 //
 // Choices made where Midtrans' behaviour is not documented (each is listed
 // in docs/emulators/midtrans.md):
 //
 //   - EventNotifyDelay (5 s) between a merchant's cancel, expire or refund
-//     call and its notification; refunds are approved at once.
+//     call and its notification; refunds are approved at once unless a
+//     scenario asks for a pending one, whose status_message wording is a
+//     choice and which the status API lists only once settled.
 //   - DefaultExpiry (24 h) when the request has no expiry; the expiry
 //     notification carries status_code 202 while the status API answers
 //     407 for the same expired transaction, as Midtrans' samples show.
@@ -53,5 +59,6 @@
 //     bank_transfer with a BCA virtual account.
 //
 // Not emulated: Core API charge and capture, card tokens, pending
-// refunds, settlement reversals, the Iris and BI-SNAP APIs.
+// refunds that are later declined, settlement reversals, the Iris and
+// BI-SNAP APIs.
 package midtrans

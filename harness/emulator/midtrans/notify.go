@@ -72,6 +72,9 @@ func (e *Emulator) notifyFields(t *txn, status string) map[string]any {
 	if t.paymentTypeOr() == defaultPaymentType {
 		m["va_numbers"] = []map[string]any{{"bank": "bca", "va_number": vaNumber(t)}}
 	}
+	if status == StatusRefund || status == StatusPartialRefund {
+		addRefunds(m, t) // refund_amount and refunds[], as Midtrans' refund notifications carry them
+	}
 	if status == StatusSettlement && t.settled.IsZero() {
 		m["settlement_time"] = wib(e.clk.Now())
 	}

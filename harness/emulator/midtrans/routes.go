@@ -51,7 +51,8 @@ func (e *Emulator) routes() *gin.Engine {
 }
 
 // orderActions are the actions the control API exposes per transaction.
-var orderActions = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actNotify, actReturnShopper}
+var orderActions = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actNotify, actReturnShopper,
+	actRefundPending, actRefundSettle}
 
 // servedPaths lists the real paths for the teaching 404.
 var servedPaths = []string{
@@ -67,7 +68,7 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
 	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
 		emulator.ControlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
-			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|challenge|accept|notify|return_shopper}, POST /_uatrun/respond_next")
+			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|challenge|accept|notify|return_shopper|refund_pending|refund_settle}, POST /_uatrun/respond_next")
 		return
 	}
 	in := e.receive(c, APIUnknownPath)

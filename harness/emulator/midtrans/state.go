@@ -54,9 +54,17 @@ type txn struct {
 	email, name                   string
 	created, expiresAt, settled   time.Time
 	expiry                        clock.Timer
-	refunds                       []*refund
+	refunds                       []*refund // settled: money moved, counted in refunded
 	refunded                      int64
 	deliveries                    []emulator.Delivery
+	// pendingRefunds were answered status_code 201: accepted, no money
+	// moved yet; each settles by refund_settle or its own timer.
+	pendingRefunds []*refund
+	// pendingNext is how many of the next refund calls answer pending
+	// (refund_pending); pendingAfter, when positive, settles each of them
+	// that long after the call, on the test clock.
+	pendingNext  int
+	pendingAfter time.Duration
 	// chosen is set once the shopper picked a payment method in Snap: only
 	// then does the Core API know the transaction (before, it answers 404).
 	chosen bool
@@ -74,7 +82,7 @@ const (
 	FraudDeny      = "deny"
 )
 
-// refund is one accepted refund.
+// refund is one accepted refund, settled or pending.
 type refund struct {
 	id     int
 	uuid   string
@@ -82,6 +90,7 @@ type refund struct {
 	amount int64
 	reason string
 	at     time.Time
+	settle clock.Timer // a pending refund's settlement on the test clock, if armed
 }
 
 // lookup finds a transaction by order_id, transaction_id or Snap token,
@@ -100,6 +109,11 @@ func (s *state) lookup(id string) (*txn, error) {
 func (s *state) stopTimers() {
 	for _, t := range s.txns {
 		t.stopExpiry()
+		for _, r := range t.pendingRefunds {
+			if r.settle != nil {
+				r.settle.Stop()
+			}
+		}
 	}
 	for _, ev := range s.events {
 		ev.Stop()
@@ -114,8 +128,15 @@ func (t *txn) stopExpiry() {
 	}
 }
 
-// refundable is what may still be refunded.
-func (t *txn) refundable() int64 { return t.gross - t.refunded }
+// refundable is what may still be refunded: a pending refund already
+// holds its amount.
+func (t *txn) refundable() int64 {
+	n := t.gross - t.refunded
+	for _, r := range t.pendingRefunds {
+		n -= r.amount
+	}
+	return n
+}
 
 // amount formats whole rupiah the way Midtrans writes gross_amount: "10000.00".
 func amount(rupiah int64) string { return strconv.FormatInt(rupiah, 10) + ".00" }

@@ -25,11 +25,13 @@ type TransactionView struct {
 	Deliveries        int          `json:"deliveries"`
 }
 
-// RefundView is one accepted refund.
+// RefundView is one accepted refund; Pending is a refund answered 201
+// whose money has not moved yet.
 type RefundView struct {
 	RefundKey string `json:"refund_key"`
 	Amount    string `json:"refund_amount"`
 	CreatedAt string `json:"created_at"`
+	Pending   bool   `json:"pending,omitempty"`
 }
 
 // Transactions returns every transaction, in creation order.
@@ -51,6 +53,9 @@ func (t *txn) view() TransactionView {
 		CustomerEmail: t.email, Deliveries: len(t.deliveries)}
 	for _, r := range t.refunds {
 		v.Refunds = append(v.Refunds, RefundView{RefundKey: r.key, Amount: amount(r.amount), CreatedAt: wib(r.at)})
+	}
+	for _, r := range t.pendingRefunds {
+		v.Refunds = append(v.Refunds, RefundView{RefundKey: r.key, Amount: amount(r.amount), CreatedAt: wib(r.at), Pending: true})
 	}
 	return v
 }

@@ -44,6 +44,7 @@ func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
 func TestDemo_ConformingMerchantPassesEveryMandatoryScenario(t *testing.T) {
 	for _, gw := range Gateways() {
 		t.Run(gw, func(t *testing.T) {
+			t.Parallel() // each run has its own emulator, shop and ports
 			run := runDemo(t, gw)
 			for _, sc := range run.Scenarios {
 				if sc.Verdict != evidence.Passed {
@@ -69,7 +70,12 @@ func TestDemo_EveryFaultIsCaughtByItsScenario(t *testing.T) {
 		t.Skip("runs the catalogue once per fault")
 	}
 	for _, gw := range Gateways() {
-		t.Run(gw, func(t *testing.T) { faultMatrix(t, gw) })
+		t.Run(gw, func(t *testing.T) {
+			// Mostly waiting on the merchant and settle windows, so the
+			// gateways overlap well even on two cores.
+			t.Parallel()
+			faultMatrix(t, gw)
+		})
 	}
 }
 

@@ -48,6 +48,10 @@ func (c *Checker) Result() *Reply {
 // Missing reports whether a mandatory field was missing.
 func (c *Checker) Missing() bool { return c.missing != nil }
 
+// Malformed reports whether a mandatory field was missing or a field was
+// badly formatted (broken range rules aside).
+func (c *Checker) Malformed() bool { return c.missing != nil || c.format != nil }
+
 // Needs records a missing mandatory field.
 func (c *Checker) Needs(field, why string) {
 	if c.missing == nil {
@@ -95,7 +99,7 @@ func (c *Checker) OptStr(r gjson.Result, field string, max int) (string, bool) {
 		return "", false
 	}
 	if r.Type != gjson.String {
-		c.Bad(field, field+" must be a JSON string, got "+Clip(r.Raw))
+		c.Bad(field, field+" must be a JSON string, got "+c.S.Wording.value(r.Raw))
 		return "", false
 	}
 	if max > 0 && len(r.Str) > max {
@@ -109,7 +113,7 @@ func (c *Checker) OptStr(r gjson.Result, field string, max int) (string, bool) {
 func (c *Checker) OneOf(r gjson.Result, field string, allowed ...string) (string, bool) {
 	v, ok := c.Str(r, field, 0)
 	if ok && !Contains(allowed, v) {
-		c.Bad(field, fmt.Sprintf("%s must be one of %s, got %s", field, join(allowed), Quote(v)))
+		c.Bad(field, fmt.Sprintf("%s must be one of %s, got %s", field, join(allowed), strconv.Quote(c.S.Wording.value(v))))
 		return v, false
 	}
 	return v, ok
@@ -122,7 +126,7 @@ func (c *Checker) Object(r gjson.Result, field string) bool {
 		return false
 	}
 	if !r.IsObject() {
-		c.Bad(field, field+" must be a JSON object, got "+Clip(r.Raw))
+		c.Bad(field, field+" must be a JSON object, got "+c.S.Wording.Clip(r.Raw))
 		return false
 	}
 	return true
@@ -135,7 +139,7 @@ func (c *Checker) List(r gjson.Result, field string) bool {
 		return false
 	}
 	if !r.IsArray() {
-		c.Bad(field, field+" must be a JSON array, got "+Clip(r.Raw))
+		c.Bad(field, field+" must be a JSON array, got "+c.S.Wording.Clip(r.Raw))
 		return false
 	}
 	return true
@@ -153,30 +157,42 @@ func (c *Checker) Money(r gjson.Result, field string) (Money, int64, bool) {
 	if !okV || !okC {
 		return Money{}, 0, false
 	}
+	w := c.S.Wording
 	cents, ok := ParseAmount(value)
 	switch {
 	case !ok:
-		c.Bad(field, fmt.Sprintf(`%s.value must be a string of digits with exactly two decimals such as "10000.00", got %s`, field, Quote(value)))
+		rule := ""
+		if w.AmountPattern {
+			rule = " (" + amountPattern.String() + ")"
+		}
+		c.Bad(field, fmt.Sprintf(`%s.value must be a string of digits with exactly two decimals such as "10000.00"%s, got %s`, field, rule, strconv.Quote(w.value(value))))
 		return Money{}, 0, false
 	case cents == 0:
 		c.Bad(field, field+".value must be greater than 0.00")
 		return Money{}, 0, false
 	case currency != "IDR":
-		c.Bad(field, fmt.Sprintf("%s.currency must be \"IDR\", got %s", field, Quote(currency)))
+		c.Bad(field, fmt.Sprintf("%s.currency must be \"IDR\", got %s", field, strconv.Quote(w.value(currency))))
 		return Money{}, 0, false
 	}
 	return Money{Value: value, Currency: currency}, cents, true
 }
 
 // EnvInfo checks DANA's envInfo: sourcePlatform IPG and a known terminal
-// type.
-func (c *Checker) EnvInfo(v gjson.Result, field string) {
+// type; an orderTerminalType of "" counts as absent.
+func (c *Checker) EnvInfo(v gjson.Result, field string) { c.envInfo(v, field, true) }
+
+// EnvInfoStrict is EnvInfo where an orderTerminalType of "" is a missing
+// mandatory field.
+func (c *Checker) EnvInfoStrict(v gjson.Result, field string) { c.envInfo(v, field, false) }
+
+func (c *Checker) envInfo(v gjson.Result, field string, emptyIsAbsent bool) {
 	if !c.Object(v, field) {
 		return
 	}
 	c.OneOf(v.Get("sourcePlatform"), field+".sourcePlatform", "IPG")
 	c.OneOf(v.Get("terminalType"), field+".terminalType", TerminalTypes...)
-	if t := v.Get("orderTerminalType"); Present(t) && !(t.Type == gjson.String && t.Str == "") {
+	t := v.Get("orderTerminalType")
+	if Present(t) && !(emptyIsAbsent && t.Type == gjson.String && t.Str == "") {
 		c.OneOf(t, field+".orderTerminalType", TerminalTypes...)
 	}
 }

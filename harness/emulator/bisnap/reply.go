@@ -15,13 +15,48 @@ const (
 )
 
 // Service is one SNAP endpoint: its API name (as Calls knows it), path,
-// two-digit service code, success code and success message.
+// two-digit service code, success code and success message, and how its
+// teaching text echoes what the merchant sent.
 type Service struct {
 	Name    string
 	Path    string
 	Code    string // "54", "74", …
 	Success string // e.g. "2005400"
 	Message string // e.g. "Successful"
+	Wording Wording
+}
+
+// Wording is how a service's teaching text shows what the merchant sent.
+// The zero value clips every echo at 80 bytes on a character boundary
+// (Clip, Quote); the other settings keep an emulator's established wording.
+type Wording struct {
+	// Whole shows strings and scalars whole in the type, choice and
+	// amount messages; JSON objects and arrays are still clipped.
+	Whole bool
+	// CutBytes clips at byte 80 even inside a character.
+	CutBytes bool
+	// AmountPattern names the Money.value pattern in the amount message.
+	AmountPattern bool
+}
+
+// Clip is s clipped for a teaching message.
+func (w Wording) Clip(s string) string {
+	if w.CutBytes && len(s) > clipAt {
+		return s[:clipAt] + "…"
+	}
+	return Clip(s)
+}
+
+// Quote is strconv.Quote of the clipped text.
+func (w Wording) Quote(s string) string { return strconv.Quote(w.Clip(s)) }
+
+// value is a received value as the type, choice and amount messages show
+// it: whole or clipped.
+func (w Wording) value(s string) string {
+	if w.Whole {
+		return s
+	}
+	return w.Clip(s)
 }
 
 // Reply is a SNAP answer: the 7-digit code, its message, the other fields
@@ -71,12 +106,16 @@ func HTTPStatus(code string) int {
 	return n
 }
 
+// clipAt is how many bytes of the merchant's input a teaching message
+// shows.
+const clipAt = 80
+
 // Clip keeps hostile input from flooding a teaching message.
 func Clip(s string) string {
-	if len(s) <= 80 {
+	if len(s) <= clipAt {
 		return s
 	}
-	cut := 80
+	cut := clipAt
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ const (
 )
 
 // Headers are the SNAP headers one kind of call must carry, checked in
-// this order, with their documented length limits.
+// this order, with their documented length limits (checked in the same
+// order, then any optional header's in name order).
 type Headers struct {
 	Mandatory []string
 	Max       map[string]int
@@ -47,13 +49,13 @@ func (hs Headers) Check(s Service, h http.Header, skew time.Duration, wall time.
 			return time.Time{}, s.Mandatory(name, "DANA requires the headers "+join(hs.Mandatory)+"; "+name+" was missing or empty")
 		}
 	}
-	for name, max := range hs.Max {
-		if len(h.Get(name)) > max {
+	for _, name := range hs.limited() {
+		if len(h.Get(name)) > hs.Max[name] {
 			return time.Time{}, s.Format(name, name+" is longer than the documented limit")
 		}
 	}
 	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err != nil || mt != "application/json" {
-		return time.Time{}, s.Format("Content-Type", "Content-Type must be application/json, got "+Quote(h.Get("Content-Type")))
+		return time.Time{}, s.Format("Content-Type", "Content-Type must be application/json, got "+s.Wording.Quote(h.Get("Content-Type")))
 	}
 	ts, err := snap.ParseTimestamp(h.Get("X-TIMESTAMP"))
 	if err != nil {
@@ -66,6 +68,25 @@ func (hs Headers) Check(s Service, h http.Header, skew time.Duration, wall time.
 		}
 	}
 	return ts, nil
+}
+
+// limited lists the headers with a length limit: the mandatory ones in
+// their order, then the optional ones sorted, so the first breach
+// answered is always the same.
+func (hs Headers) limited() []string {
+	var out, optional []string
+	for _, name := range hs.Mandatory {
+		if _, ok := hs.Max[name]; ok {
+			out = append(out, name)
+		}
+	}
+	for name := range hs.Max {
+		if !Contains(hs.Mandatory, name) {
+			optional = append(optional, name)
+		}
+	}
+	sort.Strings(optional)
+	return append(out, optional...)
 }
 
 // VerifyAsymmetric checks X-SIGNATURE over POST:path:sha256(minified
@@ -111,16 +132,17 @@ func VerifyToken(s Service, pub *rsa.PublicKey, h http.Header) (*evidence.Signat
 // notifies carry.
 const ChannelID = "95221"
 
-// SignNotify returns the headers DANA sends with a notify to target,
-// signed by key over ts. A signature that cannot be made is left out
-// (the receiver then sees an unsigned notify, as the evidence says).
-func SignNotify(key *rsa.PrivateKey, partnerID, externalID, target string, body []byte, ts string) http.Header {
+// SignNotify returns the headers a SNAP gateway sends with a notify to
+// target from channel (ChannelID for DANA), signed by key over ts. A
+// signature that cannot be made is left out (the receiver then sees an
+// unsigned notify, as the evidence says).
+func SignNotify(key *rsa.PrivateKey, channel, partnerID, externalID, target string, body []byte, ts string) http.Header {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("X-TIMESTAMP", ts)
 	h.Set("X-PARTNER-ID", partnerID)
 	h.Set("X-EXTERNAL-ID", externalID)
-	h.Set("CHANNEL-ID", ChannelID)
+	h.Set("CHANNEL-ID", channel)
 	if sts, err := snap.AsymmetricStringToSign(http.MethodPost, NotifyPath(target), body, ts); err == nil {
 		if sig, err := snap.SignRSA(key, sts); err == nil {
 			h.Set("X-SIGNATURE", sig)

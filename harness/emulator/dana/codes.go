@@ -1,8 +1,9 @@
 package dana
 
 import (
-	"net/http"
 	"strconv"
+
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // API names, as Calls and respond_next know them.
@@ -49,11 +50,18 @@ func apiByName(name string) (api, bool) {
 	return api{}, false
 }
 
-// Case codes shared by every service (BI-SNAP convention).
-const (
-	caseFormat    = "01" // Invalid Field Format {field}
-	caseMandatory = "02" // Invalid Mandatory Field {field}
-)
+// gapuraWording keeps the Gapura emulator's teaching text as it has
+// always read: received values whole, clipped input cut at byte 80, and
+// the amount pattern named.
+var gapuraWording = bisnap.Wording{Whole: true, CutBytes: true, AmountPattern: true}
+
+// snap is the endpoint as a BI-SNAP service, worded as Gapura words it.
+func (a api) snap() bisnap.Service {
+	return bisnap.Service{Name: a.name, Path: a.path, Code: a.service, Success: a.success, Message: a.message, Wording: gapuraWording}
+}
+
+// checker starts a one-pass check of a call's body, in DANA's order.
+func (a api) checker() *bisnap.Checker { return bisnap.NewChecker(a.snap()) }
 
 // reply is a SNAP answer: the 7-digit code, its message and the fields of
 // the body besides responseCode/responseMessage.
@@ -64,22 +72,25 @@ type reply struct {
 	debug   string // teaching text for additionalInfo.debugMessage
 }
 
+// fromSNAP is a bisnap answer as the handlers return it (nil stays nil).
+func fromSNAP(r *bisnap.Reply) *reply {
+	if r == nil {
+		return nil
+	}
+	return &reply{code: r.Code, message: r.Message, fields: r.Fields, debug: r.Debug}
+}
+
+// verdict is the answer a finished check owes, or nil when the body passed.
+func verdict(c *bisnap.Checker) *reply { return fromSNAP(c.Result()) }
+
 // fail builds an error reply "<http><svc><case>".
 func (a api) fail(httpStatus int, caseCode, message, debug string) *reply {
-	return &reply{code: strconv.Itoa(httpStatus) + a.service + caseCode, message: message, debug: debug}
+	return fromSNAP(a.snap().Fail(httpStatus, caseCode, message, debug))
 }
 
-func (a api) mandatory(field, debug string) *reply {
-	return a.fail(http.StatusBadRequest, caseMandatory, "Invalid Mandatory Field "+field, debug)
-}
+func (a api) format(field, debug string) *reply { return fromSNAP(a.snap().Format(field, debug)) }
 
-func (a api) format(field, debug string) *reply {
-	return a.fail(http.StatusBadRequest, caseFormat, "Invalid Field Format "+field, debug)
-}
-
-func (a api) ok(fields map[string]any) *reply {
-	return a.okWith(a.message, fields)
-}
+func (a api) ok(fields map[string]any) *reply { return fromSNAP(a.snap().OK(fields)) }
 
 // okWith is a success reply with its own message.
 func (a api) okWith(message string, fields map[string]any) *reply {
@@ -88,16 +99,7 @@ func (a api) okWith(message string, fields map[string]any) *reply {
 
 // httpStatus is the first three digits of a response code (SNAP rule), or
 // 500 when they are not a plausible status.
-func httpStatus(code string) int {
-	if len(code) < 3 {
-		return http.StatusInternalServerError
-	}
-	n, err := strconv.Atoi(code[:3])
-	if err != nil || n < 200 || n > 599 {
-		return http.StatusInternalServerError
-	}
-	return n
-}
+func httpStatus(code string) int { return bisnap.HTTPStatus(code) }
 
 // knownMessages are DANA's messages for codes a scenario may inject with
 // respond_next without giving a message (§1.14).
@@ -117,26 +119,18 @@ var knownMessages = map[string]string{
 	"4035802": "Exceeds Transaction Amount Limit",
 }
 
-// defaultMessage names an injected code DANA's table does not list, from
-// its case code and HTTP class.
+// defaultMessage names an injected code: DANA's message when its table
+// lists the code, else one from its case code and HTTP class.
 func defaultMessage(code string) string {
 	if m, ok := knownMessages[code]; ok {
 		return m
 	}
-	status, caseCode := httpStatus(code), code[5:]
-	switch {
-	case status == http.StatusUnauthorized:
-		return "Unauthorized. Invalid Signature"
-	case status >= 500:
-		return "Internal Server Error"
-	case status >= 300 && caseCode == caseFormat:
-		return "Invalid Field Format"
-	case status >= 300 && caseCode == caseMandatory:
-		return "Invalid Mandatory Field"
-	case status == http.StatusAccepted:
-		return "Request In Progress"
-	case status < 300:
-		return "Successful"
-	}
-	return "General Error"
+	return bisnap.DefaultMessage(code)
 }
+
+// clip keeps hostile input from flooding a teaching message.
+func clip(s string) string { return gapuraWording.Clip(s) }
+
+func quote(s string) string { return gapuraWording.Quote(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

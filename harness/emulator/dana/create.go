@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -29,16 +30,15 @@ const redirectSuccessMessage = "Successful. If you want to use QRIS and it is no
 	"in the external shop id section. For QRIS, partnerReferenceNo max is 25 chars."
 
 var (
-	urlTypes      = []string{"PAY_RETURN", "NOTIFICATION"}
-	yesNo         = []string{"Y", "N"}
-	terminalTypes = []string{"APP", "WEB", "WAP", "SYSTEM"}
-	scenarios     = []string{"REDIRECT", "API"}
+	urlTypes  = []string{"PAY_RETURN", "NOTIFICATION"}
+	yesNo     = []string{"Y", "N"}
+	scenarios = []string{"REDIRECT", "API"}
 )
 
 // createReq is a validated create-order body.
 type createReq struct {
 	partnerRef, merchantID, subMerchantID, externalStoreID string
-	amount                                                 money
+	amount                                                 bisnap.Money
 	cents                                                  int64
 	validUpTo                                              time.Time
 	returnURL, notifyURL                                   string
@@ -49,14 +49,14 @@ type createReq struct {
 
 // validateCreate checks a create-order body (§1.6) and returns the request
 // or the answer owed. Tolerated deviations land in the checker's violations.
-func validateCreate(a api, doc gjson.Result, now time.Time, maxAhead time.Duration) (*createReq, *checker) {
-	c := &checker{a: a}
+func validateCreate(a api, doc gjson.Result, now time.Time, maxAhead time.Duration) (*createReq, *bisnap.Checker) {
+	c := a.checker()
 	r := &createReq{}
-	r.partnerRef, _ = c.str(doc.Get("partnerReferenceNo"), "partnerReferenceNo", 64)
-	r.merchantID, _ = c.str(doc.Get("merchantId"), "merchantId", 64)
-	r.subMerchantID, _ = c.optStr(doc.Get("subMerchantId"), "subMerchantId", 32)
-	r.externalStoreID, _ = c.optStr(doc.Get("externalStoreId"), "externalStoreId", 64)
-	r.amount, r.cents, _ = c.money(doc.Get("amount"), "amount")
+	r.partnerRef, _ = c.Str(doc.Get("partnerReferenceNo"), "partnerReferenceNo", 64)
+	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
+	r.subMerchantID, _ = c.OptStr(doc.Get("subMerchantId"), "subMerchantId", 32)
+	r.externalStoreID, _ = c.OptStr(doc.Get("externalStoreId"), "externalStoreId", 64)
+	r.amount, r.cents, _ = c.Money(doc.Get("amount"), "amount")
 	checkValidUpTo(c, r, doc.Get("validUpTo"), now, maxAhead)
 	checkURLParams(c, r, doc.Get("urlParams"))
 	checkAdditionalInfo(c, r, doc.Get("additionalInfo"))
@@ -73,68 +73,68 @@ const clockGrace = time.Minute
 // after every format check) in the future and at most maxAhead ahead of the
 // wall clock. Beyond one week (DANA's documented production bound) is also
 // recorded when maxAhead allows it.
-func checkValidUpTo(c *checker, r *createReq, v gjson.Result, now time.Time, maxAhead time.Duration) {
-	s, ok := c.str(v, "validUpTo", 0)
+func checkValidUpTo(c *bisnap.Checker, r *createReq, v gjson.Result, now time.Time, maxAhead time.Duration) {
+	s, ok := c.Str(v, "validUpTo", 0)
 	if !ok {
 		return
 	}
 	t, err := snap.ParseTimestamp(s)
 	if err != nil {
-		c.bad("validUpTo", "validUpTo: "+strings.Replace(err.Error(), "X-TIMESTAMP", "the timestamp", 1))
+		c.Bad("validUpTo", "validUpTo: "+strings.Replace(err.Error(), "X-TIMESTAMP", "the timestamp", 1))
 		return
 	}
 	r.validUpTo = t
 	switch {
 	case !t.After(now):
-		c.breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway wall clock "+snap.FormatTimestamp(now)+")")
+		c.Breaks("validUpTo", "validUpTo "+s+" is not in the future (gateway wall clock "+snap.FormatTimestamp(now)+")")
 	case t.Sub(now) > maxAhead+clockGrace:
-		c.breaks("validUpTo", "validUpTo "+s+" is more than "+maxAhead.String()+" ahead of the gateway wall clock "+snap.FormatTimestamp(now)+
+		c.Breaks("validUpTo", "validUpTo "+s+" is more than "+maxAhead.String()+" ahead of the gateway wall clock "+snap.FormatTimestamp(now)+
 			"; DANA's sandbox flow (and dana-go in sandbox mode) refuses more than 30 minutes, its docs allow one week in production")
 	case t.Sub(now) > maxAhead:
-		c.violate("validUpTo %s is %s ahead of the gateway wall clock %s, over the %s limit; accepted within %s for clock drift, "+
+		c.Violate("validUpTo %s is %s ahead of the gateway wall clock %s, over the %s limit; accepted within %s for clock drift, "+
 			"but dana-go in sandbox mode refuses it on a merchant clock that agrees with ours", s, t.Sub(now).Round(time.Second), snap.FormatTimestamp(now), maxAhead, clockGrace)
 	case t.Sub(now) > ProductionValidUpToMax:
-		c.violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
+		c.Violate("validUpTo %s is more than one week ahead of %s; DANA documents at most one week", s, snap.FormatTimestamp(now))
 	}
 }
 
 // checkURLParams: a non-empty array of {url, type, isDeeplink}; PAY_RETURN
 // is mandatory, a missing NOTIFICATION is recorded.
-func checkURLParams(c *checker, r *createReq, v gjson.Result) {
-	if !c.list(v, "urlParams") {
+func checkURLParams(c *bisnap.Checker, r *createReq, v gjson.Result) {
+	if !c.List(v, "urlParams") {
 		return
 	}
 	for _, p := range v.Array() {
-		if !c.object(p, "urlParams[]") {
+		if !c.Object(p, "urlParams[]") {
 			continue
 		}
-		u, okU := c.str(p.Get("url"), "urlParams.url", 0)
-		kind, okT := c.oneOf(p.Get("type"), "urlParams.type", urlTypes...)
-		deeplink, okD := c.oneOf(p.Get("isDeeplink"), "urlParams.isDeeplink", yesNo...)
+		u, okU := c.Str(p.Get("url"), "urlParams.url", 0)
+		kind, okT := c.OneOf(p.Get("type"), "urlParams.type", urlTypes...)
+		deeplink, okD := c.OneOf(p.Get("isDeeplink"), "urlParams.isDeeplink", yesNo...)
 		if !okU || !okT || !okD {
 			continue
 		}
 		if err := emulator.CheckAbsURL(u); err != nil && (deeplink == "N" || kind == "NOTIFICATION") {
-			c.bad("urlParams.url", "urlParams "+kind+" url: "+err.Error())
+			c.Bad("urlParams.url", "urlParams "+kind+" url: "+err.Error())
 			continue
 		}
 		keepURL(c, r, kind, u)
 	}
-	if r.returnURL == "" && c.missing == nil && c.format == nil {
-		c.needs("urlParams", "urlParams must contain a PAY_RETURN entry: where DANA sends the shopper after paying")
+	if r.returnURL == "" && !c.Malformed() {
+		c.Needs("urlParams", "urlParams must contain a PAY_RETURN entry: where DANA sends the shopper after paying")
 	}
 	if r.notifyURL == "" && r.returnURL != "" {
-		c.violate("urlParams has no NOTIFICATION entry; DANA will not know where to send the finish notify")
+		c.Violate("urlParams has no NOTIFICATION entry; DANA will not know where to send the finish notify")
 	}
 }
 
-func keepURL(c *checker, r *createReq, kind, u string) {
+func keepURL(c *bisnap.Checker, r *createReq, kind, u string) {
 	slot := &r.returnURL
 	if kind == "NOTIFICATION" {
 		slot = &r.notifyURL
 	}
 	if *slot != "" {
-		c.violate("urlParams lists %s twice; the first one is used", kind)
+		c.Violate("urlParams lists %s twice; the first one is used", kind)
 		return
 	}
 	*slot = u
@@ -142,82 +142,70 @@ func keepURL(c *checker, r *createReq, kind, u string) {
 
 // checkAdditionalInfo: mcc and envInfo are mandatory; order is optional
 // but when present needs orderTitle; scenario is REDIRECT or API.
-func checkAdditionalInfo(c *checker, r *createReq, v gjson.Result) {
-	if !c.object(v, "additionalInfo") {
+func checkAdditionalInfo(c *bisnap.Checker, r *createReq, v gjson.Result) {
+	if !c.Object(v, "additionalInfo") {
 		return
 	}
-	c.str(v.Get("mcc"), "additionalInfo.mcc", 0)
-	checkEnvInfo(c, v.Get("envInfo"), "additionalInfo.envInfo")
+	c.Str(v.Get("mcc"), "additionalInfo.mcc", 0)
+	c.EnvInfoStrict(v.Get("envInfo"), "additionalInfo.envInfo")
 	order := v.Get("order")
-	if !present(order) {
+	if !bisnap.Present(order) {
 		return
 	}
-	if !c.object(order, "additionalInfo.order") {
+	if !c.Object(order, "additionalInfo.order") {
 		return
 	}
-	r.title, _ = c.str(order.Get("orderTitle"), "additionalInfo.order.orderTitle", 0)
+	r.title, _ = c.Str(order.Get("orderTitle"), "additionalInfo.order.orderTitle", 0)
 	sc := order.Get("scenario")
-	if !present(sc) {
+	if !bisnap.Present(sc) {
 		return
 	}
-	s, ok := c.optStr(sc, "additionalInfo.order.scenario", 64)
-	if ok && !contains(scenarios, s) {
+	s, ok := c.OptStr(sc, "additionalInfo.order.scenario", 64)
+	if ok && !bisnap.Contains(scenarios, s) {
 		hint := ""
 		if s == "REDIRECTION" {
 			hint = "; REDIRECTION was renamed REDIRECT in DANA's doc v1.1.3"
 		}
-		c.bad("additionalInfo.order.scenario", "additionalInfo.order.scenario must be REDIRECT (hosted checkout) or API (custom checkout), got "+quote(s)+hint)
+		c.Bad("additionalInfo.order.scenario", "additionalInfo.order.scenario must be REDIRECT (hosted checkout) or API (custom checkout), got "+quote(s)+hint)
 		r.badScenario = true
 		return
 	}
 	r.scenario = s
 }
 
-// checkEnvInfo: sourcePlatform IPG and a known terminalType.
-func checkEnvInfo(c *checker, v gjson.Result, field string) {
-	if !c.object(v, field) {
-		return
-	}
-	c.oneOf(v.Get("sourcePlatform"), field+".sourcePlatform", "IPG")
-	c.oneOf(v.Get("terminalType"), field+".terminalType", terminalTypes...)
-	if t := v.Get("orderTerminalType"); present(t) {
-		c.oneOf(t, field+".orderTerminalType", terminalTypes...)
-	}
-}
-
 // checkPayOptions settles the scenario: API needs payOptionDetails, a
 // missing scenario is inferred and recorded, REDIRECT ignores them.
-func checkPayOptions(c *checker, r *createReq, v gjson.Result) {
+func checkPayOptions(c *bisnap.Checker, r *createReq, v gjson.Result) {
 	if r.badScenario {
 		return // already answered as a format error
 	}
 	if r.scenario == "" {
 		r.scenario = "REDIRECT"
-		if present(v) {
+		if bisnap.Present(v) {
 			r.scenario = "API"
 		}
-		c.violate("additionalInfo.order.scenario is missing; treated as %s (send REDIRECT for hosted checkout, API for custom checkout)", r.scenario)
+		c.Violate("additionalInfo.order.scenario is missing; treated as %s (send REDIRECT for hosted checkout, API for custom checkout)", r.scenario)
 	}
 	if r.scenario == "REDIRECT" {
 		r.payMethod = "BALANCE"
-		if present(v) {
-			c.violate("payOptionDetails is ignored for the REDIRECT scenario")
+		if bisnap.Present(v) {
+			c.Violate("payOptionDetails is ignored for the REDIRECT scenario")
 		}
 		return
 	}
-	if !c.list(v, "payOptionDetails") {
+	if !c.List(v, "payOptionDetails") {
 		return
 	}
 	for i, p := range v.Array() {
-		if !c.object(p, "payOptionDetails[]") {
+		if !c.Object(p, "payOptionDetails[]") {
 			continue
 		}
-		method, _ := c.str(p.Get("payMethod"), "payOptionDetails.payMethod", 0)
-		option, _ := c.optStr(p.Get("payOption"), "payOptionDetails.payOption", 0)
+		method, _ := c.Str(p.Get("payMethod"), "payOptionDetails.payMethod", 0)
+		option, _ := c.OptStr(p.Get("payOption"), "payOptionDetails.payOption", 0)
 		if !p.Get("payOption").Exists() {
-			c.needs("payOptionDetails.payOption", `payOption is mandatory (it may be "" for BALANCE)`)
+			c.Needs("payOptionDetails.payOption", `payOption is mandatory (it may be "" for BALANCE)`)
 		}
-		c.money(p.Get("transAmount"), "payOptionDetails.transAmount")
+		c.Money(p.Get("transAmount"), "payOptionDetails.transAmount")
 		if i == 0 {
 			r.payMethod, r.payOption = method, option
 		}
@@ -239,11 +227,11 @@ var (
 
 // checkSandboxOption records a pay method or option DANA's sandbox does
 // not offer; "" (BALANCE) is always fine.
-func checkSandboxOption(c *checker, method, option string) {
-	if method != "" && !contains(sandboxPayMethods, method) {
-		c.violate("payMethod %s is not available in DANA's sandbox (only %s); DANA's UAT cannot pay it", method, strings.Join(sandboxPayMethods, ", "))
+func checkSandboxOption(c *bisnap.Checker, method, option string) {
+	if method != "" && !bisnap.Contains(sandboxPayMethods, method) {
+		c.Violate("payMethod %s is not available in DANA's sandbox (only %s); DANA's UAT cannot pay it", method, strings.Join(sandboxPayMethods, ", "))
 	}
-	if option == "" || contains(sandboxPayOptions, option) {
+	if option == "" || bisnap.Contains(sandboxPayOptions, option) {
 		return
 	}
 	for _, o := range sandboxPayOptions {
@@ -251,7 +239,7 @@ func checkSandboxOption(c *checker, method, option string) {
 			return
 		}
 	}
-	c.violate("payOption %s is not available in DANA's sandbox (only %s, or a name ending _ and one of them); DANA's UAT cannot pay it",
+	c.Violate("payOption %s is not available in DANA's sandbox (only %s, or a name ending _ and one of them); DANA's UAT cannot pay it",
 		option, strings.Join(sandboxPayOptions, ", "))
 }
 
@@ -259,15 +247,15 @@ func checkSandboxOption(c *checker, method, option string) {
 // partnerReferenceNo is limited to 25 characters. DANA names no code for
 // the length; the emulator answers 4005401 Invalid Field Format
 // partnerReferenceNo, the code for every other length breach.
-func checkQRIS(c *checker, r *createReq, option string) {
+func checkQRIS(c *bisnap.Checker, r *createReq, option string) {
 	if !strings.Contains(option, "QRIS") {
 		return
 	}
 	if r.externalStoreID == "" {
-		c.needs("externalStoreId", "externalStoreId is mandatory when a payOption is QRIS")
+		c.Needs("externalStoreId", "externalStoreId is mandatory when a payOption is QRIS")
 	}
 	if n := len(r.partnerRef); n > maxQRISPartnerRef {
-		c.bad("partnerReferenceNo", fmt.Sprintf("partnerReferenceNo is %d characters; for QRIS DANA allows at most %d", n, maxQRISPartnerRef))
+		c.Bad("partnerReferenceNo", fmt.Sprintf("partnerReferenceNo is %d characters; for QRIS DANA allows at most %d", n, maxQRISPartnerRef))
 	}
 }
 
@@ -278,8 +266,8 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 	// clock, then carry the order's remaining lifetime on the test clock.
 	wall := e.wall.Now()
 	r, c := validateCreate(in.api, in.doc, wall, e.o.ValidUpToMax)
-	in.Violations = append(in.Violations, c.violations...)
-	if rep := c.result(); rep != nil {
+	in.Violations = append(in.Violations, c.Violations...)
+	if rep := verdict(c); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, r.merchantID); rep != nil {

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -19,9 +19,6 @@ const AckCode = "2005600"
 
 // errNoURL is the delivery error when an order has nowhere to be notified.
 var errNoURL = errors.New("no NOTIFICATION url")
-
-// channelID is the CHANNEL-ID DANA's SDK and UAT use.
-const channelID = "95221"
 
 // notifyJob is one finish-notify event: what to send and where.
 type notifyJob struct {
@@ -62,7 +59,7 @@ func notifyFields(o *order, status string, now time.Time) map[string]any {
 	}
 	m := map[string]any{
 		"originalPartnerReferenceNo": o.partnerRef, "originalReferenceNo": o.referenceNo,
-		"merchantId": o.merchantID, "amount": o.amount.json(),
+		"merchantId": o.merchantID, "amount": o.amount.JSON(),
 		"latestTransactionStatus": status, "transactionStatusDesc": desc,
 		"createdTime": stamp(o.created), "finishedTime": stamp(finished),
 	}
@@ -84,7 +81,7 @@ func paidInfo(o *order, fallback time.Time) map[string]any {
 		paid = fallback
 	}
 	option := map[string]any{"payMethod": o.payMethod, "payOption": o.payOption,
-		"payAmount": o.amount.json(), "transAmount": o.amount.json()}
+		"payAmount": o.amount.JSON(), "transAmount": o.amount.JSON()}
 	return map[string]any{"paidTime": stamp(paid), "paymentInfo": map[string]any{
 		"cashierRequestId": o.referenceNo + "01", "paidTime": stamp(paid),
 		"payOptionInfos": []any{option}}}
@@ -112,17 +109,7 @@ type wire struct {
 // signedWire builds the headers DANA sends with a notify, signed by key
 // over ts. It never fails on a bad target: delivery reports that.
 func (e *Emulator) signedWire(job notifyJob, ts string, key *rsa.PrivateKey) wire {
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("X-TIMESTAMP", ts)
-	h.Set("X-PARTNER-ID", job.partnerID)
-	h.Set("X-EXTERNAL-ID", e.nextExternalID())
-	h.Set("CHANNEL-ID", channelID)
-	if sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(job.target), job.body, ts); err == nil {
-		if sig, err := snap.SignRSA(key, sts); err == nil {
-			h.Set("X-SIGNATURE", sig)
-		}
-	}
+	h := bisnap.SignNotify(key, bisnap.ChannelID, job.partnerID, e.nextExternalID(), job.target, job.body, ts)
 	return wire{target: job.target, header: h, body: job.body, label: "finish_notify " + job.variant}
 }
 
@@ -132,35 +119,10 @@ func (e *Emulator) nextExternalID() string {
 	return e.st.nextID(e.clk.Now(), "56")
 }
 
-// notifyPath is the relative path the merchant verifies the notify with.
-func notifyPath(target string) string {
-	u, err := url.Parse(target)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
-}
-
 // selfCheck verifies what is actually sent against the gateway's public
 // key, so evidence says honestly whether a crafted notify was valid.
 func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
-	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
-	ts, sig := w.header.Get("X-TIMESTAMP"), w.header.Get("X-SIGNATURE")
-	sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(w.target), w.body, ts)
-	switch {
-	case err != nil:
-		check.Detail = err.Error()
-	case sig == "":
-		check.Detail = "no X-SIGNATURE sent"
-	default:
-		err = snap.VerifyRSA(&e.o.GatewayPrivateKey.PublicKey, sts, sig)
-		check.Valid = err == nil
-		check.Detail = sts
-	}
-	if why != "" {
-		check.Detail = why + "; " + check.Detail
-	}
-	return check
+	return bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, w.target, w.header, w.body, why)
 }
 
 // deliver sends one attempt of an event notify and, if it is not

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -17,18 +18,18 @@ type orderRef struct {
 // readRef reads merchantId and the original references. With
 // partnerMandatory the partnerReferenceNo is required (cancel, refund);
 // otherwise either reference will do (query).
-func readRef(c *checker, doc gjson.Result, partnerMandatory bool) orderRef {
+func readRef(c *bisnap.Checker, doc gjson.Result, partnerMandatory bool) orderRef {
 	var r orderRef
-	r.merchantID, _ = c.str(doc.Get("merchantId"), "merchantId", 64)
+	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
 	if partnerMandatory {
-		r.partnerRef, _ = c.str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+		r.partnerRef, _ = c.Str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
 	} else {
-		r.partnerRef, _ = c.optStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+		r.partnerRef, _ = c.OptStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
 	}
-	r.referenceNo, _ = c.optStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
-	r.externalID, _ = c.optStr(doc.Get("originalExternalId"), "originalExternalId", 64)
+	r.referenceNo, _ = c.OptStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
+	r.externalID, _ = c.OptStr(doc.Get("originalExternalId"), "originalExternalId", 64)
 	if !partnerMandatory && r.partnerRef == "" && r.referenceNo == "" {
-		c.needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
+		c.Needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
 	}
 	return r
 }
@@ -49,17 +50,17 @@ func (r orderRef) echo(o *order) map[string]any {
 
 // queryPayment answers service 55 (§1.8).
 func (e *Emulator) queryPayment(in *inbound) *reply {
-	c := &checker{a: in.api}
+	c := in.api.checker()
 	ref := readRef(c, in.doc, false)
-	service, _ := c.str(in.doc.Get("serviceCode"), "serviceCode", 0)
-	if c.missing == nil && service == queryErrorTrigger {
+	service, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
+	if !c.Missing() && service == queryErrorTrigger {
 		// DANA's UAT triggers its internal error with this value.
 		return in.api.fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
 	}
 	if service != "" && service != "54" {
-		c.bad("serviceCode", `serviceCode must be "54" for Payment Gateway orders, got `+quote(service))
+		c.Bad("serviceCode", `serviceCode must be "54" for Payment Gateway orders, got `+quote(service))
 	}
-	if rep := c.result(); rep != nil {
+	if rep := verdict(c); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
@@ -83,19 +84,19 @@ func queryAnswer(ref orderRef, o *order) map[string]any {
 	out := ref.echo(o)
 	out["serviceCode"] = "54"
 	out["latestTransactionStatus"], out["transactionStatusDesc"] = statusCodes[o.status], o.status
-	out["transAmount"], out["amount"] = o.amount.json(), o.amount.json()
+	out["transAmount"], out["amount"] = o.amount.JSON(), o.amount.JSON()
 	if o.title != "" {
 		out["title"] = o.title
 	}
-	amounts := map[string]any{"orderAmount": o.amount.json()}
+	amounts := map[string]any{"orderAmount": o.amount.JSON()}
 	times := map[string]any{"createdTime": stamp(o.created), "expiryTime": stamp(o.validUpTo)}
 	if !o.paid.IsZero() {
 		out["paidTime"] = stamp(o.paid)
-		amounts["payAmount"] = o.amount.json()
+		amounts["payAmount"] = o.amount.JSON()
 		times["paidTimes"] = []string{stamp(o.paid)}
 	}
 	if o.refundedCents > 0 {
-		amounts["refundAmount"] = money{Value: formatCents(o.refundedCents), Currency: o.amount.Currency}.json()
+		amounts["refundAmount"] = bisnap.Money{Value: bisnap.FormatCents(o.refundedCents), Currency: o.amount.Currency}.JSON()
 	}
 	if !o.cancelled.IsZero() {
 		times["cancelledTime"] = stamp(o.cancelled)
@@ -111,13 +112,13 @@ func queryAnswer(ref orderRef, o *order) map[string]any {
 
 // cancelOrder answers service 57 (§1.9).
 func (e *Emulator) cancelOrder(in *inbound) *reply {
-	c := &checker{a: in.api}
+	c := in.api.checker()
 	ref := readRef(c, in.doc, true)
-	c.optStr(in.doc.Get("reason"), "reason", 256)
-	if present(in.doc.Get("amount")) {
-		c.money(in.doc.Get("amount"), "amount")
+	c.OptStr(in.doc.Get("reason"), "reason", 256)
+	if bisnap.Present(in.doc.Get("amount")) {
+		c.Money(in.doc.Get("amount"), "amount")
 	}
-	if rep := c.result(); rep != nil {
+	if rep := verdict(c); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
@@ -166,12 +167,12 @@ func (e *Emulator) cancelLocked(a api, o *order) *reply {
 
 // refundOrder answers service 58 (§1.10).
 func (e *Emulator) refundOrder(in *inbound) *reply {
-	c := &checker{a: in.api}
+	c := in.api.checker()
 	ref := readRef(c, in.doc, true)
-	refundNo, _ := c.str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
-	amount, cents, _ := c.money(in.doc.Get("refundAmount"), "refundAmount")
-	c.optStr(in.doc.Get("reason"), "reason", 256)
-	if rep := c.result(); rep != nil {
+	refundNo, _ := c.Str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
+	amount, cents, _ := c.Money(in.doc.Get("refundAmount"), "refundAmount")
+	c.OptStr(in.doc.Get("reason"), "reason", 256)
+	if rep := verdict(c); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
@@ -192,13 +193,13 @@ func (e *Emulator) refundOrder(in *inbound) *reply {
 	}
 	out := ref.echo(o)
 	out["refundNo"], out["partnerRefundNo"] = r.refundNo, r.partnerRefundNo
-	out["refundAmount"], out["refundTime"] = r.amount.json(), stamp(r.at)
+	out["refundAmount"], out["refundTime"] = r.amount.JSON(), stamp(r.at)
 	return in.api.ok(out)
 }
 
 // refundLocked applies the refund rules in order: idempotent replay,
 // paid-only, total within the paid amount; e.mu is held.
-func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount money, cents int64) (*refund, *reply) {
+func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount bisnap.Money, cents int64) (*refund, *reply) {
 	for _, r := range o.refunds {
 		if r.partnerRefundNo != partnerRefundNo {
 			continue
@@ -214,7 +215,7 @@ func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount 
 	}
 	if o.refundedCents+cents > o.cents {
 		return nil, a.fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+
-			formatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
+			bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
 	}
 	now := e.clk.Now()
 	r := &refund{partnerRefundNo: partnerRefundNo, amount: amount, cents: cents, at: now,
@@ -230,15 +231,15 @@ func (e *Emulator) consultPay(in *inbound) *reply {
 	if m := in.doc.Get("merchantId"); m.Type == gjson.String && m.Str == "" {
 		// DANA's fixture (ConsultPayBalancedInvalidFieldFormat) answers the
 		// bare message, without the field name.
-		return in.api.fail(http.StatusBadRequest, caseFormat, "Invalid Field Format", "merchantId can not be empty")
+		return in.api.fail(http.StatusBadRequest, bisnap.CaseFormat, "Invalid Field Format", "merchantId can not be empty")
 	}
-	c := &checker{a: in.api}
-	merchantID, _ := c.str(in.doc.Get("merchantId"), "merchantId", 64)
-	c.money(in.doc.Get("amount"), "amount")
-	if info := in.doc.Get("additionalInfo"); c.object(info, "additionalInfo") {
-		checkEnvInfo(c, info.Get("envInfo"), "additionalInfo.envInfo")
+	c := in.api.checker()
+	merchantID, _ := c.Str(in.doc.Get("merchantId"), "merchantId", 64)
+	c.Money(in.doc.Get("amount"), "amount")
+	if info := in.doc.Get("additionalInfo"); c.Object(info, "additionalInfo") {
+		c.EnvInfoStrict(info.Get("envInfo"), "additionalInfo.envInfo")
 	}
-	if rep := c.result(); rep != nil {
+	if rep := verdict(c); rep != nil {
 		return rep
 	}
 	if rep := e.checkMerchant(in.api, merchantID); rep != nil {

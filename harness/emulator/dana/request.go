@@ -2,35 +2,27 @@ package dana
 
 import (
 	"encoding/json"
-	"mime"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
 // SignatureScheme names the merchant → DANA signature in evidence.
-const SignatureScheme = "SNAP asymmetric RSA-SHA256"
-
-// mandatoryHeaders are checked in this order (§1.2).
-var mandatoryHeaders = []string{"Content-Type", "X-TIMESTAMP", "X-SIGNATURE", "X-PARTNER-ID", "X-EXTERNAL-ID", "CHANNEL-ID"}
-
-// headerMax are the documented length limits (§1.2).
-var headerMax = map[string]int{"Content-Type": 127, "X-PARTNER-ID": 36, "X-EXTERNAL-ID": 36, "CHANNEL-ID": 5}
+const SignatureScheme = bisnap.SchemeAsymmetric
 
 // inbound is one merchant request on its way through validation.
 type inbound struct {
 	emulator.Inbound
 	api   api
 	debug bool
-	ts    time.Time // parsed X-TIMESTAMP
 	doc   gjson.Result
 	sig   *evidence.SignatureCheck
 }
@@ -108,61 +100,22 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	return h(in)
 }
 
-// checkHeaders checks presence, then format, of the SNAP headers.
+// checkHeaders checks presence, then format, of the SNAP headers, and
+// judges X-TIMESTAMP against the wall clock when a skew is set.
 func (e *Emulator) checkHeaders(in *inbound) *reply {
-	hd := in.Req.Header
-	for _, name := range mandatoryHeaders {
-		if strings.TrimSpace(hd.Get(name)) == "" {
-			return in.api.mandatory(name, "DANA requires the headers "+strings.Join(mandatoryHeaders, ", ")+
-				"; "+name+" was missing or empty")
-		}
-	}
-	for _, name := range mandatoryHeaders {
-		if max := headerMax[name]; max > 0 && len(hd.Get(name)) > max {
-			return in.api.format(name, name+" is longer than the documented limit")
-		}
-	}
-	if mt, _, err := mime.ParseMediaType(hd.Get("Content-Type")); err != nil || mt != "application/json" {
-		return in.api.format("Content-Type", "Content-Type must be application/json, got "+quote(hd.Get("Content-Type")))
-	}
-	ts, err := snap.ParseTimestamp(hd.Get("X-TIMESTAMP"))
-	if err != nil {
-		return in.api.format("X-TIMESTAMP", err.Error())
-	}
-	in.ts = ts
-	if skew := e.o.TimestampSkew; skew > 0 {
-		now := e.wall.Now()
-		if d := ts.Sub(now).Abs(); d > skew {
-			return in.api.format("X-TIMESTAMP", "X-TIMESTAMP "+hd.Get("X-TIMESTAMP")+" is "+d.Round(time.Second).String()+
-				" away from the gateway's wall clock "+snap.FormatTimestamp(now)+"; allowed skew is "+skew.String())
-		}
-	}
-	return nil
+	_, rep := bisnap.TransactionHeaders.Check(in.api.snap(), in.Req.Header, e.o.TimestampSkew, e.wall.Now())
+	return fromSNAP(rep)
 }
 
 // checkSignature verifies X-SIGNATURE over the minified received bytes and
 // records the check. It returns the 401 answer when it does not verify.
 func (e *Emulator) checkSignature(in *inbound) *reply {
-	sig := strings.TrimSpace(in.Req.Header.Get("X-SIGNATURE"))
-	if sig == "" {
+	if strings.TrimSpace(in.Req.Header.Get("X-SIGNATURE")) == "" {
 		return nil // reported as a missing header
 	}
-	check := &evidence.SignatureCheck{Scheme: SignatureScheme}
+	check, rep := bisnap.VerifyAsymmetric(in.api.snap(), e.o.MerchantPublicKey, in.Req.URL.Path, in.Body, in.Req.Header)
 	in.sig = check
-	sts, err := snap.AsymmetricStringToSign(http.MethodPost, in.Req.URL.Path, in.Body, in.Req.Header.Get("X-TIMESTAMP"))
-	if err != nil {
-		check.Detail = "cannot build the string to sign: " + err.Error()
-		return nil // the body error is answered as Invalid Field Format
-	}
-	if err := snap.VerifyRSA(e.o.MerchantPublicKey, sts, sig); err != nil {
-		check.Detail = err.Error() + "; expected a signature over " + sts
-		return in.api.fail(http.StatusUnauthorized, "00", "Unauthorized. Invalid Signature",
-			"X-SIGNATURE must be base64(SHA256withRSA(merchant private key, "+sts+
-				")): POST, the URL path, lowercase hex SHA-256 of the minified body, X-TIMESTAMP joined by ':'. "+
-				"The key registered for this merchant did not verify it: "+err.Error())
-	}
-	check.Valid, check.Detail = true, sts
-	return nil
+	return fromSNAP(rep)
 }
 
 // checkPartner compares X-PARTNER-ID with the configured client id.

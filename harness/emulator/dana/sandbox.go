@@ -2,6 +2,8 @@ package dana
 
 import (
 	"net/http"
+
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // DANA's sandbox answers some requests with fixed codes whatever the order,
@@ -73,7 +75,7 @@ func cancelTrigger(a api, ref orderRef) *reply {
 // originalPartnerReferenceNo, partnerRefundNo and refundAmount, which
 // dana-go requires to decode it; nothing is refunded, so an identical
 // retry answers the same.
-func refundTrigger(a api, ref orderRef, partnerRefundNo string, amount money) *reply {
+func refundTrigger(a api, ref orderRef, partnerRefundNo string, amount bisnap.Money) *reply {
 	t, ok := refundTriggers[amount.Value]
 	if !ok {
 		return nil
@@ -81,7 +83,7 @@ func refundTrigger(a api, ref orderRef, partnerRefundNo string, amount money) *r
 	rep := &reply{code: t.code(a), message: t.msg}
 	if t.status < 300 {
 		rep.fields = ref.echo(nil)
-		rep.fields["partnerRefundNo"], rep.fields["refundAmount"] = partnerRefundNo, amount.json()
+		rep.fields["partnerRefundNo"], rep.fields["refundAmount"] = partnerRefundNo, amount.JSON()
 	} else {
 		rep.debug = "refundAmount " + amount.Value + " is DANA's sandbox trigger for " + t.code(a) + "; nothing was refunded"
 	}

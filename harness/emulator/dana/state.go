@@ -6,6 +6,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -80,19 +81,11 @@ func (s *state) rememberExternalID(k string, seq int) {
 // override is the answer a respond_next injection gives.
 type override struct{ code, message string }
 
-// money is DANA's Money object, kept as received.
-type money struct {
-	Value    string `json:"value"`
-	Currency string `json:"currency"`
-}
-
-func (m money) json() map[string]any { return map[string]any{"value": m.Value, "currency": m.Currency} }
-
 // order is one created order and its history.
 type order struct {
 	merchantID, subMerchantID, partnerRef, referenceNo, partnerID string
 	externalStoreID                                               string
-	amount                                                        money
+	amount                                                        bisnap.Money
 	cents                                                         int64
 	title, scenario                                               string
 	payMethod, payOption                                          string
@@ -111,7 +104,7 @@ type order struct {
 // refund is one accepted refund.
 type refund struct {
 	partnerRefundNo, refundNo string
-	amount                    money
+	amount                    bisnap.Money
 	cents                     int64
 	at                        time.Time
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -144,7 +145,7 @@ func withAmount(fields map[string]any, value string) map[string]any {
 	for k, v := range fields {
 		out[k] = v
 	}
-	out["amount"] = money{Value: value, Currency: "IDR"}.json()
+	out["amount"] = bisnap.Money{Value: value, Currency: "IDR"}.JSON()
 	return out
 }
 
@@ -168,9 +169,9 @@ func tamperedAmount(cents int64) string {
 // wrongAmount is one rupiah off the order's amount.
 func wrongAmount(cents int64) string {
 	if cents > 100 {
-		return formatCents(cents - 100)
+		return bisnap.FormatCents(cents - 100)
 	}
-	return formatCents(cents + 100)
+	return bisnap.FormatCents(cents + 100)
 }
 
 // parseCopies reads the copies param: 1..maxCopies, "" = the default.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -55,7 +56,7 @@ func (o *order) view() OrderView {
 		PartnerReferenceNo: o.partnerRef, ReferenceNo: o.referenceNo, MerchantID: o.merchantID,
 		Amount: o.amount.Value, Currency: o.amount.Currency, Title: o.title, Scenario: o.scenario,
 		Status: o.status, StatusCode: statusCodes[o.status], CloseReason: o.closeReason,
-		Refunded: formatCents(o.refundedCents), CreatedTime: stamp(o.created),
+		Refunded: bisnap.FormatCents(o.refundedCents), CreatedTime: stamp(o.created),
 		ValidUpTo: stamp(o.validUpTo), PaidTime: stamp(o.paid), FinishedTime: stamp(o.finished),
 		CancelledTime: stamp(o.cancelled), ReturnURL: o.returnURL, NotifyURL: o.notifyURL,
 		Deliveries: len(o.deliveries),

@@ -89,7 +89,7 @@ func (e *Emulator) signed(job notifyJob, body []byte, ts string, key *rsa.Privat
 	e.mu.Lock()
 	ext := e.st.nextID(e.clk.Now(), "56")
 	e.mu.Unlock()
-	return wire{header: bisnap.SignNotify(key, job.partnerID, ext, job.target, body, ts), body: body}
+	return wire{header: bisnap.SignNotify(key, bisnap.ChannelID, job.partnerID, ext, job.target, body, ts), body: body}
 }
 
 // deliver sends one attempt and, unacknowledged, arms the next on the

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -79,50 +79,18 @@ type wire struct {
 	body   []byte
 }
 
-func notifyPath(target string) string {
-	u, err := url.Parse(target)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
-}
-
 // signed builds the notify headers, signed with key over ts.
 func (e *Emulator) signed(j job, ts string, key *rsa.PrivateKey) wire {
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("X-TIMESTAMP", ts)
-	h.Set("X-PARTNER-ID", j.partner)
 	e.mu.Lock()
-	h.Set("X-EXTERNAL-ID", e.st.nextID("56"))
+	ext := e.st.nextID("56")
 	e.mu.Unlock()
-	h.Set("CHANNEL-ID", NotifyChannelID)
-	if sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(j.target), j.body, ts); err == nil {
-		if sig, err := snap.SignRSA(key, sts); err == nil {
-			h.Set("X-SIGNATURE", sig)
-		}
-	}
+	h := bisnap.SignNotify(key, NotifyChannelID, j.partner, ext, j.target, j.body, ts)
 	return wire{target: j.target, header: h, body: j.body}
 }
 
 // selfCheck verifies what is really sent against the gateway's key.
 func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
-	check := &evidence.SignatureCheck{Scheme: NotifySignature}
-	ts, sig := w.header.Get("X-TIMESTAMP"), w.header.Get("X-SIGNATURE")
-	sts, err := snap.AsymmetricStringToSign(http.MethodPost, notifyPath(w.target), w.body, ts)
-	switch {
-	case err != nil:
-		check.Detail = err.Error()
-	case sig == "":
-		check.Detail = "no X-SIGNATURE sent"
-	default:
-		check.Valid = snap.VerifyRSA(&e.o.GatewayPrivateKey.PublicKey, sts, sig) == nil
-		check.Detail = sts
-	}
-	if why != "" {
-		check.Detail = why + "; " + check.Detail
-	}
-	return check
+	return bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, w.target, w.header, w.body, why)
 }
 
 // deliver sends one attempt of an event and arms the next on the test

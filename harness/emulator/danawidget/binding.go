@@ -46,7 +46,7 @@ func (e *Emulator) applyToken(in *inbound) *bisnap.Reply {
 	defer e.mu.Unlock()
 	var b *binding
 	if grant == grantAuthCode {
-		ac := e.st.codes[code]
+		ac, _ := e.st.codes.get(code)
 		switch {
 		case ac == nil || (e.o.PartnerID == "" && ac.partnerID != "" && ac.partnerID != in.Req.Header.Get("X-CLIENT-KEY")):
 			return unauthorized("Unauthorized. Invalid Auth Code", "this authCode was never issued to this merchant; exchange the authCode DANA put on your redirectUrl")
@@ -77,7 +77,7 @@ func (e *Emulator) applyToken(in *inbound) *bisnap.Reply {
 func (e *Emulator) newBindingLocked(phone, partnerID, merchantID string, now time.Time) *binding {
 	e.st.idSeq++
 	b := &binding{id: "B" + itoa(e.st.idSeq), phone: phone, partnerID: partnerID, merchantID: merchantID}
-	e.st.bindings = append(e.st.bindings, b)
+	e.st.bindings.Push(b)
 	e.rotateLocked(b, now)
 	return b
 }
@@ -85,14 +85,10 @@ func (e *Emulator) newBindingLocked(phone, partnerID, merchantID string, now tim
 // rotateLocked gives b a new access and refresh token; the old ones stop
 // working. e.mu held.
 func (e *Emulator) rotateLocked(b *binding, now time.Time) {
-	b.access, b.refresh = token("", 24), token("", 32)
+	e.st.rotate(b, token("", 24), token("", 32))
 	b.accessExp, b.refreshExp = now.Add(e.o.AccessTokenTTL), now.Add(e.o.RefreshTokenTTL)
 	e.secret(b.access)
 	e.secret(b.refresh)
-	if len(e.st.byAccess) < maxTracked {
-		e.st.byAccess[b.access] = b
-		e.st.byRefr[b.refresh] = b
-	}
 }
 
 // tokenAnswerLocked is Apply Token's success body. Expiry times are on the
@@ -192,13 +188,7 @@ func (e *Emulator) applyOTT(in *inbound) *bisnap.Reply {
 func (e *Emulator) issueOTTLocked(b *binding) string {
 	v := token("", 20)
 	e.secret(v)
-	if len(e.st.otts) >= maxTracked {
-		for k := range e.st.otts {
-			delete(e.st.otts, k)
-			break
-		}
-	}
-	e.st.otts[v] = &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)}
+	e.st.otts.put(v, &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)})
 	return v
 }
 

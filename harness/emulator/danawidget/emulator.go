@@ -163,9 +163,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 func (e *Emulator) Close() error {
 	e.retries.Stop()
 	e.mu.Lock()
-	for _, o := range e.st.orders {
-		o.stopExpiry()
-	}
+	e.st.orders.Each(func(o *order) { o.stopExpiry() })
 	e.mu.Unlock()
 	return e.host.Close()
 }

@@ -164,10 +164,8 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 	case "approve":
 		code := token("", 16)
 		e.secret(code)
-		if len(e.st.codes) < maxTracked {
-			e.st.codes[code] = &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
-				expires: e.clk.Now().Add(e.o.AuthCodeTTL)}
-		}
+		e.st.codes.put(code, &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
+			expires: e.clk.Now().Add(e.o.AuthCodeTTL)})
 		q.Set("authCode", code)
 		note = "user " + mask(phone) + " approved the binding; authCode issued"
 	case "deny":
@@ -181,7 +179,7 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 	}
 	target := withQuery(r.redirect, q)
 	if hold && choice != "close" {
-		e.st.held = append(e.st.held, heldRedirect{target: target, phone: phone})
+		e.st.hold(heldRedirect{target: target, phone: phone})
 	} else if choice != "close" {
 		e.st.lastRedirect = target
 	}
@@ -229,12 +227,12 @@ func (e *Emulator) revoke(p map[string]string) (emulator.Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	n := 0
-	for _, b := range e.st.bindings {
+	e.st.bindings.Each(func(b *binding) {
 		if b.phone == phone && b.revoked == "" {
 			b.revoked = "revoked by the user in the DANA app at " + stamp(e.clk.Now())
 			n++
 		}
-	}
+	})
 	return emulator.Result{Detail: fmt.Sprintf("user %s revoked %d binding(s) in the DANA app; their tokens now answer Invalid Customer Token", mask(phone), n)}, nil
 }
 

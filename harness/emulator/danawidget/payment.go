@@ -118,11 +118,7 @@ func (e *Emulator) widgetPayment(in *inbound) *bisnap.Reply {
 	o.referenceNo = e.st.nextID(now, "111212800")
 	o.createReply = map[string]any{"referenceNo": o.referenceNo, "partnerReferenceNo": o.partnerRef,
 		"webRedirectUrl": base + cashierPath + "?bizNo=" + o.referenceNo}
-	if len(e.st.orders) < maxTracked {
-		e.st.orders = append(e.st.orders, o)
-		e.st.byKey[o.merchantID+"\x00"+o.partnerRef] = o
-		e.st.byRef[o.referenceNo] = o
-	}
+	e.st.addOrder(o)
 	o.expiry = e.clk.AfterFunc(r.validUpTo.Sub(wall), func() { e.expire(o) })
 	return s.OK(o.createReply)
 }
@@ -176,7 +172,7 @@ func canonical(body []byte) string {
 // expire closes an order still unpaid at validUpTo and notifies 05.
 func (e *Emulator) expire(o *order) {
 	e.mu.Lock()
-	if o.status != StatusInit && o.status != StatusPaying {
+	if (o.status != StatusInit && o.status != StatusPaying) || o.forgotten {
 		e.mu.Unlock()
 		return
 	}
@@ -359,6 +355,9 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 			return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
 		case o.refundedCents+cents > o.cents:
 			return s.Fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
+		case len(o.refunds) >= MaxRefunds:
+			return s.Fail(http.StatusForbidden, "15", "Transaction Not Permitted", "order "+o.partnerRef+" already has "+itoa(MaxRefunds)+
+				" refunds, as many as this emulator takes for one order")
 		}
 		now := e.clk.Now()
 		r = &refund{partnerRefundNo: refundNo, amount: amount, cents: cents, at: now, refundNo: e.st.nextID(now, "111213800")}

@@ -148,15 +148,13 @@ func (e *Emulator) trackExternalID(in *inbound) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.st.extDay != day {
-		e.st.extDay, e.st.extIDs = day, map[string]int{}
+		e.st.resetExternalIDs(day)
 	}
-	if first, seen := e.st.extIDs[k]; seen {
+	if first, seen := e.st.extIDs.get(k); seen {
 		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+bisnap.Quote(ext)+" reused within the day (first used by call #"+itoa(first)+")")
 		return
 	}
-	if len(e.st.extIDs) < maxTracked {
-		e.st.extIDs[k] = in.Seq
-	}
+	e.st.extIDs.put(k, in.Seq)
 }
 
 // answer writes the reply in DANA's shape and records the call.

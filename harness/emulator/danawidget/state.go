@@ -15,9 +15,43 @@ import (
 
 var jakarta = snap.Jakarta
 
-// maxTracked bounds every map the merchant's traffic can grow (codes,
-// tokens, OTTs, orders, external ids): past it, the oldest entries are no
-// longer remembered, so a hostile client cannot exhaust memory.
+// What an emulator remembers is bounded, so a long uatrun emulate session
+// stays bounded whatever the merchant sends: past each cap the oldest
+// entry is forgotten everywhere (and its timer stopped), the newest kept.
+// A scenario uses a handful of each, so it always sees what it made.
+const (
+	// KeptOrders is how many widget payments are kept: a forgotten order
+	// answers Transaction Not Found and its partnerReferenceNo is free
+	// again.
+	KeptOrders = 10000
+	// KeptBindings is how many account bindings are kept, with their
+	// tokens: a forgotten binding's tokens answer as never issued.
+	KeptBindings = 10000
+	// KeptPastTokens is how many replaced access (and refresh) tokens of
+	// a binding are still recognised as replaced; older ones answer as
+	// never issued (the same Invalid Customer Token, another hint).
+	KeptPastTokens = 4
+	// KeptUsers is how many DANA users (by phone) are kept; a forgotten
+	// user seen again starts afresh with the default balance.
+	KeptUsers = 10000
+	// KeptAuthCodes is how many OAuth authCodes are kept: each lives
+	// minutes; a forgotten one answers Invalid Auth Code.
+	KeptAuthCodes = 10000
+	// KeptOTTs is how many one-time tokens are kept: one per payment, used
+	// within minutes; a forgotten one is one never issued.
+	KeptOTTs = 10000
+	// KeptHeldRedirects is how many OAuth redirects an authorize may hold
+	// back; past it the oldest held one is never sent.
+	KeptHeldRedirects = 100
+	// KeptExternalIDs is how many X-EXTERNAL-IDs of the current Jakarta
+	// day are remembered to detect reuse (a few dozen bytes each).
+	KeptExternalIDs = 100000
+	// MaxRefunds is how many refunds one order takes; the next is refused
+	// Transaction Not Permitted.
+	MaxRefunds = 100
+)
+
+// maxTracked bounds the notify attempts one order records.
 const maxTracked = 100_000
 
 // Order states, as Query Payment names them.
@@ -54,7 +88,8 @@ type binding struct {
 	accessExp, refreshExp            time.Time
 	revoked                          string // "" = live; else who ended it and when
 	unboundByMerchant                bool
-	refusedAfterRevoke               int // calls answered Invalid Customer Token since
+	refusedAfterRevoke               int      // calls answered Invalid Customer Token since
+	pastAccess, pastRefresh          []string // replaced tokens, the newest KeptPastTokens
 }
 
 // ott is one one-time token.
@@ -68,25 +103,96 @@ type ott struct {
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
 	idSeq        int
-	users        map[string]*user
-	codes        map[string]*authCode
-	bindings     []*binding
-	byAccess     map[string]*binding // current and past access tokens
-	byRefr       map[string]*binding // current and past refresh tokens
-	otts         map[string]*ott
-	held         []heldRedirect // redirects an authorize held back
-	lastRedirect string         // the last redirect sent, for a reload
-	orders       []*order
+	users        *memo[*user]
+	codes        *memo[*authCode]
+	bindings     *emulator.Ring[*binding] // creation order, the newest KeptBindings
+	byAccess     map[string]*binding      // current and past access tokens
+	byRefr       map[string]*binding      // current and past refresh tokens
+	otts         *memo[*ott]
+	held         []heldRedirect         // redirects an authorize held back
+	lastRedirect string                 // the last redirect sent, for a reload
+	orders       *emulator.Ring[*order] // creation order, the newest KeptOrders
 	byKey        map[string]*order
 	byRef        map[string]*order
 	extDay       string
-	extIDs       map[string]int
+	extIDs       *memo[int]
 }
 
 func newState() state {
-	return state{users: map[string]*user{}, codes: map[string]*authCode{}, byAccess: map[string]*binding{},
-		byRefr: map[string]*binding{}, otts: map[string]*ott{}, byKey: map[string]*order{}, byRef: map[string]*order{},
-		extIDs: map[string]int{}}
+	s := state{users: newMemo[*user](KeptUsers, nil), codes: newMemo[*authCode](KeptAuthCodes, nil),
+		bindings: emulator.NewRing[*binding](KeptBindings, 0, nil), byAccess: map[string]*binding{}, byRefr: map[string]*binding{},
+		otts: newMemo[*ott](KeptOTTs, nil), orders: emulator.NewRing[*order](KeptOrders, 0, nil),
+		byKey: map[string]*order{}, byRef: map[string]*order{}}
+	byAccess, byRefr, byKey, byRef := s.byAccess, s.byRefr, s.byKey, s.byRef
+	s.bindings.OnDrop = func(b *binding) {
+		for _, t := range append([]string{b.access}, b.pastAccess...) {
+			if byAccess[t] == b {
+				delete(byAccess, t)
+			}
+		}
+		for _, t := range append([]string{b.refresh}, b.pastRefresh...) {
+			if byRefr[t] == b {
+				delete(byRefr, t)
+			}
+		}
+	}
+	s.orders.OnDrop = func(o *order) {
+		if k := o.merchantID + "\x00" + o.partnerRef; byKey[k] == o {
+			delete(byKey, k)
+		}
+		if byRef[o.referenceNo] == o {
+			delete(byRef, o.referenceNo)
+		}
+		o.forgotten = true
+		o.stopExpiry()
+	}
+	s.resetExternalIDs("")
+	return s
+}
+
+// addOrder stores o in the book and its indexes, dropping the oldest
+// order past KeptOrders.
+func (s *state) addOrder(o *order) {
+	s.orders.Push(o)
+	s.byKey[o.merchantID+"\x00"+o.partnerRef] = o
+	s.byRef[o.referenceNo] = o
+}
+
+// rotate gives b the tokens access and refresh and indexes them; the
+// replaced ones stay recognised (as replaced) for KeptPastTokens
+// rotations.
+func (s *state) rotate(b *binding, access, refresh string) {
+	if b.access != "" {
+		b.pastAccess = s.retire(s.byAccess, b, append(b.pastAccess, b.access))
+		b.pastRefresh = s.retire(s.byRefr, b, append(b.pastRefresh, b.refresh))
+	}
+	b.access, b.refresh = access, refresh
+	s.byAccess[access], s.byRefr[refresh] = b, b
+}
+
+// retire forgets the oldest of past beyond KeptPastTokens.
+func (s *state) retire(index map[string]*binding, b *binding, past []string) []string {
+	for len(past) > KeptPastTokens {
+		if index[past[0]] == b {
+			delete(index, past[0])
+		}
+		past = past[1:]
+	}
+	return append([]string(nil), past...)
+}
+
+// hold keeps a redirect back, forgetting the oldest held one past
+// KeptHeldRedirects.
+func (s *state) hold(h heldRedirect) {
+	if len(s.held) >= KeptHeldRedirects {
+		s.held = append([]heldRedirect(nil), s.held[len(s.held)-KeptHeldRedirects+1:]...)
+	}
+	s.held = append(s.held, h)
+}
+
+// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
+func (s *state) resetExternalIDs(day string) {
+	s.extDay, s.extIDs = day, newMemo[int](KeptExternalIDs, nil)
 }
 
 // heldRedirect is a redirect to the merchant an authorize step kept back
@@ -111,6 +217,7 @@ type order struct {
 	refunds                                        []*refund
 	refundedCents                                  int64
 	deliveries                                     []emulator.Delivery
+	forgotten                                      bool // dropped from the book: its timer no longer moves it
 }
 
 type refund struct {
@@ -137,15 +244,13 @@ func (s *state) nextID(now time.Time, infix string) string {
 // userFor returns the DANA user with this phone, creating one with the
 // default balance.
 func (s *state) userFor(phone string) *user {
-	if u := s.users[phone]; u != nil {
+	if u, _ := s.users.get(phone); u != nil {
 		return u
 	}
 	s.idSeq++
 	u := &user{phone: phone, balance: DefaultBalance, kyc: "02", name: "Pengguna DANA " + lastDigits(phone, 4),
 		publicUserID: fmt.Sprintf("2160%016d", s.idSeq), danaID: fmt.Sprintf("2160%016d", s.idSeq+500000)}
-	if len(s.users) < maxTracked {
-		s.users[phone] = u
-	}
+	s.users.put(phone, u)
 	return u
 }
 
@@ -155,10 +260,14 @@ func (s *state) lookup(ref string) (*order, error) {
 	if o := s.byRef[ref]; o != nil {
 		return o, nil
 	}
-	for _, o := range s.orders {
-		if o.partnerRef == ref {
-			return o, nil
+	var hit *order
+	s.orders.Each(func(o *order) {
+		if hit == nil && o.partnerRef == ref {
+			hit = o
 		}
+	})
+	if hit != nil {
+		return hit, nil
 	}
 	return nil, fmt.Errorf("%w: no widget payment with partnerReferenceNo or referenceNo %s was created at the DANA Widget emulator", emulator.ErrUnknownOrder, bisnap.Quote(ref))
 }

@@ -38,12 +38,13 @@ type BindingView struct {
 	RefusedAfterEnded int    `json:"refusedAfterEnded,omitempty"`
 }
 
-// Orders lists every widget payment, in creation order.
+// Orders lists the kept widget payments (the newest KeptOrders), in
+// creation order.
 func (e *Emulator) Orders() []OrderView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]OrderView, 0, len(e.st.orders))
-	for _, o := range e.st.orders {
+	out := make([]OrderView, 0, e.st.orders.Len())
+	e.st.orders.Each(func(o *order) {
 		v := OrderView{PartnerReferenceNo: o.partnerRef, ReferenceNo: o.referenceNo, Amount: o.amount.Value, Status: o.status,
 			StatusCode: statusCodes[o.status], Refunded: bisnap.FormatCents(o.refundedCents), CreatedTime: stamp(o.created),
 			PaidTime: stamp(o.paid), Deliveries: len(o.deliveries)}
@@ -51,19 +52,20 @@ func (e *Emulator) Orders() []OrderView {
 			v.Payer = mask(o.payer)
 		}
 		out = append(out, v)
-	}
+	})
 	return out
 }
 
-// Bindings lists every account binding, tokens left out.
+// Bindings lists the kept account bindings (the newest KeptBindings),
+// tokens left out.
 func (e *Emulator) Bindings() []BindingView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]BindingView, 0, len(e.st.bindings))
-	for _, b := range e.st.bindings {
+	out := make([]BindingView, 0, e.st.bindings.Len())
+	e.st.bindings.Each(func(b *binding) {
 		out = append(out, BindingView{ID: b.id, User: mask(b.phone), AccessExpires: stamp(b.accessExp), RefreshExpires: stamp(b.refreshExp),
 			Ended: b.revoked, RefusedAfterEnded: b.refusedAfterRevoke})
-	}
+	})
 	return out
 }
 
@@ -100,7 +102,7 @@ func (e *Emulator) cashierPage(c *gin.Context) {
 	var v map[string]any
 	if err == nil {
 		who := "Not logged in: the user logs in to DANA to pay."
-		if t := e.st.otts[c.Query("ott")]; t != nil && !t.used {
+		if t, _ := e.st.otts.get(c.Query("ott")); t != nil && !t.used {
 			who = "Logged in with the OTT as " + mask(t.b.phone) + "."
 		}
 		v = map[string]any{"Amount": o.amount.Value, "Ref": o.partnerRef, "Status": o.status, "Who": who,

@@ -6,11 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/engine"
+	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -77,5 +79,41 @@ func TestSecrets_NeverReachAnyWrittenFile(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(out, "evidence.json"))
 	if !strings.Contains(string(b), "[REDACTED]") {
 		t.Fatal("no redaction marker in evidence.json: the secret never travelled, so this test proves nothing")
+	}
+}
+
+// Tokens and codes the emulators issue at run time (access and refresh
+// tokens, auth codes, one-time tokens) never reach the evidence in clear.
+func TestSecrets_IssuedTokensNeverReachTheEvidence(t *testing.T) {
+	field := regexp.MustCompile(`(?i)\\?"(access_?token|refresh_?token|auth_?code|ott)\\?"\s*:\s*\\?"([^"\\]+)`)
+	for _, gw := range []string{"gopay-miniapp", "dana-widget"} {
+		t.Run(gw, func(t *testing.T) {
+			t.Parallel()
+			out := t.TempDir()
+			s, err := Open(Options{Gateway: gw, OutDir: out, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.RunDirect(context.Background())
+			_, err = s.Finish()
+			s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(out, "evidence.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, m := range field.FindAllStringSubmatch(string(b), -1) {
+				seen++
+				if m[2] != evidence.Redacted {
+					t.Errorf("%s %q reached the evidence in clear", m[1], m[2])
+				}
+			}
+			if seen == 0 {
+				t.Fatal("no token field in the evidence: the test no longer looks where tokens travel")
+			}
+		})
 	}
 }

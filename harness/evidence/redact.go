@@ -51,6 +51,97 @@ type Redactor struct {
 	mu      sync.RWMutex
 	secrets []pattern // longest first
 	seen    map[string]bool
+	issued  issuedSet // tokens and codes an emulator hands out, bounded
+}
+
+// MaxIssued bounds the tokens and codes an emulator issues that a
+// redactor remembers (AddIssued): the newest are kept. A long emulate
+// session hands out one or more per order; an emulator forgets its old
+// orders well before this.
+const MaxIssued = 100_000
+
+// issuedSet is a bounded set of issued tokens, looked up by the runs of
+// token characters in a text, so scrubbing costs the same whether it
+// holds ten tokens or a hundred thousand.
+type issuedSet struct {
+	set  map[string]bool
+	ring []string // insertion order; ring[next] is the oldest once full
+	next int
+}
+
+func (t *issuedSet) add(tok string) {
+	if t.set == nil {
+		t.set = map[string]bool{}
+	}
+	if t.set[tok] {
+		return
+	}
+	if len(t.ring) < MaxIssued {
+		t.ring = append(t.ring, tok)
+	} else {
+		delete(t.set, t.ring[t.next])
+		t.ring[t.next] = tok
+		t.next = (t.next + 1) % MaxIssued
+	}
+	t.set[tok] = true
+}
+
+// scrub replaces every maximal run of token characters in s that is an
+// issued token.
+func (t *issuedSet) scrub(s string) string {
+	if len(t.set) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !tokenByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && tokenByte(s[j]) {
+			j++
+		}
+		if t.set[s[i:j]] {
+			b.WriteString(s[last:i])
+			b.WriteString(Redacted)
+			last = j
+		}
+		i = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// tokenByte is a character of the tokens emulators issue (hex, base64url,
+// UUIDs, JWT-like dotted forms): what URL and JSON encoding leave as is.
+func tokenByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// AddIssued registers a token or code an emulator hands out (access
+// tokens, auth codes, one-time tokens). Made of token characters only, it
+// is kept in a bounded set scrubbed wherever it stands as a whole run of
+// token characters, which is where such values travel (headers, query
+// strings, JSON); anything else is registered as Add does.
+func (r *Redactor) AddIssued(tok string) {
+	tok = strings.TrimSpace(tok)
+	if r == nil || tok == "" {
+		return
+	}
+	for i := 0; i < len(tok); i++ {
+		if !tokenByte(tok[i]) {
+			r.Add(tok)
+			return
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.issued.add(tok)
 }
 
 // pattern is one form of a secret to scrub.
@@ -206,7 +297,7 @@ func (r *Redactor) String(s string) string {
 			s = strings.ReplaceAll(s, p.text, Redacted)
 		}
 	}
-	return s
+	return r.issued.scrub(s)
 }
 
 // replaceTokens replaces the occurrences of tok that no letter or digit

@@ -3,6 +3,7 @@ package evidence
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,3 +107,40 @@ func TestRedactor_HeadersAndNil(t *testing.T) {
 }
 
 func enc64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestRedactor_IssuedTokensAreScrubbedAndBounded(t *testing.T) {
+	r := NewRedactor("config-secret-value")
+	r.AddIssued("tok_4f9a1c2e8b7d")
+	got := r.String(`{"accessToken":"tok_4f9a1c2e8b7d"} /tokens/tok_4f9a1c2e8b7d?t=tok_4f9a1c2e8b7d&x=tok_4f9a1c2e8b7dx config-secret-value`)
+	want := `{"accessToken":"[REDACTED]"} /tokens/[REDACTED]?t=[REDACTED]&x=tok_4f9a1c2e8b7dx [REDACTED]`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	// A token with characters outside the token set falls back to Add.
+	r.AddIssued("a+b/c=d-long-enough")
+	if got := r.String("x a+b/c=d-long-enough y"); got != "x [REDACTED] y" {
+		t.Fatalf("fallback: %s", got)
+	}
+	// Past MaxIssued the oldest are forgotten; memory stays bounded.
+	for i := 0; i < MaxIssued+10; i++ {
+		r.AddIssued(fmt.Sprintf("issued-%08d", i))
+	}
+	if n := len(r.issued.set); n != MaxIssued {
+		t.Fatalf("%d issued tokens remembered, want the newest %d", n, MaxIssued)
+	}
+	if r.String("issued-00000000") != "issued-00000000" || r.String("issued-00100009") != Redacted {
+		t.Fatal("the oldest issued token should be forgotten and the newest kept")
+	}
+}
+
+func BenchmarkRedactor_ManyIssuedTokens(b *testing.B) {
+	r := NewRedactor("config-secret-value")
+	for i := 0; i < 50_000; i++ {
+		r.AddIssued(fmt.Sprintf("tok-%012d", i))
+	}
+	body := strings.Repeat(`{"orderId":"ORD-1","accessToken":"tok-000000049999","amount":"15000.00"}`, 20)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = r.String(body)
+	}
+}

@@ -189,6 +189,6 @@ func (e *Emulator) Actions() []string { return append([]string(nil), actionNames
 
 // secret registers an issued code or token with the redactor, so it never
 // reaches evidence.
-func (e *Emulator) secret(v string) { e.red.Add(v) }
+func (e *Emulator) secret(v string) { e.red.AddIssued(v) }
 
 var _ emulator.Gateway = (*Emulator)(nil)

@@ -141,6 +141,11 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 		e.mu.Unlock()
 	})
 	e.st.codes.put(code, c)
+	// An auth code is a credential for a few minutes: scrubbed like the
+	// tokens it is exchanged for.
+	if e.o.Redactor != nil {
+		e.o.Redactor.AddIssued(code)
+	}
 	return code, nil
 }
 

@@ -82,7 +82,7 @@ func (e *Emulator) tokenExchange(in *call) *reply {
 	tok := token(24)
 	e.st.tokens.put(tok, c.user)
 	if e.o.Redactor != nil {
-		e.o.Redactor.Add(tok)
+		e.o.Redactor.AddIssued(tok)
 	}
 	return miniOK(map[string]any{"access_token": tok, "token_type": "Bearer", "account_id": c.user.accountID})
 }

@@ -103,7 +103,7 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	})
 	e.mu.Unlock()
 	if e.o.Redactor != nil {
-		e.o.Redactor.Add(tok)
+		e.o.Redactor.AddIssued(tok)
 	}
 	return in.api.ok(map[string]any{"accessToken": tok, "tokenType": "Bearer",
 		"expiresIn": strconv.Itoa(int(B2BTokenValidity / time.Second))})

@@ -113,7 +113,7 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 	case actPay:
 		payer := DefaultPhone
 		if ottVal != "" {
-			t, _ := e.st.otts.get(ottVal)
+			t, _ := e.st.otts.Get(ottVal)
 			var why string
 			switch {
 			case t == nil:

@@ -46,7 +46,7 @@ func (e *Emulator) applyToken(in *inbound) *bisnap.Reply {
 	defer e.mu.Unlock()
 	var b *binding
 	if grant == grantAuthCode {
-		ac, _ := e.st.codes.get(code)
+		ac, _ := e.st.codes.Get(code)
 		switch {
 		case ac == nil || (e.o.PartnerID == "" && ac.partnerID != "" && ac.partnerID != in.Req.Header.Get("X-CLIENT-KEY")):
 			return unauthorized("Unauthorized. Invalid Auth Code", "this authCode was never issued to this merchant; exchange the authCode DANA put on your redirectUrl")
@@ -188,7 +188,7 @@ func (e *Emulator) applyOTT(in *inbound) *bisnap.Reply {
 func (e *Emulator) issueOTTLocked(b *binding) string {
 	v := token("", 20)
 	e.secret(v)
-	e.st.otts.put(v, &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)})
+	e.st.otts.Put(v, &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)})
 	return v
 }
 

@@ -65,19 +65,19 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 		e.st.userFor(fmt.Sprintf("09%010d", i))
 	}
 	for i := range KeptAuthCodes + 3 {
-		e.st.codes.put(fmt.Sprint(i), &authCode{})
+		e.st.codes.Put(fmt.Sprint(i), &authCode{})
 	}
 	for i := range KeptOTTs + 3 {
-		e.st.otts.put(fmt.Sprint(i), &ott{})
+		e.st.otts.Put(fmt.Sprint(i), &ott{})
 	}
 	for i := range KeptHeldRedirects + 3 {
 		e.st.hold(heldRedirect{target: fmt.Sprint(i)})
 	}
 	e.st.resetExternalIDs("2026-05-01")
 	for i := range KeptExternalIDs + 3 {
-		e.st.extIDs.put(fmt.Sprint(i), i)
+		e.st.extIDs.Put(fmt.Sprint(i), i)
 	}
-	sizes := []int{e.st.users.len(), e.st.codes.len(), e.st.otts.len(), len(e.st.held), e.st.extIDs.len()}
+	sizes := []int{e.st.users.Len(), e.st.codes.Len(), e.st.otts.Len(), len(e.st.held), e.st.extIDs.Len()}
 	oldestHeld := e.st.held[0].target
 	e.mu.Unlock()
 	if pastA != KeptPastTokens || pastR != KeptPastTokens || idxA != KeptPastTokens+1 || idxR != KeptPastTokens+1 || firstStill {

@@ -164,8 +164,9 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 	case "approve":
 		code := token("", 16)
 		e.secret(code)
-		e.st.codes.put(code, &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
+		e.st.codes.Put(code, &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
 			expires: e.clk.Now().Add(e.o.AuthCodeTTL)})
+
 		q.Set("authCode", code)
 		note = "user " + mask(phone) + " approved the binding; authCode issued"
 	case "deny":

@@ -150,11 +150,11 @@ func (e *Emulator) trackExternalID(in *inbound) {
 	if e.st.extDay != day {
 		e.st.resetExternalIDs(day)
 	}
-	if first, seen := e.st.extIDs.get(k); seen {
+	if first, seen := e.st.extIDs.Get(k); seen {
 		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+bisnap.Quote(ext)+" reused within the day (first used by call #"+itoa(first)+")")
 		return
 	}
-	e.st.extIDs.put(k, in.Seq)
+	e.st.extIDs.Put(k, in.Seq)
 }
 
 // answer writes the reply in DANA's shape and records the call.

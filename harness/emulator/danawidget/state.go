@@ -103,25 +103,25 @@ type ott struct {
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
 	idSeq        int
-	users        *memo[*user]
-	codes        *memo[*authCode]
+	users        *emulator.Memo[*user]
+	codes        *emulator.Memo[*authCode]
 	bindings     *emulator.Ring[*binding] // creation order, the newest KeptBindings
 	byAccess     map[string]*binding      // current and past access tokens
 	byRefr       map[string]*binding      // current and past refresh tokens
-	otts         *memo[*ott]
+	otts         *emulator.Memo[*ott]
 	held         []heldRedirect         // redirects an authorize held back
 	lastRedirect string                 // the last redirect sent, for a reload
 	orders       *emulator.Ring[*order] // creation order, the newest KeptOrders
 	byKey        map[string]*order
 	byRef        map[string]*order
 	extDay       string
-	extIDs       *memo[int]
+	extIDs       *emulator.Memo[int]
 }
 
 func newState() state {
-	s := state{users: newMemo[*user](KeptUsers, nil), codes: newMemo[*authCode](KeptAuthCodes, nil),
+	s := state{users: emulator.NewMemo[*user](KeptUsers, nil), codes: emulator.NewMemo[*authCode](KeptAuthCodes, nil),
 		bindings: emulator.NewRing[*binding](KeptBindings, 0, nil), byAccess: map[string]*binding{}, byRefr: map[string]*binding{},
-		otts: newMemo[*ott](KeptOTTs, nil), orders: emulator.NewRing[*order](KeptOrders, 0, nil),
+		otts: emulator.NewMemo[*ott](KeptOTTs, nil), orders: emulator.NewRing[*order](KeptOrders, 0, nil),
 		byKey: map[string]*order{}, byRef: map[string]*order{}}
 	byAccess, byRefr, byKey, byRef := s.byAccess, s.byRefr, s.byKey, s.byRef
 	s.bindings.OnDrop = func(b *binding) {
@@ -192,7 +192,7 @@ func (s *state) hold(h heldRedirect) {
 
 // resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
 func (s *state) resetExternalIDs(day string) {
-	s.extDay, s.extIDs = day, newMemo[int](KeptExternalIDs, nil)
+	s.extDay, s.extIDs = day, emulator.NewMemo[int](KeptExternalIDs, nil)
 }
 
 // heldRedirect is a redirect to the merchant an authorize step kept back
@@ -244,13 +244,13 @@ func (s *state) nextID(now time.Time, infix string) string {
 // userFor returns the DANA user with this phone, creating one with the
 // default balance.
 func (s *state) userFor(phone string) *user {
-	if u, _ := s.users.get(phone); u != nil {
+	if u, _ := s.users.Get(phone); u != nil {
 		return u
 	}
 	s.idSeq++
 	u := &user{phone: phone, balance: DefaultBalance, kyc: "02", name: "Pengguna DANA " + lastDigits(phone, 4),
 		publicUserID: fmt.Sprintf("2160%016d", s.idSeq), danaID: fmt.Sprintf("2160%016d", s.idSeq+500000)}
-	s.users.put(phone, u)
+	s.users.Put(phone, u)
 	return u
 }
 

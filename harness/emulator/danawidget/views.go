@@ -102,7 +102,7 @@ func (e *Emulator) cashierPage(c *gin.Context) {
 	var v map[string]any
 	if err == nil {
 		who := "Not logged in: the user logs in to DANA to pay."
-		if t, _ := e.st.otts.get(c.Query("ott")); t != nil && !t.used {
+		if t, _ := e.st.otts.Get(c.Query("ott")); t != nil && !t.used {
 			who = "Logged in with the OTT as " + mask(t.b.phone) + "."
 		}
 		v = map[string]any{"Amount": o.amount.Value, "Ref": o.partnerRef, "Status": o.status, "Who": who,

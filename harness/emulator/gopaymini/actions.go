@@ -127,7 +127,7 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 	if len(code) > 128 {
 		return "", fmt.Errorf("gopay-miniapp: auth_code code is longer than 128 characters")
 	}
-	if _, seen := e.st.codes.get(code); seen {
+	if _, seen := e.st.codes.Get(code); seen {
 		return "", fmt.Errorf("gopay-miniapp: auth code %q was already issued; getAuthCode never answers the same code twice", code)
 	}
 	u := e.st.userLocked(userName)
@@ -140,7 +140,7 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 		c.expired = true
 		e.mu.Unlock()
 	})
-	e.st.codes.put(code, c)
+	e.st.codes.Put(code, c)
 	// An auth code is a credential for a few minutes: scrubbed like the
 	// tokens it is exchanged for.
 	if e.o.Redactor != nil {

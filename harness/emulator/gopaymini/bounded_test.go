@@ -76,26 +76,26 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 	}
 	f.e.mu.Lock()
 	for i := range KeptUserTokens {
-		f.e.st.tokens.put(fmt.Sprintf("tok-%d", i), &user{})
+		f.e.st.tokens.Put(fmt.Sprintf("tok-%d", i), &user{})
 	}
 	for i := range KeptB2BTokens {
-		f.e.st.b2b.put(fmt.Sprintf("b2b-%d", i), &b2bToken{})
+		f.e.st.b2b.Put(fmt.Sprintf("b2b-%d", i), &b2bToken{})
 	}
 	for i := range KeptUsers + 3 {
 		f.e.st.userLocked(fmt.Sprintf("user-%d", i))
 	}
 	for i := range KeptCashbacks + 3 {
-		f.e.st.cashbacks.put(fmt.Sprint(i), &cashback{})
+		f.e.st.cashbacks.Put(fmt.Sprint(i), &cashback{})
 	}
 	for i := range KeptReminders + 3 {
-		f.e.st.reminders.put(fmt.Sprint(i), "GP1")
+		f.e.st.reminders.Put(fmt.Sprint(i), "GP1")
 	}
 	f.e.st.resetExternalIDs("2026-05-12")
 	for i := range KeptExternalIDs + 3 {
-		f.e.st.extIDs.put(fmt.Sprint(i), i)
+		f.e.st.extIDs.Put(fmt.Sprint(i), i)
 	}
-	sizes := []int{f.e.st.tokens.len(), f.e.st.b2b.len(), f.e.st.users.len(), f.e.st.cashbacks.len(), f.e.st.reminders.len(), f.e.st.extIDs.len()}
-	_, oldID := f.e.st.extIDs.get("0")
+	sizes := []int{f.e.st.tokens.Len(), f.e.st.b2b.Len(), f.e.st.users.Len(), f.e.st.cashbacks.Len(), f.e.st.reminders.Len(), f.e.st.extIDs.Len()}
+	_, oldID := f.e.st.extIDs.Get("0")
 	f.e.mu.Unlock()
 	if want := []int{KeptUserTokens, KeptB2BTokens, KeptUsers, KeptCashbacks, KeptReminders, KeptExternalIDs}; fmt.Sprint(sizes) != fmt.Sprint(want) || oldID {
 		t.Errorf("remembered %v, want %v; the oldest X-EXTERNAL-ID still: %v", sizes, want, oldID)

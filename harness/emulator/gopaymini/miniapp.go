@@ -46,7 +46,7 @@ func (e *Emulator) authUser(in *call) *reply {
 		return miniFail(http.StatusUnauthorized, "UNAUTHORIZED", "send the user's access token from the token exchange as Authorization: Bearer <access_token>")
 	}
 	e.mu.Lock()
-	u, _ := e.st.tokens.get(strings.TrimSpace(tok))
+	u, _ := e.st.tokens.Get(strings.TrimSpace(tok))
 	e.mu.Unlock()
 	if u == nil {
 		return miniFail(http.StatusUnauthorized, "UNAUTHORIZED", "the access token is not one this gateway issued (a B2B payment token, an auth code or a made-up value?)")
@@ -64,7 +64,7 @@ func (e *Emulator) tokenExchange(in *call) *reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c, _ := e.st.codes.get(code)
+	c, _ := e.st.codes.Get(code)
 	switch {
 	case c == nil:
 		return miniFail(http.StatusBadRequest, "INVALID_AUTH_CODE", "auth code "+quote(code)+" was never issued by getAuthCode")
@@ -80,7 +80,7 @@ func (e *Emulator) tokenExchange(in *call) *reply {
 		c.timer.Stop()
 	}
 	tok := token(24)
-	e.st.tokens.put(tok, c.user)
+	e.st.tokens.Put(tok, c.user)
 	if e.o.Redactor != nil {
 		e.o.Redactor.AddIssued(tok)
 	}
@@ -116,7 +116,7 @@ func (e *Emulator) cashback(in *call) *reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if prev, _ := e.st.cashbacks.get(ref); prev != nil {
+	if prev, _ := e.st.cashbacks.Get(ref); prev != nil {
 		if prev.amount != amount || prev.accountID != in.user.accountID {
 			return miniFail(http.StatusConflict, "DUPLICATE_REFERENCE", "reference_id "+quote(ref)+" was already used for another disbursement (amount "+
 				strconv.FormatInt(prev.amount, 10)+" to "+prev.accountID+")")
@@ -132,7 +132,7 @@ func (e *Emulator) cashback(in *call) *reply {
 	in.user.coins += amount
 	rep := miniOK(map[string]any{"reference_id": ref, "transaction_id": e.st.nextID("CB"), "account_id": in.user.accountID,
 		"amount": amount, "status": "SUCCESS"})
-	e.st.cashbacks.put(ref, &cashback{ref: ref, accountID: in.user.accountID, amount: amount, answer: encodeJSON(rep.body)})
+	e.st.cashbacks.Put(ref, &cashback{ref: ref, accountID: in.user.accountID, amount: amount, answer: encodeJSON(rep.body)})
 	return rep
 }
 
@@ -145,7 +145,7 @@ func (e *Emulator) reminderCreate(in *call) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	id := e.st.nextID("RM")
-	e.st.reminders.put(id, in.user.accountID)
+	e.st.reminders.Put(id, in.user.accountID)
 	return miniOK(map[string]any{"reminder_id": id, "account_id": in.user.accountID})
 }
 
@@ -154,10 +154,10 @@ func (e *Emulator) reminderDelete(in *call) *reply {
 	id := lastSegment(in.Req.URL.Path)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if owner, ok := e.st.reminders.get(id); !ok || owner != in.user.accountID {
+	if owner, ok := e.st.reminders.Get(id); !ok || owner != in.user.accountID {
 		return miniFail(http.StatusNotFound, "NOT_FOUND", "reminder "+quote(id)+" does not exist for this user")
 	}
-	e.st.reminders.del(id)
+	e.st.reminders.Del(id)
 	return miniOK(map[string]any{"reminder_id": id, "status": "DELETED"})
 }
 

@@ -95,7 +95,7 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	tok := token(32)
 	t := &b2bToken{}
 	e.mu.Lock()
-	e.st.b2b.put(tok, t)
+	e.st.b2b.Put(tok, t)
 	t.timer = e.clk.AfterFunc(B2BTokenValidity, func() {
 		e.mu.Lock()
 		t.expired = true
@@ -126,7 +126,7 @@ func (e *Emulator) authTransaction(in *call) *reply {
 	tok, ok := strings.CutPrefix(strings.TrimSpace(h.Get("Authorization")), "Bearer ")
 	tok = strings.TrimSpace(tok)
 	e.mu.Lock()
-	t, _ := e.st.b2b.get(tok)
+	t, _ := e.st.b2b.Get(tok)
 	e.mu.Unlock()
 	switch {
 	case !ok || t == nil:
@@ -167,11 +167,11 @@ func (e *Emulator) trackExternalID(in *call) {
 	if e.st.extDay != day {
 		e.st.resetExternalIDs(day)
 	}
-	if first, seen := e.st.extIDs.get(ext); seen {
+	if first, seen := e.st.extIDs.Get(ext); seen {
 		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+quote(ext)+" reused within the day (first used by call #"+strconv.Itoa(first)+")")
 		return
 	}
-	e.st.extIDs.put(ext, in.Seq)
+	e.st.extIDs.Put(ext, in.Seq)
 }
 
 // money reads an amount object {value, currency}.

@@ -132,29 +132,29 @@ const (
 type state struct {
 	seq          int
 	wallet       int64
-	users        *memo[*user]
-	codes        *memo[*authCode]
-	tokens       *memo[*user] // user access token → user
-	b2b          *memo[*b2bToken]
+	users        *emulator.Memo[*user]
+	codes        *emulator.Memo[*authCode]
+	tokens       *emulator.Memo[*user] // user access token → user
+	b2b          *emulator.Memo[*b2bToken]
 	payments     *emulator.Ring[*payment] // creation order, the newest KeptPayments
 	byPartnerRef map[string]*payment
 	byRef        map[string]*payment
-	cashbacks    *memo[*cashback]
-	reminders    *memo[string] // reminder id → account id
+	cashbacks    *emulator.Memo[*cashback]
+	reminders    *emulator.Memo[string] // reminder id → account id
 	extDay       string
-	extIDs       *memo[int]
+	extIDs       *emulator.Memo[int]
 }
 
 func newState(wallet int64) state {
-	s := state{wallet: wallet, users: newMemo[*user](KeptUsers, nil),
-		codes: newMemo(KeptAuthCodes, func(c *authCode) {
+	s := state{wallet: wallet, users: emulator.NewMemo[*user](KeptUsers, nil),
+		codes: emulator.NewMemo(KeptAuthCodes, func(c *authCode) {
 			if c.timer != nil {
 				c.timer.Stop()
 				c.timer = nil
 			}
 		}),
-		tokens: newMemo[*user](KeptUserTokens, nil),
-		b2b: newMemo(KeptB2BTokens, func(t *b2bToken) {
+		tokens: emulator.NewMemo[*user](KeptUserTokens, nil),
+		b2b: emulator.NewMemo(KeptB2BTokens, func(t *b2bToken) {
 			if t.timer != nil {
 				t.timer.Stop()
 				t.timer = nil
@@ -162,7 +162,7 @@ func newState(wallet int64) state {
 		}),
 		payments:     emulator.NewRing[*payment](KeptPayments, 0, nil),
 		byPartnerRef: map[string]*payment{}, byRef: map[string]*payment{},
-		cashbacks: newMemo[*cashback](KeptCashbacks, nil), reminders: newMemo[string](KeptReminders, nil)}
+		cashbacks: emulator.NewMemo[*cashback](KeptCashbacks, nil), reminders: emulator.NewMemo[string](KeptReminders, nil)}
 	byPartnerRef, byRef := s.byPartnerRef, s.byRef
 	s.payments.OnDrop = func(p *payment) {
 		if byPartnerRef[p.partnerRef] == p {
@@ -191,16 +191,16 @@ func (s *state) addPayment(p *payment) {
 
 // resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
 func (s *state) resetExternalIDs(day string) {
-	s.extDay, s.extIDs = day, newMemo[int](KeptExternalIDs, nil)
+	s.extDay, s.extIDs = day, emulator.NewMemo[int](KeptExternalIDs, nil)
 }
 
 // userLocked returns the user with id, creating it.
 func (s *state) userLocked(id string) *user {
-	u, _ := s.users.get(id)
+	u, _ := s.users.Get(id)
 	if u == nil {
 		s.seq++
 		u = &user{id: id, accountID: fmt.Sprintf("GP%012d", s.seq)}
-		s.users.put(id, u)
+		s.users.Put(id, u)
 	}
 	return u
 }
@@ -222,16 +222,18 @@ func token(n int) string {
 }
 
 func (s *state) stopTimers() {
-	s.codes.each(func(c *authCode) {
+	s.codes.Each(func(c *authCode) {
 		if c.timer != nil {
 			c.timer.Stop()
 		}
 	})
-	s.b2b.each(func(t *b2bToken) {
+
+	s.b2b.Each(func(t *b2bToken) {
 		if t.timer != nil {
 			t.timer.Stop()
 		}
 	})
+
 	s.payments.Each(func(p *payment) {
 		if p.expiry != nil {
 			p.expiry.Stop()

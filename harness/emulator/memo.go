@@ -1,14 +1,12 @@
-package gopaymini
+package emulator
 
-import "github.com/uatrun/uatrun/harness/emulator"
-
-// memo is a map that remembers the newest max keys it was given: past
+// Memo is a map that remembers the newest max keys it was given: past
 // that, the oldest key is forgotten and forget (when set) is called with
 // its value, so a long uatrun emulate session stays bounded whatever the
 // merchant sends. It is guarded by its owner's lock.
-type memo[V any] struct {
+type Memo[V any] struct {
 	m      map[string]memoEntry[V]
-	keys   *emulator.Ring[memoKey]
+	keys   *Ring[memoKey]
 	seq    uint64
 	forget func(V)
 }
@@ -25,8 +23,9 @@ type memoKey struct {
 	seq uint64
 }
 
-func newMemo[V any](max int, forget func(V)) *memo[V] {
-	m := &memo[V]{m: map[string]memoEntry[V]{}, keys: emulator.NewRing[memoKey](max, 0, nil), forget: forget}
+// NewMemo returns a memo of at most max keys.
+func NewMemo[V any](max int, forget func(V)) *Memo[V] {
+	m := &Memo[V]{m: map[string]memoEntry[V]{}, keys: NewRing[memoKey](max, 0, nil), forget: forget}
 	m.keys.OnDrop = func(k memoKey) {
 		if e, ok := m.m[k.k]; ok && e.seq == k.seq {
 			delete(m.m, k.k)
@@ -38,27 +37,27 @@ func newMemo[V any](max int, forget func(V)) *memo[V] {
 	return m
 }
 
-// get returns the value of k and whether it is remembered.
-func (m *memo[V]) get(k string) (V, bool) {
+// Get returns the value of k and whether it is remembered.
+func (m *Memo[V]) Get(k string) (V, bool) {
 	e, ok := m.m[k]
 	return e.v, ok
 }
 
-// put remembers v under k, as the newest key.
-func (m *memo[V]) put(k string, v V) {
+// Put remembers v under k, as the newest key.
+func (m *Memo[V]) Put(k string, v V) {
 	m.seq++
 	m.m[k] = memoEntry[V]{v: v, seq: m.seq}
 	m.keys.Push(memoKey{k: k, seq: m.seq})
 }
 
-// del forgets k now, without calling forget.
-func (m *memo[V]) del(k string) { delete(m.m, k) }
+// Del forgets k now, without calling forget.
+func (m *Memo[V]) Del(k string) { delete(m.m, k) }
 
-// len is how many keys are remembered.
-func (m *memo[V]) len() int { return len(m.m) }
+// Len is how many keys are remembered.
+func (m *Memo[V]) Len() int { return len(m.m) }
 
-// each calls f on every remembered value, in no particular order.
-func (m *memo[V]) each(f func(V)) {
+// Each calls f on every remembered value, in no particular order.
+func (m *Memo[V]) Each(f func(V)) {
 	for _, e := range m.m {
 		f(e.v)
 	}

@@ -385,8 +385,9 @@ func TestRun_CtrlCMarksTheEvidenceInterrupted(t *testing.T) {
 	if !run.Interrupted || run.Summary.GoLive {
 		t.Errorf("evidence interrupted=%v go-live=%v, want an interrupted NO-GO", run.Interrupted, run.Summary.GoLive)
 	}
-	if v, _, code := uatrunEnv(t, dir, nil, "verify", "ev/evidence.json"); code != 0 {
-		t.Errorf("interrupted evidence does not verify:\n%s", v)
+	// Intact, but not a finished run: verify says so and exits 1.
+	if v, _, code := uatrunEnv(t, dir, nil, "verify", "ev/evidence.json"); code != 1 || !strings.Contains(v, "intact") || !strings.Contains(v, "INCOMPLETE") {
+		t.Errorf("verify of interrupted evidence: exit %d, want 1, intact and INCOMPLETE:\n%s", code, v)
 	}
 }
 

@@ -336,9 +336,10 @@ func TestRun_KilledMidScenarioLeavesAReadableJournal(t *testing.T) {
 		t.Fatalf("evidence.json: incomplete=%v go-live=%v, want an incomplete run that never claims go-live", run.Incomplete, run.Summary.GoLive)
 	}
 	assertJournalVerdicts(t, run)
+	// Intact, yet the run never finished: verify says so and exits 1.
 	ver, code := runBounded(t, dir, 10*time.Second, "verify", "ev/evidence.json")
-	if code != 0 || !strings.Contains(ver, "intact") || strings.Contains(ver, "NOT INTACT") {
-		t.Fatalf("verify exit %d, want the re-rendered evidence intact:\n%s", code, ver)
+	if code != 1 || !strings.Contains(ver, "intact") || strings.Contains(ver, "NOT INTACT") || !strings.Contains(ver, "INCOMPLETE") {
+		t.Fatalf("verify exit %d, want the re-rendered evidence intact, INCOMPLETE and exit 1:\n%s", code, ver)
 	}
 }
 

@@ -57,6 +57,9 @@ type verifyJSON struct {
 	Scenarios int       `json:"scenarios"`
 	GoLive    bool      `json:"go_live"`
 	Rerender  bool      `json:"rerendered"`
+	// Incomplete is set for a run that was interrupted or did not finish:
+	// intact or not, it supports no go-live decision, and verify exits 1.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
@@ -84,6 +87,7 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 		}
 		if r := res.Run; r != nil {
 			out.RunID, out.Merchant, out.Scenarios, out.GoLive, out.Rerender = r.ID, r.Meta.Merchant, r.Summary.Total, res.Intact && r.Summary.GoLive, r.Rerendered != nil
+			out.Incomplete = incomplete(r)
 		}
 		if err := writeJSON(w, out); err != nil {
 			return harnessErr(err)
@@ -100,10 +104,16 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 			if r.Rerendered != nil {
 				fmt.Fprintf(w, "  RE-RENDERED from %s after the run, at %s\n", r.Rerendered.From, r.Rerendered.At.Format(time.RFC3339))
 			}
+			if incomplete(r) {
+				fmt.Fprintln(w, "  INCOMPLETE: the run was interrupted or did not finish; it supports no go-live decision")
+			}
 		}
 	}
-	if !res.Intact {
+	if !res.Intact || (res.Run != nil && incomplete(res.Run)) {
 		return &exitError{exitFailed, nil}
 	}
 	return nil
 }
+
+// incomplete reports a run that stopped before every selected scenario ran.
+func incomplete(r *evidence.Run) bool { return r.Incomplete || r.Interrupted }

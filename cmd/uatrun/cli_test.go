@@ -42,6 +42,7 @@ func uatrunEnv(t *testing.T, dir string, env []string, args ...string) (stdout, 
 // Ginkgo's label parser colours its errors; with colour off none of it
 // may reach the output.
 func TestNoColor_NoANSIFromAnyDependency(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -129,6 +130,7 @@ func TestDemo_QuietPrintsOnlyTheSummary(t *testing.T) {
 }
 
 func TestJSON_IsDataWhereOutputIsData(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	uatrun(t, dir, "init", "-q")
 	uatrun(t, dir, "keys", "-q", "--out", "keys")
@@ -174,6 +176,7 @@ func TestRun_NoConfigSuggestsInit(t *testing.T) {
 func TestInit_EveryGatewayTemplateValidates(t *testing.T) {
 	for _, g := range config.StarterGateways() {
 		t.Run(g, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			if out, code := uatrun(t, dir, "init", "--gateway", g); code != 0 {
 				t.Fatalf("init: exit %d\n%s", code, out)
@@ -193,6 +196,7 @@ func TestInit_EveryGatewayTemplateValidates(t *testing.T) {
 // rewritten chain does not match the sealed evidence, and a journal
 // rendered without it is marked RE-RENDERED.
 func TestReport_EditedJournalIsRefusedOrVisiblyRerendered(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	if _, _, code := uatrunEnv(t, dir, nil, "demo", "-q", "--fault", "notify-no-verify", "--labels", "signature"); code != 1 {
 		t.Fatal("the failing demo did not exit 1")
@@ -289,6 +293,7 @@ func rechain(t *testing.T, lines []string) string {
 // same evidence re-signed by another key or stripped of its signature
 // does not.
 func TestVerify_KeyPinsTheReviewersKey(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	uatrun(t, dir, "keys", "-q", "--evidence", "--out", "reviewer")
 	uatrun(t, dir, "keys", "-q", "--evidence", "--out", "merchant")

@@ -49,6 +49,7 @@ func uatrun(t *testing.T, dir string, args ...string) (string, int) {
 }
 
 func TestDemo_PassesAndWritesEveryReport(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	out, code := uatrun(t, dir, "demo", "--no-color")
 	if code != 0 || !strings.Contains(out, "go-live: GO") {
@@ -70,6 +71,7 @@ func TestDemo_PassesAndWritesEveryReport(t *testing.T) {
 // fault through `uatrun run`; harness/demo runs the whole catalogue per
 // fault.)
 func TestDemo_EveryListedFaultExitsOne(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	list, code := uatrun(t, dir, "demo", "--fault", "list")
 	if code != 0 {
@@ -185,6 +187,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // Each scenario runs on its own test clock, so a shuffled order gives the
 // same verdicts as file order.
 func TestDemo_ShuffledOrderGivesTheSameVerdicts(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
 	verdicts := func(args ...string) (map[string]evidence.Verdict, []string) {
 		out, code := uatrun(t, dir, append([]string{"demo", "--no-color"}, args...)...)

@@ -1,10 +1,14 @@
 package emulator
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/clock"
 )
 
 func TestInjections_HandOutEachAnswerAsManyTimesAsQueued(t *testing.T) {
@@ -81,5 +85,21 @@ func TestWithForgedSuccess_KeepsTheMerchantsOwnParameters(t *testing.T) {
 	}
 	if WithForgedSuccess("::not a url") != "::not a url" {
 		t.Fatal("an unparseable target must come back unchanged")
+	}
+}
+
+func TestFillDefaults_LeavesWhatWasSetAndTiesTheWallToTheClock(t *testing.T) {
+	var clk, wall clock.Clock
+	var client *http.Client
+	var version string
+	FillDefaults(&clk, &wall, &client, &version, 8*time.Second)
+	if _, ok := clk.(clock.Real); !ok || wall != clk || client.Timeout != 8*time.Second || version != "dev" {
+		t.Fatalf("defaults: clock %T, wall %v, timeout %v, version %q", clk, wall, client.Timeout, version)
+	}
+	fake := clock.NewFake(time.Unix(0, 0))
+	clk, wall, client, version = fake, nil, &http.Client{Timeout: time.Second}, "1.2.3"
+	FillDefaults(&clk, &wall, &client, &version, 8*time.Second)
+	if clk != fake || wall != clock.Clock(fake) || client.Timeout != time.Second || version != "1.2.3" {
+		t.Fatal("FillDefaults replaced a value that was set, or did not tie the wall clock to the given clock")
 	}
 }

@@ -137,18 +137,7 @@ func checkOptions(o *Options) error {
 		}
 	}
 	o.CheckoutBaseURL = strings.TrimSuffix(o.CheckoutBaseURL, "/")
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.Wall == nil {
-		o.Wall = o.Clock
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
+	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 8*time.Second)
 	return nil
 }
 

@@ -121,18 +121,7 @@ func New(o Options) (*Emulator, error) {
 			return nil, fmt.Errorf("dana-widget: Options.NotifyURL: %w", err)
 		}
 	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.Wall == nil {
-		o.Wall = o.Clock
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 8 * time.Second}
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
+	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 8*time.Second)
 	if o.Redactor == nil {
 		o.Redactor = evidence.NewRedactor()
 	}

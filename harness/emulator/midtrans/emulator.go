@@ -134,18 +134,7 @@ func checkOptions(o *Options) error {
 	if o.MerchantID == "" {
 		o.MerchantID = DefaultMerchantID
 	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.Wall == nil {
-		o.Wall = o.Clock
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 15 * time.Second}
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
+	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 15*time.Second)
 	return nil
 }
 

@@ -164,18 +164,7 @@ func fillDefaults(o *Options) {
 	if o.MaxValidity == 0 {
 		o.MaxValidity = DefaultMaxValidity
 	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.Wall == nil {
-		o.Wall = o.Clock
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
-	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
+	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 10*time.Second)
 	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
 }
 

@@ -63,7 +63,7 @@ func runList(w io.Writer, only string) error {
 		}
 		fmt.Fprintf(w, "%s (%d scenarios, digest %s)\n", n, len(p.Scenarios), p.Digest[:12])
 		for _, sc := range p.Scenarios {
-			fmt.Fprintf(w, "  %-16s %-10s %-11s %s\n", sc.ID, mandatoryWord(sc), sc.Family, sc.Title)
+			fmt.Fprintf(w, "  %-16s %-11s %-11s %s\n", sc.ID, tierWord(sc), sc.Family, sc.Title)
 			if len(sc.MapsTo) > 0 {
 				fmt.Fprintf(w, "  %-16s %-10s %-11s ↳ %s\n", "", "", "", strings.Join(sc.MapsTo, "; "))
 			}
@@ -75,9 +75,13 @@ func runList(w io.Writer, only string) error {
 	return nil
 }
 
-func mandatoryWord(sc *scenario.Scenario) string {
-	if sc.Mandatory {
-		return "mandatory"
+// tierWord is the scenario's tier as the list shows it.
+func tierWord(sc *scenario.Scenario) string {
+	switch {
+	case sc.Mandatory:
+		return scenario.TierMandatory
+	case sc.Tier != "":
+		return sc.Tier
 	}
-	return "optional"
+	return scenario.TierOptional
 }

@@ -223,3 +223,24 @@ func TestDemo_ShuffledOrderGivesTheSameVerdicts(t *testing.T) {
 		t.Errorf("evidence order %q does not record the seed", run.Meta.Order)
 	}
 }
+
+func TestList_ShowsEachScenariosTier(t *testing.T) {
+	out, code := uatrun(t, t.TempDir(), "list", "--pack", "dana-gapura")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for id, tier := range map[string]string{"DANA-PAY-01": "mandatory", "DANA-SIG-06": "recommended"} {
+		found := false
+		for _, line := range strings.Split(out, "\n") {
+			if f := strings.Fields(line); len(f) > 1 && f[0] == id {
+				found = true
+				if f[1] != tier {
+					t.Errorf("%s is listed as %s, want %s", id, f[1], tier)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s is not listed:\n%s", id, out)
+		}
+	}
+}

@@ -21,11 +21,14 @@ const (
 	faultExpiredAsPaid        = "expired-as-paid"
 	faultBearerWebhookSecret  = "bearer-webhook-secret"
 	faultCreateIgnoresStatus  = "create-ignores-status"
+	faultTrustReturnQuery     = "trust-return-query"
 )
 
 var faultCatalogue = map[string]string{
 	faultCreateIgnoresStatus: "reports an order created whenever a create answer carries a JSON body, " +
 		"ignoring status and success, so a refused payment (401, 422) is shown to the shopper as payable",
+	faultTrustReturnQuery: "marks a pending order paid and fulfils it when the shopper's return URL says status=PAID " +
+		"(or SUCCESS), which anyone can type into the address bar without paying",
 	faultWebhookNoVerify: "accepts webhooks without checking the Signature header, " +
 		"so anyone who can reach the callback URL can mark orders paid",
 	faultVerifyReencodedJSON: "verifies the HMAC over the payload re-serialised with Go's encoding/json, " +

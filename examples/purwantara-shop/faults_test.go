@@ -47,6 +47,13 @@ var faultCases = []struct {
 		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)
 		return fmt.Sprint(status, " ", b.ppn.requests()[0].Auth == "Bearer "+testSecret)
 	}, "200 false", "502 true"},
+	{faultTrustReturnQuery, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "payment-link")
+		plain, _ := b.do(t, http.MethodGet, "/return?order="+id, "", nil)
+		forged, _ := b.do(t, http.MethodGet, "/return?order="+id+"&status=PAID", "", nil)
+		o := b.order(t, id)
+		return fmt.Sprint(plain, " ", forged, " ", o["status"], " ", num(o["fulfilments"]))
+	}, "200 200 pending 0", "200 200 paid 1"},
 	{faultCreateIgnoresStatus, func(t *testing.T, b *bench) string {
 		b.ppn.status = http.StatusUnprocessableEntity
 		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)

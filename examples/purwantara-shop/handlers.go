@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -160,13 +161,26 @@ func (s *Shop) returnPage(c *gin.Context) {
 	}{ID: id}
 	status := http.StatusNotFound
 	if orderIDPattern.MatchString(id) {
-		if o, err := s.store.order(c.Request.Context(), id); err == nil {
+		o, err := s.store.order(c.Request.Context(), id)
+		if err == nil && s.faults.on(faultTrustReturnQuery) && o.Status == "pending" && returnSaysPaid(c.Request.URL.Query()) {
+			if err = s.paid(context.WithoutCancel(c.Request.Context()), o); err == nil {
+				o, err = s.store.order(c.Request.Context(), id)
+			}
+		}
+		if err == nil {
 			view.Status, view.Found, status = o.Status, true, http.StatusOK
 		}
 	}
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	s.logErr(returnTemplate.Execute(c.Writer, view), "render return page")
+}
+
+// returnSaysPaid is how the trust-return-query fault reads the return
+// URL: a status of PAID or SUCCESS, which anyone can type.
+func returnSaysPaid(q url.Values) bool {
+	st := strings.ToUpper(q.Get("status"))
+	return st == "PAID" || st == "SUCCESS"
 }
 
 // loadOrder answers 404 itself when the order does not exist.

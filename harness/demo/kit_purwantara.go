@@ -30,6 +30,7 @@ var purwantaraCatches = map[string]string{
 	"dedupe-by-delivery-id":       "PPN-IDEM-02",
 	"double-fulfil-on-redelivery": "PPN-IDEM-01",
 	"expired-as-paid":             "PPN-PAY-03",
+	"trust-return-query":          "PPN-PAY-07",
 	"verify-reencoded-json":       "PPN-PAY-02",
 	"webhook-no-verify":           "PPN-SIG-01",
 }

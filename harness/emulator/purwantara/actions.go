@@ -20,19 +20,22 @@ const (
 	actNotify      = "notify"
 	actRespondNext = "respond_next"
 	actCallbackURL = "set_callback_url"
+	// the shopper's browser comes back to the merchant's return URL
+	actReturnShopper = "return_shopper"
 )
 
-var actionNames = []string{actPay, actFail, actExpire, actNotify, actRespondNext, actCallbackURL}
+var actionNames = []string{actPay, actFail, actExpire, actNotify, actRespondNext, actCallbackURL, actReturnShopper}
 
 // actionParams are the params each action accepts; anything else is an
 // error so a typo in a scenario never passes silently.
 var actionParams = map[string][]string{
-	actPay:         {"notify", "channel"},
-	actFail:        {"notify"},
-	actExpire:      {"notify"},
-	actNotify:      {"variant", "copies", "status"},
-	actRespondNext: {"api", "status", "code", "message", "count"},
-	actCallbackURL: {"url"},
+	actPay:           {"notify", "channel"},
+	actFail:          {"notify"},
+	actExpire:        {"notify"},
+	actNotify:        {"variant", "copies", "status"},
+	actRespondNext:   {"api", "status", "code", "message", "count"},
+	actCallbackURL:   {"url"},
+	actReturnShopper: {"forged"},
 }
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "purwantara", Names: actionNames, Params: actionParams}
@@ -53,6 +56,8 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 		return e.actNotify(ctx, a)
 	case actRespondNext:
 		return e.actRespondNext(a.Params)
+	case actReturnShopper:
+		return e.returnShopper(ctx, a.Order, a.Params["forged"])
 	default:
 		if err := e.SetCallbackURL(a.Params["url"]); err != nil {
 			return emulator.Result{}, err

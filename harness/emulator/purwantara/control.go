@@ -11,7 +11,7 @@ import (
 )
 
 // txActions are the actions the control API exposes per transaction.
-var txActions = []string{actPay, actFail, actExpire, actNotify}
+var txActions = []string{actPay, actFail, actExpire, actNotify, actReturnShopper}
 
 // controlDashboard serves POST /_uatrun/dashboard {"callback_url": …}, the
 // settings form every uatrun emulator offers under the same path.

@@ -18,7 +18,7 @@ func (e *Emulator) Describe() emulator.Description {
 			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and webhook, both directions"},
 			{Method: "GET", Path: emulator.ControlPrefix + "/dashboard", What: "the team Callback URL (POST to change it)"},
 			{Method: "GET", Path: emulator.ControlPrefix + "/callback_url", What: "the same setting, as {\"url\"}"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/transactions/{uuid}/{pay|fail|expire|notify}", What: "the payment simulator; notify?variant=wrong_secret sends a crafted webhook"},
+			{Method: "POST", Path: emulator.ControlPrefix + "/transactions/{uuid}/{pay|fail|expire|notify|return_shopper}", What: "the payment simulator; notify?variant=wrong_secret sends a crafted webhook; return_shopper?forged=true visits the return URL as the shopper"},
 			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
 			{Method: "GET", Path: "/simulator/{uuid}", What: "the simulator page (Pay / Fail / Expire) the payment links point at"},
 		},

@@ -22,6 +22,10 @@
 //     fail, expire; POST /_uatrun/transactions/{uuid}/{action}; and a
 //     simulator page at /simulator/{uuid}, which payment_link_url, qr_url
 //     and checkout_url point at.
+//   - The shopper's return: Act return_shopper GETs the return_url
+//     (payment link, ShopeePay) or pay_return (DANA) the merchant sent, as
+//     the browser would, optionally with forged success parameters; it
+//     changes nothing and sends no webhook.
 //   - Webhooks to the team Callback URL on every change (creation
 //     included), with Signature = lowercase hex HMAC-SHA256 of the payload
 //     keyed with the team secret, X-PPN-Delivery, User-Agent: PPN-WH,

@@ -63,7 +63,7 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
 	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, "/simulator/") {
 		emulator.ControlError(c, http.StatusNotFound, "no such control route "+c.Request.Method+" "+p+
-			"; see GET /_uatrun/transactions, GET /_uatrun/exchanges, POST /_uatrun/transactions/{uuid}/{pay|fail|expire|notify}, "+
+			"; see GET /_uatrun/transactions, GET /_uatrun/exchanges, POST /_uatrun/transactions/{uuid}/{pay|fail|expire|notify|return_shopper}, "+
 			"POST /_uatrun/respond_next, GET|POST /_uatrun/callback_url, GET|POST /_uatrun/dashboard, GET /simulator/{uuid}")
 		return
 	}

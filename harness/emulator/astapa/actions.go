@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -168,23 +167,7 @@ func (e *Emulator) sendCopies(ctx context.Context, job webhookJob, n int, parall
 	if job.target == "" {
 		return []emulator.Delivery{e.undeliverable(job, 1)}
 	}
-	out := make([]emulator.Delivery, n)
-	if !parallel {
-		for i := range n {
-			out[i] = e.send(ctx, job, i+1)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = e.send(ctx, job, i+1)
-		}()
-	}
-	wg.Wait()
-	return out
+	return emulator.SendCopies(n, parallel, func(i int) emulator.Delivery { return e.send(ctx, job, i) })
 }
 
 // actRespondNext queues an injected HTTP error for the next call(s) to an API.

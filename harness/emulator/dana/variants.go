@@ -2,16 +2,13 @@ package dana
 
 import (
 	"context"
-	"crypto/rsa"
 	"fmt"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
-	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -28,7 +25,7 @@ var variants = map[string]variant{
 	"duplicate":  {2, craftValid},
 	"concurrent": {5, craftValid},
 	"wrong_key": {1, func(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
-		return e.signedWire(job, snap.FormatTimestamp(now), wrongKey()), "signed with a key that is not the gateway's"
+		return e.signedWire(job, snap.FormatTimestamp(now), emulator.UntrustedKey()), "signed with a key that is not the gateway's"
 	}},
 	"tampered_body": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
 		w := e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
@@ -113,30 +110,9 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	// body's event times stay on the test clock.
 	w, why := v.craft(e, job, fields, e.wall.Now())
 	check := e.selfCheck(w, why)
-	if name == "concurrent" {
-		return e.sendConcurrently(ctx, job, w, check, copies), nil
-	}
-	out := make([]emulator.Delivery, 0, copies)
-	for i := 1; i <= copies; i++ {
-		out = append(out, e.send(ctx, job, w, i, check))
-	}
-	return out, nil
-}
-
-// sendConcurrently fires n identical requests at once and returns their
-// deliveries numbered by copy.
-func (e *Emulator) sendConcurrently(ctx context.Context, job notifyJob, w wire, check *evidence.SignatureCheck, n int) []emulator.Delivery {
-	out := make([]emulator.Delivery, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = e.send(ctx, job, w, i+1, check)
-		}()
-	}
-	wg.Wait()
-	return out
+	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
+		return e.send(ctx, job, w, i, check)
+	}), nil
 }
 
 // withAmount returns a copy of the notify fields with another amount.
@@ -184,20 +160,4 @@ func parseCopies(s string) (int, error) {
 		return 0, fmt.Errorf("dana: copies %q must be a whole number from 1 to %d", s, maxCopies)
 	}
 	return n, nil
-}
-
-var (
-	wrongKeyOnce sync.Once
-	wrongKeyVal  *rsa.PrivateKey
-)
-
-// wrongKey is a key no merchant trusts, made once per process.
-func wrongKey() *rsa.PrivateKey {
-	wrongKeyOnce.Do(func() {
-		k, err := snap.GenerateKey()
-		if err == nil {
-			wrongKeyVal = k
-		}
-	})
-	return wrongKeyVal
 }

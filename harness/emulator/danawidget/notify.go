@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
@@ -136,7 +135,7 @@ var variants = map[string]func(e *Emulator, job notifyJob, now time.Time) (wire,
 	"duplicate":  craftValid,
 	"concurrent": craftValid,
 	"wrong_key": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
-		return e.signed(job, job.body, snap.FormatTimestamp(now), wrongKey()), "signed with a key that is not the gateway's"
+		return e.signed(job, job.body, snap.FormatTimestamp(now), emulator.UntrustedKey()), "signed with a key that is not the gateway's"
 	},
 	"tampered_body": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
 		closed := withAmount(job.fields, job.o.amount.Value)
@@ -212,31 +211,7 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	}
 	w, why := craft(e, job, e.wall.Now())
 	check := bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, job.target, w.header, w.body, why)
-	out := make([]emulator.Delivery, copies)
-	if name != "concurrent" {
-		for i := range out {
-			out[i] = e.send(ctx, job, w, i+1, check)
-		}
-		return out, nil
-	}
-	var wg sync.WaitGroup
-	for i := range out {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = e.send(ctx, job, w, i+1, check)
-		}()
-	}
-	wg.Wait()
-	return out, nil
-}
-
-var (
-	wrongKeyOnce sync.Once
-	wrongKeyVal  *rsa.PrivateKey
-)
-
-func wrongKey() *rsa.PrivateKey {
-	wrongKeyOnce.Do(func() { wrongKeyVal, _ = snap.GenerateKey() })
-	return wrongKeyVal
+	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
+		return e.send(ctx, job, w, i, check)
+	}), nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
@@ -143,7 +142,7 @@ var variants = map[string]variant{
 	"duplicate":  {2, valid},
 	"concurrent": {10, valid},
 	"wrong_key": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
-		return e.signed(j, snap.FormatTimestamp(now), otherKey()), "signed with a key that is not the gateway's"
+		return e.signed(j, snap.FormatTimestamp(now), emulator.UntrustedKey()), "signed with a key that is not the gateway's"
 	}},
 	"tampered_body": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
 		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
@@ -214,32 +213,7 @@ func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([
 	}
 	w, why := v.craft(e, j, e.wall.Now())
 	check := e.selfCheck(w, why)
-	out := make([]emulator.Delivery, copies)
-	if name != "concurrent" {
-		for i := range copies {
-			out[i] = e.send(ctx, j, w, i+1, check)
-		}
-		return out, nil
-	}
-	var wg sync.WaitGroup
-	for i := range copies {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = e.send(ctx, j, w, i+1, check)
-		}()
-	}
-	wg.Wait()
-	return out, nil
-}
-
-var (
-	otherKeyOnce sync.Once
-	otherKeyVal  *rsa.PrivateKey
-)
-
-// otherKey is a key no merchant trusts, made once per process.
-func otherKey() *rsa.PrivateKey {
-	otherKeyOnce.Do(func() { otherKeyVal, _ = snap.GenerateKey() })
-	return otherKeyVal
+	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
+		return e.send(ctx, j, w, i, check)
+	}), nil
 }

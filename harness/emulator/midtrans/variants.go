@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 )
@@ -117,7 +116,9 @@ func (e *Emulator) crafted(ctx context.Context, id, name, status string, v varia
 	}
 	if name == "concurrent" {
 		job.body = bodies[0]
-		return e.sendConcurrently(ctx, job, copies), nil
+		return emulator.SendCopies(copies, true, func(i int) emulator.Delivery {
+			return e.send(ctx, job, i, e.selfCheck(job.body, ""))
+		}), nil
 	}
 	var out []emulator.Delivery
 	for _, b := range bodies {
@@ -128,22 +129,6 @@ func (e *Emulator) crafted(ctx context.Context, id, name, status string, v varia
 		}
 	}
 	return out, nil
-}
-
-// sendConcurrently fires n identical requests at once and returns their
-// deliveries numbered by copy.
-func (e *Emulator) sendConcurrently(ctx context.Context, job notifyJob, n int) []emulator.Delivery {
-	out := make([]emulator.Delivery, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = e.send(ctx, job, i+1, e.selfCheck(job.body, ""))
-		}()
-	}
-	wg.Wait()
-	return out
 }
 
 func variantNames() []string { return slices.Sorted(maps.Keys(variants)) }

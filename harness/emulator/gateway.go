@@ -57,8 +57,14 @@ type Result struct {
 
 // Call is one merchant request the emulator received and answered.
 type Call struct {
-	Seq          int               // global arrival order, from 1
-	API          string            // "create_order", …
+	Seq int    // global arrival order, from 1
+	API string // "create_order", …
+	// Order is the order reference the call names (partnerReferenceNo,
+	// order_id, …), "" when it names none (token calls). The engine
+	// attributes a call to the scenario that owns its order, so calls of
+	// scenarios running at the same time never mix. An emulator may set
+	// it; otherwise the recorder reads it from the request (OrderRef).
+	Order        string
 	Exchange     evidence.Exchange // request and response, redacted
 	Signature    *evidence.SignatureCheck
 	ResponseCode string // the 7-digit code answered

@@ -182,6 +182,9 @@ func (r *Recorder) AddCall(c Call, in Inbound, notes []string, ans Answer) {
 	resp := r.Message("", "", ans.Status, ans.Header, ans.Body)
 	x.Response = &resp
 	c.Seq = in.Seq
+	if c.Order == "" {
+		c.Order = OrderRef(in.Req.URL, in.Body)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.addLocked(&x)

@@ -26,12 +26,30 @@ const (
 	MaxFileSize = 1 << 20
 )
 
-// DefaultNotifyRetry is the notify retry schedule on the virtual clock.
-func DefaultNotifyRetry() []Duration {
-	return []Duration{
-		Duration(time.Minute), Duration(5 * time.Minute), Duration(15 * time.Minute),
-		Duration(time.Hour), Duration(6 * time.Hour), Duration(24 * time.Hour),
+// notifyRetry is each gateway's default notify retry schedule: the one the
+// gateway documents (Midtrans: 2, 10, 30, 90, 210 minutes), or the
+// emulator's own where the gateway publishes none. It mirrors each
+// emulator package's default (TestDefaultNotifyRetry_IsTheEmulators
+// keeps them equal), so `uatrun run` and `uatrun emulate` retry the way
+// the emulator does on its own.
+var notifyRetry = map[string][]time.Duration{
+	"dana-gapura":   {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
+	"dana-widget":   {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
+	"gopay-miniapp": {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
+	"midtrans-snap": {2 * time.Minute, 10 * time.Minute, 30 * time.Minute, 90 * time.Minute, 210 * time.Minute},
+	"astapa":        {time.Minute, 5 * time.Minute, 30 * time.Minute},
+	"purwantara":    {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
+}
+
+// DefaultNotifyRetry is the notify retry schedule on the virtual clock
+// when gateway.notify_retry is left out: the named gateway's own (nil for
+// a gateway uatrun does not know, which validation reports).
+func DefaultNotifyRetry(gateway string) []Duration {
+	var out []Duration
+	for _, d := range notifyRetry[gateway] {
+		out = append(out, Duration(d))
 	}
+	return out
 }
 
 // Gateways lists the gateway names the config accepts.
@@ -71,7 +89,7 @@ func applyDefaults(c *Config) {
 	g.Name = or(g.Name, DefaultGateway)
 	g.ExternalIDReuse = or(g.ExternalIDReuse, DefaultExternalIDReuse)
 	if len(g.NotifyRetry) == 0 {
-		g.NotifyRetry = DefaultNotifyRetry()
+		g.NotifyRetry = DefaultNotifyRetry(g.Name)
 	}
 	c.Emulator.Listen = or(c.Emulator.Listen, DefaultListen)
 	c.Receiver.Listen = or(c.Receiver.Listen, DefaultListen)

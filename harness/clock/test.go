@@ -43,6 +43,22 @@ func (t *TestClocks) Begin() *Fake {
 	return f
 }
 
+// New returns a new test clock reading the wall clock (to the second)
+// without making it current: scenarios that run at the same time each
+// hold one, and the engine makes a scenario's clock current (Use) while
+// that scenario acts on the gateway.
+func (t *TestClocks) New() *Fake {
+	return NewFake(t.wall.Now().Truncate(time.Second))
+}
+
+// Use makes f the current test clock: gateway objects created and timers
+// armed from now on attach to it.
+func (t *TestClocks) Use(f *Fake) {
+	t.mu.Lock()
+	t.cur = f
+	t.mu.Unlock()
+}
+
 // Current is the test clock scenarios are running on now.
 func (t *TestClocks) Current() *Fake {
 	t.mu.Lock()

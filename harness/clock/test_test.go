@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -42,5 +43,37 @@ func TestTestClocks_DefaultWallIsReal(t *testing.T) {
 	}
 	if _, ok := tc.Wall().(Real); !ok {
 		t.Fatalf("Wall() = %T, want Real", tc.Wall())
+	}
+}
+
+func TestTestClocks_NewDoesNotSwitchUseDoes(t *testing.T) {
+	wall := NewFake(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	tc := NewTestClocks(wall)
+	first := tc.Current()
+	second := tc.New()
+	if tc.Current() != first {
+		t.Fatal("New made its clock current")
+	}
+	tc.Use(second)
+	fired := false
+	tc.AfterFunc(time.Minute, func() { fired = true })
+	first.Advance(time.Hour)
+	if fired {
+		t.Fatal("a timer armed while the second clock was current fired on the first")
+	}
+	second.Advance(time.Minute)
+	if !fired {
+		t.Fatal("the timer did not fire on the clock that was current when it was armed")
+	}
+}
+
+func TestFromContext_PrefersTheScenarioClock(t *testing.T) {
+	a := NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	b := NewFake(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if got := FromContext(context.Background(), a); got != Clock(a) {
+		t.Fatal("without a clock in the context the fallback is used")
+	}
+	if got := FromContext(NewContext(context.Background(), b), a); got != Clock(b) {
+		t.Fatal("the context's clock is used")
 	}
 }

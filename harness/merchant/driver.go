@@ -178,7 +178,7 @@ func (d *Driver) Names() []string { return sortedNames(d.actions) }
 // Result always carries the recorded Exchange; on error it also carries
 // whatever was received before the failure.
 func (d *Driver) Do(ctx context.Context, name string, vars map[string]any) (Result, error) {
-	rec := d.newRecord(name)
+	rec := d.newRecord(ctx, name)
 	a, ok := d.actions[name]
 	if !ok {
 		err := fmt.Errorf("%w %q; the config defines: %s", ErrUnknownAction, name, listOrNone(d.Names()))

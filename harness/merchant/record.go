@@ -1,12 +1,14 @@
 package merchant
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -20,7 +22,9 @@ type record struct {
 	ex    evidence.Exchange
 }
 
-func (d *Driver) newRecord(name string) *record {
+// newRecord stamps the exchange with the calling scenario's test clock
+// when ctx carries one (scenarios run concurrently, each on its own).
+func (d *Driver) newRecord(ctx context.Context, name string) *record {
 	now := time.Now()
 	return &record{
 		red:   d.opts.Redactor,
@@ -29,7 +33,7 @@ func (d *Driver) newRecord(name string) *record {
 			ID:    fmt.Sprintf("action-%d", d.seq.Add(1)),
 			Kind:  evidence.KindAction,
 			Label: name,
-			At:    evidence.Stamp{Real: now, Virtual: d.opts.Clock.Now()},
+			At:    evidence.Stamp{Real: now, Virtual: clock.FromContext(ctx, d.opts.Clock).Now()},
 		},
 	}
 }

@@ -25,6 +25,9 @@ type decoder struct {
 	env     func(string) (string, bool)
 	errs    Errors
 	secrets []string
+	// fromEnv maps each value expanded from the environment to the
+	// reference it came from, so no error message ever prints the value.
+	fromEnv map[string]string
 	// keys and vals locate each setting by dotted path (merchant.base_url,
 	// merchant.actions.checkout) for the checks that run after decoding.
 	keys, vals map[string]*yaml.Node
@@ -50,7 +53,7 @@ func newDecoder(file string, data []byte, env func(string) (string, bool)) *deco
 		file: file, lines: strings.Split(string(data), "\n"), env: env,
 		keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}, budget: maxNodes,
 		blamed: map[[2]int]bool{}, merging: map[*yaml.Node]bool{},
-		misspelt: map[string]bool{},
+		misspelt: map[string]bool{}, fromEnv: map[string]string{},
 	}
 }
 
@@ -66,6 +69,7 @@ func (d *decoder) errorAt(line, col int, fix, format string, args ...any) {
 // result returns the errors found, sorted, with a last line counting any
 // that were dropped.
 func (d *decoder) result() error {
+	d.hideEnvValues()
 	if d.dropped > 0 {
 		errs := append(d.errs.sorted(), Error{File: d.file, Msg: fmt.Sprintf("… and %d more problems", d.dropped),
 			Fix: "fix the ones above first; is this really a uatrun config?"})

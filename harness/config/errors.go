@@ -15,8 +15,8 @@ type Error struct {
 	Msg, Fix  string
 }
 
-// Error renders "file:line:col: msg; fix".
-func (e Error) Error() string {
+// position renders "file:line:col" (as much of it as is known).
+func (e Error) position() string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
@@ -25,6 +25,13 @@ func (e Error) Error() string {
 			fmt.Fprintf(&b, ":%d", e.Col)
 		}
 	}
+	return b.String()
+}
+
+// Error renders "file:line:col: msg; fix".
+func (e Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.position())
 	b.WriteString(": ")
 	b.WriteString(e.Msg)
 	if e.Fix != "" {

@@ -6,10 +6,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
 
+	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -22,17 +24,17 @@ const fixKeys = "run uatrun keys --out keys next to this config, or correct the 
 func (d *decoder) checkFiles(c *Config) {
 	g := c.Gateway
 	if g.MerchantPublicKey != "" && d.exists("gateway.merchant_public_key", g.MerchantPublicKey) {
-		_, err := snap.LoadPublicKey(g.MerchantPublicKey)
+		_, err := loadKey(g.MerchantPublicKey, snap.ParsePublicKey)
 		d.keyError("gateway.merchant_public_key", err)
 	}
 	var priv *rsa.PrivateKey
 	if g.GatewayPrivateKey != "" && d.exists("gateway.gateway_private_key", g.GatewayPrivateKey) {
 		var err error
-		priv, err = snap.LoadPrivateKey(g.GatewayPrivateKey)
+		priv, err = loadKey(g.GatewayPrivateKey, snap.ParsePrivateKey)
 		d.keyError("gateway.gateway_private_key", err)
 	}
 	if g.GatewayPublicKey != "" && d.exists("gateway.gateway_public_key", g.GatewayPublicKey) {
-		pub, err := snap.LoadPublicKey(g.GatewayPublicKey)
+		pub, err := loadKey(g.GatewayPublicKey, snap.ParsePublicKey)
 		d.keyError("gateway.gateway_public_key", err)
 		if err == nil && priv != nil && !pub.Equal(&priv.PublicKey) {
 			d.fileError("gateway.gateway_public_key", "omit it (uatrun derives it from gateway_private_key) or point it at the matching gateway.pub.pem",
@@ -40,8 +42,24 @@ func (d *decoder) checkFiles(c *Config) {
 		}
 	}
 	if k := c.Report.SigningKey; k != "" && d.exists("report.signing_key", k) {
-		d.keyError("report.signing_key", checkSigningKey(k))
+		_, err := c.SigningKey()
+		d.keyError("report.signing_key", err)
 	}
+}
+
+// loadKey reads a key file the bounded, regular-file-only way (a FIFO or
+// /dev/zero named as a key is refused at once) and parses it.
+func loadKey[K any](path string, parse func([]byte) (K, error)) (K, error) {
+	var zero K
+	data, err := evidence.ReadFileBounded(path, evidence.MaxKeyFile)
+	if err != nil {
+		return zero, err
+	}
+	k, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
 }
 
 // exists reports a missing file at the setting that names it.
@@ -79,11 +97,7 @@ func (d *decoder) fileError(path, fix, format string, args ...any) {
 
 // checkSigningKey accepts only an ed25519 PKCS#8 PEM, the evidence
 // signature's key type.
-func checkSigningKey(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
+func checkSigningKey(path string, data []byte) error {
 	block, _ := pem.Decode(data)
 	if block == nil {
 		return errors.New(path + " is not PEM; make one with: openssl genpkey -algorithm ed25519 -out signing.pem")

@@ -55,6 +55,9 @@ func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
 	for _, s := range subs {
 		if s.fromEnv {
 			d.secrets = append(d.secrets, s.value)
+			if s.value != "" {
+				d.fromEnv[s.value] = "${" + s.name + "}"
+			}
 		}
 	}
 	if len(probs) > 0 {

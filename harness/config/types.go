@@ -18,6 +18,9 @@ type Config struct {
 
 	// secrets are the values Secrets returns, gathered while decoding.
 	secrets []string
+	// key holds report.signing_key once read (Load reads it before
+	// anything runs); shared by copies of the Config.
+	key *heldKey
 }
 
 // Merchant is the integration under test and how uatrun drives it.
@@ -41,6 +44,10 @@ type Action struct {
 	JSON    any               `yaml:"json"` // templated recursively (string leaves)
 	Form    map[string]string `yaml:"form"`
 	Command []string          `yaml:"command"` // argv, each element templated; stdout is JSON
+	// Env names the environment variables a command receives from the
+	// environment uatrun runs in; a command gets these and PATH, nothing
+	// else (no CI token, no cloud key of whoever runs uatrun).
+	Env []string `yaml:"env"`
 	// Capture maps a variable name to a gjson path in the JSON answer.
 	Capture map[string]string `yaml:"capture"`
 	Timeout Duration          `yaml:"timeout"`

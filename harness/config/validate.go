@@ -131,6 +131,16 @@ func (d *decoder) checkAction(name string, a Action, root *yaml.Node) {
 	case a.JSON != nil && len(a.Form) > 0:
 		d.errorf(key, "keep one body: json or form", "action %q has both json and form bodies", name)
 	}
+	if len(a.Env) > 0 && len(a.Command) == 0 {
+		d.errorf(d.at(path+".env", root), "drop env: an HTTP action sends no environment; env names what a command action receives",
+			"action %q: env is for command actions", name)
+	}
+	for i, v := range a.Env {
+		if !validName(v) || v == "PATH" {
+			d.errorf(d.at(fmt.Sprintf("%s.env[%d]", path, i), root), "write the names of the variables the command needs, e.g. env: [HOME, SHOP_DB_URL] (PATH is always passed)",
+				"action %q: env[%d] %q is not an environment variable name", name, i, clip(v))
+		}
+	}
 	if len(a.Command) > 0 && strings.TrimSpace(a.Command[0]) == "" {
 		d.errorf(d.at(path+".command", root), "put the program first: command: [./bin/checkout, \"{{.amount}}\"]", "action %q: command[0] (the program) is empty", name)
 	}

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // ErrNotEvidence is returned by Verify for data that is not an evidence
@@ -114,10 +113,16 @@ func MarshalEvidence(run *Run) ([]byte, error) {
 // LoadSigningKey reads an Ed25519 private key from a PKCS#8 PEM file
 // ("openssl genpkey -algorithm ed25519").
 func LoadSigningKey(path string) (ed25519.PrivateKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileBounded(path, MaxKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
 	}
+	return ParseSigningKey(path, data)
+}
+
+// ParseSigningKey parses the PKCS#8 PEM Ed25519 private key held in data;
+// name is the file it came from, for messages.
+func ParseSigningKey(path string, data []byte) (ed25519.PrivateKey, error) {
 	block, _ := pem.Decode(data)
 	if block == nil || block.Type != "PRIVATE KEY" {
 		return nil, fmt.Errorf("signing key %s: want a PKCS#8 PEM block \"PRIVATE KEY\" (openssl genpkey -algorithm ed25519 -out %s)", path, path)

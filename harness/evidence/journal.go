@@ -38,6 +38,14 @@ type journalEvent struct {
 	ScenarioID string    `json:"scenario_id,omitempty"`
 	Step       *Step     `json:"step,omitempty"`
 	Finished   *Stamp    `json:"finished,omitempty"`
+	// Planned lists, on run_started, every scenario of the run's packs in
+	// order as decided before the first started: SKIPPED with "not run"
+	// or the filter's reason. Scenarios the journal never shows starting
+	// are rebuilt from it, so a re-render lists what never ran.
+	Planned []Scenario `json:"planned,omitempty"`
+	// Interrupted is set on run_finished when the run was stopped (Ctrl-C,
+	// SIGTERM) before every selected scenario ran.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Chain names the hash chain, on the first record only.
 	Chain string `json:"chain,omitempty"`
 	// Prev is the SHA-256 (hex) of the record before this one, as written
@@ -91,9 +99,18 @@ func CreateJournal(path string) (*Journal, error) {
 // Path is the journal's file path.
 func (j *Journal) Path() string { return j.path }
 
-// RunStarted records the run's id and metadata.
-func (j *Journal) RunStarted(id string, meta Meta) error {
-	return j.write(journalEvent{Event: eventRunStarted, Schema: Schema, RunID: id, Meta: &meta, Chain: chainName})
+// RunStarted records the run's id and metadata, and the scenarios it
+// plans: every scenario of its packs, in order, each a header (no steps)
+// with the verdict and reason it gets if it never starts (SKIPPED, "not
+// run" or the filter's reason). A journal without the planned list is
+// read back as incomplete: nothing in it says what should have run.
+func (j *Journal) RunStarted(id string, meta Meta, planned ...Scenario) error {
+	ps := make([]Scenario, len(planned))
+	for i, sc := range planned {
+		sc.Steps = nil
+		ps[i] = sc
+	}
+	return j.write(journalEvent{Event: eventRunStarted, Schema: Schema, RunID: id, Meta: &meta, Chain: chainName, Planned: ps})
 }
 
 // ScenarioStarted records a scenario's header; its steps follow as
@@ -117,8 +134,15 @@ func (j *Journal) ScenarioDone(sc Scenario) error {
 
 // RunFinished records the end of the run; a journal without it is read
 // back as an incomplete run. The file is synced to disk here.
-func (j *Journal) RunFinished(finished Stamp) error {
-	if err := j.write(journalEvent{Event: eventRunFinished, Finished: &finished}); err != nil {
+func (j *Journal) RunFinished(finished Stamp) error { return j.runFinished(finished, false) }
+
+// RunInterrupted records the end of a run stopped (Ctrl-C, SIGTERM)
+// before every selected scenario ran: the journal is then read back as
+// an interrupted run, which never supports go-live.
+func (j *Journal) RunInterrupted(finished Stamp) error { return j.runFinished(finished, true) }
+
+func (j *Journal) runFinished(finished Stamp, interrupted bool) error {
+	if err := j.write(journalEvent{Event: eventRunFinished, Finished: &finished, Interrupted: interrupted}); err != nil {
 		return err
 	}
 	j.mu.Lock()

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"strings"
 )
 
 // ErrEmptyJournal is returned by ReadJournal when the journal holds no
@@ -26,7 +26,7 @@ var ErrChainBroken = errors.New("the journal's hash chain is broken")
 // before it (ErrChainBroken otherwise); the rebuilt run records the chain's
 // head in Run.Journal.
 func ReadJournal(path string) (*Run, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileBounded(path, MaxEvidenceFile)
 	if err != nil {
 		return nil, fmt.Errorf("evidence journal: %w", err)
 	}
@@ -86,11 +86,13 @@ func journalLines(data []byte) [][]byte {
 
 // rebuilder folds journal events into a Run.
 type rebuilder struct {
-	run      *Run
-	started  bool
-	finished bool
-	latest   map[string]int // scenario id → index of its latest start
-	ended    []bool         // per scenario: scenario_done seen
+	run         *Run
+	started     bool
+	finished    bool
+	interrupted bool
+	planned     []Scenario
+	latest      map[string]int // scenario id → index of its latest start
+	ended       []bool         // per scenario: scenario_done seen
 }
 
 func newRebuilder() *rebuilder {
@@ -121,10 +123,14 @@ func (b *rebuilder) apply(ev journalEvent) error {
 		}
 		b.endScenario(*ev.Scenario)
 	case eventRunFinished:
+		if b.finished {
+			return errors.New("second run_finished in one journal")
+		}
 		if ev.Finished != nil {
 			b.run.Meta.Finished = *ev.Finished
 		}
 		b.finished = true
+		b.interrupted = ev.Interrupted
 	default:
 		return fmt.Errorf("unknown journal event %q", ev.Event)
 	}
@@ -143,6 +149,14 @@ func (b *rebuilder) runStarted(ev journalEvent) error {
 	if ev.Meta != nil {
 		b.run.Meta = *ev.Meta
 	}
+	seen := map[string]bool{}
+	for _, sc := range ev.Planned {
+		if sc.ID == "" || seen[sc.ID] {
+			return fmt.Errorf("run_started plans scenario %q twice or without an id", sc.ID)
+		}
+		seen[sc.ID] = true
+	}
+	b.planned = ev.Planned
 	return nil
 }
 
@@ -177,13 +191,65 @@ func (b *rebuilder) finish() (*Run, error) {
 		return nil, ErrEmptyJournal
 	}
 	run := b.run
-	run.Incomplete = !b.finished
+	// No run_finished: the run was killed. No planned list: nothing says
+	// what should have run, so the scenarios shown cannot be the whole.
+	run.Incomplete = !b.finished || len(b.planned) == 0
+	run.Interrupted = b.interrupted
 	for i := range run.Scenarios {
 		if !b.ended[i] { // also after run_finished: a scenario with no end has no verdict
 			run.Scenarios[i].Verdict = Errored
 			run.Scenarios[i].Reason = ReasonUnfinished
 		}
 	}
-	run.Summary = SummaryOf(run) // no go-live when incomplete: scenarios that never started are not in the list
+	run.Scenarios = b.withPlanned(run.Scenarios)
+	run.Summary = SummaryOf(run) // never go-live when incomplete or interrupted
 	return run, nil
+}
+
+// ReasonNotRunInterrupted and ReasonNotRunKilled are the reasons given to
+// planned scenarios a journal never shows starting.
+const (
+	ReasonNotRunInterrupted = "not run: the run was interrupted"
+	ReasonNotRunKilled      = "not run: the run ended before this scenario started"
+)
+
+// withPlanned puts the scenarios that ran in the planned order and adds
+// each planned scenario the journal never shows starting, as it was
+// planned (SKIPPED, filtered out or not run). A planned scenario that was
+// selected to run but never started says why it did not.
+func (b *rebuilder) withPlanned(ran []Scenario) []Scenario {
+	if len(b.planned) == 0 {
+		return ran
+	}
+	byID := map[string]int{}
+	for i, sc := range ran {
+		byID[sc.ID] = i // the latest start wins, as in the rebuilt run
+	}
+	used := make([]bool, len(ran))
+	out := make([]Scenario, 0, len(b.planned)+len(ran))
+	for _, p := range b.planned {
+		if i, ok := byID[p.ID]; ok {
+			out = append(out, ran[i])
+			used[i] = true
+			continue
+		}
+		if !strings.HasPrefix(p.Reason, FilteredPrefix) {
+			p.Verdict = Skipped
+			switch {
+			case b.interrupted:
+				p.Reason = ReasonNotRunInterrupted
+			case !b.finished:
+				p.Reason = ReasonNotRunKilled
+			case p.Reason == "":
+				p.Reason = "not run"
+			}
+		}
+		out = append(out, p)
+	}
+	for i, sc := range ran { // started, but never planned: kept, never dropped
+		if !used[i] {
+			out = append(out, sc)
+		}
+	}
+	return out
 }

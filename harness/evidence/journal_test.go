@@ -14,7 +14,7 @@ import (
 // journalRun writes a whole run to a journal the way the engine does.
 func journalRun(t *testing.T, j *Journal, run *Run, finish bool) {
 	t.Helper()
-	must(t, j.RunStarted(run.ID, run.Meta))
+	must(t, j.RunStarted(run.ID, run.Meta, planOf(run.Scenarios)...))
 	for _, sc := range run.Scenarios {
 		must(t, j.ScenarioStarted(sc))
 		for _, st := range sc.Steps {
@@ -25,6 +25,16 @@ func journalRun(t *testing.T, j *Journal, run *Run, finish bool) {
 	if finish {
 		must(t, j.RunFinished(run.Meta.Finished))
 	}
+}
+
+// planOf is the planned list a run of these scenarios journals at start.
+func planOf(scs []Scenario) []Scenario {
+	out := make([]Scenario, len(scs))
+	for i, sc := range scs {
+		sc.Steps, sc.Verdict, sc.Reason = nil, Skipped, "not run"
+		out[i] = sc
+	}
+	return out
 }
 
 func must(t *testing.T, err error) {
@@ -190,7 +200,7 @@ func TestReadJournal_IgnoresCrashPadding(t *testing.T) {
 
 func TestReadJournal_KeepsStepsOfUnannouncedScenario(t *testing.T) {
 	j, path := newJournal(t)
-	must(t, j.RunStarted("r", testMeta()))
+	must(t, j.RunStarted("r", testMeta(), planOf([]Scenario{testScenario("GHOST-01", "")})...))
 	must(t, j.StepDone("GHOST-01", testStep(0, Failed)))
 	must(t, j.RunFinished(at(9)))
 	got, err := ReadJournal(path)

@@ -133,6 +133,21 @@ type Pack struct {
 	// Custom packs are the merchant's own: listed with their digest, never
 	// part of the go-live decision.
 	Custom bool `json:"custom,omitempty"`
+	// Mandated lists the IDs of the pack's mandatory scenarios: what a
+	// sign-off against this pack must show PASSED, whatever ran.
+	Mandated []string `json:"mandated,omitempty"`
+}
+
+// Command is a program the run's config runs (a command action), as
+// `uatrun validate` lists it before anything runs.
+type Command struct {
+	Action  string `json:"action"`  // the merchant action, e.g. "checkout"
+	Program string `json:"program"` // argv[0] as configured
+	// Env lists the environment variables the config declares for it:
+	// the only ones it receives besides PATH.
+	Env []string `json:"env,omitempty"`
+	// At is the action's place in the config, "uatrun.yaml:12:5".
+	At string `json:"at,omitempty"`
 }
 
 // Signer is a person who signs the evidence off.
@@ -144,22 +159,28 @@ type Signer struct {
 
 // Meta describes the run.
 type Meta struct {
-	Tool         string   `json:"tool"`    // "uatrun"
-	Version      string   `json:"version"` // uatrun version
-	Merchant     string   `json:"merchant"`
-	Gateway      string   `json:"gateway"`
-	Product      string   `json:"product"`     // e.g. "DANA Gapura Hosted Checkout"
-	Environment  string   `json:"environment"` // "emulate" or "proxy"
-	Target       string   `json:"target"`      // merchant base URL
-	Packs        []Pack   `json:"packs"`
-	ConfigDigest string   `json:"config_digest,omitempty"` // sha256 of the config with secrets removed
-	RunBy        string   `json:"run_by"`
-	Host         string   `json:"host,omitempty"`
-	Filter       string   `json:"filter,omitempty"` // labels / scenario filter in force
-	Order        string   `json:"order,omitempty"`  // "shuffled, seed N" when not in file order
-	SignOff      []Signer `json:"sign_off,omitempty"`
-	Started      Stamp    `json:"started"`
-	Finished     Stamp    `json:"finished"`
+	Tool         string `json:"tool"`    // "uatrun"
+	Version      string `json:"version"` // uatrun version
+	Merchant     string `json:"merchant"`
+	Gateway      string `json:"gateway"`
+	Product      string `json:"product"`     // e.g. "DANA Gapura Hosted Checkout"
+	Environment  string `json:"environment"` // "emulate" or "proxy"
+	Target       string `json:"target"`      // merchant base URL
+	Packs        []Pack `json:"packs"`
+	ConfigDigest string `json:"config_digest,omitempty"` // sha256 of the config with secrets removed
+	// MerchantVersion is the merchant's build under test, as the person
+	// running uatrun named it (--merchant-version, UATRUN_MERCHANT_VERSION).
+	MerchantVersion string `json:"merchant_version,omitempty"`
+	// Commands lists every program the config runs; empty when it runs
+	// none.
+	Commands []Command `json:"commands,omitempty"`
+	RunBy    string    `json:"run_by"`
+	Host     string    `json:"host,omitempty"`
+	Filter   string    `json:"filter,omitempty"` // labels / scenario filter in force
+	Order    string    `json:"order,omitempty"`  // "shuffled, seed N" when not in file order
+	SignOff  []Signer  `json:"sign_off,omitempty"`
+	Started  Stamp     `json:"started"`
+	Finished Stamp     `json:"finished"`
 }
 
 // Summary counts verdicts and gives the go-live call.
@@ -175,6 +196,10 @@ type Summary struct {
 	// Partial is set when a filter left mandatory scenarios out: the run
 	// is not a sign-off, whatever its verdicts.
 	Partial bool `json:"partial,omitempty"`
+	// Missing lists the scenarios a built-in pack mandates that the
+	// document does not hold at all: a run with any missing supports no
+	// go-live, whatever the scenarios it holds say.
+	Missing []string `json:"missing,omitempty"`
 }
 
 // FilteredPrefix starts the reason of a scenario a filter left out.
@@ -241,8 +266,35 @@ func Summarise(scenarios []Scenario) Summary {
 // never started are not in the list).
 func SummaryOf(run *Run) Summary {
 	s := Summarise(run.Scenarios)
-	if run.Incomplete || run.Interrupted {
+	s.Missing = MissingMandated(run)
+	if run.Incomplete || run.Interrupted || len(s.Missing) > 0 {
 		s.GoLive = false
 	}
 	return s
+}
+
+// MissingMandated lists, in pack order, the mandated scenarios of the
+// run's built-in packs (Pack.Mandated) that are not among its scenarios:
+// a document with scenarios removed after the run cannot read as a
+// complete sign-off.
+func MissingMandated(run *Run) []string {
+	have := make(map[string]bool, len(run.Scenarios))
+	for _, sc := range run.Scenarios {
+		if sc.Mandatory {
+			have[sc.ID] = true
+		}
+	}
+	var missing []string
+	for _, p := range run.Meta.Packs {
+		if p.Custom {
+			continue
+		}
+		for _, id := range p.Mandated {
+			if !have[id] {
+				missing = append(missing, id)
+				have[id] = true // listed once
+			}
+		}
+	}
+	return missing
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 )
@@ -57,7 +56,7 @@ func keyIDOf(b64pub string) string {
 // -pubout` write it), a PKCS#8 private key file (its public half), or a
 // file holding the base64 raw key that `uatrun verify` prints.
 func LoadPublicKey(path string) (ed25519.PublicKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFileBounded(path, MaxKeyFile)
 	if err != nil {
 		return nil, fmt.Errorf("public key: %w", err)
 	}
@@ -115,6 +114,8 @@ func inconsistency(run *Run) string {
 	want := SummaryOf(run)
 	got := run.Summary
 	switch {
+	case len(want.Missing) > 0 && strings.Join(got.Missing, ",") != strings.Join(want.Missing, ","):
+		return fmt.Sprintf("the document does not hold %d scenario(s) its pack mandates (%s), yet its summary does not say so", len(want.Missing), strings.Join(want.Missing, ", "))
 	case got.GoLive != want.GoLive:
 		return fmt.Sprintf("the summary says go-live %v but its scenarios support go-live %v", got.GoLive, want.GoLive)
 	case got.Total != want.Total || got.MandatoryTotal != want.MandatoryTotal || got.MandatoryPass != want.MandatoryPass:

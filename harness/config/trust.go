@@ -128,7 +128,7 @@ func CommandEnv(declared []string, lookup func(string) (string, bool)) []string 
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	var env []string
+	env := []string{} // never nil: a nil Env would hand over the whole environment
 	for _, name := range append([]string{"PATH"}, declared...) {
 		if v, ok := lookup(name); ok {
 			env = append(env, name+"="+v)

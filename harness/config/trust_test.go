@@ -199,3 +199,11 @@ func writeEd25519Key(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// An empty environment is an empty list, never nil: os/exec reads a nil
+// Env as "inherit everything".
+func TestCommandEnv_NeverNil(t *testing.T) {
+	if env := CommandEnv(nil, noEnv); env == nil || len(env) != 0 {
+		t.Errorf("CommandEnv with nothing set = %#v", env)
+	}
+}

@@ -24,7 +24,8 @@ type action struct {
 	headers textMap
 	json    any // tree from parseTree; nil when the action sends no JSON
 	form    textMap
-	command []text // nil for HTTP actions
+	command []text   // nil for HTTP actions
+	env     []string // the variables a command declares (env:), besides PATH
 	capture map[string]string
 	timeout time.Duration
 }
@@ -34,7 +35,7 @@ func compile(name string, c config.Action, def time.Duration) (*action, error) {
 	if err := checkShape(c); err != nil {
 		return nil, err
 	}
-	a := &action{name: name, capture: c.Capture, timeout: def}
+	a := &action{name: name, capture: c.Capture, timeout: def, env: c.Env}
 	if c.Timeout < 0 {
 		return nil, fmt.Errorf("timeout %s is negative", c.Timeout.D())
 	}

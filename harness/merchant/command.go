@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -19,7 +20,10 @@ const stderrKeep = 4 << 10
 const waitDelay = 2 * time.Second
 
 // runCommand runs a command action: the templated argv, no shell, stdout
-// bounded and read as the JSON answer.
+// bounded and read as the JSON answer. Its environment is PATH and the
+// variables the action declares, nothing else: a config is the
+// merchant's, and whoever runs uatrun with it keeps their CI token and
+// cloud keys.
 func (d *Driver) runCommand(parent context.Context, a *action, vars map[string]any, rec *record) (Result, error) {
 	argv, err := a.argv(vars)
 	if err != nil {
@@ -32,6 +36,7 @@ func (d *Driver) runCommand(parent context.Context, a *action, vars map[string]a
 	stderr := &boundedBuffer{max: stderrKeep}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr, cmd.WaitDelay = stdout, stderr, waitDelay
+	cmd.Env = config.CommandEnv(a.env, d.opts.LookupEnv)
 	runErr := cmd.Run()
 
 	res := Result{Body: stdout.buf, ExitCode: exitCode(cmd, runErr)}

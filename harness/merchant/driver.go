@@ -54,6 +54,10 @@ type Options struct {
 	// File is the config file, used only to prefix New's errors as
 	// file:line:col when an action carries its position.
 	File string
+	// LookupEnv is where a command action's declared variables (and PATH)
+	// are read from; default os.LookupEnv. A command receives nothing else
+	// of the environment uatrun runs in.
+	LookupEnv func(string) (string, bool)
 }
 
 // Result is what an action did.

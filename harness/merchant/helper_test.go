@@ -38,6 +38,8 @@ func runHelper(mode string, args []string) int {
 		return 3
 	case "text":
 		fmt.Println("OK, done")
+	case "env": // {"env": ["NAME=value", ...]}
+		_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"env": os.Environ()})
 	case "big":
 		n, _ := strconv.Atoi(args[0])
 		fmt.Print(strings.Repeat("x", n))

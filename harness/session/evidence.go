@@ -2,6 +2,7 @@ package session
 
 import (
 	"crypto/ed25519"
+	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -79,7 +80,18 @@ func (s *Session) ScenarioDone(ev evidence.Scenario) {
 	}
 }
 
+// openJournal runs before any scenario: it refuses what the config asks
+// that the person running uatrun did not allow (command actions, or
+// command actions beside a signing key), reads the signing key into
+// memory, and records the run's metadata and its planned scenarios.
 func (s *Session) openJournal() error {
+	cfg := s.o.Config
+	if err := cfg.CheckRunner(config.CurrentRunner()); err != nil {
+		return err
+	}
+	if _, err := s.signingKey(); err != nil {
+		return err
+	}
 	s.meta = s.buildMeta()
 	if s.o.OutDir == "" {
 		return nil
@@ -92,7 +104,36 @@ func (s *Session) openJournal() error {
 		return err
 	}
 	s.journal = j
-	return j.RunStarted(s.runID, s.meta)
+	return j.RunStarted(s.runID, s.meta, s.planned()...)
+}
+
+// planned is every scenario of the run's packs in order, each as it ends
+// if it never starts: filtered out with the filter's reason, or not run.
+func (s *Session) planned() []evidence.Scenario {
+	out := make([]evidence.Scenario, 0, len(s.all))
+	for _, sc := range s.all {
+		why, filtered := s.sel.Skipped[sc.ID]
+		if !filtered {
+			why = "not run"
+		}
+		out = append(out, engine.SkippedScenario(sc, why))
+	}
+	return out
+}
+
+// signingKey is report.signing_key, read once (config.Load reads it
+// before anything runs; a config built in code has it read here, when the
+// session opens); nil when the config names none.
+func (s *Session) signingKey() (ed25519.PrivateKey, error) {
+	cfg := s.o.Config
+	data, err := cfg.SigningKey()
+	if err != nil || data == nil {
+		if err != nil {
+			err = fmt.Errorf("report.signing_key: %w", err)
+		}
+		return nil, err
+	}
+	return evidence.ParseSigningKey(cfg.Report.SigningKey, data)
 }
 
 // Finish assembles the run (filtered scenarios as SKIPPED with the
@@ -126,7 +167,11 @@ func (s *Session) finish(interrupted bool) (*Outcome, error) {
 	out := &Outcome{Run: run, ExitCode: ExitCode(run)}
 	if s.journal != nil {
 		// The seal covers the journal's chain head, and so every record.
-		if s.journal.RunFinished(run.Meta.Finished) == nil {
+		end := s.journal.RunFinished
+		if interrupted {
+			end = s.journal.RunInterrupted
+		}
+		if end(run.Meta.Finished) == nil {
 			head := s.journal.Head()
 			run.Journal = &head
 		}
@@ -134,13 +179,9 @@ func (s *Session) finish(interrupted bool) (*Outcome, error) {
 	if s.o.OutDir == "" {
 		return out, nil
 	}
-	var key ed25519.PrivateKey
-	if path := s.o.Config.Report.SigningKey; path != "" {
-		k, err := evidence.LoadSigningKey(path)
-		if err != nil {
-			return out, err
-		}
-		key = k
+	key, err := s.signingKey() // the copy read before the run: the file is not opened again
+	if err != nil {
+		return out, err
 	}
 	files, err := reporters.Write(s.o.OutDir, run, reporters.Options{Formats: s.o.Config.Report.Formats, Now: time.Now, SigningKey: key})
 	out.Files = files
@@ -166,13 +207,31 @@ func (s *Session) buildMeta() evidence.Meta {
 		Filter: filterText(s.o.Filter), Order: s.o.Order, Started: stamp(s),
 	}
 	m.Host, _ = os.Hostname()
+	m.MerchantVersion = config.CurrentRunner().MerchantVersion
+	m.Commands = cfg.EvidenceCommands()
 	for _, p := range s.o.Packs {
-		m.Packs = append(m.Packs, evidence.Pack{Name: p.Name, Digest: p.Digest, Files: p.Files, Custom: !p.Builtin})
+		m.Packs = append(m.Packs, evidence.Pack{Name: p.Name, Digest: p.Digest, Files: p.Files, Custom: !p.Builtin, Mandated: MandatedIDs(p)})
 	}
 	for _, sg := range cfg.Report.SignOff {
 		m.SignOff = append(m.SignOff, evidence.Signer{Name: sg.Name, Role: sg.Role, Organisation: sg.Organisation})
 	}
 	return m
+}
+
+// MandatedIDs lists a built-in pack's mandatory scenarios, in pack order:
+// what the evidence binds as the pack's mandated list. A custom pack
+// mandates nothing.
+func MandatedIDs(p *scenario.Pack) []string {
+	if !p.Builtin {
+		return nil
+	}
+	var ids []string
+	for _, sc := range p.Scenarios {
+		if sc.Mandatory {
+			ids = append(ids, sc.ID)
+		}
+	}
+	return ids
 }
 
 func stamp(s *Session) evidence.Stamp {

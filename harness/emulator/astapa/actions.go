@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/internal/burst"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -29,7 +30,7 @@ var actionNames = []string{actPay, actCancel, actExpire, actRefund, actRespondNe
 var actionParams = map[string][]string{
 	actPay: {"notify"}, actCancel: nil, actExpire: nil, actRefund: nil,
 	actRespondNext: {"api", "code", "message", "count"},
-	actNotify:      {"variant", "copies"},
+	actNotify:      {"variant", "copies", "order_id"},
 }
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "astapa", Names: actionNames, Params: actionParams}
@@ -124,6 +125,10 @@ var variants = map[string]variant{
 	"unknown_order": {1, "order_id names no payment", func(f *purchasedPayload, p *payment) {
 		f.OrderID = p.orderID + "-UNKNOWN"
 	}},
+	// altered: this payment's genuine payload (its metadata, buyer and
+	// amount) with order_id replaced by the order_id param, e.g. another
+	// of the merchant's orders, still unpaid.
+	"altered": {1, "order_id altered: every other field is another payment's", nil},
 }
 
 const maxCopies = 100
@@ -156,18 +161,38 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if v.craft != nil {
 		v.craft(&f, p)
 	}
-	job := webhookJob{p: p, variant: name, body: encodeJSON(f), target: e.webhookURL, why: v.why}
+	why := v.why
+	if name == "altered" {
+		other := a.Params["order_id"]
+		if other == "" || other == p.orderID {
+			e.mu.Unlock()
+			return emulator.Result{}, fmt.Errorf("astapa: variant altered needs order_id: the order_id to write into %s's payload (another order's)", p.orderID)
+		}
+		f.OrderID = other
+		why = "order_id altered to " + quote(other) + ": every other field is order " + quote(p.orderID) + "'s, which is " + p.status
+	} else if a.Params["order_id"] != "" {
+		e.mu.Unlock()
+		return emulator.Result{}, fmt.Errorf("astapa: order_id is a param of variant altered only")
+	}
+	job := webhookJob{p: p, variant: name, body: encodeJSON(f), target: e.webhookURL, why: why}
 	state := p.status
 	e.mu.Unlock()
 	ds := e.sendCopies(ctx, job, copies, name == "concurrent")
 	return emulator.Delivered(ds, fmt.Sprintf("webhook %s sent %d time(s) for order %s (%s at Astapa)", name, len(ds), a.Order, state)), nil
 }
 
+// sendCopies sends n copies one after another or, when parallel, released
+// together (burst): every copy is in the merchant's handler at once, as
+// when a retry overlaps a slow first delivery.
 func (e *Emulator) sendCopies(ctx context.Context, job webhookJob, n int, parallel bool) []emulator.Delivery {
 	if job.target == "" {
 		return []emulator.Delivery{e.undeliverable(job, 1)}
 	}
-	return emulator.SendCopies(n, parallel, func(i int) emulator.Delivery { return e.send(ctx, job, i) })
+	if !parallel {
+		return emulator.SendCopies(n, false, func(i int) emulator.Delivery { return e.send(ctx, e.client, job, i) })
+	}
+	gate := burst.NewGate(n)
+	return emulator.SendCopies(n, true, func(i int) emulator.Delivery { return e.send(ctx, gate.Client(e.client), job, i) })
 }
 
 // actRespondNext queues an injected HTTP error for the next call(s) to an API.
@@ -176,13 +201,21 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if api != APICreatePayment && api != APIVerify {
 		return emulator.Result{}, fmt.Errorf("astapa: respond_next api %q: want %s or %s", api, APICreatePayment, APIVerify)
 	}
-	if !codePattern.MatchString(p["code"]) {
-		return emulator.Result{}, fmt.Errorf("astapa: respond_next code %q: want a 4xx or 5xx HTTP status such as 500", p["code"])
+	var status int
+	switch {
+	case p["code"] == CodeTimeout:
+	case codePattern.MatchString(p["code"]):
+		status, _ = strconv.Atoi(p["code"])
+	default:
+		return emulator.Result{}, fmt.Errorf("astapa: respond_next code %q: want a 4xx or 5xx HTTP status such as 500, or %s (no answer: the connection is closed)", p["code"], CodeTimeout)
 	}
-	status, _ := strconv.Atoi(p["code"])
 	count, err := actions.Count(p)
 	if err != nil {
 		return emulator.Result{}, err
+	}
+	if status == 0 {
+		e.injected.Add(api, count, override{})
+		return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will get no answer: the connection is closed, as when Astapa times out", count, api)}, nil
 	}
 	msg := p["message"]
 	if msg == "" {
@@ -196,6 +229,9 @@ func (e *Emulator) takeOverride(api string) *reply {
 	ov, ok := e.injected.Take(api)
 	if !ok {
 		return nil
+	}
+	if ov.status == 0 {
+		return &reply{hangUp: true, hint: "no answer injected by the test scenario (respond_next code=timeout): the connection was closed; nothing changed"}
 	}
 	return fail(ov.status, "injected_error", ov.message, "this answer was injected by the test scenario (respond_next); nothing changed")
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -97,4 +98,46 @@ func (e *Emulator) callbackPage(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// storeTmpl is the store the buyer returns to, <emulator>/<store_slug>
+// (where verify's redirect_url and the callback page send the buyer).
+var storeTmpl = template.Must(template.New("store").Parse(`<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>{{.Name}}</title></head><body>
+<h1>{{.Name}}</h1><p>Terima kasih! Anda kembali ke toko.</p>
+<p>(uatrun emulator: the store page at <code>/{{.Slug}}</code> the buyer returns to after paying.)</p>
+</body></html>
+`))
+
+// storePage serves GET /<store_slug> for a slug some payment was created
+// with, and reports whether it did.
+func (e *Emulator) storePage(c *gin.Context) bool {
+	slug, err := url.PathUnescape(strings.TrimPrefix(c.Request.URL.EscapedPath(), "/"))
+	if err != nil || slug == "" || strings.Contains(slug, "/") {
+		return false
+	}
+	name, ok := e.storeBySlug(slug)
+	if !ok {
+		return false
+	}
+	var buf bytes.Buffer
+	if err := storeTmpl.Execute(&buf, struct{ Name, Slug string }{name, slug}); err != nil {
+		return false
+	}
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	return true
+}
+
+// storeBySlug finds the newest payment created with metadata.store_slug
+// = slug and answers its store name.
+func (e *Emulator) storeBySlug(slug string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	name, found := "", false
+	e.st.payments.Each(func(p *payment) {
+		if metaString(p, "store_slug") == slug {
+			name, found = e.storeName(p), true
+		}
+	})
+	return name, found
 }

@@ -39,7 +39,13 @@ type reply struct {
 	status int
 	body   map[string]any
 	hint   string
+	hangUp bool // no answer at all: the connection is closed (respond_next code=timeout)
 }
+
+// CodeTimeout is the respond_next code for no answer: the emulator closes
+// the connection instead of answering, which the merchant's client sees
+// as a failed or timed-out call, without anyone waiting in real time.
+const CodeTimeout = "timeout"
 
 // fail is the error shape ⚠ (Astapa documents none): {"error","message"}.
 func fail(status int, code, message, hint string) *reply {
@@ -77,6 +83,10 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 
 // answer writes the reply and records the call; ResponseCode is the HTTP status.
 func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
+	if rep.hangUp {
+		e.hangUp(c, in, rep)
+		return
+	}
 	body := encodeJSON(rep.body)
 	if rep.hint != "" {
 		c.Header(HeaderHint, strings.NewReplacer("\r", " ", "\n", " ").Replace(rep.hint))
@@ -88,6 +98,24 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	}
 	call := emulator.Call{API: in.api, Signature: in.auth, ResponseCode: strconv.Itoa(rep.status), Violations: in.Violations}
 	e.rec.AddCall(call, in.Inbound, notes, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
+}
+
+// hangUp closes the connection without an answer and records the call
+// with no response code.
+func (e *Emulator) hangUp(c *gin.Context, in *inbound, rep *reply) {
+	hungUp := false
+	if h, ok := c.Writer.(http.Hijacker); ok {
+		if conn, _, err := h.Hijack(); err == nil {
+			conn.Close()
+			hungUp = true
+		}
+	}
+	if !hungUp { // a handler called without a connection (a test recorder): say so in a 504
+		c.Data(http.StatusGatewayTimeout, "application/json", encodeJSON(map[string]any{"error": "timeout", "message": "no answer"}))
+	}
+	notes := append(append([]string(nil), in.Violations...), "emulator: "+rep.hint)
+	call := emulator.Call{API: in.api, Signature: in.auth, Violations: in.Violations}
+	e.rec.AddCall(call, in.Inbound, notes, emulator.Answer{})
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -100,6 +100,9 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 		emulator.ControlError(c, http.StatusNotFound, "no such control route; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{pay|cancel|expire|refund|notify}, POST /_uatrun/respond_next, POST /_uatrun/dashboard")
 		return
 	}
+	if c.Request.Method == http.MethodGet && e.storePage(c) {
+		return
+	}
 	in := e.receive(c, APIUnknownPath)
 	e.answer(c, in, fail(http.StatusNotFound, "not_found", "Not Found",
 		"the emulator serves POST /api/platform/shop-payment and GET /api/platform/shop-payment/verify?order_id=; point your Astapa base URL (https://astapa.com) at it"))

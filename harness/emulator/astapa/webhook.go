@@ -61,7 +61,7 @@ func (e *Emulator) deliver(ctx context.Context, job webhookJob, attempt int) emu
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
-	d := e.send(ctx, job, attempt)
+	d := e.send(ctx, e.client, job, attempt)
 	if !d.Acked {
 		e.retries.After(attempt, func() {
 			job.target = e.WebhookURL()
@@ -80,14 +80,14 @@ func (e *Emulator) undeliverable(job webhookJob, attempt int) emulator.Delivery 
 // redirects are not followed. Astapa signs nothing, so the evidence
 // carries no signature check; the note says what the merchant must do
 // instead.
-func (e *Emulator) send(ctx context.Context, job webhookJob, attempt int) emulator.Delivery {
+func (e *Emulator) send(ctx context.Context, client *http.Client, job webhookJob, attempt int) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {webhookAgent}}
 	notes := []string{"Astapa webhooks are unsigned: a merchant confirms with GET /api/platform/shop-payment/verify before fulfilling"}
 	if job.why != "" {
 		notes = append(notes, "crafted: "+job.why)
 	}
 	d := emulator.Delivery{Order: job.p.orderID, Variant: job.variant, Attempt: attempt}
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+	d = e.rec.Deliver(ctx, client, d, emulator.Callback{
 		Outbound: emulator.Outbound{URL: job.target, Header: h, Body: job.body, BuildError: "build webhook request"},
 		Label:    "webhook " + job.variant, Notes: notes,
 	})

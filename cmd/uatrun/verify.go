@@ -33,6 +33,9 @@ Exit 0 when intact, 1 when not.`,
   uatrun verify --json uat-evidence/evidence.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isDir(args[0]) { // a folder of runs: verify_dir.go
+				return runVerifyDir(cmd.OutOrStdout(), args[0], keyPath, globals(cmd).json)
+			}
 			return runVerify(cmd.OutOrStdout(), args[0], keyPath, globals(cmd).json)
 		},
 	}

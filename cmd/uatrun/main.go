@@ -13,9 +13,12 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"runtime/debug"
 
 	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/spf13/cobra"
+
+	"github.com/uatrun/uatrun/harness/config"
 )
 
 // Exit codes for CI, documented in --help and the README.
@@ -47,7 +50,7 @@ const exitCodesHelp = `Exit codes:
   0  every mandatory scenario passed
   1  a mandatory scenario did not pass (FAILED, ERRORED or REVIEW)
   2  usage or config error (nothing ran)
-  3  uatrun itself failed`
+  3  uatrun itself failed (a crash writes its stack to a file and names it)`
 
 func newRootCmd() *cobra.Command {
 	global = &globalFlags{}
@@ -71,7 +74,16 @@ Then:        uatrun init && uatrun keys --out keys && uatrun run --config uatrun
 	pf.BoolVar(&global.noColor, "no-color", false, "no colours (also off when NO_COLOR is set or output is not a terminal)")
 	pf.BoolVarP(&global.quiet, "quiet", "q", false, "print only results and errors")
 	pf.BoolVar(&global.json, "json", false, "print data as JSON (list, validate, run and demo summary, verify)")
-	pf.BoolVar(&global.force, "force", false, "replace the evidence already in the output directory (run, demo, report)")
+	pf.BoolVar(&global.force, "force", false, "replace the evidence already in the output directory (run, demo)")
+	pf.BoolVar(&global.runner.AllowCommands, "allow-commands", false, "let the config's command actions run (review them first: uatrun validate lists every one)")
+	pf.StringVar(&global.runner.AllowConfig, "allow-config", "", "let command actions run only for the config with this digest (sha256:…, as uatrun validate prints it)")
+	pf.BoolVar(&global.runner.AllowCommandsWithSigningKey, "allow-commands-with-signing-key", false,
+		"let command actions run in a run that signs its evidence (they run as you: keep the key where they cannot read it)")
+	pf.StringVar(&global.runner.MerchantVersion, "merchant-version", os.Getenv(merchantVersionEnv),
+		"the merchant build under test, bound into the evidence (default $"+merchantVersionEnv+")")
+	// What the person running uatrun decided, never the config: recorded
+	// before any subcommand loads one.
+	root.PersistentPreRun = func(*cobra.Command, []string) { config.SetRunner(global.runner) }
 	root.AddCommand(newDemoCmd(), newRunCmd(), newEmulateCmd(), newListCmd(), newValidateCmd(),
 		newReportCmd(), newVerifyCmd(), newKeysCmd(), newInitCmd(), newVersionCmd())
 	return root
@@ -80,7 +92,12 @@ Then:        uatrun init && uatrun keys --out keys && uatrun run --config uatrun
 // globalFlags are the root command's flags, shared by every subcommand.
 type globalFlags struct {
 	noColor, quiet, json, force bool
+	runner                      config.Runner
 }
+
+// merchantVersionEnv names the merchant build when --merchant-version is
+// not given (a CI job can set it from its commit).
+const merchantVersionEnv = "UATRUN_MERCHANT_VERSION"
 
 // global holds the flags of the command line being executed.
 var global = &globalFlags{}
@@ -92,7 +109,44 @@ func globals(*cobra.Command) *globalFlags { return global }
 const exitInterrupted = 130
 
 func main() {
-	os.Exit(execute(os.Args[1:]))
+	os.Exit(protect(os.Stderr, func() int { return execute(os.Args[1:]) }))
+}
+
+// protect runs f and turns a panic into exit 3 (uatrun itself failed, not
+// a usage error) with one line on stderr and the stack in a file, so a
+// crash is never read as "you called it wrong" and the report has what
+// a fix needs.
+func protect(stderr io.Writer, f func() int) (code int) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		code = exitHarness
+		where := "(the stack could not be written: %v)"
+		path, err := writeStack(r, debug.Stack())
+		if err == nil {
+			where = "the stack is in " + path
+		} else {
+			where = fmt.Sprintf(where, err)
+		}
+		fmt.Fprintf(stderr, "uatrun: internal error: %v\n%s; please report it with that file (https://github.com/uatrun/uatrun/issues)\n", r, where)
+	}()
+	return f()
+}
+
+// writeStack writes a panic's value and stack to a new file in the
+// temporary directory, readable by its owner only.
+func writeStack(r any, stack []byte) (string, error) {
+	f, err := os.CreateTemp("", "uatrun-panic-*.txt")
+	if err != nil {
+		return "", err
+	}
+	_, werr := fmt.Fprintf(f, "uatrun %s: panic: %v\n\n%s", Version(), r, stack)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return f.Name(), werr
 }
 
 // execute runs the CLI and maps errors to exit codes. With colour off

@@ -28,8 +28,11 @@ killed before it finished is rendered and marked INCOMPLETE.
 
 A journal whose chain is broken (a record edited, removed or reordered) is
 refused. When DIR holds a sealed evidence.json, the journal must be the one it
-sealed; and an existing evidence.json is never overwritten without --force:
-render elsewhere with --out.`,
+sealed. The evidence a run sealed is never overwritten, not even with
+--force: render elsewhere with --out (--force replaces only an earlier
+re-render). A journal of a run that was stopped is rendered INTERRUPTED, one
+that ends early (killed, or cut short) INCOMPLETE, with every scenario the run
+planned and did not run listed as such; neither is ever GO.`,
 		Example: `  uatrun report uat-evidence --out /tmp/rerendered
   uatrun report uat-evidence        # after a killed run (no evidence.json yet)`,
 		Args: cobra.ExactArgs(1),
@@ -38,7 +41,7 @@ render elsewhere with --out.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write the reports here (default: DIR)")
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing evidence.json in the output directory")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an earlier re-render in the output directory (never the evidence a run sealed)")
 	return cmd
 }
 
@@ -54,12 +57,8 @@ func runReport(w io.Writer, dir, out string, force bool) error {
 	if err != nil {
 		return &exitError{exitFailed, err}
 	}
-	if !force {
-		if _, err := os.Stat(filepath.Join(out, "evidence.json")); err == nil {
-			return usageErr(fmt.Errorf("%s already holds evidence.json; render elsewhere with --out DIR, or replace it with --force", out))
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return usageErr(err)
-		}
+	if err := replaceable(out, force); err != nil {
+		return usageErr(err)
 	}
 	run.Rerendered = &evidence.Rerendered{At: time.Now().UTC(), From: session.JournalFile, Version: Version(), Sealed: sealed}
 	run.Summary = evidence.SummaryOf(run)
@@ -68,8 +67,11 @@ func runReport(w io.Writer, dir, out string, force bool) error {
 		return harnessErr(err)
 	}
 	state := "complete"
-	if run.Incomplete {
-		state = "INCOMPLETE (the run did not finish)"
+	switch {
+	case run.Interrupted:
+		state = "INTERRUPTED (the run was stopped before every scenario ran)"
+	case run.Incomplete:
+		state = "INCOMPLETE (the run did not finish, or the journal does not show all it planned)"
 	}
 	fmt.Fprintf(w, "run %s: %s; RE-RENDERED from %s (hash chain intact, %d records)\n", run.ID, state, session.JournalFile, run.Journal.Records)
 	if sealed == "" {
@@ -85,7 +87,7 @@ func runReport(w io.Writer, dir, out string, force bool) error {
 // at the end of the run, when there is one: a journal rewritten with a
 // fresh chain is caught here. It returns what the journal matched.
 func checkAgainstSealed(dir string, run *evidence.Run) (string, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "evidence.json"))
+	data, err := evidence.ReadFileBounded(filepath.Join(dir, "evidence.json"), evidence.MaxEvidenceFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -101,4 +103,34 @@ func checkAgainstSealed(dir string, run *evidence.Run) (string, error) {
 		return "", fmt.Errorf("%s is not the journal %s/evidence.json sealed (its hash chain ends elsewhere): it was changed after the run; the sealed evidence.json stands", session.JournalFile, dir)
 	}
 	return "the evidence.json sealed at the end of the run", nil
+}
+
+// replaceable refuses to write over the evidence in out: the evidence.json
+// a run sealed is never replaced (an interrupted run's sealed INTERRUPTED
+// file stays what it is); an earlier re-render is, with force.
+func replaceable(out string, force bool) error {
+	path := filepath.Join(out, "evidence.json")
+	_, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, err := evidence.ReadFileBounded(path, evidence.MaxEvidenceFile)
+	if err != nil {
+		return fmt.Errorf("%s holds an evidence.json that cannot be read (%v); render elsewhere with --out DIR", out, err)
+	}
+	res, _ := evidence.Verify(data)
+	switch {
+	case res.Run == nil:
+		return fmt.Errorf("%s holds an evidence.json that is not uatrun evidence (%s); render elsewhere with --out DIR", out, res.Reason)
+	case res.Run.Rerendered == nil:
+		return fmt.Errorf("%s holds the evidence.json its run sealed, which report never replaces; render elsewhere with --out DIR", out)
+	case !force:
+		return fmt.Errorf("%s already holds a re-rendered evidence.json; render elsewhere with --out DIR, or replace that re-render with --force", out)
+	case !res.Intact:
+		return fmt.Errorf("%s holds an evidence.json that is not intact (%s); render elsewhere with --out DIR", out, res.Reason)
+	}
+	return nil
 }

@@ -3,9 +3,11 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,8 +134,31 @@ func (r *Recorder) Deliver(ctx context.Context, client *http.Client, d Delivery,
 		acked = func(status int, _ string) bool { return status >= 200 && status < 300 }
 	}
 	d.Acked = err == nil && acked(d.Status, d.ResponseCode)
+	if err != nil && ctx.Err() != nil {
+		// Cut off by the run, not answered by the merchant: "not
+		// acknowledged" would be a verdict on an answer that never came.
+		d.Error = abortedPrefix + abortCause(ctx) + " (" + x.Error + ")"
+		x.Error = d.Error
+	}
 	d.Exchange = x
 	return d
+}
+
+// abortedPrefix starts the Error of a delivery the run cut off before the
+// merchant answered (Ctrl-C, or the step's time ran out): nothing was
+// answered, so nothing about the answer may be judged.
+const abortedPrefix = "not judged: "
+
+// Aborted reports a delivery the run cut off before the merchant
+// answered. A step that judges it is ERRORED, never a pass: a notify
+// cancelled in flight is not a notify the merchant refused.
+func Aborted(d Delivery) bool { return strings.HasPrefix(d.Error, abortedPrefix) }
+
+func abortCause(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return "the run was stopped before the merchant answered"
+	}
+	return "the step's time (run.step_timeout) ran out before the merchant answered"
 }
 
 // Undelivered is attempt d of a callback that had nowhere to go: the body

@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,9 +26,17 @@ digest needs no key, and a signature's public key travels in the file).
 key, so a document signed by a reviewer's key the merchant does not hold
 verifies, and one re-sealed by anyone else does not.
 
-Exit 0 when intact, 1 when not.`,
+It also shows what the document says it tested (uatrun version, config
+digest, each pack's digest and mandated scenarios, the merchant build, the
+programs the config ran) and checks that every scenario a built-in pack
+mandates is in it. --max-age and --merchant-version require a recent run of
+a given build.
+
+Exit 0 when intact, finished and meeting what was required; 1 when not;
+2 when the file cannot be read (not a regular file, too large).`,
 		Example: `  uatrun verify uat-evidence/evidence.json
   uatrun verify --key reviewer.pub.pem uat-evidence/evidence.json
+  uatrun verify --key reviewer.pub.pem --max-age 30d --merchant-version v2.3.1 uat-evidence/evidence.json
   uatrun verify --json uat-evidence/evidence.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,6 +47,9 @@ Exit 0 when intact, 1 when not.`,
 		},
 	}
 	cmd.Flags().StringVar(&keyPath, "key", "", "the signer's Ed25519 public key (PEM, or the base64 key verify prints); required signer")
+	verifyReq = &verifyRequire{}
+	cmd.Flags().StringVar(&verifyReq.maxAge, "max-age", "", "fail a run older than this (30d, 720h)")
+	cmd.Flags().StringVar(&verifyReq.merchantVersion, "merchant-version", "", "fail a run of any other merchant build than this one")
 	return cmd
 }
 
@@ -63,12 +73,22 @@ type verifyJSON struct {
 	// Incomplete is set for a run that was interrupted or did not finish:
 	// intact or not, it supports no go-live decision, and verify exits 1.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// Tested is what the document says it tested, with the problems that
+	// fail what was required (--max-age, --merchant-version, mandated
+	// scenarios missing).
+	Tested *binding `json:"tested,omitempty"`
 }
 
 func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
-	data, err := os.ReadFile(path)
+	data, err := evidence.ReadFileBounded(path, evidence.MaxEvidenceFile)
 	if err != nil {
 		return usageErr(err)
+	}
+	req := *verifyReq
+	if req.maxAge != "" {
+		if _, err := parseAge(req.maxAge); err != nil {
+			return usageErr(err)
+		}
 	}
 	var o evidence.VerifyOptions
 	if keyPath != "" {
@@ -82,6 +102,14 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 	if err != nil && res.Reason == "" {
 		res.Reason = err.Error()
 	}
+	var tested *binding
+	if res.Run != nil {
+		b, err := bindingsOf(res.Run, req, time.Now())
+		if err != nil {
+			return usageErr(err)
+		}
+		tested = &b
+	}
 	if asJSON {
 		out := verifyJSON{File: path, Intact: res.Intact, Statement: res.Statement(), SHA256: res.SHA256,
 			Signed: res.Signed, KeyID: res.KeyID, PublicKey: res.PublicKey, Pinned: res.Pinned, SealedAt: res.SealedAt}
@@ -91,6 +119,8 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 		if r := res.Run; r != nil {
 			out.RunID, out.Merchant, out.Scenarios, out.GoLive, out.Rerender = r.ID, r.Meta.Merchant, r.Summary.Total, res.Intact && r.Summary.GoLive, r.Rerendered != nil
 			out.Incomplete = incomplete(r)
+			out.GoLive = out.GoLive && len(tested.Problems) == 0
+			out.Tested = tested
 		}
 		if err := writeJSON(w, out); err != nil {
 			return harnessErr(err)
@@ -110,9 +140,10 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 			if incomplete(r) {
 				fmt.Fprintln(w, "  INCOMPLETE: the run was interrupted or did not finish; it supports no go-live decision")
 			}
+			tested.print(w)
 		}
 	}
-	if !res.Intact || (res.Run != nil && incomplete(res.Run)) {
+	if !res.Intact || (res.Run != nil && incomplete(res.Run)) || (tested != nil && len(tested.Problems) > 0) {
 		return &exitError{exitFailed, nil}
 	}
 	return nil

@@ -80,6 +80,10 @@ func pickDeliveries(all []emulator.Delivery, which string) ([]emulator.Delivery,
 // checkDeliveries applies delivery expectations to every delivery given.
 func checkDeliveries(res *result, ds []emulator.Delivery, exps []scenario.Expectation) {
 	for _, d := range ds {
+		if emulator.Aborted(d) { // cut off by the run: no answer to judge
+			res.err = fmt.Sprintf("notify %s #%d: %s", d.Variant, d.Attempt, d.Error)
+			return
+		}
 		label := fmt.Sprintf("notify %s #%d", d.Variant, d.Attempt)
 		if d.Error != "" && d.Status == 0 {
 			label += " (" + d.Error + ")"

@@ -1,7 +1,9 @@
 package suites
 
 import (
+	"context"
 	"fmt"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2" //nolint:revive // Ginkgo's DSL reads best dot-imported
 	"github.com/onsi/ginkgo/v2/types"
@@ -16,43 +18,88 @@ type Session interface {
 	Engine() *engine.Engine
 	Selected() []*scenario.Scenario
 	Hooks() engine.Hooks
+	Plan() engine.Plan
 }
 
-// Build registers the spec tree for every selected scenario.
-func Build(s Session) {
+// Build registers the spec tree for every selected scenario and returns a
+// function to call after RunSpecs, which stops what is still running (a
+// run Ginkgo stopped early, --fail-fast or an interrupt).
+//
+// The engine runs the scenarios, several at once (Plan.Parallel), from the
+// first spec on; Ginkgo walks the tree in its own order and reports each
+// step as its evidence becomes available, so reports read in catalogue
+// order whatever order the scenarios finished in.
+func Build(s Session) (stop func()) {
 	hooks := s.Hooks()
-	// One top-level container, so scenarios run in file order by default
-	// (Ginkgo shuffles top-level containers); randomize-all shuffles them
-	// on purpose. Each scenario has its own test clock, so the verdicts do
-	// not depend on the order.
+	l := &launcher{s: s}
+	// One top-level container, so scenarios are reported in file order by
+	// default (Ginkgo shuffles top-level containers); randomize-all
+	// shuffles them on purpose.
 	Describe("uatrun", func() {
 		for _, sc := range s.Selected() {
-			describe(s.Engine(), hooks, sc)
+			describe(l, hooks, sc)
 		}
 	})
+	return l.stop
 }
 
-func describe(eng *engine.Engine, hooks engine.Hooks, sc *scenario.Scenario) {
+// launcher starts the engine's batch at the first spec and hands each
+// scenario's container its item.
+type launcher struct {
+	s     Session
+	once  sync.Once
+	batch *engine.Batch
+	items map[*scenario.Scenario]*engine.Item
+}
+
+func (l *launcher) item(sc *scenario.Scenario) *engine.Item {
+	l.once.Do(func() {
+		l.batch = l.s.Engine().Launch(context.Background(), l.s.Selected(), l.s.Plan())
+		l.items = map[*scenario.Scenario]*engine.Item{}
+		for _, it := range l.batch.Items() {
+			l.items[it.Scenario] = it
+		}
+	})
+	return l.items[sc]
+}
+
+func (l *launcher) stop() {
+	if l.batch != nil {
+		l.batch.Cancel()
+		l.batch.Wait()
+	}
+}
+
+func describe(l *launcher, hooks engine.Hooks, sc *scenario.Scenario) {
 	Describe(sc.ID+": "+sc.Title, Ordered, Label(sc.AllLabels()...), at(sc.Pos), func() {
-		var run *engine.ScenarioRun
+		var it *engine.Item
 		BeforeAll(func() {
-			run = eng.Start(sc)
+			it = l.item(sc)
 			call(hooks.ScenarioStarted, sc)
 		})
 		for i, st := range sc.Steps {
 			It(st.Display(), at(st.Pos), func(ctx SpecContext) {
-				ev := run.Step(ctx, i)
+				ev, ok := it.Step(ctx, i)
+				if !ok && ctx.Err() != nil {
+					// Interrupted: stop the run, then report the step as
+					// it ended.
+					l.batch.Cancel()
+					ev, ok = it.Step(context.Background(), i)
+				}
+				if !ok {
+					Skip(it.Result().Reason)
+				}
 				if hooks.StepDone != nil {
 					hooks.StepDone(sc, ev)
 				}
 				report(ev)
 			})
 		}
-		AfterAll(func(ctx SpecContext) {
-			if run == nil {
+		AfterAll(func() {
+			if it == nil {
 				return
 			}
-			ev := run.Finish(ctx)
+			ev := it.Result()
 			if hooks.ScenarioDone != nil {
 				hooks.ScenarioDone(ev)
 			}

@@ -29,8 +29,9 @@ func TestMandatedCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	suites.Build(s)
+	stop := suites.Build(s)
 	passed := RunSpecs(t, "uatrun: DANA Gapura mandated catalogue")
+	stop()
 	out, err := s.Finish()
 	if err != nil {
 		t.Fatal(err)

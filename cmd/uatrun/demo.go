@@ -69,7 +69,7 @@ func runDemo(w io.Writer, o demoOpts) error {
 	s, err := demo.Open(demo.Options{
 		Gateway: o.gateway, Faults: o.faults, OutDir: o.out, Version: Version(),
 		Filter: engine.Filter{Labels: o.labels, Scenario: o.scenario}, FailFast: o.failFast, Hooks: p.hooks(),
-		Order: o.order.resolve(),
+		Order: o.order.resolve(), Seed: o.order.startSeed(), Parallel: o.order.parallel,
 	})
 	if err != nil {
 		return usageErr(err)

@@ -74,7 +74,7 @@ func runRun(w io.Writer, o runOpts) error {
 	s, err := session.Open(session.Options{
 		Config: cfg, Packs: packs, Filter: filter, FailFast: o.failFast || cfg.Run.FailFast,
 		OutDir: outDir, Version: Version(), Hooks: p.hooks(),
-		Order: o.order.resolve(),
+		Order: o.order.resolve(), Seed: o.order.startSeed(), Parallel: o.order.parallel,
 	})
 	if err != nil {
 		return usageErr(err)

@@ -28,7 +28,8 @@ func (silentT) Fail() {}
 func runSuite(s *session.Session, failFast bool, ord orderFlags) {
 	formatter.ColorableStdOut = io.Discard
 	gomega.RegisterFailHandler(ginkgo.Fail)
-	suites.Build(s)
+	stop := suites.Build(s)
+	defer stop()
 	sc, rc := ginkgo.GinkgoConfiguration()
 	sc.FailFast = failFast
 	// Shuffled, scenarios keep their steps in order (each is an Ordered
@@ -39,16 +40,26 @@ func runSuite(s *session.Session, failFast bool, ord orderFlags) {
 	ginkgo.RunSpecs(silentT{}, "uatrun", sc, rc)
 }
 
-// orderFlags choose the order scenarios run in.
+// orderFlags choose the order scenarios run in, and how many at once.
 type orderFlags struct {
 	randomize bool
 	seed      int64
+	parallel  int
+}
+
+// startSeed shuffles the order scenarios start in, when randomizing.
+func (o *orderFlags) startSeed() int64 {
+	if !o.randomize {
+		return 0
+	}
+	return o.seed
 }
 
 func addOrderFlags(cmd *cobra.Command, o *orderFlags) {
 	f := cmd.Flags()
 	f.BoolVar(&o.randomize, "randomize", false, "run the scenarios in a shuffled order (the verdicts must not change)")
 	f.Int64Var(&o.seed, "seed", 0, "seed for --randomize (default: from the clock; the evidence records it)")
+	f.IntVar(&o.parallel, "parallel", 0, "how many scenarios run at once (default: run.parallel, else 8; 1 runs them one by one)")
 }
 
 // resolve picks a seed when shuffling without one, and describes the

@@ -116,7 +116,14 @@ type Run struct {
 	// fulfilment from a queue is caught. Default 500ms; 0s turns it off.
 	Hold     *Duration `yaml:"hold"`
 	FailFast bool      `yaml:"fail_fast"`
+	// Parallel is how many scenarios run at once (--parallel overrides
+	// it); 1 runs them one by one, for an app that cannot take concurrent
+	// orders. Default 8; at most MaxParallel.
+	Parallel int `yaml:"parallel"`
 }
+
+// MaxParallel bounds run.parallel and --parallel.
+const MaxParallel = 64
 
 // HoldD is run.hold as a duration: the default when not set (a config
 // built in code), 0 when set to 0s.

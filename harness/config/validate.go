@@ -48,6 +48,10 @@ func (d *decoder) checkRun(r *Run, root *yaml.Node) {
 			d.errorf(d.at(w.path, root), "write at most "+MaxWait.String()+", e.g. "+w.example, "%s %s is longer than the %s ceiling", w.path, w.v.D(), MaxWait)
 		}
 	}
+	if r.Parallel < 0 || r.Parallel > MaxParallel {
+		d.errorf(d.at("run.parallel", root), fmt.Sprintf("write a number from 1 to %d, e.g. 8 (1 runs scenarios one by one)", MaxParallel),
+			"run.parallel %d is out of range", r.Parallel)
+	}
 }
 
 // at returns the node to blame for path: its value when written, else the

@@ -74,6 +74,10 @@ type Options struct {
 	ExtraPacks []*scenario.Pack
 	// Order describes a shuffled run order for the evidence.
 	Order string
+	// Seed, when not 0, shuffles the order scenarios start in.
+	Seed int64
+	// Parallel is how many scenarios run at once (0: the default).
+	Parallel int
 	// Configure, when set, adjusts the built-in config before the run.
 	Configure func(*config.Config)
 }
@@ -123,6 +127,7 @@ func Open(o Options) (*session.Session, error) {
 	return session.Open(session.Options{
 		Config: cfg, Packs: append([]*scenario.Pack{pack}, o.ExtraPacks...), Filter: o.Filter, FailFast: o.FailFast,
 		OutDir: o.OutDir, Version: o.Version, Environment: "emulate (demo)", Hooks: o.Hooks, Order: o.Order,
+		Seed: o.Seed, Parallel: o.Parallel,
 		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
 		Secrets: []string{string(merchantPEM)},
 		StartMerchant: func(env session.Env) (string, func() error, error) {

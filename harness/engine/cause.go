@@ -19,16 +19,14 @@ import (
 // messagePaths are where the gateways put their refusal text.
 var messagePaths = []string{"responseMessage", "status_message", "error.message", "message", "error_messages.0"}
 
-// refusals describes the merchant calls the emulator refused after mark,
-// oldest first, e.g. "Create Order answered 4005401 Invalid Field Format
-// validUpTo: … is not in the future".
-func (e *Engine) refusals(mark int) []string {
+// refusals describes this scenario's merchant calls the emulator refused
+// after mark, oldest first, e.g. "Create Order answered 4005401 Invalid
+// Field Format validUpTo: … is not in the future".
+func (r *ScenarioRun) refusals(mark int) []string {
 	var out []string
-	for _, api := range e.t.Gateway.APIs() {
-		for _, c := range e.t.Gateway.Calls(api) {
-			if c.Seq > mark && refused(c) {
-				out = append(out, describeRefusal(c))
-			}
+	for _, c := range r.own(r.e.allCalls(), mark) {
+		if refused(c) {
+			out = append(out, describeRefusal(c))
 		}
 	}
 	return out

@@ -64,14 +64,18 @@ type Target struct {
 	Settle time.Duration
 	// Hold is how long "never" and "exactly once" claims must keep
 	// holding; 0 checks them once.
-	Hold  time.Duration
-	RunID string
+	Hold time.Duration
+	// Parallel is how many scenarios run at once (Launch); 1 or less runs
+	// them one after another.
+	Parallel int
+	RunID    string
 }
 
 // Engine runs scenarios against one target.
 type Engine struct {
 	t      Target
 	unique func(prefix string) string
+	fl     *floor
 }
 
 // New returns an engine for t with defaults filled in.
@@ -88,7 +92,7 @@ func New(t Target) *Engine {
 	if t.Statuses == nil {
 		t.Statuses = map[string]string{}
 	}
-	return &Engine{t: t, unique: newUnique(t.RunID)}
+	return &Engine{t: t, unique: newUnique(t.RunID), fl: newFloor()}
 }
 
 // status maps a canonical state to the merchant's word.
@@ -99,11 +103,11 @@ func (e *Engine) status(canonical string) string {
 	return strings.ToLower(canonical)
 }
 
-// stamp reads the wall clock and the current scenario's test clock.
-func (e *Engine) stamp() evidence.Stamp {
+// stamp reads the wall clock and the scenario's own test clock.
+func (r *ScenarioRun) stamp() evidence.Stamp {
 	s := evidence.Stamp{Real: time.Now().UTC()}
-	if e.t.Clocks != nil {
-		s.Virtual = e.t.Clocks.Now().UTC()
+	if r.clk != nil {
+		s.Virtual = r.clk.Now().UTC()
 	} else {
 		s.Virtual = s.Real
 	}

@@ -24,6 +24,10 @@ type ScenarioRun struct {
 	stopped  *evidence.Step // the step that stopped the scenario
 	started  time.Time
 	clk      *clock.Fake // this scenario's test clock; nil without Clocks
+	// whole: the scenario holds one attribution window from Start to
+	// Finish (Parallel 1), so no step takes the floor.
+	whole   bool
+	holding bool // the scenario holds the floor (floor.go)
 }
 
 // Start begins a scenario on a test clock of its own, starting at the wall
@@ -35,11 +39,15 @@ func (e *Engine) Start(sc *scenario.Scenario) *ScenarioRun {
 	}
 	r := &ScenarioRun{e: e, sc: sc, vars: vars, callMark: e.callMark(), cbMark: e.callbackMark(), started: time.Now()}
 	if e.t.Clocks != nil {
-		r.clk = e.t.Clocks.Begin()
+		r.clk = e.t.Clocks.New()
+	}
+	if e.t.Parallel <= 1 {
+		r.whole = true
+		e.open(r)
 	}
 	r.out = evidence.Scenario{
 		ID: sc.ID, Title: sc.Title, Gateway: sc.Gateway, Family: sc.Family, Mandatory: sc.Mandatory, Tier: sc.Tier,
-		Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File, Line: sc.Pos.Line, At: e.stamp(),
+		Labels: sc.AllLabels(), MapsTo: sc.MapsTo, File: sc.Pos.File, Line: sc.Pos.Line, At: r.stamp(),
 	}
 	return r
 }
@@ -83,6 +91,10 @@ func (r *ScenarioRun) Finish(ctx context.Context) evidence.Scenario {
 		ev.Name = "teardown: " + ev.Name
 		r.out.Steps = append(r.out.Steps, ev)
 	}
+	r.release()
+	if r.whole {
+		r.e.close(r)
+	}
 	r.out.Verdict, r.out.Reason = r.verdict()
 	r.out.DurationMS = ms(time.Since(r.started))
 	return r.out
@@ -102,19 +114,22 @@ func (r *ScenarioRun) verdict() (evidence.Verdict, string) {
 func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidence.Step {
 	ctx, cancel := context.WithTimeout(ctx, r.e.t.StepTimeout+st.Within)
 	defer cancel()
+	if r.clk != nil {
+		ctx = clock.NewContext(ctx, r.clk)
+	}
 	start := time.Now()
-	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.e.stamp()}
+	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.stamp()}
 	mark := r.e.callMark()
-	res := r.dispatch(ctx, st)
+	res := r.act(ctx, st)
 	if st.Or != nil && res.err == "" && res.failed() {
-		res = either(st, res, r.dispatch(ctx, *st.Or))
+		res = either(st, res, r.act(ctx, *st.Or))
 	}
 	ev.Checks, ev.Exchanges = res.checks, res.exchanges
 	ev.Verdict, ev.Reason = res.verdict()
 	if ev.Verdict == evidence.Failed || ev.Verdict == evidence.Errored {
 		var refusals []string
 		if st.Kind == scenario.KindMerchant || st.Kind == scenario.KindWait {
-			refusals = r.e.refusals(mark)
+			refusals = r.refusals(mark)
 			explain(&ev, refusals)
 		}
 		if ev.Verdict == evidence.Failed {
@@ -122,12 +137,68 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 		}
 	}
 	ev.DurationMS = ms(time.Since(start))
+	r.keepFloor(i, ev.Verdict == evidence.Passed)
 	return ev
 }
 
 func (r *ScenarioRun) skipped(st scenario.Step, i int, why string) evidence.Step {
 	return evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line,
-		Col: st.Pos.Col, Verdict: evidence.Skipped, Reason: why, At: r.e.stamp()}
+		Col: st.Pos.Col, Verdict: evidence.Skipped, Reason: why, At: r.stamp()}
+}
+
+// act dispatches a step, holding the floor while it acts (see floor.go).
+// A scenario keeps the floor across consecutive acting steps, so what one
+// step arms for the merchant's next call (respond_next) is met by this
+// scenario's next step, never by another scenario's.
+func (r *ScenarioRun) act(ctx context.Context, st scenario.Step) *result {
+	if r.whole {
+		return r.dispatch(ctx, st)
+	}
+	if !acts(st) {
+		r.release()
+		return r.dispatch(ctx, st)
+	}
+	if !r.holding {
+		if err := r.e.enter(ctx, r); err != nil {
+			return errored("waiting for another scenario to finish acting: %v", err)
+		}
+		r.holding = true
+	}
+	return r.dispatch(ctx, st)
+}
+
+// release gives the floor up if this scenario holds it.
+func (r *ScenarioRun) release() {
+	if r.holding {
+		r.holding = false
+		r.e.leave(r)
+	}
+}
+
+// keepFloor releases the floor after step i unless the scenario's next
+// step acts too.
+func (r *ScenarioRun) keepFloor(i int, passed bool) {
+	if !r.holding {
+		return
+	}
+	steps := append(r.sc.Steps[:len(r.sc.Steps):len(r.sc.Steps)], r.sc.Teardown...)
+	if passed && i+1 < len(steps) && acts(steps[i+1]) {
+		return
+	}
+	r.release()
+}
+
+// acts reports whether a step changes something (and so holds the floor):
+// a gateway action, a notify, a clock move, or a merchant action that is
+// not a read of the merchant's order state.
+func acts(st scenario.Step) bool {
+	switch st.Kind {
+	case scenario.KindGateway, scenario.KindNotify, scenario.KindClock:
+		return true
+	case scenario.KindMerchant:
+		return !anyKey(st.Expect, stateKeys)
+	}
+	return false
 }
 
 func (r *ScenarioRun) dispatch(ctx context.Context, st scenario.Step) *result {

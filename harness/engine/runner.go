@@ -77,36 +77,33 @@ type Hooks struct {
 	ScenarioDone    func(ev evidence.Scenario)
 }
 
-// Run runs scenarios in order without Ginkgo. With failFast, scenarios
-// after the first mandatory one that does not pass are SKIPPED.
+// Run runs scenarios without Ginkgo, Target.Parallel at a time, and
+// returns their evidence in the order given. Hooks are called in that
+// order too, as each scenario's evidence becomes available. With
+// failFast, scenarios not yet started when one does not pass are SKIPPED.
 func (e *Engine) Run(ctx context.Context, scs []*scenario.Scenario, failFast bool, h Hooks) []evidence.Scenario {
+	b := e.Launch(ctx, scs, Plan{FailFast: failFast})
 	var out []evidence.Scenario
-	stop := ""
-	for _, sc := range scs {
-		if stop != "" || ctx.Err() != nil {
-			reason := firstNonEmpty(stop, "run interrupted")
-			ev := SkippedScenario(sc, reason)
-			out = append(out, ev)
-			call(h.ScenarioDone, ev)
-			continue
-		}
-		if h.ScenarioStarted != nil {
-			h.ScenarioStarted(sc)
-		}
-		r := e.Start(sc)
-		for i := range sc.Steps {
-			st := r.Step(ctx, i)
+	for _, it := range b.Items() {
+		started := false
+		for i := range it.Scenario.Steps {
+			st, ok := it.Step(context.Background(), i)
+			if !ok {
+				break
+			}
+			if !started && h.ScenarioStarted != nil {
+				h.ScenarioStarted(it.Scenario)
+			}
+			started = true
 			if h.StepDone != nil {
-				h.StepDone(sc, st)
+				h.StepDone(it.Scenario, st)
 			}
 		}
-		ev := r.Finish(ctx)
+		ev := it.Result()
 		out = append(out, ev)
 		call(h.ScenarioDone, ev)
-		if failFast && ev.Verdict != evidence.Passed && ev.Verdict != evidence.Skipped {
-			stop = "not run: --fail-fast stopped the run after " + sc.ID
-		}
 	}
+	b.Wait()
 	return out
 }
 

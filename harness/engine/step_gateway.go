@@ -51,6 +51,7 @@ func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *re
 			return res
 		}
 		s.vars[name] = v
+		s.e.captured(s, v)
 	}
 	return res
 }
@@ -94,15 +95,30 @@ func (s *ScenarioRun) calls(api string) []emulator.Call {
 	if api == AnyAPI {
 		apis = s.e.t.Gateway.APIs()
 	}
-	var out []emulator.Call
+	var all []emulator.Call
 	for _, a := range apis {
-		for _, c := range s.e.t.Gateway.Calls(a) {
-			if c.Seq > s.callMark {
-				out = append(out, c)
-			}
+		all = append(all, s.e.t.Gateway.Calls(a)...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Seq < all[j].Seq })
+	return s.own(all, s.callMark)
+}
+
+// own keeps the calls after mark that are this scenario's (floor.go).
+// Ownership is learnt from every call in arrival order, so an order's
+// first call decides its owner whichever API a step asks about.
+func (s *ScenarioRun) own(calls []emulator.Call, mark int) []emulator.Call {
+	all := s.e.allCalls()
+	owners := s.e.ownerOf(all)
+	bySeq := make(map[int]*ScenarioRun, len(all))
+	for i, c := range all {
+		bySeq[c.Seq] = owners[i]
+	}
+	var out []emulator.Call
+	for _, c := range calls {
+		if c.Seq > mark && bySeq[c.Seq] == s {
+			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out
 }
 

@@ -34,6 +34,7 @@ func (s *ScenarioRun) merchant(ctx context.Context, st scenario.Step) *result {
 			return res
 		}
 		s.vars[name] = v
+		s.e.captured(s, v)
 	}
 	return res
 }

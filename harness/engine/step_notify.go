@@ -163,9 +163,17 @@ func (s *ScenarioRun) newExchanges(seen map[string]bool) []evidence.Exchange {
 	if !ok {
 		return nil
 	}
+	// Another scenario's merchant calls that arrived meanwhile are its own.
+	others := map[string]bool{}
+	all := s.e.allCalls()
+	for i, o := range s.e.ownerOf(all) {
+		if o != nil && o != s {
+			others[all[i].Exchange.ID] = true
+		}
+	}
 	var out []evidence.Exchange
 	for _, x := range l.Exchanges() {
-		if !seen[x.ID] {
+		if !seen[x.ID] && !others[x.ID] {
 			out = append(out, x)
 		}
 	}
@@ -193,7 +201,7 @@ func (s *ScenarioRun) receiverGot(ctx context.Context, st scenario.Step) *result
 func (s *ScenarioRun) checkCallbacks(st scenario.Step, exps []scenario.Expectation) *result {
 	var got []Callback
 	for _, c := range s.e.t.Receiver.Callbacks() {
-		if ok, _ := path.Match(st.Target, c.Path); ok && c.Seq > s.cbMark {
+		if ok, _ := path.Match(st.Target, c.Path); ok && c.Seq > s.cbMark && s.e.callbackOwner(c) == s {
 			got = append(got, c)
 		}
 	}

@@ -49,7 +49,19 @@ type Options struct {
 	Secrets []string
 	// Order describes a shuffled run order for the evidence ("" = file order).
 	Order string
+	// Seed, when not 0, shuffles the order scenarios start in.
+	Seed int64
+	// Parallel is how many scenarios run at once; 0 takes run.parallel
+	// from the config (default DefaultParallel), 1 runs them one by one.
+	Parallel int
 }
+
+// DefaultParallel is how many scenarios run at once unless the config or
+// --parallel says otherwise: enough to overlap every scenario's waiting
+// (settle polls, hold windows) in a pack of thirty, while a merchant
+// sees at most this many orders in flight — what a single-process app
+// with SQLite and a queue handles. Acting steps are serialised anyway.
+const DefaultParallel = 8
 
 // Env is what an in-process merchant needs to reach the harness.
 type Env struct {
@@ -83,6 +95,9 @@ func Open(o Options) (s *Session, err error) {
 	if o.Config == nil {
 		return nil, errors.New("session: no config")
 	}
+	if o.Parallel < 0 || o.Parallel > config.MaxParallel {
+		return nil, fmt.Errorf("--parallel %d: write a number from 1 to %d (1 runs scenarios one by one)", o.Parallel, config.MaxParallel)
+	}
 	s = &Session{o: o, runID: newRunID(), results: map[string]evidence.Scenario{}}
 	// Close the session itself: "return nil, err" has already set s to
 	// nil by the time this runs.
@@ -98,6 +113,7 @@ func Open(o Options) (s *Session, err error) {
 	if err = s.selectScenarios(); err != nil {
 		return nil, err
 	}
+	s.o.Order = s.orderText()
 	if err = clearOutDir(o.OutDir); err != nil {
 		return nil, err
 	}
@@ -225,7 +241,7 @@ func (s *Session) startMerchant() error {
 	s.eng = engine.New(engine.Target{
 		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clocks: s.clocks,
 		Statuses: m.Statuses, StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
-		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(),
+		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(), Parallel: s.parallel(),
 	})
 	return nil
 }
@@ -268,6 +284,34 @@ func (s *Session) Close() error {
 		s.journal = nil
 	}
 	return errors.Join(errs...)
+}
+
+// parallel is the number of scenarios that run at once.
+func (s *Session) parallel() int {
+	switch {
+	case s.o.Parallel > 0:
+		return s.o.Parallel
+	case s.o.Config.Run.Parallel > 0:
+		return s.o.Config.Run.Parallel
+	}
+	return DefaultParallel
+}
+
+// Plan is how the engine runs the selected scenarios.
+func (s *Session) Plan() engine.Plan {
+	return engine.Plan{Parallel: s.parallel(), FailFast: s.o.FailFast, Seed: s.o.Seed}
+}
+
+// orderText describes the run order and concurrency for the evidence.
+func (s *Session) orderText() string {
+	order := s.o.Order
+	if order == "" {
+		order = "file order"
+	}
+	if n := s.parallel(); n > 1 {
+		return fmt.Sprintf("%s; up to %d scenarios at once (--parallel 1 runs them one by one)", order, n)
+	}
+	return order + "; one scenario at a time (--parallel 1)"
 }
 
 // RunDirect runs the selected scenarios without Ginkgo.

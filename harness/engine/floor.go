@@ -32,8 +32,8 @@ import (
 type floor struct {
 	act sync.Mutex // held by the scenario that acts
 
-	mu      sync.Mutex
-	windows []window
+	mu       sync.Mutex
+	windows  []window
 	owners   map[string]*ScenarioRun // order reference → owner
 	captures map[string]*ScenarioRun // captured value → scenario; nil: shared
 }

@@ -2,6 +2,7 @@ package bisnap
 
 import (
 	"crypto/rsa"
+	"crypto/sha256"
 	"mime"
 	"net/http"
 	"net/url"
@@ -34,9 +35,16 @@ var TransactionHeaders = Headers{
 }
 
 // TokenHeaders are what the access-token APIs carry: X-CLIENT-KEY instead
-// of X-PARTNER-ID, and no X-EXTERNAL-ID.
+// of X-PARTNER-ID, and no X-EXTERNAL-ID. X-CLIENT-KEY is not checked with
+// the others: DANA checks X-TIMESTAMP (presence, then format) first and
+// answers a missing X-CLIENT-KEY as a signature that does not verify
+// (VerifyToken) — its UAT cases send Apply Token without X-CLIENT-KEY
+// and expect 4007402 for a missing X-TIMESTAMP, 4007401 for a malformed
+// one (test/python/widget/apply_token_test.py, helper/api_helpers.py) and
+// 4017400 for a bad signature (test/go/widget/apply_token_test.go,
+// helper/request.go).
 var TokenHeaders = Headers{
-	Mandatory: []string{"Content-Type", "X-TIMESTAMP", "X-CLIENT-KEY", "X-SIGNATURE"},
+	Mandatory: []string{"Content-Type", "X-TIMESTAMP", "X-SIGNATURE"},
 	Max:       map[string]int{"Content-Type": 127, "X-CLIENT-KEY": 36, "X-PARTNER-ID": 36},
 }
 
@@ -117,6 +125,12 @@ func VerifyAsymmetric(s Service, pub *rsa.PublicKey, path string, body []byte, h
 // X-CLIENT-KEY + "|" + X-TIMESTAMP.
 func VerifyToken(s Service, pub *rsa.PublicKey, h http.Header) (*evidence.SignatureCheck, *Reply) {
 	check := &evidence.SignatureCheck{Scheme: SchemeToken}
+	if strings.TrimSpace(h.Get("X-CLIENT-KEY")) == "" {
+		check.Detail = "no X-CLIENT-KEY: the signature is over X-CLIENT-KEY + \"|\" + X-TIMESTAMP"
+		return check, s.Unauthorized(CaseGeneral, "Unauthorized. Invalid Signature",
+			"the access-token APIs carry X-CLIENT-KEY (your clientId) and sign X-CLIENT-KEY + \"|\" + X-TIMESTAMP; "+
+				"without X-CLIENT-KEY the signature cannot be verified (X-PARTNER-ID does not stand in for it)")
+	}
 	sts := snap.TokenStringToSign(h.Get("X-CLIENT-KEY"), h.Get("X-TIMESTAMP"))
 	if err := snap.VerifyRSA(pub, sts, strings.TrimSpace(h.Get("X-SIGNATURE"))); err != nil {
 		check.Detail = err.Error() + "; expected a signature over " + sts
@@ -179,4 +193,12 @@ func NotifyPath(target string) string {
 		return "/"
 	}
 	return u.Path
+}
+
+// ExternalIDKey is how an emulator remembers one partner's X-EXTERNAL-ID
+// to detect reuse within the day: a fixed-size digest, so the memory is
+// bounded in bytes whatever length the client sends.
+func ExternalIDKey(partnerID, externalID string) string {
+	sum := sha256.Sum256([]byte(partnerID + "\x00" + externalID))
+	return string(sum[:])
 }

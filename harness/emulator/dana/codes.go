@@ -101,31 +101,16 @@ func (a api) okWith(message string, fields map[string]any) *reply {
 // 500 when they are not a plausible status.
 func httpStatus(code string) int { return bisnap.HTTPStatus(code) }
 
-// knownMessages are DANA's messages for codes a scenario may inject with
-// respond_next without giving a message (§1.14).
-var knownMessages = map[string]string{
-	"2005400": "Successful", "2005500": "Successful", "2005700": "Success", "2005800": "Successful",
-	"2025700": "Request In Progress", "2025800": "Request In Progress",
-	"4035402": "Exceeds Transaction Amount Limit", "4035415": "Transaction Not Permitted",
-	"4045408": "Invalid Merchant", "4045418": "Inconsistent Request",
-	"5005400": "General Error", "5005401": "Internal Server Error",
-	"4045501": "Transaction Not Found", "5005501": "Internal Server Error",
-	"4035700": "Transaction Expired", "4035705": "Do Not Honor", "4035714": "Insufficient Funds",
-	"4035715": "Transaction Not Permitted", "4045700": "Invalid Transaction Status",
-	"4045701": "Transaction Not Found", "4045708": "Invalid Merchant", "5005701": "Internal Server Error",
-	"4035814": "Insufficient Funds", "4035815": "Transaction Not Permitted",
-	"4045800": "Invalid Transaction Status", "4045801": "Transaction Not Found",
-	"4045808": "Invalid Merchant", "4045818": "Inconsistent Request", "5005801": "Internal Server Error",
-	"4035802": "Exceeds Transaction Amount Limit",
-}
-
-// defaultMessage names an injected code: DANA's message when its table
-// lists the code, else one from its case code and HTTP class.
+// defaultMessage names an injected code: the API's own success message,
+// else DANA's text from the table every DANA emulator shares
+// (bisnap.Message).
 func defaultMessage(code string) string {
-	if m, ok := knownMessages[code]; ok {
-		return m
+	for _, a := range apis {
+		if a.success == code {
+			return a.message
+		}
 	}
-	return bisnap.DefaultMessage(code)
+	return bisnap.Message(code)
 }
 
 // clip keeps hostile input from flooding a teaching message.

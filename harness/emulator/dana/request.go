@@ -80,7 +80,10 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	if pre == nil {
 		pre = e.checkPartner(in)
 	}
-	reuse := e.trackExternalID(in)
+	var reuse *reply
+	if pre == nil {
+		reuse = e.trackExternalID(in)
+	}
 	if ov := e.takeOverride(in.api.name); ov != nil {
 		return ov
 	}
@@ -129,14 +132,17 @@ func (e *Emulator) checkPartner(in *inbound) *reply {
 }
 
 // trackExternalID remembers X-EXTERNAL-ID per partner for the current
-// Jakarta day of the wall clock and handles reuse per Options.
+// Jakarta day of the wall clock and handles reuse per Options. Only
+// authenticated calls reach it (headers well-formed, signature verified,
+// partner known), and each id is kept as a fixed-size digest, so the
+// memory is bounded in bytes as well as in count (KeptExternalIDs).
 func (e *Emulator) trackExternalID(in *inbound) *reply {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return nil
 	}
 	day := e.wall.Now().In(snap.Jakarta).Format("2006-01-02")
-	k := in.Req.Header.Get("X-PARTNER-ID") + "\x00" + ext
+	k := bisnap.ExternalIDKey(in.Req.Header.Get("X-PARTNER-ID"), ext)
 	e.mu.Lock()
 	if e.st.extDay != day {
 		e.st.resetExternalIDs(day)

@@ -40,7 +40,7 @@ type state struct {
 	byKey   map[string]*order      // merchantId \x00 partnerReferenceNo
 	byRef   map[string]*order      // DANA referenceNo
 	extDay  string                 // Jakarta day extIDs belongs to
-	extIDs  map[string]int         // partner \x00 X-EXTERNAL-ID → first call seq
+	extIDs  map[string]int         // bisnap.ExternalIDKey → first call seq
 	extKeys *emulator.Ring[string] // extIDs' keys, oldest first
 }
 

@@ -25,26 +25,13 @@ const cancelWindow = 24 * time.Hour
 // clockGrace tolerates a merchant clock slightly ahead of ours on validUpTo.
 const clockGrace = time.Minute
 
-// paymentTriggers are the Widget payment amounts DANA's UAT script
-// (Widget.json, Payment cases) answers with a fixed code.
-var paymentTriggers = map[string]string{
-	"445408.00": "4045408", "505401.00": "5005401", "505400.00": "5005400", "435415.00": "4035415", "21000000.00": "4035402",
-}
-
-// payingAmount is the UAT amount whose payment stays PAYING.
+// payingAmount is the UAT amount whose payment stays PAYING (Widget.json
+// PaymentPaying).
 const payingAmount = "205502.00"
 
-// cancelTriggers are the originalPartnerReferenceNo values DANA's UAT
-// script cancels with a fixed code, before any lookup.
-var cancelTriggers = map[string]bool{"4035705": true, "4045708": true, "4045701": true, "4035700": true, "4035715": true, "4035714": true, "5005701": true}
-
-// refundTriggers are the refund amounts DANA's UAT answers with a code.
-var refundTriggers = map[string]string{"505801.00": "5005801", "445808.00": "4045808"}
-
-func trigger(s bisnap.Service, code, why string) *bisnap.Reply {
-	st, _ := strconv.Atoi(code[:3])
-	return s.Fail(st, code[5:], messageFor(code), why+" is DANA's sandbox trigger for "+code)
-}
+// trigger answers one of DANA's sandbox magic values (bisnap.CancelTrigger,
+// RefundTrigger, PaymentTrigger) with DANA's text for its code.
+func trigger(s bisnap.Service, code, why string) *bisnap.Reply { return s.Trigger(code, why) }
 
 // payReq is a validated widget payment body.
 type payReq struct {
@@ -81,7 +68,10 @@ func (e *Emulator) widgetPayment(in *inbound) *bisnap.Reply {
 	}
 	if info := doc.Get("additionalInfo"); c.Object(info, "additionalInfo") {
 		c.Str(info.Get("productCode"), "additionalInfo.productCode", 64)
-		c.Str(info.Get("mcc"), "additionalInfo.mcc", 0)
+		// mcc may be "" (or absent): DANA's UAT fixtures send "" in ten
+		// payment cases and expect success, the amount format error or the
+		// magic-amount codes (Widget.json Payment*).
+		c.OptStr(info.Get("mcc"), "additionalInfo.mcc", 64)
 		c.EnvInfo(info.Get("envInfo"), "additionalInfo.envInfo")
 		if o := info.Get("order"); c.Object(o, "additionalInfo.order") {
 			r.title, _ = c.Str(o.Get("orderTitle"), "additionalInfo.order.orderTitle", 0)
@@ -95,7 +85,7 @@ func (e *Emulator) widgetPayment(in *inbound) *bisnap.Reply {
 	if rep := e.checkMerchant(s, r.merchantID); rep != nil {
 		return rep
 	}
-	if code, ok := paymentTriggers[r.amount.Value]; ok {
+	if code, ok := bisnap.PaymentTrigger(r.amount.Value); ok {
 		return trigger(s, code, "amount "+r.amount.Value)
 	}
 	canon := canonical(in.Body)
@@ -219,8 +209,8 @@ func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
 	c := bisnap.NewChecker(s)
 	ref := readRef(c, in.doc, false)
 	svcCode, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
-	if !c.Missing() && svcCode == "AZ" {
-		return s.Fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
+	if !c.Missing() && svcCode == bisnap.QueryErrorServiceCode {
+		return trigger(s, "5005501", "serviceCode "+strconv.Quote(svcCode))
 	}
 	if svcCode != "" && svcCode != "54" {
 		c.Bad("serviceCode", `serviceCode must be "54" for a widget payment, got `+bisnap.Quote(svcCode))
@@ -281,8 +271,8 @@ func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
 		return rep
 	}
-	if cancelTriggers[ref.partnerRef] {
-		return trigger(s, ref.partnerRef, "originalPartnerReferenceNo "+ref.partnerRef)
+	if code, ok := bisnap.CancelTrigger(ref.partnerRef); ok {
+		return trigger(s, code, "originalPartnerReferenceNo "+ref.partnerRef)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -329,7 +319,7 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
 		return rep
 	}
-	if code, ok := refundTriggers[amount.Value]; ok {
+	if code, ok := bisnap.RefundTrigger(amount.Value); ok {
 		return trigger(s, code, "refundAmount "+amount.Value)
 	}
 	e.mu.Lock()

@@ -37,9 +37,12 @@ func (e *Emulator) routes() *gin.Engine {
 	handlers := map[string]handler{
 		APIApplyToken: e.applyToken, APIApplyOTT: e.applyOTT, APIUnbinding: e.unbinding, APIBalance: e.balance,
 		APIProfile: e.queryProfile, APIPayment: e.widgetPayment, APIQuery: e.queryPayment, APICancel: e.cancelOrder, APIRefund: e.refundOrder,
+		APITxList: e.transactionList,
 	}
 	for _, s := range services {
-		g.POST(s.Path, e.serve(s, handlers[s.Name]))
+		for _, p := range append([]string{s.Path}, s.also...) {
+			g.POST(p, e.serve(s, handlers[s.Name]))
+		}
 	}
 	g.GET(oauthPath, e.oauthPage)
 	g.POST(oauthPath+"/:choice", e.oauthChoice)
@@ -47,9 +50,15 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST(cashierPath+"/:choice", e.cashierChoice)
 	k := emulator.Control{Act: e.Act}
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/orders", func(c *gin.Context) { c.JSON(http.StatusOK, e.Orders()) })
-	ctl.GET("/bindings", func(c *gin.Context) { c.JSON(http.StatusOK, e.Bindings()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.rec.Exchanges()) })
+	ctl.GET("/orders", func(c *gin.Context) {
+		emulator.ServePage(c, e.Orders(), func(o OrderView) string { return o.ReferenceNo })
+	})
+	ctl.GET("/bindings", func(c *gin.Context) {
+		emulator.ServePage(c, e.Bindings(), func(b BindingView) string { return b.ID })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) {
+		emulator.ServePage(c, e.rec.Exchanges(), func(x evidence.Exchange) string { return x.ID })
+	})
 	ctl.POST("/orders/:ref/:action", k.Orders("order", "ref", orderActions))
 	for _, a := range []string{actAuthorize, actRedirect, actRevoke, actRespondNext} {
 		ctl.POST("/"+a, k.Handle(emulator.Action{Name: a}))
@@ -62,7 +71,11 @@ func (e *Emulator) serve(s service, h handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		in := &inbound{Inbound: e.rec.Receive(c.Request), svc: s,
 			debug: strings.EqualFold(strings.TrimSpace(c.Request.Header.Get("X-Debug-Mode")), "true")}
-		e.answer(c, in, e.process(in, h))
+		rep := e.process(in, h)
+		if s.Name == APITxList {
+			rep = txListWording(rep)
+		}
+		e.answer(c, in, rep)
 	}
 }
 
@@ -104,7 +117,7 @@ func (e *Emulator) process(in *inbound, h handler) *bisnap.Reply {
 	if pre == nil {
 		pre = e.checkPartner(in)
 	}
-	if s.auth == authSNAP {
+	if s.auth == authSNAP && pre == nil {
 		e.trackExternalID(in)
 	}
 	if ov, ok := e.injected.Take(s.Name); ok {
@@ -138,13 +151,17 @@ func (e *Emulator) checkPartner(in *inbound) *bisnap.Reply {
 }
 
 // trackExternalID records an X-EXTERNAL-ID reused within the Jakarta day.
+// Only authenticated calls are remembered (headers well-formed, the
+// signature verified, the partner known), each by a fixed-size digest:
+// the memory is bounded in bytes as well as in count, whatever the
+// client sends.
 func (e *Emulator) trackExternalID(in *inbound) {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return
 	}
 	day := e.wall.Now().In(jakarta).Format("2006-01-02")
-	k := in.Req.Header.Get("X-PARTNER-ID") + "\x00" + ext
+	k := bisnap.ExternalIDKey(in.Req.Header.Get("X-PARTNER-ID"), ext)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.st.extDay != day {

@@ -247,3 +247,28 @@ func TestProtect_PanicExitsThreeWithTheStackInAFile(t *testing.T) {
 		t.Errorf("without a panic: exit %d, want f's own", code)
 	}
 }
+
+// Attack: a filtered run exits 0, so the Action's gate stayed green on a
+// run that left mandated scenarios out. verify --json says partial, and
+// the gate fails on it unless the workflow asks for a partial run.
+func TestGate_PartialRunFailsUnlessAsked(t *testing.T) {
+	t.Parallel() // its own temp dir and processes
+	dir := t.TempDir()
+	if out, code := uatrun(t, dir, "demo", "-q", "--labels", "create"); code != 0 {
+		t.Fatalf("filtered demo: exit %d\n%s", code, out)
+	}
+	out, _, code := uatrunEnv(t, dir, nil, "--json", "verify", "uat-evidence/evidence.json")
+	if code != 0 || !strings.Contains(out, `"partial": true`) {
+		t.Fatalf("verify --json of a partial run: exit %d\n%s", code, out)
+	}
+	action, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := string(action)
+	for _, want := range []string{`grep -q '"partial": true'`, `"$ALLOW_PARTIAL" != "true"`, "allow-partial:", `--merchant-version "$MERCHANT_VERSION"`} {
+		if !strings.Contains(a, want) {
+			t.Errorf("action.yml lacks %q: the gate must fail a partial run unless asked", want)
+		}
+	}
+}

@@ -73,6 +73,9 @@ type verifyJSON struct {
 	// Incomplete is set for a run that was interrupted or did not finish:
 	// intact or not, it supports no go-live decision, and verify exits 1.
 	Incomplete bool `json:"incomplete,omitempty"`
+	// Partial is set for a filtered run that left mandated scenarios out:
+	// not a sign-off (the Action's gate fails it unless asked for one).
+	Partial bool `json:"partial,omitempty"`
 	// Tested is what the document says it tested, with the problems that
 	// fail what was required (--max-age, --merchant-version, mandated
 	// scenarios missing).
@@ -119,6 +122,7 @@ func runVerify(w io.Writer, path, keyPath string, asJSON bool) error {
 		if r := res.Run; r != nil {
 			out.RunID, out.Merchant, out.Scenarios, out.GoLive, out.Rerender = r.ID, r.Meta.Merchant, r.Summary.Total, res.Intact && r.Summary.GoLive, r.Rerendered != nil
 			out.Incomplete = incomplete(r)
+			out.Partial = r.Summary.Partial
 			out.GoLive = out.GoLive && len(tested.Problems) == 0
 			out.Tested = tested
 		}

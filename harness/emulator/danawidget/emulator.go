@@ -61,6 +61,11 @@ type Options struct {
 	HTTPClient            *http.Client // notifies, redirects, return_shopper; default 8s timeout
 	Version               string
 	BaseURL               string // where OAuth and cashier links point; default the emulator's URL
+	// RedirectURLs are the merchant's registered OAuth redirect URLs (as
+	// in DANA's merchant dashboard): the approve redirect, and its
+	// authCode, goes only to a redirectUrl that starts with one of them.
+	// Empty: only loopback addresses (localhost, 127.0.0.0/8, ::1).
+	RedirectURLs []string
 }
 
 // Emulator is an offline, stateful DANA Widget API: account binding,
@@ -114,6 +119,11 @@ func New(o Options) (*Emulator, error) {
 	for i, d := range o.NotifyRetry {
 		if d <= 0 {
 			return nil, fmt.Errorf("dana-widget: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
+		}
+	}
+	for i, u := range o.RedirectURLs {
+		if err := emulator.CheckAbsURL(u); err != nil {
+			return nil, fmt.Errorf("dana-widget: Options.RedirectURLs[%d]: %w", i, err)
 		}
 	}
 	if o.NotifyURL != "" {

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -36,16 +38,37 @@ func (e *Emulator) base(r *http.Request) string {
 	return e.host.BaseURL("", r)
 }
 
+// maxOAuthURL bounds the OAuth URL the page reads: dana-go's are a few
+// hundred bytes; a longer one is refused before anything is kept.
+const maxOAuthURL = 8 << 10
+
+// phonePattern is a plausible DANA mobile number.
+var phonePattern = regexp.MustCompile(`^\+?[0-9]{6,16}$`)
+
 // oauthRequest is an OAuth URL as the page reads it.
 type oauthRequest struct {
 	raw, redirect, state, partnerID, merchantID, phone string
-	violations                                         []string
+	violations, notes                                  []string
+	// signed: seamlessData came with a seamlessSign that verifies with the
+	// merchant's key (as sent, or as dana-go sends it unescaped).
+	signed, seamless bool
+}
+
+// authenticated reports whether the page may keep state for this URL:
+// the partner is the configured one and any seamlessData is signed by the
+// merchant. Without seamlessData the DANA user logs in on the page, and
+// the emulator's page approves as DefaultPhone.
+func (r *oauthRequest) authenticated(partnerID string) bool {
+	return (partnerID == "" || r.partnerID == partnerID) && (!r.seamless || r.signed)
 }
 
 // readOAuth judges the OAuth URL the merchant built. Problems a page
 // would shrug off are violations; one that leaves the page nowhere to
 // send the user back is an error.
 func (e *Emulator) readOAuth(raw string) (*oauthRequest, error) {
+	if len(raw) > maxOAuthURL {
+		return nil, fmt.Errorf("the OAuth URL is %d bytes; DANA's page reads at most %d", len(raw), maxOAuthURL)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("the OAuth URL is not a URL: %v", err)
@@ -64,6 +87,9 @@ func (e *Emulator) readOAuth(raw string) (*oauthRequest, error) {
 	if err := emulator.CheckAbsURL(r.redirect); err != nil {
 		return r, fmt.Errorf("redirectUrl: %v; the OAuth page cannot send the user back", err)
 	}
+	if err := e.checkRedirect(r.redirect); err != nil {
+		return r, err
+	}
 	if e.o.PartnerID != "" && r.partnerID != "" && r.partnerID != e.o.PartnerID {
 		bad("partnerId %s is not the configured clientId", bisnap.Quote(r.partnerID))
 	}
@@ -76,6 +102,7 @@ func (e *Emulator) readOAuth(raw string) (*oauthRequest, error) {
 		}
 	}
 	if sd := q.Get("seamlessData"); sd != "" {
+		r.seamless = true
 		var m map[string]any
 		if err := json.Unmarshal([]byte(sd), &m); err != nil {
 			bad("seamlessData is not a JSON object: %v", err)
@@ -88,11 +115,26 @@ func (e *Emulator) readOAuth(raw string) (*oauthRequest, error) {
 				}
 			}
 		}
-		if sign := q.Get("seamlessSign"); sign != "" {
-			if err := snap.VerifyRSA(e.o.MerchantPublicKey, sd, sign); err != nil {
-				bad("seamlessSign does not verify over seamlessData with the merchant key: %v", err)
-			}
+		switch sign := q.Get("seamlessSign"); {
+		case sign == "":
+			// unsigned: recorded as before (no violation), but the page
+			// keeps nothing for it (authenticated)
+		case snap.VerifyRSA(e.o.MerchantPublicKey, sd, sign) == nil:
+			r.signed = true
+		case strings.Contains(sign, " ") && snap.VerifyRSA(e.o.MerchantPublicKey, sd, strings.ReplaceAll(sign, " ", "+")) == nil:
+			// dana-go's GenerateOauthUrl (widget/v1/utils.go) appends the
+			// base64 signature without URL-escaping it, so each '+' reads
+			// as a space; DANA's sandbox issues the authCode all the same.
+			r.signed = true
+			r.notes = append(r.notes, "seamlessSign arrived with spaces where its base64 has '+' (not URL-escaped, as dana-go's GenerateOauthUrl sends it); "+
+				"it verifies once they are read back as '+', as DANA's page reads it")
+		default:
+			bad("seamlessSign does not verify over seamlessData with the merchant key")
 		}
+	}
+	if r.phone != "" && !phonePattern.MatchString(r.phone) {
+		bad("seamlessData.mobile %s is not a mobile number; the page ignores it", bisnap.Quote(r.phone))
+		r.phone = ""
 	}
 	return r, nil
 }
@@ -111,8 +153,12 @@ func (e *Emulator) recordOAuth(raw string, r *oauthRequest, outcome string) evid
 	if r != nil {
 		v = r.violations
 	}
+	notes := v
+	if r != nil && len(r.notes) > 0 {
+		notes = append(append([]string(nil), v...), r.notes...)
+	}
 	body := []byte("<!doctype html><title>DANA OAuth</title><p>" + template.HTMLEscapeString(outcome))
-	e.rec.AddCall(emulator.Call{API: APIOAuth, Violations: v, Hint: outcome}, in, v,
+	e.rec.AddCall(emulator.Call{API: APIOAuth, Violations: v, Hint: outcome}, in, notes,
 		emulator.Answer{Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: body})
 	calls := e.rec.Calls(APIOAuth)
 	return calls[len(calls)-1].Exchange
@@ -143,11 +189,14 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 		x := e.recordOAuth(raw, r, err.Error())
 		return emulator.Result{Exchanges: []evidence.Exchange{x}}, fmt.Errorf("%w: the merchant's OAuth URL: %v", emulator.ErrOrderState, err)
 	}
+	if m := p["mobile"]; m != "" && !phonePattern.MatchString(m) {
+		return emulator.Result{}, fmt.Errorf("dana-widget: authorize mobile %q: want a mobile number such as 081234567890", bisnap.Clip(m))
+	}
 	phone := firstNonEmpty(p["mobile"], r.phone, DefaultPhone)
 	q := url.Values{}
 	state := r.state
 	if s, ok := p["state"]; ok {
-		state = s
+		state = bisnap.Clip(s)
 	}
 	var note string
 	e.mu.Lock()
@@ -321,6 +370,13 @@ func (e *Emulator) oauthChoice(c *gin.Context) {
 		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte("this OAuth URL cannot be completed"))
 		return
 	}
+	if !r.authenticated(e.o.PartnerID) {
+		// Nothing is kept for a URL the merchant did not sign: no user, no
+		// authCode, no held redirect.
+		c.Data(http.StatusForbidden, "text/plain; charset=utf-8",
+			[]byte("this OAuth URL is not the configured partner's, or its seamlessData is not signed with the merchant's key; nothing was kept"))
+		return
+	}
 	if choice == "close" {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte("<!doctype html><p>Closed. You can close this tab."))
 		return
@@ -344,4 +400,38 @@ func (e *Emulator) oauthChoice(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, target)
 }
 
-var _ = strings.TrimSpace
+// checkRedirect limits where the approve redirect (and its authCode)
+// may go: a registered redirect URL (Options.RedirectURLs), or with none
+// registered a loopback address.
+func (e *Emulator) checkRedirect(target string) error {
+	if len(e.o.RedirectURLs) > 0 {
+		for _, allowed := range e.o.RedirectURLs {
+			if sameOrigin(target, allowed) {
+				return nil
+			}
+		}
+		return fmt.Errorf("redirectUrl %s is not one of the merchant's registered redirect URLs (%s); DANA sends the authCode only there",
+			bisnap.Quote(target), strings.Join(e.o.RedirectURLs, ", "))
+	}
+	u, err := url.Parse(target)
+	if err == nil {
+		h := u.Hostname()
+		if ip := net.ParseIP(h); h == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("redirectUrl %s is not a loopback address and no redirect URLs are registered with the emulator (Options.RedirectURLs); "+
+		"the authCode is sent only to a registered redirect URL", bisnap.Quote(target))
+}
+
+// sameOrigin reports whether target has allowed's scheme and host and a
+// path under allowed's path.
+func sameOrigin(target, allowed string) bool {
+	t, err1 := url.Parse(target)
+	a, err2 := url.Parse(allowed)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return strings.EqualFold(t.Scheme, a.Scheme) && strings.EqualFold(t.Host, a.Host) &&
+		strings.HasPrefix(t.EscapedPath(), strings.TrimSuffix(a.EscapedPath(), "/"))
+}

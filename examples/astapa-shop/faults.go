@@ -19,6 +19,10 @@ const (
 	faultVerifyMidtransField = "verify-reads-midtrans-field"
 	faultNoReconcile         = "no-reconcile"
 	faultVerifyAnyStatusPaid = "verify-any-status-paid"
+	faultCheckThenAct        = "fulfil-check-then-act"
+	faultVerifyErrorTrusts   = "verify-error-trusts-webhook"
+	faultCancelOnForged      = "cancel-on-forged"
+	faultVerifyMetadataOrder = "verify-metadata-order"
 )
 
 var faultCatalogue = map[string]string{
@@ -36,6 +40,14 @@ var faultCatalogue = map[string]string{
 		"so a lost webhook leaves a paid order pending and cancellations are never seen",
 	faultVerifyAnyStatusPaid: "treats any verify status other than pending as paid, " +
 		"so expired, cancelled and refunded payments are shipped",
+	faultCheckThenAct: "reads the order, asks verify, and fulfils if the order it read was pending, " +
+		"with no conditional update: two copies of item.purchased handled at once both ship",
+	faultVerifyErrorTrusts: "when verify fails or times out, trusts the webhook instead " +
+		"(fail open), so a forged item.purchased sent while Astapa is slow gets goods for free",
+	faultCancelOnForged: "cancels an order whose item.purchased verify does not confirm, as suspected fraud, " +
+		"so a forged webhook lets anyone cancel a buyer's order before the buyer pays",
+	faultVerifyMetadataOrder: "confirms with verify the order named in metadata.order_ref but marks paid the one named in order_id, " +
+		"so a paid payment's webhook with order_id altered pays another order",
 }
 
 // Faults lists every fault, sorted by name.

@@ -104,9 +104,12 @@ func orderView(o order) gin.H {
 
 // webhookBody is the part of item.purchased the shop reads.
 type webhookBody struct {
-	Event   string      `json:"event"`
-	OrderID string      `json:"order_id"`
-	Amount  json.Number `json:"amount"`
+	Event    string      `json:"event"`
+	OrderID  string      `json:"order_id"`
+	Amount   json.Number `json:"amount"`
+	Metadata struct {
+		OrderRef string `json:"order_ref"`
+	} `json:"metadata"`
 }
 
 // webhook handles item.purchased. It is unsigned, so it is only a hint:
@@ -144,11 +147,23 @@ func (s *Shop) handleWebhook(ctx context.Context, w webhookBody) (int, string) {
 	}
 	status := "settlement" // what the webhook claims
 	if !s.faults.on(faultWebhookTrusted) {
-		v, err := s.api.verify(context.WithoutCancel(ctx), o.ID)
-		if err != nil || v.HTTP != http.StatusOK {
-			return http.StatusBadGateway, "could not verify with Astapa; retry later"
+		ask := o.ID
+		if s.faults.on(faultVerifyMetadataOrder) && orderIDPattern.MatchString(w.Metadata.OrderRef) {
+			ask = w.Metadata.OrderRef // the bug: confirms one order, pays another
 		}
-		status = s.readStatus(v)
+		v, err := s.api.verify(context.WithoutCancel(ctx), ask)
+		switch {
+		case (err != nil || v.HTTP != http.StatusOK) && s.faults.on(faultVerifyErrorTrusts):
+			// the bug: fail open, the webhook's word is taken
+		case err != nil || v.HTTP != http.StatusOK:
+			return http.StatusBadGateway, "could not verify with Astapa; retry later"
+		default:
+			status = s.readStatus(v)
+		}
+	}
+	if status == "pending" && s.faults.on(faultCancelOnForged) {
+		s.logErr(ignoreMoved(s.store.move(ctx, o.ID, "pending", "cancelled")), "cancel suspected fraud")
+		return http.StatusForbidden, "webhook not confirmed: order cancelled"
 	}
 	if err := s.applyVerified(ctx, o, status, true); err != nil {
 		return http.StatusInternalServerError, "try again"
@@ -178,6 +193,17 @@ func (s *Shop) applyVerified(ctx context.Context, o order, status string, fromWe
 	var err error
 	switch status {
 	case "settlement":
+		if fromWebhook && s.faults.on(faultCheckThenAct) {
+			// the bug: o was read before verify; nothing stops a second
+			// handler that read it at the same time
+			if o.Status != "pending" {
+				return nil
+			}
+			if err = s.store.fulfilUnguarded(ctx, o.ID); err == nil {
+				s.announce(ctx, o)
+			}
+			return err
+		}
 		if fromWebhook && s.faults.on(faultDoubleFulfil) {
 			if err = s.store.fulfilUnguarded(ctx, o.ID); err == nil {
 				s.announce(ctx, o)
@@ -284,6 +310,8 @@ func (s *Shop) internalError(c *gin.Context, what string, err error) {
 	s.log.Error(what, "path", c.Request.URL.Path, "err", err)
 	c.JSON(http.StatusInternalServerError, gin.H{"error": "internal error: " + what})
 }
+
+func ignoreMoved(_ bool, err error) error { return err }
 
 func (s *Shop) logErr(err error, what string) {
 	if err != nil {

@@ -3,9 +3,11 @@ package astapashop
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -40,7 +42,19 @@ func newFake(t *testing.T) *fakeAstapa {
 			return
 		}
 		f.verifies++
-		json.NewEncoder(w).Encode(map[string]string{"order_id": r.URL.Query().Get("order_id"), "status": f.status.Load().(string)})
+		id, st := r.URL.Query().Get("order_id"), f.status.Load().(string)
+		switch {
+		case st == "down":
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		case strings.HasPrefix(st, "settled:"): // only that order is settled
+			if id == strings.TrimPrefix(st, "settled:") {
+				st = "settlement"
+			} else {
+				st = "pending"
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]string{"order_id": id, "status": st})
 	}))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -162,5 +176,50 @@ func TestFaults_AmountNotIntegerIsRefused(t *testing.T) {
 	}
 	if _, err := New(Config{GatewayURL: "http://x", ClientID: "a", ClientSecret: "b", Faults: []string{"nope"}}); err == nil {
 		t.Fatal("unknown fault accepted")
+	}
+}
+
+// Each new fault is run against a correct shop and a faulty one.
+func TestFaults_Round2EachBreaksItsRule(t *testing.T) {
+	cases := []struct {
+		fault           string
+		run             func(t *testing.T, s *Shop, f *fakeAstapa) string
+		correct, faulty string
+	}{
+		{faultVerifyErrorTrusts, func(t *testing.T, s *Shop, f *fakeAstapa) string {
+			id := checkout(t, s)
+			f.status.Store("down")
+			st, _ := do(t, s, http.MethodPost, WebhookPath, purchased(id, 15000))
+			_, o := do(t, s, http.MethodGet, "/orders/"+id, "")
+			return fmt.Sprint(st, " ", o["status"])
+		}, "502 pending", "200 paid"},
+		{faultCancelOnForged, func(t *testing.T, s *Shop, f *fakeAstapa) string {
+			id := checkout(t, s)
+			do(t, s, http.MethodPost, WebhookPath, purchased(id, 15000)) // forged: verify says pending
+			f.status.Store("settlement")
+			do(t, s, http.MethodPost, WebhookPath, purchased(id, 15000)) // the real one
+			_, o := do(t, s, http.MethodGet, "/orders/"+id, "")
+			return fmt.Sprint(o["status"], " ", o["fulfilments"])
+		}, "paid 1", "cancelled 0"},
+		{faultVerifyMetadataOrder, func(t *testing.T, s *Shop, f *fakeAstapa) string {
+			a, b := checkout(t, s), checkout(t, s)
+			f.status.Store("settled:" + a)
+			body := `{"event":"item.purchased","order_id":"` + b + `","item_id":"__direct__","amount":15000,"currency":"IDR","metadata":{"order_ref":"` + a + `"}}`
+			do(t, s, http.MethodPost, WebhookPath, body)
+			_, o := do(t, s, http.MethodGet, "/orders/"+b, "")
+			return fmt.Sprint(o["status"])
+		}, "pending", "paid"},
+	}
+	for _, c := range cases {
+		t.Run(c.fault, func(t *testing.T) {
+			f := newFake(t)
+			if got := c.run(t, newShop(t, f), f); got != c.correct {
+				t.Errorf("correct shop: %s, want %s", got, c.correct)
+			}
+			f = newFake(t)
+			if got := c.run(t, newShop(t, f, c.fault), f); got != c.faulty {
+				t.Errorf("with the fault: %s, want %s", got, c.faulty)
+			}
+		})
 	}
 }

@@ -24,6 +24,10 @@ func init() {
 // whose rule that fault breaks.
 var astapaCatches = map[string]string{
 	"amount-not-integer":             "AST-CREATE-01",
+	"cancel-on-forged":               "AST-SIG-04",
+	"fulfil-check-then-act":          "AST-IDEM-02",
+	"verify-error-trusts-webhook":    "AST-SIG-03",
+	"verify-metadata-order":          "AST-SIG-05",
 	"double-fulfil":                  "AST-IDEM-01",
 	"no-reconcile":                   "AST-PAY-02",
 	"reuse-order-id":                 "AST-IDEM-03",

@@ -29,7 +29,7 @@ var actionNames = []string{actPay, actCancel, actExpire, actRefund, actRespondNe
 
 var actionParams = map[string][]string{
 	actPay: {"notify"}, actCancel: nil, actExpire: nil, actRefund: nil,
-	actRespondNext: {"api", "code", "message", "count"},
+	actRespondNext: {"api", "code", "message", "count", "order_id"},
 	actNotify:      {"variant", "copies", "order_id"},
 }
 
@@ -213,20 +213,32 @@ func (e *Emulator) actRespondNext(p map[string]string) (emulator.Result, error) 
 	if err != nil {
 		return emulator.Result{}, err
 	}
+	key, scope := api, ""
+	if id := p["order_id"]; id != "" {
+		if api != APIVerify {
+			return emulator.Result{}, fmt.Errorf("astapa: respond_next order_id scopes verify calls only (create names its order in the body)")
+		}
+		key, scope = api+"|"+id, " for order_id "+quote(id)
+	}
 	if status == 0 {
-		e.injected.Add(api, count, override{})
-		return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will get no answer: the connection is closed, as when Astapa times out", count, api)}, nil
+		e.injected.Add(key, count, override{})
+		return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s)%s will get no answer: the connection is closed, as when Astapa times out", count, api, scope)}, nil
 	}
 	msg := p["message"]
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	e.injected.Add(api, count, override{status: status, message: msg})
-	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered HTTP %d %s", count, api, status, msg)}, nil
+	e.injected.Add(key, count, override{status: status, message: msg})
+	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s)%s will be answered HTTP %d %s", count, api, scope, status, msg)}, nil
 }
 
-func (e *Emulator) takeOverride(api string) *reply {
-	ov, ok := e.injected.Take(api)
+// takeOverride takes the answer queued for this call: one scoped to its
+// order_id (verify) first, then one for every call to api.
+func (e *Emulator) takeOverride(api, orderID string) *reply {
+	ov, ok := e.injected.Take(api + "|" + orderID)
+	if !ok || orderID == "" {
+		ov, ok = e.injected.Take(api)
+	}
 	if !ok {
 		return nil
 	}

@@ -75,7 +75,11 @@ func (e *Emulator) process(in *inbound, h handler) *reply {
 	if err := emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth); err != nil {
 		return fail(http.StatusBadRequest, "invalid_json", "Request body must be a JSON object", err.Error())
 	}
-	if ov := e.takeOverride(in.api); ov != nil {
+	orderID := ""
+	if in.api == APIVerify {
+		orderID = in.Req.URL.Query().Get("order_id")
+	}
+	if ov := e.takeOverride(in.api, orderID); ov != nil {
 		return ov
 	}
 	return h(in)

@@ -121,3 +121,18 @@ func TestNotify_ConcurrentCopiesOverlap(t *testing.T) {
 func actionOf(name, order string, params map[string]string) emulator.Action {
 	return emulator.Action{Name: name, Order: order, Params: params}
 }
+
+// respond_next order_id= scopes an injected verify answer to one order, so
+// a background verify of another order neither takes nor is hit by it.
+func TestRespondNext_ScopedToOneOrder(t *testing.T) {
+	f := newFixture(t)
+	f.call(http.MethodPost, "/api/platform/shop-payment", createBody(nil))
+	f.call(http.MethodPost, "/api/platform/shop-payment", createBody(map[string]any{"order_id": "B-2"}))
+	f.act("respond_next", "", map[string]string{"api": "verify", "code": "503", "order_id": "B-2"})
+	if st, _ := f.call(http.MethodGet, "/api/platform/shop-payment/verify?order_id=A-1", ""); st != 200 {
+		t.Fatalf("another order's verify answered %d", st)
+	}
+	if st, _ := f.call(http.MethodGet, "/api/platform/shop-payment/verify?order_id=B-2", ""); st != 503 {
+		t.Fatalf("the scoped order's verify answered %d, want 503", st)
+	}
+}

@@ -119,3 +119,23 @@ func clip(s string) string { return gapuraWording.Clip(s) }
 func quote(s string) string { return gapuraWording.Quote(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Paths are the URL paths the Gapura emulator serves to merchants: its
+// APIs and the hosted checkout (CheckoutPrefix). Another DANA emulator
+// serving the same host (DANA Widget) routes them here.
+func Paths() []string {
+	out := make([]string, 0, len(apis))
+	for _, a := range apis {
+		out = append(out, a.path)
+	}
+	return out
+}
+
+// CheckoutPrefix is where the hosted checkout pages live.
+const CheckoutPrefix = "/checkout/"
+
+// IsAPI reports whether name is one of the Gapura API names Calls knows.
+func IsAPI(name string) bool {
+	_, ok := apiByName(name)
+	return ok
+}

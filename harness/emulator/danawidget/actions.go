@@ -2,6 +2,7 @@ package danawidget
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -55,6 +57,31 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if _, widget := serviceByName(a.Params["api"]); a.Name == actRespondNext && !widget && dana.IsAPI(a.Params["api"]) {
+		return e.pg.Act(ctx, a) // a Payment Gateway API on this host
+	}
+	res, err := e.act(ctx, a)
+	if errors.Is(err, emulator.ErrUnknownOrder) && e.pgHas(a.Order) {
+		// an order created through the Payment Gateway API on this host
+		return e.pg.Act(ctx, a)
+	}
+	return res, err
+}
+
+// pgHas reports whether the Payment Gateway API on this host knows ref.
+func (e *Emulator) pgHas(ref string) bool {
+	if ref == "" {
+		return false
+	}
+	for _, o := range e.pg.Orders() {
+		if o.PartnerReferenceNo == ref || o.ReferenceNo == ref {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Emulator) act(ctx context.Context, a emulator.Action) (emulator.Result, error) {
 	switch a.Name {
 	case actAuthorize:
 		return e.authorize(ctx, a.Params)

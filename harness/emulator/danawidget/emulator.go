@@ -13,6 +13,8 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -86,6 +88,12 @@ type Emulator struct {
 	retries  *emulator.Retries
 	injected emulator.Injections[override]
 
+	// pg is the Payment Gateway (Gapura) API on the same DANA host: its
+	// paths are routed to it, its orders acted on through the same control
+	// routes (DANA is one host for both products; the UAT script's Widget
+	// finish-notify cases create their orders through it).
+	pg *dana.Emulator
+
 	mu sync.Mutex
 	st state
 }
@@ -142,6 +150,13 @@ func New(o Options) (*Emulator, error) {
 	}
 	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub, red: o.Redactor,
 		version: GatewayName + "/" + o.Version, host: emulator.Host{Name: "dana-widget"}, st: newState()}
+	e.pg, err = dana.New(dana.Options{PartnerID: o.PartnerID, MerchantID: o.MerchantID, MerchantPublicKey: o.MerchantPublicKey,
+		GatewayPrivateKey: o.GatewayPrivateKey, Clock: o.Clock, Wall: o.Wall, NotifyURL: o.NotifyURL, NotifyRetry: o.NotifyRetry,
+		TimestampSkew: o.TimestampSkew, ValidUpToMax: o.ValidUpToMax, Redactor: o.Redactor, HTTPClient: o.HTTPClient,
+		Version: o.Version, CheckoutBaseURL: o.BaseURL})
+	if err != nil {
+		return nil, fmt.Errorf("dana-widget: the Payment Gateway API on the same host: %w", err)
+	}
 	e.rec = emulator.NewRecorder("danaw", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
 	e.engine = e.routes()
@@ -160,6 +175,7 @@ func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending timer.
 func (e *Emulator) Close() error {
+	_ = e.pg.Close()
 	e.retries.Stop()
 	e.mu.Lock()
 	e.st.orders.Each(func(o *order) { o.stopExpiry() })
@@ -174,14 +190,25 @@ func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM..
 // Name is "dana-widget".
 func (e *Emulator) Name() string { return GatewayName }
 
-// APIs lists the names Calls accepts.
+// APIs lists the names Calls accepts: the Widget APIs, the OAuth page,
+// and the Payment Gateway APIs served on the same host.
 func (e *Emulator) APIs() []string {
-	out := make([]string, 0, len(services)+1)
+	out := make([]string, 0, len(services)+8)
 	for _, s := range services {
 		out = append(out, s.Name)
 	}
-	return append(out, APIOAuth)
+	out = append(out, APIOAuth)
+	for _, a := range e.pg.APIs() {
+		if !bisnap.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
+
+// PaymentGateway is the Payment Gateway (Gapura) API served on the same
+// host.
+func (e *Emulator) PaymentGateway() *dana.Emulator { return e.pg }
 
 // Actions lists the names Act accepts.
 func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -44,6 +45,11 @@ func (e *Emulator) routes() *gin.Engine {
 			g.POST(p, e.serve(s, handlers[s.Name]))
 		}
 	}
+	pg := gin.WrapH(e.pg.Handler())
+	for _, p := range dana.Paths() {
+		g.POST(p, pg)
+	}
+	g.Any(dana.CheckoutPrefix+"*rest", pg)
 	g.GET(oauthPath, e.oauthPage)
 	g.POST(oauthPath+"/:choice", e.oauthChoice)
 	g.GET(cashierPath, e.cashierPage)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"sort"
 
 	"github.com/gin-gonic/gin"
 
@@ -70,16 +71,31 @@ func (e *Emulator) Bindings() []BindingView {
 }
 
 // Calls returns the merchant's calls to one API, oldest first.
-func (e *Emulator) Calls(api string) []emulator.Call { return e.rec.Calls(api) }
+// Calls to a Payment Gateway API on this host (create_order, consult_pay,
+// and the Payment Gateway's query, cancel and refund paths) follow the
+// Widget's own calls of the same name.
+func (e *Emulator) Calls(api string) []emulator.Call {
+	return append(e.rec.Calls(api), e.pg.Calls(api)...)
+}
 
-// Exchanges returns every recorded exchange.
-func (e *Emulator) Exchanges() []evidence.Exchange { return e.rec.Exchanges() }
+// Exchanges returns every recorded exchange, the Payment Gateway API's on
+// this host included, in the order they happened.
+func (e *Emulator) Exchanges() []evidence.Exchange {
+	out := append(e.rec.Exchanges(), e.pg.Exchanges()...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Real.Before(out[j].At.Real) })
+	return out
+}
 
 // Deliveries returns every notify attempt for an order.
 func (e *Emulator) Deliveries(ref string) []emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	o, err := e.st.lookup(ref)
+	if err != nil && e.pgHas(ref) {
+		e.mu.Unlock()
+		defer e.mu.Lock()
+		return e.pg.Deliveries(ref)
+	}
 	if err != nil {
 		return nil
 	}

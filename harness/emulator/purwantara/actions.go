@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -32,7 +34,7 @@ var actionParams = map[string][]string{
 	actPay:           {"notify", "channel"},
 	actFail:          {"notify"},
 	actExpire:        {"notify"},
-	actNotify:        {"variant", "copies", "status"},
+	actNotify:        {"variant", "copies", "status", "amount"},
 	actRespondNext:   {"api", "status", "code", "message", "count"},
 	actCallbackURL:   {"url"},
 	actReturnShopper: {"forged"},
@@ -104,7 +106,18 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	var amount int64
+	if raw := a.Params["amount"]; raw != "" {
+		var errs fieldErrors
+		amount = amountField(gjson.Parse(`{"amount":`+strconv.Quote(raw)+`}`), "amount", &errs)
+		if amount == 0 {
+			return emulator.Result{}, fmt.Errorf("purwantara: notify amount %q: want a positive amount with at most 4 decimals, e.g. 14999", raw)
+		}
+		if name != "valid" && name != "concurrent" {
+			return emulator.Result{}, fmt.Errorf("purwantara: notify amount applies to variants valid and concurrent (a correctly signed event with that amount)")
+		}
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, copies, amount)
 	if err != nil {
 		return emulator.Result{}, err
 	}

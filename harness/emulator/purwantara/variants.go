@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/internal/burst"
 )
 
 // variant crafts one kind of one-shot webhook. build returns the wire for
@@ -23,9 +24,11 @@ type variant struct {
 
 // crafting is what a variant works from.
 type crafting struct {
-	body []byte // the honest payload for the asked status
-	t    *tx
-	last *event // the last real event, for redelivery variants
+	body       []byte // the honest payload for the asked status
+	payload    obj    // body before encoding
+	t          *tx
+	last       *event // the last real event, for redelivery variants
+	deliveryID string // one X-PPN-Delivery for every copy of a burst
 }
 
 // wrongSecret signs webhooks no merchant should accept.
@@ -62,6 +65,37 @@ var variants = map[string]variant{
 		return signedWire(c.last.body, newUUID(), e.o.WebhookSecret),
 			"the last " + c.last.status + " event again: same bytes, a new X-PPN-Delivery (first was " + c.last.deliveryID + ")"
 	}},
+	// concurrent: one event, validly signed, its copies released together
+	// with one X-PPN-Delivery, as when a retry overlaps a slow first
+	// delivery.
+	"concurrent": {copies: 10, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		return signedWire(c.body, c.deliveryID, e.o.WebhookSecret), "one validly signed event, every copy in flight at once (same X-PPN-Delivery " + c.deliveryID + ")"
+	}},
+	// unknown_order: a validly signed event for a transaction the merchant
+	// never created: a new uuid and external_id null, as in the published
+	// sample (a payment link made on the dashboard).
+	"unknown_order": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		body := marshalPHP(unknownPayload(c.t, c.payload))
+		return signedWire(body, newUUID(), e.o.WebhookSecret), "a validly signed event for a transaction the merchant never created (new uuid, external_id null)"
+	}},
+}
+
+// unknownPayload is p for another, unknown transaction: a new uuid and
+// no external_id.
+func unknownPayload(t *tx, p obj) obj {
+	out := make(obj, 0, len(p))
+	for _, f := range p {
+		switch f.k {
+		case "uuid":
+			f.v = newUUID()
+		case "external_id":
+			f.v = nil
+		case "payment_link_url":
+			f.v = nil
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // variantNames lists the variants, sorted, for error messages.
@@ -81,8 +115,10 @@ var statuses = []string{StatusActive, StatusPaid, StatusExpired, StatusFailed, S
 const maxCopies = 100
 
 // crafted sends a one-shot webhook variant for ref: no state change at the
-// gateway and no retries. Copies go one after another.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+// gateway and no retries. Copies go one after another, except those of
+// concurrent, which are released together. amount (ten-thousandths; 0 =
+// the transaction's) is what a valid or concurrent event says was paid.
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, amount int64) ([]emulator.Delivery, error) {
 	v, ok := variants[name]
 	if !ok {
 		return nil, fmt.Errorf("purwantara: unknown notify variant %q; valid variants: %s", name, strings.Join(variantNames(), ", "))
@@ -90,13 +126,21 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	if copies == 0 {
 		copies = v.copies
 	}
-	c, err := e.crafting(ref, status, v.needsLast)
+	c, err := e.crafting(ref, status, v.needsLast, amount)
 	if err != nil {
 		return nil, err
 	}
 	target := e.CallbackURL()
 	c.t.sendMu.Lock()
 	defer c.t.sendMu.Unlock()
+	if name == "concurrent" && target != "" {
+		gate := burst.NewGate(copies)
+		return emulator.SendCopies(copies, true, func(i int) emulator.Delivery {
+			w, why := v.build(e, c, i-1)
+			w.label, w.variant = "webhook "+name, name
+			return e.sendWith(ctx, gate.Client(e.client), c.t, target, w, i, e.selfCheck(w, why))
+		}), nil
+	}
 	out := make([]emulator.Delivery, 0, copies)
 	for i := range copies {
 		if target == "" {
@@ -113,7 +157,7 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 // crafting snapshots what a variant needs: the payload as if the
 // transaction were in status now (a paid event is paid now, through the
 // transaction's provider or, for a payment link, OVO).
-func (e *Emulator) crafting(ref, status string, needsLast bool) (crafting, error) {
+func (e *Emulator) crafting(ref, status string, needsLast bool, amount int64) (crafting, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t, err := e.st.lookup(ref)
@@ -135,7 +179,15 @@ func (e *Emulator) crafting(ref, status string, needsLast bool) (crafting, error
 			provider = paymentLinkDefaultPayer
 		}
 	}
-	return crafting{body: marshalPHP(payload(t, status, paid, provider)), t: t, last: t.last}, nil
+	p := payload(t, status, paid, provider)
+	if amount != 0 {
+		for i := range p {
+			if p[i].k == "amount" {
+				p[i].v = formatAmount(amount)
+			}
+		}
+	}
+	return crafting{body: marshalPHP(p), payload: p, t: t, last: t.last, deliveryID: newUUID()}, nil
 }
 
 // tamperedAmount is the classic pay-less forgery: 1 rupiah (2 if the

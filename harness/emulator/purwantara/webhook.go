@@ -184,8 +184,13 @@ func (e *Emulator) undeliverable(j job, attempt int) emulator.Delivery {
 // acknowledges: Purwantara documents no answer body. Redirects are
 // followed.
 func (e *Emulator) send(ctx context.Context, t *tx, target string, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	return e.sendWith(ctx, e.client, t, target, w, attempt, sig)
+}
+
+// sendWith is send through client (a burst's, for concurrent copies).
+func (e *Emulator) sendWith(ctx context.Context, client *http.Client, t *tx, target string, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	d := emulator.Delivery{Order: t.ref, Variant: w.variant, Attempt: attempt}
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+	d = e.rec.Deliver(ctx, client, d, emulator.Callback{
 		Outbound: emulator.Outbound{URL: target, Header: w.header, Body: w.body,
 			BuildError: "build webhook request", FollowRedirects: true},
 		Label: w.label, Signature: sig,

@@ -22,9 +22,21 @@ const (
 	faultBearerWebhookSecret  = "bearer-webhook-secret"
 	faultCreateIgnoresStatus  = "create-ignores-status"
 	faultTrustReturnQuery     = "trust-return-query"
+	faultTrustSignedAmount    = "trust-signed-amount"
+	faultCheckThenAct         = "fulfil-check-then-act"
+	faultMatchByAmount        = "match-by-amount"
+	faultStatusFromWebhook    = "status-from-webhook"
 )
 
 var faultCatalogue = map[string]string{
+	faultTrustSignedAmount: "trusts a correctly signed webhook's amount without comparing it with the order's, " +
+		"so a payment of another amount (a payment link edited, a partial counter payment) pays the order in full",
+	faultCheckThenAct: "ships when the order it read at the start of the webhook was pending, then records the payment, " +
+		"with no conditional update: two copies of a PAID webhook handled at once both ship",
+	faultMatchByAmount: "matches a webhook whose external_id it does not know to its newest pending order of the same amount, " +
+		"so someone else's payment (a dashboard payment link) pays this order",
+	faultStatusFromWebhook: "copies every webhook's status onto the order, " +
+		"so a late ACTIVE event (the creation webhook retried after the payment) turns a paid order back to pending",
 	faultCreateIgnoresStatus: "reports an order created whenever a create answer carries a JSON body, " +
 		"ignoring status and success, so a refused payment (401, 422) is shown to the shopper as payable",
 	faultTrustReturnQuery: "marks a pending order paid and fulfils it when the shopper's return URL says status=PAID " +

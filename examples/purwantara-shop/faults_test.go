@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -54,6 +55,41 @@ var faultCases = []struct {
 		o := b.order(t, id)
 		return fmt.Sprint(plain, " ", forged, " ", o["status"], " ", num(o["fulfilments"]))
 	}, "200 200 pending 0", "200 200 paid 1"},
+	{faultTrustSignedAmount, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		body := webhookBody(b.order(t, id)["uuid"].(string), id, "PAID", "14999.0000")
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders(sign(testSecret, body), "d1"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "400 pending", "200 paid"},
+	{faultStatusFromWebhook, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		b.hook(t, id, "PAID", "d1")
+		b.hook(t, id, "ACTIVE", "d0") // the creation webhook, retried late
+		o := b.order(t, id)
+		return fmt.Sprint(o["status"], " ", num(o["fulfilments"]))
+	}, "paid 1", "pending 1"},
+	{faultMatchByAmount, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		body := webhookBody("9cb83507-0000-4000-8000-000000000000", "", "PAID", "15000.0000")
+		body = []byte(strings.Replace(string(body), `"external_id":""`, `"external_id":null`, 1))
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders(sign(testSecret, body), "d1"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "404 pending", "200 paid"},
+	{faultCheckThenAct, func(t *testing.T, b *bench) string {
+		// Two copies handled at once: both read the order before either
+		// wrote it. Reading it twice first is that interleaving, exactly.
+		id := b.checkout(t, "virtual-account")
+		ctx := t.Context()
+		o1, _ := b.shop.store.order(ctx, id)
+		o2, _ := b.shop.store.order(ctx, id)
+		if err := b.shop.paid(ctx, o1); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.shop.paid(ctx, o2); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(num(b.order(t, id)["fulfilments"]))
+	}, "1", "2"},
 	{faultCreateIgnoresStatus, func(t *testing.T, b *bench) string {
 		b.ppn.status = http.StatusUnprocessableEntity
 		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)

@@ -154,6 +154,28 @@ func (s *store) fulfilUnguarded(ctx context.Context, id string) error {
 	})
 }
 
+// setStatus overwrites an order's status unconditionally: only the
+// status-from-webhook fault uses it (the correct shop never moves a paid
+// order back).
+func (s *store) setStatus(ctx context.Context, id, status string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE orders SET status = ?, updated_at = ? WHERE id = ?`, status, s.stamp(), id)
+	return err
+}
+
+// newestPendingWithAmount is the match-by-amount fault's lookup.
+func (s *store) newestPendingWithAmount(ctx context.Context, amount int64) (order, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM orders WHERE status = 'pending' AND amount = ?
+		ORDER BY created_at DESC, rowid DESC LIMIT 1`, amount).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return order{}, errNotFound
+	}
+	if err != nil {
+		return order{}, err
+	}
+	return s.order(ctx, id)
+}
+
 // closePending moves a still-pending order to expired, failed or
 // cancelled; a paid order is never downgraded by a late message.
 func (s *store) closePending(ctx context.Context, id, status string) (bool, error) {

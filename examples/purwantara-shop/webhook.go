@@ -56,10 +56,18 @@ func (s *Shop) handleWebhook(ctx context.Context, h http.Header, raw []byte) (in
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return http.StatusBadRequest, "payload is not JSON"
 	}
-	if !orderIDPattern.MatchString(p.ExternalID) {
-		return http.StatusNotFound, "unknown order"
-	}
 	o, err := s.store.order(ctx, p.ExternalID)
+	if !orderIDPattern.MatchString(p.ExternalID) {
+		err = errNotFound
+	}
+	if errors.Is(err, errNotFound) && s.faults.on(faultMatchByAmount) {
+		// the bug: someone paid this amount, so it must be our newest order
+		if amount, perr := parsePPNAmount(p.Amount); perr == nil {
+			if o, err = s.store.newestPendingWithAmount(ctx, amount); err == nil {
+				return s.deduplicated(ctx, o, p, h.Get("X-PPN-Delivery"))
+			}
+		}
+	}
 	if errors.Is(err, errNotFound) {
 		return http.StatusNotFound, "unknown order"
 	}
@@ -119,13 +127,17 @@ func (s *Shop) deduplicated(ctx context.Context, o order, p payload, deliveryID 
 
 // apply acts on an authentic status for o (from a webhook or an inquiry).
 func (s *Shop) apply(ctx context.Context, o order, status, amount string) (int, string) {
-	if got, err := parsePPNAmount(amount); err != nil || got != o.Amount {
+	if got, err := parsePPNAmount(amount); (err != nil || got != o.Amount) && !s.faults.on(faultTrustSignedAmount) {
 		s.log.Warn("amount differs from the order", "order", o.ID)
 		return http.StatusBadRequest, "amount " + strconv.Quote(amount) + " is not the order's"
 	}
 	var err error
 	switch status {
 	case "ACTIVE":
+		if s.faults.on(faultStatusFromWebhook) {
+			err = s.store.setStatus(ctx, o.ID, "pending") // the bug: the newest webhook is not the newest news
+			break
+		}
 		return http.StatusOK, "noted"
 	case "PAID":
 		err = s.paid(ctx, o)
@@ -148,6 +160,15 @@ func (s *Shop) apply(ctx context.Context, o order, status, amount string) (int, 
 // paid is the one door through which an order becomes paid and is
 // fulfilled. The database decides who gets through.
 func (s *Shop) paid(ctx context.Context, o order) error {
+	if s.faults.on(faultCheckThenAct) {
+		// the bug: o was read when the webhook arrived; a copy handled at
+		// the same time read it too
+		if o.Status != "pending" {
+			return nil
+		}
+		s.announce(ctx, o)
+		return s.store.fulfilUnguarded(ctx, o.ID)
+	}
 	if s.faults.on(faultDoubleFulfil) || s.faults.on(faultDedupeByDeliveryOnly) {
 		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
 			return err

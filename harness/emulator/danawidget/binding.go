@@ -157,8 +157,28 @@ func (e *Emulator) customerLocked(in *inbound, c *bisnap.Checker, info gjson.Res
 	case tokenInvalid:
 		return b, in.svc.Unauthorized(caseTokenInvalid, "Invalid Customer Token", hint)
 	}
+	switch sandboxUsers[b.phone] {
+	case userAbnormal:
+		return b, in.svc.Fail(http.StatusForbidden, "05", "Do Not Honor", "DANA user "+b.phone+" is DANA's sandbox user whose account status is abnormal")
+	case userInactive:
+		if in.svc.Name == APIBalance {
+			return b, in.svc.Fail(http.StatusForbidden, "18", "Inactive Account", "DANA user "+b.phone+" is DANA's sandbox user whose account is inactive")
+		}
+	}
 	return b, nil
 }
+
+// DANA's sandbox users whose accounts answer with a fixed code, as DANA's
+// UAT script logs them in (test/python/widget/apply_ott_test.py and
+// balance_inquiry_test.py: 0855100800 "user abnormal" → Apply OTT 4034905,
+// Balance Inquiry 4031105; 0815919191 → Balance Inquiry 4031118 Inactive
+// Account, Widget.json BalanceInquiryFailInactiveAccount).
+const (
+	userAbnormal = "abnormal"
+	userInactive = "inactive"
+)
+
+var sandboxUsers = map[string]string{"0855100800": userAbnormal, "0815919191": userInactive}
 
 // applyOTT answers service 49: a one-time token for the bound user.
 func (e *Emulator) applyOTT(in *inbound) *bisnap.Reply {

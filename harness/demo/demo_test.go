@@ -18,7 +18,14 @@ import (
 
 func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
 	t.Helper()
-	o := Options{Gateway: gw, Faults: faults, Version: "test"}
+	return runDemoWith(t, Options{Gateway: gw, Faults: faults})
+}
+
+// runDemoWith runs a demo with o (Parallel, Seed) and returns its evidence.
+func runDemoWith(t *testing.T, o Options) *evidence.Run {
+	t.Helper()
+	faults := o.Faults
+	o.Version = "test"
 	if len(faults) > 0 {
 		// The reference shops fulfil synchronously, so holding claims and
 		// waiting long for state that is already final add only time to a
@@ -50,6 +57,11 @@ func TestDemo_ConformingMerchantPassesEveryMandatoryScenario(t *testing.T) {
 				if sc.Verdict != evidence.Passed {
 					t.Errorf("%s %s: %s", sc.ID, sc.Verdict, sc.Reason)
 				}
+			}
+			// The same verdicts one by one, and started in shuffled orders.
+			sameVerdicts(t, "serial", run, runDemoWith(t, Options{Gateway: gw, Parallel: 1}))
+			for _, seed := range []int64{7, 20261206} {
+				sameVerdicts(t, fmt.Sprintf("seed %d", seed), runDemoWith(t, Options{Gateway: gw, Seed: seed}), run)
 			}
 		})
 	}
@@ -93,6 +105,15 @@ func faultMatrix(t *testing.T, gw string) {
 			continue
 		}
 		run := runDemo(t, gw, f.Name)
+		serial := runDemoWith(t, Options{Gateway: gw, Faults: []string{f.Name}, Parallel: 1})
+		if mixesScenarios[gw+"/"+f.Name] {
+			// Which other scenarios a reference reused across orders
+			// breaks depends on which runs second, serially too; the
+			// catching scenario fails either way.
+			sameVerdictFor(t, "fault "+f.Name, want, run, serial)
+		} else {
+			sameVerdicts(t, "fault "+f.Name, run, serial)
+		}
 		var failed []string
 		for _, sc := range run.Scenarios {
 			if sc.Verdict == evidence.Errored {
@@ -133,6 +154,52 @@ func faultMatrix(t *testing.T, gw string) {
 		t.Errorf("mandated scenarios no fault of the reference merchant catches: %s; add a fault that breaks each one's rule", strings.Join(uncaught, ", "))
 	}
 	t.Logf("scenarios caught by exactly one fault: %s", strings.Join(only, ", "))
+}
+
+// mixesScenarios are faults that mix up different scenarios' orders (one
+// reference reused for every order).
+var mixesScenarios = map[string]bool{
+	"dana-gapura/reuse-partner-reference": true,
+	"dana-gapura/reuse-external-id":       true,
+	"midtrans-snap/reuse-order-id":        true,
+	"astapa/reuse-order-id":               true,
+}
+
+// sameVerdictFor requires one scenario to be judged alike in two runs.
+func sameVerdictFor(t *testing.T, what, id string, got, serial *evidence.Run) {
+	t.Helper()
+	verdict := func(r *evidence.Run) evidence.Verdict {
+		for _, sc := range r.Scenarios {
+			if sc.ID == id {
+				return sc.Verdict
+			}
+		}
+		return ""
+	}
+	if a, b := verdict(got), verdict(serial); a != b {
+		t.Errorf("%s: %s is %s concurrently but %s serially", what, id, a, b)
+	}
+}
+
+// sameVerdicts requires two runs of one pack to judge every scenario
+// alike: scenarios running at once must give a serial run's verdicts.
+func sameVerdicts(t *testing.T, what string, got, serial *evidence.Run) {
+	t.Helper()
+	want := map[string]evidence.Verdict{}
+	for _, sc := range serial.Scenarios {
+		want[sc.ID] = sc.Verdict
+	}
+	if len(got.Scenarios) != len(serial.Scenarios) {
+		t.Errorf("%s: %d scenarios concurrently, %d serially", what, len(got.Scenarios), len(serial.Scenarios))
+	}
+	for i, sc := range got.Scenarios {
+		if sc.Verdict != want[sc.ID] {
+			t.Errorf("%s: %s is %s concurrently (%s) but %s serially", what, sc.ID, sc.Verdict, sc.Reason, want[sc.ID])
+		}
+		if i < len(serial.Scenarios) && serial.Scenarios[i].ID != sc.ID {
+			t.Errorf("%s: scenario %d is %s concurrently, %s serially: reports must keep catalogue order", what, i+1, sc.ID, serial.Scenarios[i].ID)
+		}
+	}
 }
 
 func countMandatory(gw string) int {

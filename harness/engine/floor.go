@@ -109,6 +109,13 @@ func (f *floor) inWindow(seq int, callback bool) *ScenarioRun {
 	return nil
 }
 
+// actedDuring reports whether seq arrived in one of r's windows.
+func (e *Engine) actedDuring(r *ScenarioRun, seq int) bool {
+	e.fl.mu.Lock()
+	defer e.fl.mu.Unlock()
+	return e.fl.inWindow(seq, false) == r
+}
+
 // allCalls is every kept call to every API, in arrival order.
 func (e *Engine) allCalls() []emulator.Call {
 	var out []emulator.Call

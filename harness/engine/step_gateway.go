@@ -33,6 +33,10 @@ func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *re
 		}
 	}
 	call, pickErr := pick(calls, st.Call)
+	if pickErr != "" && len(calls) == 0 {
+		_, borrowed := s.split(s.callsOf(st.Target), s.callMark)
+		pickErr += borrowedNote(borrowed)
+	}
 	if pickErr != "" {
 		if needsCall(exps, st) {
 			res.checks = append(res.checks, falseCheck(st.Target+" call", "the merchant to call "+st.Target, pickErr))
@@ -91,6 +95,11 @@ func needsCall(exps []scenario.Expectation, st scenario.Step) bool {
 
 // calls returns this scenario's calls to one API.
 func (s *ScenarioRun) calls(api string) []emulator.Call {
+	return s.own(s.callsOf(api), s.callMark)
+}
+
+// callsOf returns every kept call to one API (or any), in arrival order.
+func (s *ScenarioRun) callsOf(api string) []emulator.Call {
 	apis := []string{api}
 	if api == AnyAPI {
 		apis = s.e.t.Gateway.APIs()
@@ -100,26 +109,47 @@ func (s *ScenarioRun) calls(api string) []emulator.Call {
 		all = append(all, s.e.t.Gateway.Calls(a)...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Seq < all[j].Seq })
-	return s.own(all, s.callMark)
+	return all
 }
 
 // own keeps the calls after mark that are this scenario's (floor.go).
 // Ownership is learnt from every call in arrival order, so an order's
 // first call decides its owner whichever API a step asks about.
 func (s *ScenarioRun) own(calls []emulator.Call, mark int) []emulator.Call {
+	mine, _ := s.split(calls, mark)
+	return mine
+}
+
+// split divides the calls after mark into this scenario's and those that
+// arrived while it acted but name an order another scenario created — a
+// merchant that reuses a reference across orders.
+func (s *ScenarioRun) split(calls []emulator.Call, mark int) (mine, borrowed []emulator.Call) {
 	all := s.e.allCalls()
 	owners := s.e.ownerOf(all)
 	bySeq := make(map[int]*ScenarioRun, len(all))
 	for i, c := range all {
 		bySeq[c.Seq] = owners[i]
 	}
-	var out []emulator.Call
 	for _, c := range calls {
-		if c.Seq > mark && bySeq[c.Seq] == s {
-			out = append(out, c)
+		switch {
+		case c.Seq <= mark:
+		case bySeq[c.Seq] == s:
+			mine = append(mine, c)
+		case s.e.actedDuring(s, c.Seq):
+			borrowed = append(borrowed, c)
 		}
 	}
-	return out
+	return mine, borrowed
+}
+
+// borrowedNote explains calls this scenario caused that name another
+// scenario's order, for a step that found none of its own.
+func borrowedNote(borrowed []emulator.Call) string {
+	if len(borrowed) == 0 {
+		return ""
+	}
+	c := borrowed[len(borrowed)-1]
+	return fmt.Sprintf(" (%d call(s) arrived while this scenario acted but named order %q, which an earlier scenario created: does the merchant reuse a reference across orders?)", len(borrowed), c.Order)
 }
 
 // AnyAPI as a gateway_received target judges every call the merchant made

@@ -148,8 +148,13 @@ func (e *Emulator) routes() *gin.Engine {
 	g.POST("/gopay/pay/:ref/:choice", e.launchChoice)
 	k := e.control()
 	ctl := g.Group(emulator.ControlPrefix)
-	ctl.GET("/payments", func(c *gin.Context) { c.JSON(http.StatusOK, e.Payments()) })
-	ctl.GET("/exchanges", func(c *gin.Context) { c.JSON(http.StatusOK, e.Exchanges()) })
+	// Lists answer a page at a time (?limit=, ?after=), as on every gateway.
+	ctl.GET("/payments", func(c *gin.Context) {
+		emulator.ServePage(c, e.Payments(), func(p PaymentView) string { return p.PartnerReferenceNo })
+	})
+	ctl.GET("/exchanges", func(c *gin.Context) {
+		emulator.ServePage(c, e.Exchanges(), func(x evidence.Exchange) string { return x.ID })
+	})
 	ctl.POST("/users/:user/auth_code", e.authCodeRoute)
 	ctl.POST("/users/:user/consent", func(c *gin.Context) {
 		k.Run(c, emulator.Action{Name: actConsent})

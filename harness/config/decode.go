@@ -109,6 +109,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	switch {
 	case v.Type() == durationType:
 		d.duration(n, v, path)
+	case v.Type() == wordsType && n.Kind == yaml.ScalarNode:
+		d.scalarWord(n, v, path)
 	case v.Kind() == reflect.Pointer: // optional values where 0 means something (run.hold)
 		if v.IsNil() {
 			v.Set(reflect.New(v.Type().Elem()))

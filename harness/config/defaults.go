@@ -71,10 +71,10 @@ func CanonicalStatuses() []string {
 
 // DefaultStatuses maps each canonical state to its lower-case spelling,
 // which is what most merchants' APIs answer.
-func DefaultStatuses() map[string]string {
-	m := make(map[string]string)
+func DefaultStatuses() map[string]Words {
+	m := make(map[string]Words)
 	for _, s := range CanonicalStatuses() {
-		m[s] = strings.ToLower(s)
+		m[s] = Words{strings.ToLower(s)}
 	}
 	return m
 }
@@ -117,10 +117,10 @@ func defaultMerchant(m *Merchant) {
 		m.Timeout = Duration(DefaultMerchantTimeout)
 	}
 	if m.Statuses == nil {
-		m.Statuses = map[string]string{}
+		m.Statuses = map[string]Words{}
 	}
 	for k, v := range DefaultStatuses() {
-		if m.Statuses[k] == "" {
+		if len(m.Statuses[k]) == 0 {
 			m.Statuses[k] = v
 		}
 	}

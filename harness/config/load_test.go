@@ -40,8 +40,8 @@ func TestParse_Defaults(t *testing.T) {
 		"report formats":  {c.Report.Formats, []string{"html", "json", "junit", "markdown"}},
 		"action timeout":  {c.Merchant.Actions["checkout"].Timeout.D(), 10 * time.Second},
 		"file":            {c.File, "uatrun.yaml"},
-		"statuses default": {c.Merchant.Statuses, map[string]string{"PAID": "paid", "PENDING": "pending", "CANCELLED": "cancelled",
-			"REFUNDED": "refunded", "PARTIALLY_REFUNDED": "partially_refunded", "EXPIRED": "expired", "FAILED": "failed"}},
+		"statuses default": {c.Merchant.Statuses, map[string]Words{"PAID": {"paid"}, "PENDING": {"pending"}, "CANCELLED": {"cancelled"},
+			"REFUNDED": {"refunded"}, "PARTIALLY_REFUNDED": {"partially_refunded"}, "EXPIRED": {"expired"}, "FAILED": {"failed"}}},
 	}
 	for name, gw := range want {
 		if !reflect.DeepEqual(gw[0], gw[1]) {
@@ -77,7 +77,7 @@ report: {formats: [json, json, html]}
 	if acts["status"].Timeout.D() != 4*time.Second || acts["put"].Timeout.D() != 2*time.Second {
 		t.Errorf("action timeouts: status %v put %v", acts["status"].Timeout.D(), acts["put"].Timeout.D())
 	}
-	if c.Merchant.Statuses["PAID"] != "LUNAS" || c.Merchant.Statuses["PENDING"] != "pending" {
+	if strings.Join(c.Merchant.Statuses["PAID"], ",") != "LUNAS" || strings.Join(c.Merchant.Statuses["PENDING"], ",") != "pending" {
 		t.Errorf("statuses %v", c.Merchant.Statuses)
 	}
 	if c.Emulator.Listen != "127.0.0.1:9080" {
@@ -268,7 +268,7 @@ func TestLoad_ExampleConfig(t *testing.T) {
 			t.Errorf("action %s = %+v, want captures %v", name, a, caps)
 		}
 	}
-	if got := c.Merchant.Statuses["PARTIALLY_REFUNDED"]; got != "partially_refunded" {
+	if got := strings.Join(c.Merchant.Statuses["PARTIALLY_REFUNDED"], ","); got != "partially_refunded" {
 		t.Errorf("PARTIALLY_REFUNDED = %q", got)
 	}
 	if len(c.Secrets()) != 0 {
@@ -348,5 +348,31 @@ func TestLoad_RefusesAFIFO(t *testing.T) {
 	_, err := Load(p)
 	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Fatalf("Load(FIFO) = %v, want a not-a-regular-file error", err)
+	}
+}
+
+func TestLoad_StatusesTakeOneWordOrSeveral(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "uatrun.yaml")
+	src := "merchant:\n  base_url: http://127.0.0.1:8080\n  statuses:\n    PAID: settled\n    PENDING: [pending, review, challenge]\ngateway:\n  name: midtrans-snap\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Merchant.Statuses["PENDING"], ","); got != "pending,review,challenge" {
+		t.Errorf("PENDING = %q", got)
+	}
+	if got := strings.Join(c.Merchant.Statuses["PAID"], ","); got != "settled" {
+		t.Errorf("PAID = %q", got)
+	}
+	bad := strings.Replace(src, "[pending, review, challenge]", "{a: b}", 1)
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "uatrun.yaml:5") {
+		t.Errorf("a mapping as status words: %v, want an error at uatrun.yaml:5", err)
 	}
 }

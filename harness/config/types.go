@@ -30,8 +30,10 @@ type Merchant struct {
 	Timeout Duration          `yaml:"timeout"` // default per-action timeout, 10s
 	Actions map[string]Action `yaml:"actions"`
 	// Statuses maps uatrun's canonical order states (PAID, PENDING,
-	// CANCELLED, REFUNDED, EXPIRED, FAILED) to the merchant's own words.
-	Statuses map[string]string `yaml:"statuses"`
+	// CANCELLED, REFUNDED, EXPIRED, FAILED) to the merchant's own words:
+	// one (PAID: settled) or several (PENDING: [pending, review,
+	// challenge]) when the app has more states than uatrun names.
+	Statuses map[string]Words `yaml:"statuses"`
 }
 
 // Action is one way to drive the merchant: an HTTP request template or a

@@ -161,7 +161,7 @@ func (d *decoder) checkAction(name string, a Action, root *yaml.Node) {
 
 // checkStatuses refuses keys that are not canonical states: a typo such
 // as CANCELED would otherwise leave CANCELLED silently at its default.
-func (d *decoder) checkStatuses(st map[string]string, root *yaml.Node) {
+func (d *decoder) checkStatuses(st map[string]Words, root *yaml.Node) {
 	canon := CanonicalStatuses()
 	for _, k := range sortedKeys(st) {
 		if slices.Contains(canon, k) {

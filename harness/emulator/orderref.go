@@ -18,6 +18,9 @@ var orderFields = []string{
 	"external_id",
 }
 
+// orderRefDepth bounds the nesting of a body OrderRef reads.
+const orderRefDepth = 64
+
 // orderQuery are the query parameters that name an order (Astapa verify).
 var orderQuery = []string{"order_id", "external_id", "partnerReferenceNo"}
 
@@ -26,7 +29,9 @@ var orderQuery = []string{"order_id", "external_id", "partnerReferenceNo"}
 // it names none. It is a best effort shared by every gateway: an emulator
 // that knows better sets Call.Order itself.
 func OrderRef(u *url.URL, body []byte) string {
-	if len(body) > 0 && gjson.ValidBytes(body) {
+	// A hostile body (a nesting bomb) is never parsed: the depth check is
+	// linear and allocation-free, gjson's validation is not.
+	if len(body) > 0 && CheckJSONDepth(body, orderRefDepth) == nil && gjson.ValidBytes(body) {
 		for _, f := range orderFields {
 			if v := gjson.GetBytes(body, f); v.Type == gjson.String && v.Str != "" {
 				return v.Str

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +31,16 @@ func TestOrderRef_ReadsTheOrderEachGatewayNames(t *testing.T) {
 				t.Fatalf("OrderRef(%s, %s) = %q, want %q", c.url, c.body, got, c.want)
 			}
 		})
+	}
+}
+
+func TestOrderRef_ANestingBombIsNotParsed(t *testing.T) {
+	bomb := []byte(`{"partnerReferenceNo":"ORD-1","x":` + strings.Repeat("[", 1<<20))
+	if got := OrderRef(&url.URL{Path: "/x"}, bomb); got != "" {
+		t.Fatalf("OrderRef read %q from a nesting bomb", got)
+	}
+	allocs := testing.AllocsPerRun(3, func() { OrderRef(&url.URL{Path: "/x"}, bomb) })
+	if allocs > 20 {
+		t.Fatalf("a nesting bomb cost %v allocations", allocs)
 	}
 }

@@ -242,3 +242,21 @@ func TestLaunch_CancelledRunSkipsTheRest(t *testing.T) {
 		}
 	}
 }
+
+// A merchant may name one canonical state with several words (Midtrans
+// "challenge" and "review" are both PENDING to uatrun).
+func TestStatus_SeveralWordsPerState(t *testing.T) {
+	e := New(Target{Statuses: map[string][]string{"PENDING": {"pending", "review", "chall.enge"}, "PAID": {"settled"}}})
+	for _, tc := range []struct {
+		state, word string
+		want        bool
+	}{
+		{"PENDING", "review", true}, {"PENDING", "pending", true}, {"PENDING", "chall.enge", true},
+		{"PENDING", "challenge", false}, {"PENDING", "reviewed", false}, {"PAID", "settled", true},
+		{"paid", "settled", true}, {"EXPIRED", "expired", true}, {"PAID", "paid", false},
+	} {
+		if got := scenario.Match(e.status(tc.state), tc.word, true); got != tc.want {
+			t.Errorf("%s matches %q: %v, want %v (matcher %q)", tc.state, tc.word, got, tc.want, e.status(tc.state))
+		}
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"time"
 
@@ -53,8 +54,9 @@ type Target struct {
 	// Clocks hands each scenario its own test clock; nil: clock steps
 	// are ERRORED (no virtual time, e.g. against a real sandbox).
 	Clocks *clock.TestClocks
-	// Statuses maps canonical order states (PAID, …) to the merchant's words.
-	Statuses map[string]string
+	// Statuses maps canonical order states (PAID, …) to the merchant's
+	// words, one or several per state.
+	Statuses map[string][]string
 	// StepTimeout bounds each step; default 15s.
 	StepTimeout time.Duration
 	// WaitWithin bounds waits that name no 'within'; default 5s.
@@ -90,17 +92,26 @@ func New(t Target) *Engine {
 		t.Settle = 5 * time.Second
 	}
 	if t.Statuses == nil {
-		t.Statuses = map[string]string{}
+		t.Statuses = map[string][]string{}
 	}
 	return &Engine{t: t, unique: newUnique(t.RunID), fl: newFloor()}
 }
 
-// status maps a canonical state to the merchant's word.
+// status maps a canonical state to a matcher of the merchant's words:
+// the word itself, or "~^(review|challenge)$" for several.
 func (e *Engine) status(canonical string) string {
-	if s, ok := e.t.Statuses[strings.ToUpper(canonical)]; ok {
-		return s
+	words := e.t.Statuses[strings.ToUpper(canonical)]
+	switch len(words) {
+	case 0:
+		return strings.ToLower(canonical)
+	case 1:
+		return words[0]
 	}
-	return strings.ToLower(canonical)
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	return "~^(" + strings.Join(quoted, "|") + ")$"
 }
 
 // stamp reads the wall clock and the scenario's own test clock.

@@ -240,7 +240,7 @@ func (s *Session) startMerchant() error {
 	}
 	s.eng = engine.New(engine.Target{
 		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clocks: s.clocks,
-		Statuses: m.Statuses, StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
+		Statuses: statusWords(m.Statuses), StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
 		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(), Parallel: s.parallel(),
 	})
 	return nil
@@ -323,4 +323,13 @@ func newRunID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// statusWords hands the engine each canonical state's words.
+func statusWords(m map[string]config.Words) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

@@ -101,12 +101,12 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 		if name == "" {
 			name = "valid"
 		}
-		ds, err := e.crafted(ctx, a.Order, name, copies)
+		ds, note, err := e.crafted(ctx, a.Order, name, copies)
 		if err != nil {
 			return emulator.Result{}, err
 		}
-		return emulator.Delivered(ds, fmt.Sprintf("debit notify %s sent %d time(s) for payment %s; %d acknowledged with %s",
-			name, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
+		return emulator.Delivered(ds, fmt.Sprintf("%sdebit notify %s sent %d time(s) for payment %s; %d acknowledged with %s",
+			note, name, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
 	default:
 		return e.returnShopper(ctx, a.Order, p["status"], p["forged"] == "true")
 	}
@@ -292,10 +292,11 @@ func withQuery(target, k, v string) string {
 }
 
 func variantNames() []string {
-	out := make([]string, 0, len(variants))
+	out := make([]string, 0, len(variants)+1)
 	for k := range variants {
 		out = append(out, k)
 	}
+	out = append(out, replay)
 	sort.Strings(out)
 	return out
 }

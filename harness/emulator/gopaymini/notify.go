@@ -101,6 +101,7 @@ func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Del
 		return e.record(j.p, e.rec.Undelivered(d, "debit_notify "+j.variant, j.body, errNoURL))
 	}
 	w := e.signed(j, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
+	e.remember(j.p, w)
 	d := e.send(ctx, j, w, attempt, e.selfCheck(w, ""))
 	if !d.Acked {
 		e.retries.After(attempt, func() { e.deliver(context.Background(), j, attempt+1) })
@@ -119,6 +120,14 @@ func (e *Emulator) send(ctx context.Context, j job, w wire, attempt int, sig *ev
 	return e.record(j.p, d)
 }
 
+// remember keeps the newest legitimate notify of a payment, headers and
+// body as sent, for the replay variant.
+func (e *Emulator) remember(p *payment, w wire) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p.lastNotify = &wire{target: w.target, header: w.header.Clone(), body: append([]byte(nil), w.body...)}
+}
+
 func (e *Emulator) record(p *payment, d emulator.Delivery) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -127,10 +136,15 @@ func (e *Emulator) record(p *payment, d emulator.Delivery) emulator.Delivery {
 	return d
 }
 
-// variant crafts one kind of one-shot notify.
+// variant crafts one kind of one-shot notify. A legitimate variant is
+// what the gateway itself sends: it tells the payment's true state (a
+// pending payment is paid by it first), so it always agrees with what the
+// status API answers at that moment. The others are adversarial: they
+// claim success whatever the payment's state, and their record says so.
 type variant struct {
-	copies int
-	craft  func(e *Emulator, j job, now time.Time) (wire, string)
+	copies     int
+	legitimate bool
+	craft      func(e *Emulator, j job, now time.Time) (wire, string)
 }
 
 func valid(e *Emulator, j job, now time.Time) (wire, string) {
@@ -138,32 +152,32 @@ func valid(e *Emulator, j job, now time.Time) (wire, string) {
 }
 
 var variants = map[string]variant{
-	"valid":      {1, valid},
-	"duplicate":  {2, valid},
-	"concurrent": {10, valid},
-	"wrong_key": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"valid":      {1, true, valid},
+	"duplicate":  {2, true, valid},
+	"concurrent": {10, true, valid},
+	"wrong_key": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		return e.signed(j, snap.FormatTimestamp(now), emulator.UntrustedKey()), "signed with a key that is not the gateway's"
 	}},
-	"tampered_body": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"tampered_body": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
 		w.body = notifyBody(with(j.fields, "amount", map[string]any{"value": "1.00", "currency": "IDR"}))
 		return w, "signed over the true body, then amount changed to 1.00"
 	}},
-	"missing_signature": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"missing_signature": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
 		w.header.Del("X-SIGNATURE")
 		return w, "X-SIGNATURE header removed"
 	}},
-	"missing_timestamp": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"missing_timestamp": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		w := e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
 		w.header.Del("X-TIMESTAMP")
 		return w, "X-TIMESTAMP header removed after signing"
 	}},
-	"stale_timestamp": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"stale_timestamp": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		ts := snap.FormatTimestamp(now.Add(-time.Hour))
 		return e.signed(j, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the wall clock, validly signed"
 	}},
-	"other_order_signature": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"other_order_signature": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		other := j
 		other.body = notifyBody(with(with(j.fields, "originalPartnerReferenceNo", j.ref+"-OTHER"), "amount",
 			map[string]any{"value": "1.00", "currency": "IDR"}))
@@ -171,12 +185,17 @@ var variants = map[string]variant{
 		w.body = j.body
 		return w, "headers of a validly signed notify for another payment"
 	}},
-	"wrong_amount": {1, func(e *Emulator, j job, now time.Time) (wire, string) {
+	"wrong_amount": {1, false, func(e *Emulator, j job, now time.Time) (wire, string) {
 		wrong := formatCents(j.p.cents + 100)
 		j.body = notifyBody(with(j.fields, "amount", map[string]any{"value": wrong, "currency": "IDR"}))
 		return e.signed(j, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), "validly signed, but amount " + wrong + " is not the payment's"
 	}},
 }
+
+// replay is the variant that re-sends, byte for byte and with its
+// original headers, the newest notify the gateway already delivered for
+// the payment: a signature the merchant has already seen.
+const replay = "replay"
 
 func with(m map[string]any, k string, v any) map[string]any {
 	out := make(map[string]any, len(m))
@@ -187,33 +206,77 @@ func with(m map[string]any, k string, v any) map[string]any {
 	return out
 }
 
-// crafted sends a one-shot notify variant saying the payment succeeded
-// (status 00), whatever its state: no state change, no retries.
-func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([]emulator.Delivery, error) {
+// crafted sends a one-shot notify variant: no retries. A legitimate
+// variant settles a pending payment as paid and tells the true state; an
+// adversarial one claims success (00) whatever the state, and its record
+// names the state the status API answers instead.
+func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([]emulator.Delivery, string, error) {
 	v, ok := variants[name]
-	if !ok {
-		return nil, fmt.Errorf("gopay-miniapp: unknown notify variant %q; valid: %v", name, variantNames())
+	if !ok && name != replay {
+		return nil, "", fmt.Errorf("gopay-miniapp: unknown notify variant %q; valid: %v", name, variantNames())
 	}
 	if copies == 0 {
-		copies = v.copies
+		copies = max(v.copies, 1)
 	}
 	e.mu.Lock()
 	p, err := e.st.lookup(ref)
 	if err != nil {
 		e.mu.Unlock()
-		return nil, err
+		return nil, "", err
+	}
+	if name == replay {
+		return e.replayLocked(ctx, p, copies)
+	}
+	note := ""
+	if v.legitimate && p.status == StatusPending {
+		now := e.clk.Now()
+		p.status, p.paid, p.finished = StatusPaid, now, now
+		if p.expiry != nil {
+			p.expiry.Stop()
+		}
+		note = "payment " + p.partnerRef + " paid; "
 	}
 	j := e.eventLocked(p, name)
-	j.fields = with(with(j.fields, "latestTransactionStatus", "00"), "transactionStatusDesc", "SUCCESS")
-	j.body = notifyBody(j.fields)
+	if !v.legitimate {
+		j.fields = with(with(j.fields, "latestTransactionStatus", "00"), "transactionStatusDesc", "SUCCESS")
+		j.body = notifyBody(j.fields)
+		if p.status != StatusPaid {
+			note = "adversarial: the notify claims 00 SUCCESS while the payment is " + p.status +
+				" (the status API answers " + statusCodes[p.status] + "); "
+		}
+	}
 	e.mu.Unlock()
 	if j.target == "" {
 		return []emulator.Delivery{e.record(p, e.rec.Undelivered(emulator.Delivery{Order: j.ref, Variant: name, Attempt: 1},
-			"debit_notify "+name, j.body, errNoURL))}, nil
+			"debit_notify "+name, j.body, errNoURL))}, note, nil
 	}
 	w, why := v.craft(e, j, e.wall.Now())
+	if v.legitimate {
+		e.remember(p, w)
+	} else if note != "" {
+		why = note + why
+	}
 	check := e.selfCheck(w, why)
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
 		return e.send(ctx, j, w, i, check)
-	}), nil
+	}), note, nil
+}
+
+// replayLocked re-sends the newest delivered legitimate notify of p as it
+// was; e.mu is held and released.
+func (e *Emulator) replayLocked(ctx context.Context, p *payment, copies int) ([]emulator.Delivery, string, error) {
+	last := p.lastNotify
+	st := p.status
+	e.mu.Unlock()
+	if last == nil {
+		return nil, "", fmt.Errorf("%w: payment %s has had no notify to replay yet; pay or fail it first", emulator.ErrOrderState, p.partnerRef)
+	}
+	w := wire{target: last.target, header: last.header.Clone(), body: last.body}
+	j := job{p: p, ref: p.partnerRef, variant: replay, body: w.body, target: w.target}
+	note := "adversarial: a replay of the notify already delivered (same X-TIMESTAMP, X-EXTERNAL-ID and X-SIGNATURE); the payment is now " +
+		st + " (the status API answers " + statusCodes[st] + "); "
+	check := e.selfCheck(w, note+"a validly signed notify the merchant has already seen")
+	return emulator.SendCopies(copies, false, func(i int) emulator.Delivery {
+		return e.send(ctx, j, w, i, check)
+	}), note, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
@@ -96,17 +97,48 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	t := &b2bToken{}
 	e.mu.Lock()
 	e.st.b2b.Put(tok, t)
-	t.timer = e.clk.AfterFunc(B2BTokenValidity, func() {
-		e.mu.Lock()
-		t.expired = true
-		e.mu.Unlock()
-	})
+	e.liveLocked(t)
 	e.mu.Unlock()
 	if e.o.Redactor != nil {
 		e.o.Redactor.AddIssued(tok)
 	}
 	return in.api.ok(map[string]any{"accessToken": tok, "tokenType": "Bearer",
 		"expiresIn": strconv.Itoa(int(B2BTokenValidity / time.Second))})
+}
+
+// clockKey names the test clock current now: each scenario's own when the
+// emulator runs on per-scenario test clocks, else the one clock.
+func (e *Emulator) clockKey() any {
+	if c, ok := e.clk.(interface{ Current() *clock.Fake }); ok {
+		return c.Current()
+	}
+	return e.clk
+}
+
+// liveLocked reports whether t is still valid on the current test clock,
+// starting its 900 s there when this is the first use on that clock;
+// e.mu is held.
+func (e *Emulator) liveLocked(t *b2bToken) bool {
+	key := e.clockKey()
+	for _, c := range t.clocks {
+		if c.key == key {
+			return !c.expired
+		}
+	}
+	c := &tokenClock{key: key}
+	c.timer = e.clk.AfterFunc(B2BTokenValidity, func() {
+		e.mu.Lock()
+		c.expired = true
+		e.mu.Unlock()
+	})
+	if len(t.clocks) >= maxTokenClocks {
+		if old := t.clocks[0]; old.timer != nil {
+			old.timer.Stop()
+		}
+		t.clocks = t.clocks[1:]
+	}
+	t.clocks = append(t.clocks, c)
+	return true
 }
 
 // authTransaction checks a BI-SNAP transaction call: headers, the B2B
@@ -127,14 +159,15 @@ func (e *Emulator) authTransaction(in *call) *reply {
 	tok = strings.TrimSpace(tok)
 	e.mu.Lock()
 	t, _ := e.st.b2b.Get(tok)
+	live := t != nil && e.liveLocked(t)
 	e.mu.Unlock()
 	switch {
 	case !ok || t == nil:
 		return in.api.fail(http.StatusUnauthorized, "01", "Invalid Token (B2B)",
 			"Authorization must be Bearer <accessToken> from POST /v1.0/access-token/b2b")
-	case t.expired:
+	case !live:
 		return in.api.fail(http.StatusUnauthorized, "01", "Invalid Token (B2B)",
-			"the B2B access token expired (expiresIn 900 s); request a new one and retry")
+			"the B2B access token expired (expiresIn 900 s, on this scenario's test clock); request a new one and retry")
 	}
 	in.tok = tok
 	if p := h.Get("X-PARTNER-ID"); e.o.PartnerID != "" && p != e.o.PartnerID {

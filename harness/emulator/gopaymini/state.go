@@ -54,10 +54,33 @@ type authCode struct {
 	timer   clock.Timer
 }
 
-// b2bToken is one BI-SNAP B2B access token.
+// b2bToken is one BI-SNAP B2B access token. Its 900 s run on each test
+// clock it is used on: from its issue on the clock current then, and from
+// its first use on any other (a merchant caches one token across
+// scenarios, and each scenario judges it on its own clock only, so
+// advancing one scenario's clock never expires it in another).
 type b2bToken struct {
+	clocks []*tokenClock // oldest first, at most maxTokenClocks
+}
+
+// tokenClock is a B2B token's lifetime on one test clock.
+type tokenClock struct {
+	key     any // the test clock
 	expired bool
 	timer   clock.Timer
+}
+
+// maxTokenClocks bounds how many test clocks one token remembers; the
+// oldest (a scenario long finished) is forgotten first.
+const maxTokenClocks = 64
+
+func (t *b2bToken) stop() {
+	for _, c := range t.clocks {
+		if c.timer != nil {
+			c.timer.Stop()
+			c.timer = nil
+		}
+	}
 }
 
 // payment is one payment-host-to-host transaction.
@@ -73,6 +96,7 @@ type payment struct {
 	firstBody                                             string             // the create body, for idempotency
 	answer                                                []byte
 	deliveries                                            []emulator.Delivery
+	lastNotify                                            *wire // the newest legitimate notify, as sent
 	expiry                                                clock.Timer
 	forgotten                                             bool // dropped from the book: its timer no longer moves it
 }
@@ -153,13 +177,8 @@ func newState(wallet int64) state {
 				c.timer = nil
 			}
 		}),
-		tokens: emulator.NewMemo[*user](KeptUserTokens, nil),
-		b2b: emulator.NewMemo(KeptB2BTokens, func(t *b2bToken) {
-			if t.timer != nil {
-				t.timer.Stop()
-				t.timer = nil
-			}
-		}),
+		tokens:       emulator.NewMemo[*user](KeptUserTokens, nil),
+		b2b:          emulator.NewMemo(KeptB2BTokens, func(t *b2bToken) { t.stop() }),
 		payments:     emulator.NewRing[*payment](KeptPayments, 0, nil),
 		byPartnerRef: map[string]*payment{}, byRef: map[string]*payment{},
 		cashbacks: emulator.NewMemo[*cashback](KeptCashbacks, nil), reminders: emulator.NewMemo[string](KeptReminders, nil)}
@@ -228,11 +247,7 @@ func (s *state) stopTimers() {
 		}
 	})
 
-	s.b2b.Each(func(t *b2bToken) {
-		if t.timer != nil {
-			t.timer.Stop()
-		}
-	})
+	s.b2b.Each(func(t *b2bToken) { t.stop() })
 
 	s.payments.Each(func(p *payment) {
 		if p.expiry != nil {

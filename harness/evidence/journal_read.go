@@ -233,7 +233,7 @@ func (b *rebuilder) withPlanned(ran []Scenario) []Scenario {
 			used[i] = true
 			continue
 		}
-		if !strings.HasPrefix(p.Reason, FilteredPrefix) {
+		if !strings.HasPrefix(p.Reason, FilteredPrefix) && !strings.HasPrefix(p.Reason, NotApplicablePrefix) {
 			p.Verdict = Skipped
 			switch {
 			case b.interrupted:

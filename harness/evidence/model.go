@@ -193,6 +193,9 @@ type Summary struct {
 	// Recommended scenarios are hardening advice: counted, never blocking.
 	RecommendedTotal int `json:"recommended_total,omitempty"`
 	RecommendedPass  int `json:"recommended_passed,omitempty"`
+	// NotApplicable counts scenarios about optional features the config
+	// declares unused (reported N/A, neither run nor required).
+	NotApplicable int `json:"not_applicable,omitempty"`
 	// Partial is set when a filter left mandatory scenarios out: the run
 	// is not a sign-off, whatever its verdicts.
 	Partial bool `json:"partial,omitempty"`
@@ -204,6 +207,16 @@ type Summary struct {
 
 // FilteredPrefix starts the reason of a scenario a filter left out.
 const FilteredPrefix = "filtered out"
+
+// NotApplicablePrefix starts the reason of a scenario about an optional
+// gateway feature the config declares unused: it is not run and not
+// required, and the run remains a full sign-off.
+const NotApplicablePrefix = "N/A"
+
+// NotApplicable reports whether sc was left out as N/A.
+func NotApplicable(sc Scenario) bool {
+	return sc.Verdict == Skipped && strings.HasPrefix(sc.Reason, NotApplicablePrefix)
+}
 
 // Run is the whole evidence document.
 type Run struct {
@@ -242,6 +255,8 @@ func Summarise(scenarios []Scenario) Summary {
 		s.Total++
 		s.ByVerdict[sc.Verdict]++
 		switch {
+		case NotApplicable(sc):
+			s.NotApplicable++
 		case sc.Mandatory:
 			s.MandatoryTotal++
 			if sc.Verdict == Passed {

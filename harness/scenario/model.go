@@ -54,6 +54,11 @@ type Scenario struct {
 	Family      string
 	Mandatory   bool   // Tier == TierMandatory
 	Tier        string // TierMandatory, TierRecommended or TierOptional
+	// Feature names the optional gateway feature the scenario is about
+	// (GoPay cashback, disbursement); "" for the core flow. A config that
+	// declares its features (gateway.features) without this one gets the
+	// scenario reported N/A, not run.
+	Feature string
 	Labels      []string
 	MapsTo      []string
 	Description string

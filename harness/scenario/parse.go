@@ -11,7 +11,7 @@ import (
 )
 
 var scenarioKeys = []string{"id", "title", "gateway", "family", "mandatory", "tier", "labels", "maps_to",
-	"description", "remedy", "vars", "steps", "teardown"}
+	"description", "remedy", "vars", "steps", "teardown", "feature"}
 
 // stepOptions lists the keys each step kind accepts besides its own.
 var stepOptions = map[string][]string{
@@ -94,6 +94,7 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 	sc.Mandatory = p.boolean(m["mandatory"])
 	sc.Tier = p.tier(m, sc.Mandatory)
 	sc.Mandatory = sc.Tier == TierMandatory
+	sc.Feature = p.str(m["feature"])
 	sc.Labels = p.strings(m["labels"])
 	sc.MapsTo = p.strings(m["maps_to"])
 	sc.Description = p.str(m["description"])

@@ -191,7 +191,7 @@ func (s *Session) finish(interrupted bool) (*Outcome, error) {
 // ExitCode is 1 when any mandatory scenario that ran did not pass.
 func ExitCode(run *evidence.Run) int {
 	for _, sc := range run.Scenarios {
-		if sc.Mandatory && sc.Verdict != evidence.Passed && !strings.HasPrefix(sc.Reason, evidence.FilteredPrefix) {
+		if sc.Mandatory && sc.Verdict != evidence.Passed && !strings.HasPrefix(sc.Reason, evidence.FilteredPrefix) && !evidence.NotApplicable(sc) {
 			return ExitFailed
 		}
 	}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,7 +144,51 @@ func (s *Session) selectScenarios() error {
 	}
 	sel, err := engine.Select(s.all, s.o.Filter)
 	s.sel = sel
-	return err
+	if err != nil {
+		return err
+	}
+	return s.applyFeatures()
+}
+
+// applyFeatures reports scenarios about optional features the config
+// declares unused as N/A instead of running them (gateway.features).
+func (s *Session) applyFeatures() error {
+	declared := s.o.Config.Gateway.Features
+	if declared == nil {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, sc := range s.all {
+		if sc.Feature != "" {
+			known[sc.Feature] = true
+		}
+	}
+	used := map[string]bool{}
+	for _, f := range *declared {
+		if !known[f] {
+			names := slices.Sorted(maps.Keys(known))
+			return fmt.Errorf("gateway.features: %q is not an optional feature of the packs this run loads; they have: %s", f, listOrNone(names))
+		}
+		used[f] = true
+	}
+	var run []*scenario.Scenario
+	for _, sc := range s.sel.Run {
+		if sc.Feature != "" && !used[sc.Feature] {
+			s.sel.Skipped[sc.ID] = fmt.Sprintf("%s: the integration does not use the optional feature %q (gateway.features: [%s])",
+				evidence.NotApplicablePrefix, sc.Feature, strings.Join(*declared, ", "))
+			continue
+		}
+		run = append(run, sc)
+	}
+	s.sel.Run = run
+	return nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 func (s *Session) startGateway() error {

@@ -28,6 +28,9 @@ type ScenarioRun struct {
 	// Finish (Parallel 1), so no step takes the floor.
 	whole   bool
 	holding bool // the scenario holds the floor (floor.go)
+	// paidPending: the merchant acknowledged a payment and has not been
+	// seen PAID yet (operator.go).
+	paidPending bool
 }
 
 // Start begins a scenario on a test clock of its own, starting at the wall
@@ -138,6 +141,11 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 	}
 	ev.DurationMS = ms(time.Since(start))
 	r.keepFloor(i, ev.Verdict == evidence.Passed)
+	if ev.Verdict == evidence.Passed {
+		if w := r.awaitPaid(ctx, i); w != nil {
+			ev.Exchanges = append(ev.Exchanges, w.exchanges...)
+		}
+	}
 	return ev
 }
 

@@ -262,6 +262,7 @@ func (s *ScenarioRun) gateway(ctx context.Context, st scenario.Step) *result {
 	if err != nil {
 		return actErr(res, st, err)
 	}
+	s.notePayment(st, r.Deliveries)
 	return res
 }
 
@@ -285,6 +286,7 @@ func (s *ScenarioRun) notify(ctx context.Context, st scenario.Step) *result {
 		return errored("%v", err)
 	}
 	checkDeliveries(res, r.Deliveries, exps)
+	s.notePayment(st, r.Deliveries)
 	return res
 }
 

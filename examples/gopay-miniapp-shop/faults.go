@@ -20,6 +20,14 @@ const (
 	FaultNotifyDoubleFulfil   = "notify-double-fulfil"
 	FaultDisburseNewReference = "disburse-new-reference-on-retry"
 	FaultDisburseIgnoresError = "disburse-ignores-error"
+	FaultNotifyIgnoresStatus  = "notify-ignores-status"
+	FaultNotifyNoAmountCheck  = "notify-no-amount-check"
+	FaultLaunchCancelFinal    = "launch-cancel-final"
+	FaultB2BNeverRefreshed    = "b2b-token-never-refreshed"
+	FaultRefundRetryNewRef    = "refund-retry-new-reference"
+	FaultRefundIgnoresRefusal = "refund-ignores-refusal"
+	FaultOneTokenSlot         = "one-token-slot"
+	FaultNotifyReopensOrder   = "notify-reopens-order"
 )
 
 // Faults lists the shop's switchable bugs.
@@ -40,5 +48,13 @@ func Faults() []Fault {
 		{FaultNotifyDoubleFulfil, "fulfils on every success notify, not once per order"},
 		{FaultDisburseNewReference, "retries a failed disbursement with a new reference_id"},
 		{FaultDisburseIgnoresError, "reports a disbursement as sent even when GoPay refuses it"},
+		{FaultNotifyIgnoresStatus, "marks an order paid on any verified debit notify, whatever latestTransactionStatus says (a failed payment ships)"},
+		{FaultNotifyNoAmountCheck, "believes a validly signed notify without comparing its amount with the order's"},
+		{FaultLaunchCancelFinal, "cancels the order when launchPayment returns status=cancelled, and ignores the payment made after it"},
+		{FaultB2BNeverRefreshed, "keeps its first B2B access token forever and does not ask for a new one on Invalid Token (B2B)"},
+		{FaultRefundRetryNewRef, "retries a refund that got a 5xx with a new partnerRefundNo"},
+		{FaultRefundIgnoresRefusal, "books a refund even when GoPay refuses it"},
+		{FaultOneTokenSlot, "keeps one access token for all users: the last login's token is used for everyone"},
+		{FaultNotifyReopensOrder, "applies every success notify to any order not paid, so a replayed notify reopens a refunded order"},
 	}
 }

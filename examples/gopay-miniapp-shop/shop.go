@@ -164,6 +164,11 @@ func (s *Shop) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.sessions[in.User] = sess
+	if s.fault(FaultOneTokenSlot) {
+		for _, other := range s.sessions {
+			*other = *sess
+		}
+	}
 	s.mu.Unlock()
 	writeJSON(w, 200, map[string]string{"user": in.User, "account_id": acct, "status": "logged_in"})
 }
@@ -369,6 +374,13 @@ func (s *Shop) launchReturn(w http.ResponseWriter, r *http.Request) {
 	if s.fault(FaultTrustLaunchRedirect) && r.URL.Query().Get("status") == "success" {
 		s.markPaid(o, false)
 	}
+	if s.fault(FaultLaunchCancelFinal) && r.URL.Query().Get("status") == "cancelled" {
+		s.mu.Lock()
+		if o.Status == "pending" {
+			o.Status = "cancelled"
+		}
+		s.mu.Unlock()
+	}
 	s.mu.Lock()
 	v := s.view(o)
 	s.mu.Unlock()
@@ -379,8 +391,9 @@ func (s *Shop) launchReturn(w http.ResponseWriter, r *http.Request) {
 // under the double-fulfil fault).
 func (s *Shop) markPaid(o *order, notify bool) {
 	s.mu.Lock()
-	fulfil := o.Status == "pending" || (notify && s.fault(FaultNotifyDoubleFulfil))
-	if o.Status == "pending" {
+	reopen := notify && s.fault(FaultNotifyReopensOrder) && o.Status != "paid"
+	fulfil := o.Status == "pending" || reopen || (notify && s.fault(FaultNotifyDoubleFulfil))
+	if o.Status == "pending" || reopen {
 		o.Status = "paid"
 	}
 	if fulfil {
@@ -421,9 +434,12 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 404, map[string]string{"responseCode": "4045601", "responseMessage": "Transaction Not Found"})
 		return
 	}
-	if n.Amount.Value != o.Amount {
+	if n.Amount.Value != o.Amount && !s.fault(FaultNotifyNoAmountCheck) {
 		writeJSON(w, 400, map[string]string{"responseCode": "4005601", "responseMessage": "Invalid Field Format amount"})
 		return
+	}
+	if s.fault(FaultNotifyIgnoresStatus) {
+		n.Status = "00"
 	}
 	switch n.Status {
 	case "00":
@@ -513,9 +529,12 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 			"refundAmount": map[string]string{"value": cents(c), "currency": "IDR"}, "reason": "customer request"}
 		a, err := s.snapCall(r.Context(), "/v1.0/debit/refund", body)
 		if err == nil && a.status >= 500 {
+			if s.fault(FaultRefundRetryNewRef) {
+				body["partnerRefundNo"] = no + "-retry"
+			}
 			a, err = s.snapCall(r.Context(), "/v1.0/debit/refund", body) // the same partnerRefundNo
 		}
-		if err != nil || a.code() != "2005800" {
+		if (err != nil || a.code() != "2005800") && !s.fault(FaultRefundIgnoresRefusal) {
 			writeJSON(w, 502, map[string]any{"error": "GoPay refused the refund", "gateway": a.body})
 			return
 		}

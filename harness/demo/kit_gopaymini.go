@@ -43,6 +43,14 @@ var gopayMiniCatches = map[string]string{
 	gopayminishop.FaultNotifyDoubleFulfil:   "GPM-IDEM-01",
 	gopayminishop.FaultDisburseNewReference: "GPM-DISB-01",
 	gopayminishop.FaultDisburseIgnoresError: "GPM-DISB-02",
+	gopayminishop.FaultNotifyIgnoresStatus:  "GPM-PAY-06",
+	gopayminishop.FaultNotifyNoAmountCheck:  "GPM-SIG-05",
+	gopayminishop.FaultLaunchCancelFinal:    "GPM-PAY-07",
+	gopayminishop.FaultB2BNeverRefreshed:    "GPM-PAY-08",
+	gopayminishop.FaultRefundRetryNewRef:    "GPM-REFUND-03",
+	gopayminishop.FaultRefundIgnoresRefusal: "GPM-REFUND-04",
+	gopayminishop.FaultOneTokenSlot:         "GPM-AUTH-07",
+	gopayminishop.FaultNotifyReopensOrder:   "GPM-SIG-06",
 }
 
 // gopayMiniActions are the shop's HTTP actions, shared by the demo and
@@ -71,7 +79,9 @@ func gopayMiniConfig() *config.Config {
 			Actions: gopayMiniActions(), Statuses: config.DefaultStatuses(),
 		},
 		Gateway: config.Gateway{Name: "gopay-miniapp", ServerKey: GoPayMiniCredential, ClientSecret: GoPayMiniClientSecret,
-			PartnerID: GoPayMiniPartnerID, MerchantID: GoPayMiniMerchantID},
+			PartnerID: GoPayMiniPartnerID, MerchantID: GoPayMiniMerchantID,
+			// X-TIMESTAMP is judged against the wall clock, as the starter config does by default.
+			TimestampSkew: config.Duration(10 * time.Minute)},
 		Report: config.Report{Dir: "uat-evidence"},
 	}
 }

@@ -26,16 +26,17 @@ const (
 	actReturnShopper = "return_shopper"
 	actRefundPending = "refund_pending" // the next refund call(s) answer 201 pending
 	actRefundSettle  = "refund_settle"  // pending refunds settle now, with their notification
+	actRefundDeny    = "refund_deny"    // the bank denies the next direct refund call(s)
 )
 
 var actionNames = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actRespondNext, actNotify, actReturnShopper,
-	actRefundPending, actRefundSettle}
+	actRefundPending, actRefundSettle, actRefundDeny}
 
 // actionParams are the params each action accepts; anything else is an
 // error so a typo in a scenario never passes silently.
 var actionParams = map[string][]string{
-	actChoose:        {"payment_type", "notify"},
-	actPay:           {"payment_type", "notify"},
+	actChoose:        {"payment_type", "bank", "store", "notify"},
+	actPay:           {"payment_type", "bank", "store", "notify"},
 	actDeny:          {"notify"},
 	actExpire:        {"notify"},
 	actChallenge:     {"notify"},
@@ -45,6 +46,7 @@ var actionParams = map[string][]string{
 	actReturnShopper: {"transaction_status"},
 	actRefundPending: {"count", "settle_after"},
 	actRefundSettle:  {"notify"},
+	actRefundDeny:    {"count"},
 }
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "midtrans", Names: actionNames, Params: actionParams}
@@ -74,6 +76,8 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 		return e.actRefundPending(a)
 	case actRefundSettle:
 		return e.actRefundSettle(ctx, a)
+	case actRefundDeny:
+		return e.actRefundDeny(a)
 	}
 	return e.actTransition(ctx, a)
 }
@@ -85,12 +89,12 @@ func (e *Emulator) actTransition(ctx context.Context, a emulator.Action) (emulat
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	t, jobs, err := e.transition(a.Order, a.Name, a.Params["payment_type"])
+	t, jobs, err := e.transition(a.Order, a.Name, a.Params["payment_type"], a.Params["bank"], a.Params["store"])
 	if err != nil {
 		return emulator.Result{}, err
 	}
 	verb := map[string]string{actChoose: "is pending (the shopper chose " + t.paymentTypeOr() + ")",
-		actPay: "settled", actDeny: "denied", actExpire: "expired",
+		actPay: "paid (" + t.status + ")", actDeny: "denied", actExpire: "expired",
 		actChallenge: "captured with fraud_status challenge", actAccept: "accepted (fraud_status accept)"}[a.Name]
 	if len(jobs) == 0 {
 		return emulator.Result{Detail: fmt.Sprintf("Snap token of %s expired before any payment method was chosen; the Core API never knew the transaction, so no notification is sent", t.orderID)}, nil
@@ -132,7 +136,7 @@ func (e *Emulator) takeOverride(in *inbound) *reply {
 	}
 	status := atoi(ov.code)
 	hint := "this answer was injected by the test scenario (respond_next); the transaction did not change"
-	if in.api == APICreateTransaction {
+	if in.api == APICreateTransaction || in.api == APISnapCancel {
 		return snapError(status, hint, ov.message)
 	}
 	return in.fail(status, ov.code, ov.message, hint)
@@ -158,3 +162,21 @@ func quote(s string) string { return strconv.Quote(s) }
 
 // isStateErr reports an action refused because of the state.
 func isStateErr(err error) bool { return errors.Is(err, errState) }
+
+// actRefundDeny makes the bank deny the order's next direct refund
+// call(s): status_code 202 "Refund denied by the bank", nothing refunded,
+// nothing notified (Direct Refund Transaction, "Rejected Direct Refund").
+func (e *Emulator) actRefundDeny(a emulator.Action) (emulator.Result, error) {
+	count, err := actions.Count(a.Params)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t, err := e.st.lookup(a.Order)
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	t.denyNext = count
+	return emulator.Result{Detail: fmt.Sprintf("the bank will deny the next %d direct refund call(s) for %s (status_code 202, nothing refunded)", count, t.orderID)}, nil
+}

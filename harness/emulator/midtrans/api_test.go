@@ -68,16 +68,46 @@ func TestSnapCreate_ValidatesLikeMidtrans(t *testing.T) {
 	}
 }
 
+// A used order_id is refused in Midtrans' published wording ("You will
+// get API error message transaction_details.order_id sudah digunakan",
+// Snap advanced features, Re-creating Snap Token for Particular Order).
 func TestSnapCreate_RefusesAUsedOrderID(t *testing.T) {
 	f := newFixture(t)
 	f.create("DUP-1", 10000)
-	f.act(actExpire, "DUP-1", map[string]string{"notify": "drop"})
+	f.act(actPay, "DUP-1", map[string]string{"notify": "drop", "payment_type": "gopay"})
 	st, m, _ := f.call(http.MethodPost, "/snap/v1/transactions", `{"transaction_details":{"order_id":"DUP-1","gross_amount":10000}}`)
-	if st != http.StatusBadRequest || toStrings(m["error_messages"].([]any))[0] != "transaction_details.order_id has already been taken" {
+	if st != http.StatusBadRequest || toStrings(m["error_messages"].([]any))[0] != "transaction_details.order_id sudah digunakan" {
 		t.Fatalf("HTTP %d %v", st, m)
 	}
 	if c := f.emu.Calls(APICreateTransaction); len(c) != 2 || c[1].ResponseCode != "400" {
 		t.Fatalf("calls: %+v", c)
+	}
+}
+
+// An expired or cancelled transaction frees its order_id (Expire
+// Transaction: the order_id may be reused; Error Code and Response Code:
+// "call API /cancel to re-use the Order ID"); the old transaction stays
+// readable by its transaction_id.
+func TestSnapCreate_ReusesAnExpiredOrCancelledOrderID(t *testing.T) {
+	for _, how := range []string{"expire", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			f := newFixture(t)
+			f.create("R-1", 10000)
+			f.choose("R-1", "bank_transfer")
+			old := f.emu.Transactions()[0].TransactionID
+			if st, m, _ := f.call(http.MethodPost, "/v2/R-1/"+how, ""); st != http.StatusOK {
+				t.Fatalf("%s: HTTP %d %v", how, st, m)
+			}
+			if st, m, _ := f.call(http.MethodPost, "/snap/v1/transactions", `{"transaction_details":{"order_id":"R-1","gross_amount":12000}}`); st != http.StatusCreated {
+				t.Fatalf("reuse after %s: HTTP %d %v", how, st, m)
+			}
+			if _, m, _ := f.call(http.MethodGet, "/v2/"+old+"/status", ""); m["transaction_id"] != old || m["gross_amount"] != "10000.00" {
+				t.Fatalf("old transaction by id: %v", m)
+			}
+			if _, m, _ := f.call(http.MethodGet, "/v2/R-1/status", ""); m["status_code"] != "404" {
+				t.Fatalf("new Snap transaction before a choice: %v", m)
+			}
+		})
 	}
 }
 
@@ -98,7 +128,8 @@ func TestCore_TransitionsFollowTheStatusCycle(t *testing.T) {
 		{"refund pending", nil, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 412, "412", ""},
 		{"refund full by default", pay, http.MethodPost, "/v2/T-1/refund", `{}`, 200, "200", StatusRefund},
 		{"refund partial", pay, http.MethodPost, "/v2/T-1/refund", `{"refund_key":"k1","amount":4000}`, 200, "200", StatusPartialRefund},
-		{"refund too much", pay, http.MethodPost, "/v2/T-1/refund", `{"amount":10001}`, 412, "412", ""},
+		// Refund Transaction, "Error (Invalid Amount)": 414.
+		{"refund too much", pay, http.MethodPost, "/v2/T-1/refund", `{"amount":10001}`, 414, "414", ""},
 		{"refund fractional", pay, http.MethodPost, "/v2/T-1/refund", `{"amount":10.5}`, 400, "400", ""},
 		{"direct refund", pay, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":10000}`, 200, "200", StatusRefund},
 		{"unknown id", nil, http.MethodGet, "/v2/NOPE/status", "", 404, "404", ""},
@@ -109,7 +140,10 @@ func TestCore_TransitionsFollowTheStatusCycle(t *testing.T) {
 		{"refund bank transfer", payBank, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 412, "412", ""},
 		{"direct refund bank transfer", payBank, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":1000}`, 412, "412", ""},
 		{"direct refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund/online/direct", `{"amount":1000}`, 412, "412", ""},
-		{"refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 200, "200", StatusPartialRefund},
+		// Refund Transaction, amount: "Shopeepay and OVO does not support partial refund".
+		{"partial refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 414, "414", ""},
+		{"partial refund shopeepay", payShopee, http.MethodPost, "/v2/T-1/refund", `{"amount":1000}`, 414, "414", ""},
+		{"full refund ovo", payOVO, http.MethodPost, "/v2/T-1/refund", `{"amount":10000}`, 200, "200", StatusRefund},
 		{"unknown path", nil, http.MethodPost, "/v2/charge", "{}", 404, "404", ""},
 	}
 	for _, tc := range tests {
@@ -130,6 +164,10 @@ func TestCore_TransitionsFollowTheStatusCycle(t *testing.T) {
 			}
 		})
 	}
+}
+
+func payShopee(f *fixture) {
+	f.act(actPay, "T-1", map[string]string{"notify": "drop", "payment_type": "shopeepay"})
 }
 
 func pay(f *fixture) { f.act(actPay, "T-1", map[string]string{"notify": "drop"}) }

@@ -43,6 +43,9 @@ func (e *Emulator) chargeAnswer(t *txn, code, msg string) map[string]any {
 	m := e.txnFields(t, t.status, code)
 	delete(m, "merchant_id")
 	delete(m, "settlement_time")
+	addChannel(m, t, t.status)
+	delete(m, "payment_amounts") // not in coreapi.ChargeResponse
+	delete(m, "issuer")
 	m["status_message"] = msg
 	return m
 }
@@ -83,6 +86,7 @@ func (e *Emulator) statusBody(t *txn) map[string]any {
 	m := e.txnFields(t, t.status, apiCode(t))
 	m["status_message"] = "Success, transaction is found"
 	m["signature_key"] = e.signature(t.orderID, apiCode(t), amount(t.gross))
+	addChannel(m, t, t.status)
 	addRefunds(m, t)
 	return m
 }
@@ -96,9 +100,15 @@ func addRefunds(m map[string]any, t *txn) {
 	}
 	var rs []map[string]any
 	for _, r := range t.refunds {
-		rs = append(rs, map[string]any{"refund_chargeback_id": r.id, "refund_chargeback_uuid": r.uuid,
+		e := map[string]any{"refund_chargeback_id": r.id, "refund_chargeback_uuid": r.uuid,
 			"refund_amount": amount(r.amount), "reason": r.reason, "refund_key": r.key,
-			"refund_method": "", "bank_confirmed_at": "", "created_at": wib(r.at)})
+			"refund_method": refundMethod, "created_at": wib(r.at)}
+		if !r.bankConfirmed.IsZero() {
+			// Present only once the bank confirmed: Midtrans' first refund
+			// notification has no bank_confirmed_at, the second has it.
+			e["bank_confirmed_at"] = wib(r.bankConfirmed)
+		}
+		rs = append(rs, e)
 	}
 	m["refunds"] = rs
 	m["refund_amount"] = amount(t.refunded)
@@ -226,7 +236,8 @@ func (e *Emulator) refund(in *inbound, direct bool) *reply {
 		return e.repeatRefund(in, t, prev, amt.Int())
 	}
 	if t.status != StatusSettlement && t.status != StatusPartialRefund {
-		return in.cannotUpdate(t, "only settled transactions can be refunded; cancel a pending one instead")
+		return in.fail(http.StatusPreconditionFailed, "412", refundRefused,
+			"transaction "+t.orderID+" is "+t.status+"; only settled transactions can be refunded; cancel a pending one instead")
 	}
 	if !slices.Contains(refundable[direct], t.paymentTypeOr()) {
 		which := "the refund API (POST /v2/{id}/refund)"
@@ -242,8 +253,16 @@ func (e *Emulator) refund(in *inbound, direct bool) *reply {
 		n = t.refundable()
 	}
 	if n > t.refundable() {
-		return in.fail(http.StatusPreconditionFailed, "412", "Refund amount exceeds the remaining refundable amount.",
+		return in.fail(invalidAmountHTTP, "414", invalidAmount,
 			"asked "+amount(n)+", but only "+amount(t.refundable())+" of "+amount(t.gross)+" remains refundable")
+	}
+	if n < t.gross && slices.Contains(noPartialRefund, t.paymentTypeOr()) {
+		return in.fail(invalidAmountHTTP, "414", invalidAmount,
+			t.paymentTypeOr()+" does not support partial refund (Refund Transaction, amount: \"Shopeepay and OVO does not support partial refund\"); refund the whole "+amount(t.gross))
+	}
+	if direct && t.denyNext > 0 {
+		t.denyNext--
+		return e.deniedReply(t, e.newRefund(key, reason, n))
 	}
 	if t.pendingNext > 0 {
 		t.pendingNext--
@@ -251,14 +270,48 @@ func (e *Emulator) refund(in *inbound, direct bool) *reply {
 	}
 	r := e.addRefund(t, key, reason, n)
 	e.notifyLater(t, t.status)
-	return e.refundReply(t, r)
+	e.confirmLater(t)
+	rep := e.refundReply(t, r)
+	if direct {
+		rep.body["status_message"] = "Success, refund request is approved by the bank"
+	}
+	return rep
+}
+
+// Refund answers in Midtrans' words (Refund Transaction and Direct
+// Refund Transaction samples).
+const (
+	refundRefused = "Merchant cannot modify the status of the transaction"
+	invalidAmount = "Refund request is rejected due to invalid amount"
+	// invalidAmountHTTP is the HTTP status of a 414 answer: the emulator
+	// keeps HTTP status = status_code, as for every other Core API error.
+	invalidAmountHTTP = 414
+)
+
+// noPartialRefund are the payment types refunded only in full ("Shopeepay
+// and OVO does not support partial refund at the moment", Refund
+// Transaction, amount).
+var noPartialRefund = []string{"shopeepay", "ovo"}
+
+// deniedReply is a direct refund the bank or provider declined (Direct
+// Refund Transaction, "Rejected Direct Refund"): status_code 202, the
+// transaction unchanged, refund_amount 0.00; no money moves and, as only
+// successful direct refunds are notified, nothing is notified. e.mu is held.
+func (e *Emulator) deniedReply(t *txn, r *refund) *reply {
+	rep := e.refundReply(t, r)
+	rep.body["status_code"], rep.body["status_message"] = "202", "Refund denied by the bank"
+	rep.body["refund_amount"] = amount(0)
+	rep.code = "202"
+	rep.hint = "the direct refund of " + amount(r.amount) + " was denied by the bank (status_code 202): nothing was refunded and transaction_status is still " +
+		t.status + "; record no refund, and retry later or refund another way"
+	return rep
 }
 
 // repeatRefund answers a refund_key seen before: the same refund again, or
 // a refusal when the amount differs.
 func (e *Emulator) repeatRefund(in *inbound, t *txn, prev *refund, asked int64) *reply {
 	if asked != 0 && asked != prev.amount {
-		return in.fail(http.StatusNotAcceptable, "406", "Duplicate refund_key with a different amount.",
+		return in.fail(http.StatusNotAcceptable, "406", "Duplicate refund ID",
 			"refund_key "+quote(prev.key)+" already refunded "+amount(prev.amount)+"; a retry must resend the same amount, a new refund needs a new key")
 	}
 	rep := e.refundReply(t, prev)

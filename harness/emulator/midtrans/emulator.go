@@ -37,6 +37,18 @@ var DefaultNotifyRetry = []time.Duration{
 // Midtrans sends these asynchronously and publishes no delay.
 const DefaultEventNotifyDelay = 5 * time.Second
 
+// DefaultBankConfirmDelay is how long after a refund's first
+// notification the bank's confirmation (the second notification, with
+// bank_confirmed_at) is sent, on the test clock. Midtrans documents the
+// two notifications but no delay.
+const DefaultBankConfirmDelay = time.Hour
+
+// DefaultCardSettlement is how long a card capture accepted by fraud
+// detection stays capture before it settles, on the test clock. Midtrans
+// settles card captures in a batch and publishes no delay; pay settles
+// one at once.
+const DefaultCardSettlement = 24 * time.Hour
+
 // DefaultMerchantID is the merchant_id in answers and notifications when
 // Options.MerchantID is empty.
 const DefaultMerchantID = "G000000001"
@@ -49,6 +61,10 @@ type Options struct {
 	NotifyRetry []time.Duration // nil = DefaultNotifyRetry; empty non-nil = no retries
 	// EventNotifyDelay: see DefaultEventNotifyDelay (0 = the default).
 	EventNotifyDelay time.Duration
+	// BankConfirmDelay: see DefaultBankConfirmDelay (0 = the default).
+	BankConfirmDelay time.Duration
+	// CardSettlement: see DefaultCardSettlement (0 = the default).
+	CardSettlement time.Duration
 	// FinishURL is the dashboard's Finish Redirect URL, used when a Snap
 	// request has no callbacks.finish.
 	FinishURL  string
@@ -130,6 +146,12 @@ func checkOptions(o *Options) error {
 	o.PublicBaseURL = strings.TrimSuffix(o.PublicBaseURL, "/")
 	if o.EventNotifyDelay <= 0 {
 		o.EventNotifyDelay = DefaultEventNotifyDelay
+	}
+	if o.BankConfirmDelay <= 0 {
+		o.BankConfirmDelay = DefaultBankConfirmDelay
+	}
+	if o.CardSettlement <= 0 {
+		o.CardSettlement = DefaultCardSettlement
 	}
 	if o.MerchantID == "" {
 		o.MerchantID = DefaultMerchantID

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"time"
 )
 
 // paymentTypePattern bounds the payment_type param to Midtrans-looking words.
@@ -34,7 +35,7 @@ var transitions = map[string]struct {
 // the event (none when a Snap token expires before any method was chosen:
 // the Core API never knew the transaction). A closed transaction does not
 // move: a real gateway cannot pay a cancelled or expired one either.
-func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob, error) {
+func (e *Emulator) transition(id, action, paymentType, bank, store string) (*txn, []notifyJob, error) {
 	if paymentType != "" && !paymentTypePattern.MatchString(paymentType) {
 		return nil, nil, fmt.Errorf("midtrans: payment_type %q: want a Midtrans payment type such as bank_transfer, gopay, qris, credit_card", paymentType)
 	}
@@ -48,17 +49,27 @@ func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob
 	if err := e.allowed(t, action, tr.from); err != nil {
 		return nil, nil, err
 	}
+	pt := paymentType
+	if pt == "" {
+		pt = t.paymentTypeOr()
+	}
+	if err := checkChannel(pt, bank, store); err != nil {
+		return nil, nil, err
+	}
 	if action == actPay && t.status == StatusDeny {
 		// A new attempt in the same Snap session is a new charge.
 		t.transactionID = newUUID()
 		e.st.byID[t.transactionID] = t
-		t.fraud = FraudAccept
+		t.fraud, t.captured = FraudAccept, time.Time{}
 	}
 	if action == actChallenge {
 		paymentType = "credit_card"
 	}
-	if paymentType != "" {
-		t.paymentType = paymentType
+	if paymentType != "" && paymentType != t.paymentType {
+		t.paymentType, t.detail = paymentType, ""
+	}
+	if bank+store != "" {
+		t.detail = bank + store
 	}
 	if action == actExpire && !t.chosen {
 		t.status = StatusExpire
@@ -68,16 +79,28 @@ func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob
 	t.chosen = true
 	t.status = tr.next
 	switch action {
+	case actChoose:
+		e.armPaymentWindow(t)
 	case actPay:
-		t.settled = e.clk.Now()
 		t.fraud = FraudAccept
 		t.stopExpiry()
+		if t.paymentTypeOr() == "credit_card" && t.captured.IsZero() {
+			// A card payment is captured (fraud_status accept) and
+			// settles later, in Midtrans' batch (status cycle: capture →
+			// settlement); pay on the capture settles it now.
+			t.status, t.captured = StatusCapture, e.clk.Now()
+			e.armCardSettlement(t)
+			break
+		}
+		t.settled = e.clk.Now()
 	case actChallenge:
 		t.fraud = FraudChallenge
 		t.stopExpiry()
 	case actAccept:
-		t.fraud = FraudAccept
+		t.fraud, t.captured = FraudAccept, e.clk.Now()
+		e.armCardSettlement(t)
 	case actDeny:
+		t.denials++
 		if t.fraud == FraudChallenge {
 			t.fraud = FraudDeny
 		}
@@ -88,10 +111,49 @@ func (e *Emulator) transition(id, action, paymentType string) (*txn, []notifyJob
 	return t, e.eventLocked(t, t.status), nil
 }
 
+// armPaymentWindow restarts t's expiry when the shopper confirms a
+// method: unless the request's expiry had a start_time, the payment
+// window counts from now and lasts the request's expiry duration or the
+// method's default (channels.go, paymentWindow); e.mu is held.
+func (e *Emulator) armPaymentWindow(t *txn) {
+	if t.expiry != nil {
+		t.expiry.Stop()
+	}
+	w := t.paymentWindow()
+	if t.expiryFixed {
+		// start_time fixed one deadline; page_expiry may have closed the
+		// page sooner, but the payment follows the deadline.
+		w = t.deadline.Sub(e.clk.Now())
+	}
+	t.expiresAt = e.clk.Now().Add(w)
+	t.expiry = e.clk.AfterFunc(w, func() { e.expireByTimer(t) })
+}
+
+// armCardSettlement settles an accepted card capture CardSettlement
+// later on the test clock, with its settlement notification; e.mu is held.
+func (e *Emulator) armCardSettlement(t *txn) {
+	if t.settle != nil {
+		t.settle.Stop()
+	}
+	t.settle = e.clk.AfterFunc(e.o.CardSettlement, func() {
+		e.mu.Lock()
+		if t.status != StatusCapture || t.fraud != FraudAccept {
+			e.mu.Unlock()
+			return
+		}
+		t.status, t.settled, t.settle = StatusSettlement, e.clk.Now(), nil
+		jobs := e.eventLocked(t, StatusSettlement)
+		e.mu.Unlock()
+		e.deliverAll(context.Background(), jobs)
+	})
+}
+
 // allowed says why action cannot run on t, or nil; e.mu is held.
 func (e *Emulator) allowed(t *txn, action string, from []string) error {
 	ok := slices.Contains(from, t.status)
 	switch {
+	case t.snapCanceled && !t.chosen:
+		return fmt.Errorf("midtrans: %w: cannot %s transaction %s: the merchant cancelled its Snap session", errState, action, t.orderID)
 	case action == actAccept || (action == actDeny && t.status == StatusCapture):
 		ok = t.status == StatusCapture && t.fraud == FraudChallenge
 	case action == actPay && t.status == StatusCapture:

@@ -28,6 +28,9 @@ func TestCoreCalls_AreFollowedByNotifications(t *testing.T) {
 			f.choose("N-1", tc.payType)
 			if tc.paid {
 				f.act(actPay, "N-1", map[string]string{"notify": "drop"})
+				if tc.payType == "credit_card" {
+					f.act(actPay, "N-1", map[string]string{"notify": "drop"}) // settle the capture
+				}
 			}
 			if st, m, _ := f.call(http.MethodPost, tc.path, tc.body); st != http.StatusOK {
 				t.Fatalf("HTTP %d %v", st, m)
@@ -62,7 +65,7 @@ func TestSnap_OrderIDBeforeAndAfterAMethodIsChosen(t *testing.T) {
 	f.choose("O-1", "gopay")
 	body := `{"transaction_details":{"order_id":"O-1","gross_amount":10000}}`
 	if st, m, _ := f.call(http.MethodPost, "/snap/v1/transactions", body); st != http.StatusBadRequest ||
-		!strings.Contains(toStrings(m["error_messages"].([]any))[0], "already been taken") {
+		!strings.Contains(toStrings(m["error_messages"].([]any))[0], "sudah digunakan") {
 		t.Fatalf("after choose: HTTP %d %v", st, m)
 	}
 	f.create("O-2", 10000)

@@ -69,9 +69,7 @@ func (e *Emulator) notifyFields(t *txn, status string) map[string]any {
 	m := e.txnFields(t, status, code)
 	m["status_message"] = "midtrans payment notification"
 	m["signature_key"] = e.signature(t.orderID, code, amount(t.gross))
-	if t.paymentTypeOr() == defaultPaymentType {
-		m["va_numbers"] = []map[string]any{{"bank": "bca", "va_number": vaNumber(t)}}
-	}
+	addChannel(m, t, status)
 	if status == StatusRefund || status == StatusPartialRefund {
 		addRefunds(m, t) // refund_amount and refunds[], as Midtrans' refund notifications carry them
 	}
@@ -79,16 +77,6 @@ func (e *Emulator) notifyFields(t *txn, status string) map[string]any {
 		m["settlement_time"] = wib(e.clk.Now())
 	}
 	return m
-}
-
-// vaNumber derives a stable 11-digit BCA-style VA number from the transaction id.
-func vaNumber(t *txn) string {
-	sum := sha512.Sum512([]byte(t.transactionID))
-	out := make([]byte, 11)
-	for i := range out {
-		out[i] = '0' + sum[i]%10
-	}
-	return string(out)
 }
 
 // eventLocked builds the jobs for a real state change of t: one per
@@ -196,9 +184,14 @@ func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
 // most maxRedirects times, each hop recorded; 301, 302 and 303 are not
 // followed (Midtrans counts them as failures and does not retry).
 func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	return e.sendWith(ctx, e.client, job, attempt, sig)
+}
+
+// sendWith is send through client (a burst gate's, for overlapping copies).
+func (e *Emulator) sendWith(ctx context.Context, client *http.Client, job notifyJob, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	target := job.target
 	for hop := 0; ; hop++ {
-		d := e.sendTo(ctx, job, target, attempt, sig)
+		d := e.sendTo(ctx, client, job, target, attempt, sig)
 		if (d.Status != http.StatusTemporaryRedirect && d.Status != http.StatusPermanentRedirect) || d.Exchange.Response == nil {
 			return d
 		}
@@ -210,11 +203,11 @@ func (e *Emulator) send(ctx context.Context, job notifyJob, attempt int, sig *ev
 	}
 }
 
-func (e *Emulator) sendTo(ctx context.Context, job notifyJob, target string, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+func (e *Emulator) sendTo(ctx context.Context, client *http.Client, job notifyJob, target string, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "User-Agent": {userAgent}}
 	d := emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt}
 	before, _ := e.queries(job.t)
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
+	d = e.rec.Deliver(ctx, client, d, emulator.Callback{
 		Outbound: emulator.Outbound{URL: target, Header: h, Body: job.body, BuildError: "build notification request"},
 		Label:    "notification " + job.variant, Signature: sig, CodeField: "status_code",
 	})

@@ -78,7 +78,36 @@ func (e *Emulator) settleLocked(t *txn, only *refund) []notifyJob {
 		}
 		t.book(r)
 	}
+	e.confirmLater(t)
 	return e.eventLocked(t, t.status)
+}
+
+// refundMethod is refunds[].refund_method of a refund made through the
+// API (the samples show "online"; "offline" is a refund made outside it).
+const refundMethod = "online"
+
+// confirmLater arms the bank's confirmation of t's refunds: Midtrans
+// sends "2 refund post notifications to merchant - without and with
+// bank_confirmed_at" (Refund Transaction, Direct Refund Transaction). The
+// second one goes out BankConfirmDelay after the first, on the test
+// clock, with bank_confirmed_at on every refund confirmed by then; e.mu
+// is held.
+func (e *Emulator) confirmLater(t *txn) {
+	e.st.events = append(e.st.events, e.clk.AfterFunc(e.o.BankConfirmDelay, func() {
+		e.mu.Lock()
+		now, changed := e.clk.Now(), false
+		for _, r := range t.refunds {
+			if r.bankConfirmed.IsZero() {
+				r.bankConfirmed, changed = now, true
+			}
+		}
+		var jobs []notifyJob
+		if changed {
+			jobs = e.eventLocked(t, t.status)
+		}
+		e.mu.Unlock()
+		e.deliverAll(context.Background(), jobs)
+	}))
 }
 
 // settleByTimer is a pending refund's own timer: it settles and its

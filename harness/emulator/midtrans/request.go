@@ -24,7 +24,7 @@ const (
 	APIUnknownPath       = "unknown_path"       // anything Midtrans does not serve
 )
 
-var apiNames = []string{APICreateTransaction, APIStatus, APICancel, APIExpire, APIRefund, APIApprove, APIDeny, APIUnknownPath}
+var apiNames = []string{APICreateTransaction, APISnapCancel, APIStatus, APICancel, APIExpire, APIRefund, APIApprove, APIDeny, APIUnknownPath}
 
 // AuthScheme names the merchant's credential check in evidence; Call.Signature
 // carries it, so `signature: valid` means "authenticated with the server key".
@@ -110,7 +110,7 @@ func (e *Emulator) authenticate(in *inbound) *reply {
 	}
 	check.Detail = why
 	hint := "authenticate with HTTP Basic: username = server key, empty password; " + why
-	if in.api == APICreateTransaction {
+	if in.api == APICreateTransaction || in.api == APISnapCancel {
 		return snapError(http.StatusUnauthorized, hint,
 			"Access denied due to unauthorized transaction, please check client or server key",
 			"Visit https://snap-docs.midtrans.com/#request-headers for more details")

@@ -27,6 +27,7 @@ func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
 func (e *Emulator) routes() *gin.Engine {
 	g := emulator.NewEngine(e.version, internalError)
 	g.POST("/snap/v1/transactions", e.serve(APICreateTransaction, e.createTransaction))
+	g.POST("/snap/v1/transactions/:id/cancel", e.serve(APISnapCancel, e.snapCancel))
 	g.GET("/v2/:id/status", e.serve(APIStatus, e.getStatus))
 	g.POST("/v2/:id/cancel", e.serve(APICancel, e.cancelTxn))
 	g.POST("/v2/:id/expire", e.serve(APIExpire, e.expireTxn))
@@ -52,11 +53,11 @@ func (e *Emulator) routes() *gin.Engine {
 
 // orderActions are the actions the control API exposes per transaction.
 var orderActions = []string{actChoose, actPay, actDeny, actExpire, actChallenge, actAccept, actNotify, actReturnShopper,
-	actRefundPending, actRefundSettle}
+	actRefundPending, actRefundSettle, actRefundDeny}
 
 // servedPaths lists the real paths for the teaching 404.
 var servedPaths = []string{
-	"POST /snap/v1/transactions (create_transaction)", "GET /v2/{order_id}/status (status)",
+	"POST /snap/v1/transactions (create_transaction)", "POST /snap/v1/transactions/{token}/cancel (snap_cancel)", "GET /v2/{order_id}/status (status)",
 	"POST /v2/{order_id}/cancel (cancel)", "POST /v2/{order_id}/expire (expire)",
 	"POST /v2/{order_id}/refund and /refund/online/direct (refund)", "POST /v2/{order_id}/approve (approve)",
 	"POST /v2/{order_id}/deny (deny)",
@@ -68,7 +69,7 @@ func (e *Emulator) unknownPath(c *gin.Context) {
 	p := c.Request.URL.Path
 	if strings.HasPrefix(p, emulator.ControlPrefix+"/") || strings.HasPrefix(p, redirectPath) {
 		emulator.ControlError(c, http.StatusNotFound, "no such route "+c.Request.Method+" "+p+
-			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|challenge|accept|notify|return_shopper|refund_pending|refund_settle}, POST /_uatrun/respond_next")
+			"; see GET /_uatrun/orders, GET /_uatrun/exchanges, POST /_uatrun/orders/{order_id}/{choose|pay|deny|expire|challenge|accept|notify|return_shopper|refund_pending|refund_settle|refund_deny}, POST /_uatrun/respond_next")
 		return
 	}
 	in := e.receive(c, APIUnknownPath)

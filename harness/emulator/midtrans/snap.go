@@ -32,7 +32,10 @@ const expiryStartLayout = "2006-01-02 15:04:05 -0700"
 type snapReq struct {
 	orderID     string
 	gross       int64
-	expiresAt   time.Time
+	expiresAt   time.Time // the Snap page's (token's) expiry
+	expiryDur   time.Duration
+	expiryFixed bool
+	deadline    time.Time // expiry with start_time: the payment's deadline
 	finishURL   string
 	email, name string
 }
@@ -64,7 +67,9 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	hint := ""
-	if prev := e.st.byOrder[r.orderID]; prev != nil && !prev.chosen && prev.status == StatusPending {
+	switch prev := e.st.byOrder[r.orderID]; {
+	case prev == nil:
+	case !prev.chosen && (prev.status == StatusPending || prev.status == StatusExpire || prev.snapCanceled):
 		// Snap lets a merchant re-create a token for an order_id whose
 		// shopper has not chosen a payment method yet: the old token and
 		// redirect_url stop working ("Re-creating Snap Token for
@@ -72,16 +77,30 @@ func (e *Emulator) createTransaction(in *inbound) *reply {
 		e.retire(prev)
 		hint = "order_id " + quote(r.orderID) + " was used by token " + prev.token + ", whose shopper had not chosen a payment method: " +
 			"Midtrans issues a new token and the old token and redirect_url stop working"
-	} else if prev != nil {
+	case prev.status == StatusExpire || prev.status == StatusCancel:
+		// An expired or cancelled transaction frees its order_id (Expire
+		// Transaction; Error Code and Response Code: "call API /cancel to
+		// re-use the Order ID"). The old transaction stays known by its
+		// transaction_id.
+		delete(e.st.byID, prev.token)
+		hint = "order_id " + quote(r.orderID) + " was used by transaction " + prev.transactionID + ", which is " + prev.status +
+			": Midtrans lets the order_id be used again; the old transaction stays readable by its transaction_id"
+	default:
 		return snapError(http.StatusBadRequest, "order_id "+quote(r.orderID)+" was already used by transaction "+prev.transactionID+
 			" (token "+prev.token+"), whose shopper has chosen a payment method; Midtrans then refuses the order_id, so every checkout attempt needs a new one",
-			"transaction_details.order_id has already been taken")
+			usedOrderID)
 	}
 	t := e.newTxn(r, r.expiresAt.Sub(wall))
 	t.override, t.appendURLs = override, appendURLs
 	return &reply{status: http.StatusCreated, code: "201", hint: hint,
 		body: map[string]any{"token": t.token, "redirect_url": base + redirectPath + t.token}}
 }
+
+// usedOrderID is Snap's refusal of an order_id already utilized, in
+// Midtrans' published wording ("You will get API error message
+// transaction_details.order_id sudah digunakan", Re-creating Snap Token
+// for Particular Order, Snap advanced features).
+const usedOrderID = "transaction_details.order_id sudah digunakan"
 
 // retire forgets a Snap transaction replaced by a new token for the same
 // order_id; e.mu is held.
@@ -104,6 +123,7 @@ func validateSnap(c *snapChecker, doc gjson.Result, now time.Time) snapReq {
 	r.gross = checkGross(c, td.Get("gross_amount"))
 	checkItems(c, doc.Get("item_details"), r.gross)
 	checkExpiry(c, &r, doc.Get("expiry"), now)
+	checkPageExpiry(c, &r, doc.Get("page_expiry"), now)
 	if f := doc.Get("callbacks.finish"); f.Exists() {
 		if err := emulator.CheckAbsURL(f.String()); err != nil {
 			c.bad("callbacks.finish must be an absolute URL")
@@ -199,33 +219,77 @@ func checkItems(c *snapChecker, items gjson.Result, gross int64) {
 	}
 }
 
-// checkExpiry reads Snap's optional expiry {start_time, unit, duration}.
+// Expiry bounds: "Minimum accepted expiry is 5 mins, max is 7 days"
+// (Expire a Snap Session, Additional Info).
+const (
+	minExpiry = 5 * time.Minute
+	maxExpiry = 7 * 24 * time.Hour
+)
+
+// expiryDuration reads {unit, duration} of expiry or page_expiry and
+// checks Midtrans' bounds; ok is false when a message was added.
+func expiryDuration(c *snapChecker, name string, v gjson.Result) (time.Duration, bool) {
+	unit, ok := expiryUnits[strings.ToLower(v.Get("unit").String())]
+	if !ok {
+		c.bad(name + ".unit must be one of minute, hour, day")
+		return 0, false
+	}
+	d := v.Get("duration")
+	if d.Type != gjson.Number || d.Int() < 1 || d.Float() != math.Trunc(d.Float()) {
+		c.bad(name + ".duration must be a positive integer")
+		return 0, false
+	}
+	if d.Float() > float64(maxExpiry/unit) {
+		c.bad(name + " must be at most 7 days")
+		return 0, false
+	}
+	dur := time.Duration(d.Int()) * unit
+	if dur < minExpiry || dur > maxExpiry {
+		c.bad(name + " must be between 5 minutes and 7 days")
+		return 0, false
+	}
+	return dur, true
+}
+
+// checkExpiry reads Snap's optional expiry {start_time, unit, duration}:
+// with start_time one deadline for the page and the payment; without it
+// the page lasts the duration and the payment window counts from the
+// shopper's choice (Custom Transaction Expiry).
 func checkExpiry(c *snapChecker, r *snapReq, v gjson.Result, now time.Time) {
 	if !v.Exists() {
 		return
 	}
-	unit, ok := expiryUnits[strings.ToLower(v.Get("unit").String())]
+	dur, ok := expiryDuration(c, "expiry", v)
 	if !ok {
-		c.bad("expiry.unit must be one of minute, hour, day")
 		return
 	}
-	d := v.Get("duration")
-	if d.Type != gjson.Number || d.Int() < 1 || d.Float() != math.Trunc(d.Float()) {
-		c.bad("expiry.duration must be a positive integer")
+	s := v.Get("start_time").String()
+	if s == "" {
+		r.expiryDur, r.expiresAt = dur, now.Add(dur)
 		return
 	}
-	start := now
-	if s := v.Get("start_time").String(); s != "" {
-		t, err := time.Parse(expiryStartLayout, s)
-		if err != nil {
-			c.bad("expiry.start_time must be in the format yyyy-MM-dd HH:mm:ss Z, e.g. 2026-01-02 15:04:05 +0700")
-			return
-		}
-		start = t
+	start, err := time.Parse(expiryStartLayout, s)
+	if err != nil {
+		c.bad("expiry.start_time must be in the format yyyy-MM-dd HH:mm:ss Z, e.g. 2026-01-02 15:04:05 +0700")
+		return
 	}
-	r.expiresAt = start.Add(time.Duration(d.Int()) * unit)
+	r.expiresAt, r.expiryFixed = start.Add(dur), true
+	r.deadline = r.expiresAt
 	if !r.expiresAt.After(now) {
 		c.bad("expiry is in the past")
+	}
+}
+
+// checkPageExpiry reads page_expiry {unit, duration}: how long the Snap
+// page (token) stays open before a method is chosen; it takes priority
+// over expiry for the page and does not change the payment window
+// (Expire a Snap Session). No notification is sent when it lapses.
+func checkPageExpiry(c *snapChecker, r *snapReq, v gjson.Result, now time.Time) {
+	if !v.Exists() {
+		return
+	}
+	if dur, ok := expiryDuration(c, "page_expiry", v); ok {
+		r.expiresAt = now.Add(dur)
 	}
 }
 
@@ -275,7 +339,8 @@ func (e *Emulator) newTxn(r snapReq, lifetime time.Duration) *txn {
 	now := e.clk.Now()
 	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
 		status: StatusPending, fraud: FraudAccept, finishURL: r.finishURL,
-		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt}
+		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt,
+		expiryDur: r.expiryDur, expiryFixed: r.expiryFixed, deadline: r.deadline}
 	e.st.txns = append(e.st.txns, t)
 	e.st.byOrder[t.orderID] = t
 	e.st.byID[t.transactionID] = t

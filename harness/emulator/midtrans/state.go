@@ -65,9 +65,29 @@ type txn struct {
 	// that long after the call, on the test clock.
 	pendingNext  int
 	pendingAfter time.Duration
+	// denyNext is how many of the next direct refund calls the bank
+	// denies (refund_deny).
+	denyNext int
 	// chosen is set once the shopper picked a payment method in Snap: only
 	// then does the Core API know the transaction (before, it answers 404).
 	chosen bool
+	// detail is the channel the shopper chose: the bank of a bank
+	// transfer or card, the store of a cstore payment (see channels.go).
+	detail string
+	// captured is when a card payment was captured with fraud_status
+	// accept; settle is its settlement on the test clock.
+	captured time.Time
+	settle   clock.Timer
+	// expiryDur is the request's expiry duration without a start_time:
+	// the payment window counts from the shopper's choice. expiryFixed
+	// is an expiry with a start_time: one deadline for page and payment.
+	expiryDur   time.Duration
+	expiryFixed bool
+	deadline    time.Time
+	// denials counts denied attempts in this Snap session.
+	denials int
+	// snapCanceled is set when the merchant cancelled the Snap session.
+	snapCanceled bool
 	// statusQueries counts the merchant's status calls for this
 	// transaction, so a notification's evidence can say whether the
 	// merchant re-queried while handling it.
@@ -91,6 +111,9 @@ type refund struct {
 	reason string
 	at     time.Time
 	settle clock.Timer // a pending refund's settlement on the test clock, if armed
+	// bankConfirmed is when the bank or provider confirmed the refund:
+	// Midtrans sends a second notification then, with bank_confirmed_at.
+	bankConfirmed time.Time
 }
 
 // lookup finds a transaction by order_id, transaction_id or Snap token,
@@ -125,6 +148,10 @@ func (t *txn) stopExpiry() {
 	if t.expiry != nil {
 		t.expiry.Stop()
 		t.expiry = nil
+	}
+	if t.settle != nil {
+		t.settle.Stop()
+		t.settle = nil
 	}
 }
 

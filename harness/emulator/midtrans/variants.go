@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/internal/burst"
 )
 
 // wrongServerKey signs the wrong_signature variant: a key that looks real
@@ -115,9 +116,12 @@ func (e *Emulator) crafted(ctx context.Context, id, name, status string, v varia
 		copies = 1
 	}
 	if name == "concurrent" {
+		// Every copy on its own connection, its last byte held until all
+		// are ready, so the merchant's handlers truly overlap.
 		job.body = bodies[0]
+		gate := burst.NewGate(copies)
 		return emulator.SendCopies(copies, true, func(i int) emulator.Delivery {
-			return e.send(ctx, job, i, e.selfCheck(job.body, ""))
+			return e.sendWith(ctx, gate.Client(e.client), job, i, e.selfCheck(job.body, ""))
 		}), nil
 	}
 	var out []emulator.Delivery

@@ -23,6 +23,8 @@ type TransactionView struct {
 	NotifyURLs        []string     `json:"notify_header_urls,omitempty"` // from X-Override/X-Append-Notification
 	CustomerEmail     string       `json:"customer_email,omitempty"`
 	Deliveries        int          `json:"deliveries"`
+	Denials           int          `json:"denials,omitempty"` // denied attempts in the Snap session
+	SnapCanceled      bool         `json:"snap_canceled,omitempty"`
 }
 
 // RefundView is one accepted refund; Pending is a refund answered 201
@@ -50,7 +52,7 @@ func (t *txn) view() TransactionView {
 		GrossAmount: amount(t.gross), TransactionStatus: t.status, PaymentType: t.paymentTypeOr(),
 		Refunded: amount(t.refunded), TransactionTime: wib(t.created), ExpiryTime: wib(t.expiresAt),
 		SettlementTime: wib(t.settled), FinishURL: t.finishURL, NotifyURLs: append(t.override, t.appendURLs...),
-		CustomerEmail: t.email, Deliveries: len(t.deliveries)}
+		CustomerEmail: t.email, Deliveries: len(t.deliveries), Denials: t.denials, SnapCanceled: t.snapCanceled}
 	for _, r := range t.refunds {
 		v.Refunds = append(v.Refunds, RefundView{RefundKey: r.key, Amount: amount(r.amount), CreatedAt: wib(r.at)})
 	}

@@ -25,7 +25,7 @@ var transitions = map[string]struct {
 }{
 	actChoose:    {StatusPending, []string{StatusPending}},
 	actPay:       {StatusSettlement, []string{StatusPending, StatusDeny, StatusCapture}},
-	actDeny:      {StatusDeny, []string{StatusPending, StatusCapture}},
+	actDeny:      {StatusDeny, []string{StatusPending, StatusCapture, StatusDeny}},
 	actExpire:    {StatusExpire, []string{StatusPending}},
 	actChallenge: {StatusCapture, []string{StatusPending}},
 	actAccept:    {StatusCapture, []string{StatusCapture}},
@@ -56,7 +56,7 @@ func (e *Emulator) transition(id, action, paymentType, bank, store string) (*txn
 	if err := checkChannel(pt, bank, store); err != nil {
 		return nil, nil, err
 	}
-	if action == actPay && t.status == StatusDeny {
+	if (action == actPay || action == actDeny) && t.status == StatusDeny {
 		// A new attempt in the same Snap session is a new charge.
 		t.transactionID = newUUID()
 		e.st.byID[t.transactionID] = t
@@ -158,7 +158,7 @@ func (e *Emulator) allowed(t *txn, action string, from []string) error {
 		ok = t.status == StatusCapture && t.fraud == FraudChallenge
 	case action == actPay && t.status == StatusCapture:
 		ok = t.fraud == FraudAccept
-	case action == actPay && t.status == StatusDeny:
+	case (action == actPay || action == actDeny) && t.status == StatusDeny:
 		ok = e.clk.Now().Before(t.expiresAt)
 	}
 	if ok {
@@ -171,7 +171,7 @@ func (e *Emulator) allowed(t *txn, action string, from []string) error {
 var allowedHint = map[string]string{
 	actChoose:    "only a pending Snap transaction can have its method chosen",
 	actPay:       "only pending, denied (a new try in the same Snap session, before expiry) or accepted card captures can be paid",
-	actDeny:      "only pending transactions or challenged card captures can be denied",
+	actDeny:      "only pending transactions, a new try after a denial (before expiry) or challenged card captures can be denied",
 	actExpire:    "only pending transactions expire",
 	actChallenge: "only a pending transaction can be challenged by fraud detection",
 	actAccept:    "only a card capture with fraud_status challenge can be accepted",

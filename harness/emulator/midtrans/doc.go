@@ -8,7 +8,9 @@
 //   - Snap: POST /snap/v1/transactions answers HTTP 201 with a UUID token
 //     and a redirect_url to a hosted payment page on the emulator; errors
 //     are {"error_messages":[…]}. A used order_id is refused with HTTP 400
-//     "transaction_details.order_id has already been taken".
+//     "transaction_details.order_id sudah digunakan" unless its transaction
+//     expired or was cancelled; POST /snap/v1/transactions/{token}/cancel
+//     closes an unchosen Snap session.
 //   - Core API: GET /v2/{id}/status, POST /v2/{id}/cancel, /expire,
 //     /refund (and /refund/online/direct), by order_id or transaction_id,
 //     answering {"status_code","status_message",…} with status_code always
@@ -22,8 +24,13 @@
 //     try may follow in the same Snap session) | capture with
 //     fraud_status challenge (approve / deny) | cancel | expire;
 //     settlement → partial_refund → refund. Refunds only for the payment
-//     types each refund endpoint supports. Expiry comes from the request's
-//     expiry object or DefaultExpiry.
+//     types each refund endpoint supports (414 above what remains or for a
+//     partial ShopeePay/OVO refund; a direct refund may be denied, 202).
+//     The page expires by page_expiry, expiry or DefaultExpiry; the
+//     payment window per method counts from the shopper's choice. A card
+//     payment is captured (fraud accept) and settles later. Notifications
+//     carry the channel's fields; each refund is notified twice, the
+//     second with bank_confirmed_at.
 //   - Pending refunds: after refund_pending a refund call answers
 //     status_code 201 and moves no money; it settles settle_after later on
 //     the test clock, or on refund_settle, and is then notified (refund or
@@ -50,8 +57,8 @@
 //     notification carries status_code 202 while the status API answers
 //     407 for the same expired transaction, as Midtrans' samples show.
 //   - Cancel is allowed only while pending (412 otherwise); refunds only
-//     after settlement, never above what remains (412), and a refund_key
-//     reused with a different amount is 406.
+//     after settlement, and a refund_key reused with a different amount
+//     is 406. BankConfirmDelay and CardSettlement are choices.
 //   - Snap refuses an order_id once its shopper chose a method (before
 //     that, a new token replaces the old one, as Midtrans documents).
 //   - Retries carry no random shift; only 2xx acknowledges.

@@ -18,9 +18,10 @@ import (
 // GatewayName is the id scenarios use for this emulator.
 const GatewayName = "midtrans-snap"
 
-// DefaultExpiry is how long a Snap transaction stays payable when the
-// request carries no expiry object. Midtrans documents 24 hours for Snap
-// tokens; the per-method payment windows behind it are not emulated.
+// DefaultExpiry is how long a Snap page (token) stays open when the
+// request carries neither page_expiry nor expiry. Midtrans documents 24
+// hours for Snap tokens; once the shopper chooses a method its own
+// payment window applies (channels.go, methodExpiry).
 const DefaultExpiry = 24 * time.Hour
 
 // DefaultNotifyRetry is Midtrans' published retry schedule after a

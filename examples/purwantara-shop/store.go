@@ -200,6 +200,15 @@ func (s *store) logDelivery(ctx context.Context, deliveryID, orderID, status str
 	return err
 }
 
+// claimDelivery logs a delivery id before it is handled and reports
+// whether this call was the first to do so: a dedupe on the id that holds
+// under concurrent copies (the dedupe-by-delivery-id fault's: its bug is
+// the key, not a race).
+func (s *store) claimDelivery(ctx context.Context, deliveryID, orderID, status string) (bool, error) {
+	return affected(s.db.ExecContext(ctx, `INSERT INTO webhook_deliveries (delivery_id, order_id, status, received_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`, deliveryID, orderID, status, s.stamp()))
+}
+
 func (s *store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -109,6 +109,16 @@ func (s *Shop) verify(signature string, raw []byte) bool {
 // exactly-once fulfilment is the database's job, because the same event
 // can come again under a new delivery id.
 func (s *Shop) deduplicated(ctx context.Context, o order, p payload, deliveryID string) (int, string) {
+	if deliveryID != "" && s.faults.on(faultDedupeByDeliveryOnly) {
+		first, err := s.store.claimDelivery(ctx, deliveryID, o.ID, p.Status)
+		if err != nil {
+			return http.StatusInternalServerError, "try again"
+		}
+		if !first {
+			return http.StatusOK, "already handled"
+		}
+		return s.apply(ctx, o, p.Status, p.Amount)
+	}
 	if deliveryID != "" && !s.faults.on(faultDoubleFulfil) {
 		seen, err := s.store.deliverySeen(ctx, deliveryID)
 		if err != nil {

@@ -224,8 +224,22 @@ func (e *Emulator) injectedReply(a api, ov override) *reply {
 func (e *Emulator) answer(c *gin.Context, in *call, rep *reply) {
 	body := encodeJSON(rep.body)
 	c.Data(rep.status, "application/json", body)
-	e.rec.AddCall(emulator.Call{API: in.api.name, Signature: in.sig, ResponseCode: rep.code, Hint: rep.hint, Violations: in.Violations},
+	e.rec.AddCall(emulator.Call{API: in.api.name, Order: callOrder(in), Signature: in.sig, ResponseCode: rep.code, Hint: rep.hint, Violations: in.Violations},
 		in.Inbound, in.Violations, emulator.Answer{Status: rep.status, Header: c.Writer.Header(), Body: body})
+}
+
+// callOrder is what a call is about, when the shared reading
+// (emulator.OrderRef) cannot tell: a cashback names its disbursement by
+// reference_id, so a retry sent later from a queue is attributed to the
+// scenario whose call first used that reference.
+func callOrder(in *call) string {
+	if in.api.name != APICashback || in.TooBig || emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth) != nil {
+		return ""
+	}
+	if v := gjson.GetBytes(in.Body, "reference_id"); v.Type == gjson.String && len(v.Str) <= 128 {
+		return v.Str
+	}
+	return ""
 }
 
 // unknownPath answers a path neither GoPay host serves, naming the real ones.

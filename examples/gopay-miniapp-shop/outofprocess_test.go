@@ -36,7 +36,11 @@ var catches = map[string]string{
 	gopayminishop.FaultCancelIgnoresError: "GPM-CANCEL-02", gopayminishop.FaultRefundLocalOnly: "GPM-REFUND-01",
 	gopayminishop.FaultRefundReuseReference: "GPM-REFUND-02", gopayminishop.FaultNotifyNoVerify: "GPM-SIG-01",
 	gopayminishop.FaultNotifyDoubleFulfil: "GPM-IDEM-01", gopayminishop.FaultDisburseNewReference: "GPM-DISB-01",
-	gopayminishop.FaultDisburseIgnoresError: "GPM-DISB-02",
+	gopayminishop.FaultDisburseIgnoresError: "GPM-DISB-02", gopayminishop.FaultNotifyIgnoresStatus: "GPM-PAY-06",
+	gopayminishop.FaultNotifyNoAmountCheck: "GPM-SIG-05", gopayminishop.FaultLaunchCancelFinal: "GPM-PAY-07",
+	gopayminishop.FaultB2BNeverRefreshed: "GPM-PAY-08", gopayminishop.FaultRefundRetryNewRef: "GPM-REFUND-03",
+	gopayminishop.FaultRefundIgnoresRefusal: "GPM-REFUND-04", gopayminishop.FaultOneTokenSlot: "GPM-AUTH-07",
+	gopayminishop.FaultNotifyReopensOrder: "GPM-SIG-06",
 }
 
 // TestOutOfProcess_UatrunRunJudgesTheBackendAsItsOwnProcess builds uatrun

@@ -3,6 +3,7 @@ package astapashop
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Fault is one deliberate integration bug the shop can be started with.
@@ -74,3 +75,10 @@ func newFaultSet(names []string) (faultSet, error) {
 }
 
 func (f faultSet) on(name string) bool { return f[name] }
+
+// checkThenActWork is what the fulfil-check-then-act fault does between
+// reading the order and fulfilling it (a real shop reserves stock, calls
+// its warehouse): long enough that concurrent copies of one webhook all
+// read the order pending before any fulfils, so the bug shows on every
+// run, not only when the scheduler happens to interleave them.
+const checkThenActWork = 50 * time.Millisecond

@@ -199,6 +199,7 @@ func (s *Shop) applyVerified(ctx context.Context, o order, status string, fromWe
 			if o.Status != "pending" {
 				return nil
 			}
+			time.Sleep(checkThenActWork) // the work between the check and the act
 			if err = s.store.fulfilUnguarded(ctx, o.ID); err == nil {
 				s.announce(ctx, o)
 			}

@@ -176,6 +176,7 @@ func (s *Shop) paid(ctx context.Context, o order) error {
 		if o.Status != "pending" {
 			return nil
 		}
+		time.Sleep(checkThenActWork) // the work between the check and the act
 		s.announce(ctx, o)
 		return s.store.fulfilUnguarded(ctx, o.ID)
 	}

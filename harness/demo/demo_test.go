@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,9 +25,17 @@ func runDemo(t *testing.T, gw string, faults ...string) *evidence.Run {
 // runDemoWith runs a demo with o (Parallel, Seed) and returns its evidence.
 func runDemoWith(t *testing.T, o Options) *evidence.Run {
 	t.Helper()
-	faults := o.Faults
+	run, err := demoRun(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// demoRun runs a demo; safe to call from any goroutine.
+func demoRun(o Options) (*evidence.Run, error) {
 	o.Version = "test"
-	if len(faults) > 0 {
+	if len(o.Faults) > 0 {
 		// The reference shops fulfil synchronously, so holding claims and
 		// waiting long for state that is already final add only time to a
 		// fault sweep; the clean runs keep the defaults.
@@ -37,15 +46,15 @@ func runDemoWith(t *testing.T, o Options) *evidence.Run {
 	}
 	s, err := Open(o)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer s.Close()
 	s.RunDirect(context.Background())
 	out, err := s.Finish()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return out.Run
+	return out.Run, nil
 }
 
 func TestDemo_ConformingMerchantPassesEveryMandatoryScenario(t *testing.T) {
@@ -98,14 +107,18 @@ func faultMatrix(t *testing.T, gw string) {
 	}
 	var matrix []string
 	caughtBy := map[string][]string{} // mandatory scenario → faults that fail it
-	for _, f := range kit.Faults() {
+	runs := sweep(kit.Faults(), gw)
+	for i, f := range kit.Faults() {
 		want, ok := kit.Catches[f.Name]
 		if !ok {
 			t.Errorf("fault %q has no catching scenario in the matrix: add one (a fault nothing catches is a hole in the catalogue)", f.Name)
 			continue
 		}
-		run := runDemo(t, gw, f.Name)
-		serial := runDemoWith(t, Options{Gateway: gw, Faults: []string{f.Name}, Parallel: 1})
+		if runs[i].err != nil {
+			t.Errorf("fault %s: %v", f.Name, runs[i].err)
+			continue
+		}
+		run, serial := runs[i].run, runs[i].serial
 		if mixesScenarios[gw+"/"+f.Name] {
 			// Which other scenarios a reference reused across orders
 			// breaks depends on which runs second, serially too; the
@@ -154,6 +167,38 @@ func faultMatrix(t *testing.T, gw string) {
 		t.Errorf("mandated scenarios no fault of the reference merchant catches: %s; add a fault that breaks each one's rule", strings.Join(uncaught, ", "))
 	}
 	t.Logf("scenarios caught by exactly one fault: %s", strings.Join(only, ", "))
+}
+
+// sweepWorkers is how many fault runs of one gateway go at once: they
+// mostly wait on the merchant, so they overlap well even on two cores.
+const sweepWorkers = 4
+
+// faultRuns are one fault's runs: concurrent (the default) and serial.
+type faultRuns struct {
+	run, serial *evidence.Run
+	err         error
+}
+
+// sweep runs every fault both ways, sweepWorkers at a time.
+func sweep(faults []Fault, gw string) []faultRuns {
+	out := make([]faultRuns, len(faults))
+	slots := make(chan struct{}, sweepWorkers)
+	var wg sync.WaitGroup
+	for i, f := range faults {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			r := &out[i]
+			if r.run, r.err = demoRun(Options{Gateway: gw, Faults: []string{f.Name}}); r.err != nil {
+				return
+			}
+			r.serial, r.err = demoRun(Options{Gateway: gw, Faults: []string{f.Name}, Parallel: 1})
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // mixesScenarios are faults that mix up different scenarios' orders (one

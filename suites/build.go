@@ -63,9 +63,11 @@ func (l *launcher) item(sc *scenario.Scenario) *engine.Item {
 	return l.items[sc]
 }
 
+// stop waits for the scenarios still running (Ginkgo stopped reporting
+// early: --fail-fast, which also stops the batch starting new ones); an
+// interrupt has already cancelled them.
 func (l *launcher) stop() {
 	if l.batch != nil {
-		l.batch.Cancel()
 		l.batch.Wait()
 	}
 }
@@ -95,9 +97,14 @@ func describe(l *launcher, hooks engine.Hooks, sc *scenario.Scenario) {
 				report(ev)
 			})
 		}
-		AfterAll(func() {
+		AfterAll(func(ctx SpecContext) {
 			if it == nil {
 				return
+			}
+			select {
+			case <-it.Done():
+			case <-ctx.Done():
+				l.batch.Cancel() // interrupted while waiting
 			}
 			ev := it.Result()
 			if hooks.ScenarioDone != nil {

@@ -28,7 +28,7 @@ func interruptedRun(t *testing.T, dir string) {
 	}
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	s.Engine().Run(ctx, s.Selected()[:1], false, s.Hooks()) // the first scenario, then Ctrl-C
+	s.Engine().Run(ctx, s.Selected()[:1], s.Plan(), s.Hooks()) // the first scenario, then Ctrl-C
 	cancel()
 	if _, err := s.FinishInterrupted(); err != nil {
 		t.Fatal(err)

@@ -20,6 +20,11 @@ type Plan struct {
 	// Seed, when not 0, starts the scenarios in an order shuffled with it
 	// (the verdicts must not depend on the order).
 	Seed int64
+	// Events are called as things happen, from the goroutine running the
+	// scenario (so several at once: they must be safe for concurrent use).
+	// The journal listens here, so a run killed part-way keeps every step
+	// that finished, whatever order the scenarios are reported in.
+	Events Hooks
 }
 
 // Batch is a set of scenarios running; read them in catalogue order with
@@ -28,6 +33,7 @@ type Batch struct {
 	items  []*Item
 	cancel context.CancelFunc
 	done   chan struct{}
+	events Hooks
 }
 
 // Item is one scenario of a batch: its steps' evidence as each finishes,
@@ -36,6 +42,7 @@ type Item struct {
 	Scenario *scenario.Scenario
 	steps    []chan evidence.Step
 	final    chan evidence.Scenario
+	done     chan struct{}
 	result   evidence.Scenario
 	once     sync.Once
 }
@@ -51,12 +58,13 @@ func (e *Engine) Launch(ctx context.Context, scs []*scenario.Scenario, plan Plan
 	ctx, cancel := context.WithCancel(ctx)
 	b := &Batch{cancel: cancel, done: make(chan struct{})}
 	for _, sc := range scs {
-		it := &Item{Scenario: sc, steps: make([]chan evidence.Step, len(sc.Steps)), final: make(chan evidence.Scenario, 1)}
+		it := &Item{Scenario: sc, steps: make([]chan evidence.Step, len(sc.Steps)), final: make(chan evidence.Scenario, 1), done: make(chan struct{})}
 		for i := range it.steps {
 			it.steps[i] = make(chan evidence.Step, 1)
 		}
 		b.items = append(b.items, it)
 	}
+	b.events = plan.Events
 	go b.dispatch(ctx, e, n, plan)
 	return b
 }
@@ -92,12 +100,13 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 				<-slots
 			}
 			it.skip(why)
+			call(b.events.ScenarioDone, it.Result())
 			continue
 		}
 		wg.Add(1)
 		go func(it *Item) {
 			defer func() { <-slots; wg.Done() }()
-			ev := it.run(ctx, e)
+			ev := it.run(ctx, e, b.events)
 			if plan.FailFast && ev.Verdict != evidence.Passed && ev.Verdict != evidence.Skipped {
 				mu.Lock()
 				if stop == "" {
@@ -111,12 +120,20 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 }
 
 // run runs the item's scenario, publishing each step as it finishes.
-func (it *Item) run(ctx context.Context, e *Engine) evidence.Scenario {
+func (it *Item) run(ctx context.Context, e *Engine, h Hooks) evidence.Scenario {
+	if h.ScenarioStarted != nil {
+		h.ScenarioStarted(it.Scenario)
+	}
 	r := e.Start(it.Scenario)
 	for i := range it.Scenario.Steps {
-		it.steps[i] <- r.Step(ctx, i)
+		st := r.Step(ctx, i)
+		if h.StepDone != nil {
+			h.StepDone(it.Scenario, st)
+		}
+		it.steps[i] <- st
 	}
 	ev := r.Finish(ctx)
+	call(h.ScenarioDone, ev)
 	it.finish(ev)
 	return ev
 }
@@ -129,7 +146,10 @@ func (it *Item) skip(reason string) {
 	it.finish(SkippedScenario(it.Scenario, reason))
 }
 
-func (it *Item) finish(ev evidence.Scenario) { it.final <- ev }
+func (it *Item) finish(ev evidence.Scenario) {
+	it.final <- ev
+	close(it.done)
+}
 
 // Items lists the batch's scenarios in the order they were given.
 func (b *Batch) Items() []*Item { return b.items }
@@ -150,6 +170,9 @@ func (it *Item) Step(ctx context.Context, i int) (ev evidence.Step, ok bool) {
 		return evidence.Step{}, false
 	}
 }
+
+// Done is closed once the scenario's evidence is ready.
+func (it *Item) Done() <-chan struct{} { return it.done }
 
 // Result waits for the scenario's evidence.
 func (it *Item) Result() evidence.Scenario {

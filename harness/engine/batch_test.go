@@ -158,7 +158,7 @@ func TestLaunch_AttributesLateCallsAndCallbacksByOrderNotArrival(t *testing.T) {
 			e, m := queueEngine(parallel)
 			scs := queueScenarios(t, 12)
 			var started []string
-			out := e.Run(context.Background(), scs, false, Hooks{ScenarioStarted: func(sc *scenario.Scenario) { started = append(started, sc.ID) }})
+			out := e.Run(context.Background(), scs, Plan{}, Hooks{ScenarioStarted: func(sc *scenario.Scenario) { started = append(started, sc.ID) }})
 			for i, ev := range out {
 				if ev.Verdict != evidence.Passed {
 					t.Errorf("%s: %s (%s)", ev.ID, ev.Verdict, ev.Reason)
@@ -183,7 +183,7 @@ func TestLaunch_ADoubleRefundFailsEveryScenario(t *testing.T) {
 	for _, parallel := range []int{1, 4} {
 		e, m := queueEngine(parallel)
 		e.t.Merchant = &doubleMerchant{queueMerchant: m}
-		for _, ev := range e.Run(context.Background(), queueScenarios(t, 4), false, Hooks{}) {
+		for _, ev := range e.Run(context.Background(), queueScenarios(t, 4), Plan{}, Hooks{}) {
 			if ev.Verdict != evidence.Failed || !strings.Contains(ev.Reason, "refund_order calls: expected 1, got 2") {
 				t.Errorf("parallel %d: %s: %s (%s), want FAILED at the refund", parallel, ev.ID, ev.Verdict, ev.Reason)
 			}
@@ -213,7 +213,7 @@ func TestLaunch_FailFastSkipsWhatHasNotStarted(t *testing.T) {
 	e, m := queueEngine(2)
 	e.t.Merchant = &doubleMerchant{queueMerchant: m}
 	scs := queueScenarios(t, 8)
-	out := e.Run(context.Background(), scs, true, Hooks{})
+	out := e.Run(context.Background(), scs, Plan{FailFast: true}, Hooks{})
 	if len(out) != len(scs) {
 		t.Fatalf("%d results for %d scenarios", len(out), len(scs))
 	}
@@ -236,7 +236,7 @@ func TestLaunch_CancelledRunSkipsTheRest(t *testing.T) {
 	e, _ := queueEngine(1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, ev := range e.Run(ctx, queueScenarios(t, 3), false, Hooks{}) {
+	for _, ev := range e.Run(ctx, queueScenarios(t, 3), Plan{}, Hooks{}) {
 		if ev.Verdict != evidence.Skipped || ev.Reason != "run interrupted" {
 			t.Errorf("%s: %s (%s), want SKIPPED: run interrupted", ev.ID, ev.Verdict, ev.Reason)
 		}

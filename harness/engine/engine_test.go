@@ -127,7 +127,7 @@ func runPay(t *testing.T, tweak func(*fakeGateway, *fakeMerchant)) evidence.Scen
 	tweak(g, m)
 	e := New(Target{Gateway: g, Merchant: m, Clocks: clock.NewTestClocks(clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))),
 		WaitWithin: 20 * time.Millisecond, Settle: 300 * time.Millisecond, Hold: 60 * time.Millisecond})
-	return e.Run(context.Background(), scs, false, Hooks{})[0]
+	return e.Run(context.Background(), scs, Plan{}, Hooks{})[0]
 }
 
 func TestRun_VerdictsFollowTheMerchantsBehaviour(t *testing.T) {
@@ -208,7 +208,7 @@ func TestNotifyAnswered_WithinWaitsForALateDelivery(t *testing.T) {
 		}
 		g := &lateGateway{fakeGateway: fakeGateway{deliveries: map[string][]emulator.Delivery{}}}
 		e := New(Target{Gateway: g, Merchant: &fakeMerchant{g: &g.fakeGateway}})
-		if ev := e.Run(context.Background(), scs, false, Hooks{})[0]; ev.Verdict != tc.want {
+		if ev := e.Run(context.Background(), scs, Plan{}, Hooks{})[0]; ev.Verdict != tc.want {
 			t.Errorf("within %q: %s (%s), want %s", tc.within, ev.Verdict, ev.Reason, tc.want)
 		}
 	}
@@ -251,7 +251,7 @@ steps:
 		}
 		m := &slowMerchant{after: tc.after}
 		e := New(Target{Gateway: &fakeGateway{deliveries: map[string][]emulator.Delivery{}}, Merchant: m})
-		ev := e.Run(context.Background(), scs, false, Hooks{})[0]
+		ev := e.Run(context.Background(), scs, Plan{}, Hooks{})[0]
 		if ev.Verdict != tc.want {
 			t.Errorf("after %d reads: %s (%s), want %s", tc.after, ev.Verdict, ev.Reason, tc.want)
 		}

@@ -78,7 +78,7 @@ func TestOperator_RefundsOnlyWhatTheMerchantShowsPaid(t *testing.T) {
 		g := &fakeGateway{deliveries: map[string][]emulator.Delivery{}, ack: true}
 		m := &lazyBooker{fakeMerchant: fakeMerchant{g: g, actions: map[string]bool{"checkout": true, "order_status": true, "refund": true}}}
 		e := New(Target{Gateway: &payingGateway{g, m}, Merchant: m, Parallel: parallel, Settle: 2 * time.Second})
-		ev := e.Run(context.Background(), scs, false, Hooks{})[0]
+		ev := e.Run(context.Background(), scs, Plan{}, Hooks{})[0]
 		if ev.Verdict != evidence.Passed {
 			t.Errorf("parallel %d: %s (%s)", parallel, ev.Verdict, ev.Reason)
 		}
@@ -99,7 +99,7 @@ func TestOperator_WithoutOrderStatusTheRefusalIsJudged(t *testing.T) {
 	m := &lazyBooker{fakeMerchant: fakeMerchant{g: g, actions: map[string]bool{"checkout": true, "refund": true}}}
 	m.actions["order_status"] = false
 	e := New(Target{Gateway: &payingGateway{g, m}, Merchant: &noStatus{m}, Settle: time.Second})
-	if ev := e.Run(context.Background(), scs, false, Hooks{})[0]; ev.Verdict != evidence.Failed {
+	if ev := e.Run(context.Background(), scs, Plan{}, Hooks{})[0]; ev.Verdict != evidence.Failed {
 		t.Errorf("%s (%s), want FAILED on the 409", ev.Verdict, ev.Reason)
 	}
 }

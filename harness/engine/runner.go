@@ -77,12 +77,12 @@ type Hooks struct {
 	ScenarioDone    func(ev evidence.Scenario)
 }
 
-// Run runs scenarios without Ginkgo, Target.Parallel at a time, and
-// returns their evidence in the order given. Hooks are called in that
-// order too, as each scenario's evidence becomes available. With
-// failFast, scenarios not yet started when one does not pass are SKIPPED.
-func (e *Engine) Run(ctx context.Context, scs []*scenario.Scenario, failFast bool, h Hooks) []evidence.Scenario {
-	b := e.Launch(ctx, scs, Plan{FailFast: failFast})
+// Run runs scenarios without Ginkgo, as plan says (Target.Parallel at a
+// time unless it says otherwise), and returns their evidence in the order
+// given. Hooks are called in that order too, as each scenario's evidence
+// becomes available; plan.Events as things happen.
+func (e *Engine) Run(ctx context.Context, scs []*scenario.Scenario, plan Plan, h Hooks) []evidence.Scenario {
+	b := e.Launch(ctx, scs, plan)
 	var out []evidence.Scenario
 	for _, it := range b.Items() {
 		started := false

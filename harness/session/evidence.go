@@ -31,29 +31,15 @@ const (
 	ExitHarness = 3 // uatrun itself failed
 )
 
-// Hooks journal every event and pass it on to the caller's hooks.
-func (s *Session) Hooks() engine.Hooks {
-	h := s.o.Hooks
-	return engine.Hooks{
-		ScenarioStarted: func(sc *scenario.Scenario) {
-			s.ScenarioStarted(sc)
-			if h.ScenarioStarted != nil {
-				h.ScenarioStarted(sc)
-			}
-		},
-		StepDone: func(sc *scenario.Scenario, st evidence.Step) {
-			s.StepDone(sc, st)
-			if h.StepDone != nil {
-				h.StepDone(sc, st)
-			}
-		},
-		ScenarioDone: func(ev evidence.Scenario) {
-			s.ScenarioDone(ev)
-			if h.ScenarioDone != nil {
-				h.ScenarioDone(ev)
-			}
-		},
-	}
+// Hooks are the caller's hooks (progress lines), called in catalogue
+// order as each scenario's evidence is reported.
+func (s *Session) Hooks() engine.Hooks { return s.o.Hooks }
+
+// journalHooks journal every event as it happens, from the goroutine of
+// the scenario it belongs to (the journal is safe for concurrent use), so
+// a run killed part-way keeps every step that finished.
+func (s *Session) journalHooks() engine.Hooks {
+	return engine.Hooks{ScenarioStarted: s.ScenarioStarted, StepDone: s.StepDone, ScenarioDone: s.ScenarioDone}
 }
 
 // ScenarioStarted journals a scenario's start.

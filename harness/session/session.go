@@ -346,7 +346,7 @@ func (s *Session) parallel() int {
 
 // Plan is how the engine runs the selected scenarios.
 func (s *Session) Plan() engine.Plan {
-	return engine.Plan{Parallel: s.parallel(), FailFast: s.o.FailFast, Seed: s.o.Seed}
+	return engine.Plan{Parallel: s.parallel(), FailFast: s.o.FailFast, Seed: s.o.Seed, Events: s.journalHooks()}
 }
 
 // orderText describes the run order and concurrency for the evidence.
@@ -363,7 +363,7 @@ func (s *Session) orderText() string {
 
 // RunDirect runs the selected scenarios without Ginkgo.
 func (s *Session) RunDirect(ctx context.Context) {
-	s.eng.Run(ctx, s.sel.Run, s.o.FailFast, s.Hooks())
+	s.eng.Run(ctx, s.sel.Run, s.Plan(), s.Hooks())
 }
 
 func newRunID() string {

@@ -124,6 +124,13 @@ func loadAll(configPath, extraDir string) (*config.Config, []*scenario.Pack, err
 	if err := scenario.CheckPacks(packs); err != nil {
 		return nil, nil, err
 	}
+	// A step naming a gateway action or API the gateway does not have is
+	// refused here, at its file:line:col, not ERRORED mid-run.
+	if v, err := session.VocabularyOf(cfg.Gateway); err == nil {
+		if err := session.CheckWords(v, packs); err != nil {
+			return nil, nil, err
+		}
+	}
 	return cfg, packs, nil
 }
 

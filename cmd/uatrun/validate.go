@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/session"
 )
 
 func newValidateCmd() *cobra.Command {
@@ -83,7 +84,21 @@ func runValidate(w io.Writer, cfgPath, dir string) error {
 	fmt.Fprintf(w, "%s is valid: gateway %s, %d scenarios in %d pack(s)\n", cfgPath, cfg.Gateway.Name, n, len(packs))
 	fmt.Fprintf(w, "  config sha256:%s\n", cfg.Digest())
 	printCommands(w, cfg.EvidenceCommands(), cfg.Digest())
+	printMissing(w, session.MissingActions(cfg, packs))
 	return nil
+}
+
+// printMissing says which merchant actions the packs call that the config
+// does not define, and what that makes of the steps that call them.
+func printMissing(w io.Writer, missing []session.MissingAction) {
+	if len(missing) == 0 {
+		fmt.Fprintln(w, "  defines every merchant action the scenarios call")
+		return
+	}
+	fmt.Fprintln(w, "  merchant actions the scenarios call that merchant.actions does not define:")
+	for _, m := range missing {
+		fmt.Fprintf(w, "    %s: its steps will be %s (%s)\n", m.Name, m.Outcome, strings.Join(m.Scenarios, ", "))
+	}
 }
 
 // printCommands says which programs a config runs, so whoever runs it

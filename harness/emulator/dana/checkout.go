@@ -5,77 +5,264 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 
-// checkoutTmpl is the hosted checkout page: self-contained (inline style,
-// no scripts, no external assets), escaped by html/template.
+// The hosted checkout speaks DANA's page contract, so a browser flow
+// written for DANA's sandbox checkout (DANA's own UAT script's
+// PaymentPGBrowser) pays through it unchanged:
+//
+//  1. GET /checkout/{ref}: the order and the method list; the DANA method
+//     is an element of class "dana" whose child "bank-title" opens the
+//     DANA login.
+//  2. ?step=phone: the phone number in ".desktop-input>.txt-input-phone-number-field"
+//     and ".agreement__button>.btn-continue".
+//  3. POST login: the PIN in ".txt-input-pin-field" and the one
+//     ".btn.btn-primary", which pays (POST confirm): the order is settled,
+//     the signed finish notify sent, and the browser sent to PAY_RETURN
+//     with a 303.
+//  4. Opening the page again after paying shows "This order is already
+//     paid." and its ".btn.btn-primary" answers "Payment refused: this
+//     order is already paid." (HTTP 409), changing nothing.
+//
+// The sandbox convention: any Indonesian mobile number (08…, 8…, 628… or
+// +628…, 9 to 13 digits after the 0) and any 6-digit PIN; DANA's script
+// defaults (083811223355, PIN 181818) are accepted. The Fail, Cancel and
+// "Pay without DANA login" shortcuts under "Emulator shortcuts" post to
+// /checkout/{ref}/fail, /cancel and /pay.
+//
+// The pages are self-contained: inline style, no scripts, no external
+// assets, escaped by html/template.
+
+// checkoutData is what a checkout page shows.
+type checkoutData struct {
+	OrderView
+	Step   string // choose, phone, pin, done, refused
+	Phone  string // normalised, without +62
+	Error  string
+	Notice string
+}
+
 var checkoutTmpl = template.Must(template.New("checkout").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DANA checkout (uatrun emulator) · {{.PartnerReferenceNo}}</title>
 <style>
-body{font-family:system-ui,sans-serif;background:#eef4fb;margin:0;padding:2rem}
-main{max-width:26rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 8px #0002}
-h1{font-size:1.1rem;color:#118eea;margin-top:0}dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}
-dt{color:#666}dd{margin:0;word-break:break-all}.amount{font-size:1.6rem;font-weight:600}
-form{display:inline}button{font-size:1rem;padding:.5rem 1.2rem;margin:.3rem .3rem 0 0;border:0;border-radius:6px;cursor:pointer}
-.pay{background:#118eea;color:#fff}.fail{background:#d9534f;color:#fff}.cancel{background:#ddd}
-.note{color:#888;font-size:.8rem;margin-top:1rem}
+*{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;background:#eef4fb;margin:0;padding:1rem;color:#1b1b1b;line-height:1.4}
+main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 2px 8px #0002}
+.banner{background:#fff4ce;border:1px solid #e0c060;border-radius:6px;padding:.4rem .6rem;font-size:.85rem;margin:0 0 1rem}
+h1{font-size:1.15rem;color:#0b6cc0;margin:0 0 .5rem}h2{font-size:1rem;margin:1.2rem 0 .5rem}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem;margin:.5rem 0}
+dt{color:#555}dd{margin:0;overflow-wrap:anywhere}.amount{font-size:1.6rem;font-weight:600;margin:.2rem 0}
+ul.methods{list-style:none;padding:0;margin:0}
+.method{border:1px solid #c9d8ea;border-radius:8px;margin:.4rem 0}
+.method .bank-title{display:block;padding:.8rem 1rem;color:#0b6cc0;font-weight:600;text-decoration:none;font-size:1.05rem}
+.method .bank-title:focus,.btn:focus,button:focus,a:focus,input:focus{outline:3px solid #f0a400;outline-offset:2px}
+label{display:block;font-weight:600;margin:.6rem 0 .3rem}
+.desktop-input{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem}
+.desktop-input label{flex-basis:100%;margin:0}
+.prefix{padding:.55rem .6rem;background:#eef4fb;border-radius:6px}
+input{font-size:1.1rem;padding:.5rem .6rem;border:1px solid #8aa;border-radius:6px;min-width:0;flex:1;width:100%}
+.desktop-input input{width:auto}
+.btn,button{font-size:1rem;padding:.6rem 1.2rem;margin:.6rem .4rem 0 0;border:0;border-radius:6px;cursor:pointer;display:inline-block;text-decoration:none}
+.btn-continue,.btn-primary{background:#0b6cc0;color:#fff}
+.shortcut{background:#e7e7e7;color:#1b1b1b}.shortcut.fail{background:#b3261e;color:#fff}
+.back{color:#0b6cc0}
+.error{color:#b3261e;font-weight:600}.notice{font-weight:600}
+form{margin:0}.inline{display:inline}
+.note{color:#555;font-size:.85rem;margin-top:1rem}
 </style></head><body><main>
+<p class="banner">uatrun emulator — offline stand-in for DANA's hosted checkout. No real money moves.</p>
 <h1>DANA Gapura hosted checkout — uatrun emulator</h1>
 <p class="amount">{{.Currency}} {{.Amount}}</p>
 <dl><dt>Merchant</dt><dd>{{.MerchantID}}</dd>
 {{if .Title}}<dt>Order</dt><dd>{{.Title}}</dd>{{end}}
 <dt>Reference</dt><dd>{{.PartnerReferenceNo}}</dd><dt>DANA ref</dt><dd>{{.ReferenceNo}}</dd>
 <dt>Status</dt><dd>{{.Status}}</dd><dt>Valid until</dt><dd>{{.ValidUpTo}}</dd></dl>
-{{if eq .Status "INIT"}}
-<form method="post" action="/checkout/{{.ReferenceNo}}/pay"><button class="pay" type="submit">Pay</button></form>
-<form method="post" action="/checkout/{{.ReferenceNo}}/fail"><button class="fail" type="submit">Fail</button></form>
-<form method="post" action="/checkout/{{.ReferenceNo}}/cancel"><button class="cancel" type="submit">Cancel</button></form>
-{{else}}
-<form method="post" action="/checkout/{{.ReferenceNo}}/cancel"><button class="cancel" type="submit">Return to merchant</button></form>
+{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
+{{if .Notice}}<p class="notice" role="status">{{.Notice}}</p>{{end}}
+{{if eq .Step "choose"}}
+<h2 id="methods-title">Choose a payment method</h2>
+<ul class="methods" aria-labelledby="methods-title">
+<li class="method dana"><a class="bank-title" href="/checkout/{{.ReferenceNo}}?step=phone">DANA</a></li>
+</ul>
+{{else if eq .Step "phone"}}
+<h2>Log in to DANA</h2>
+<form method="post" action="/checkout/{{.ReferenceNo}}/login">
+<div class="desktop-input"><label for="phone">Phone number</label><span class="prefix" aria-hidden="true">+62</span><input class="txt-input-phone-number-field" id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" placeholder="811 2233 4455" value="{{.Phone}}" required></div>
+<div class="agreement__button"><button class="btn btn-continue" type="submit">Continue</button></div>
+</form>
+{{else if eq .Step "pin"}}
+<h2>Enter your DANA PIN</h2>
+<p>Paying as +62 {{.Phone}}</p>
+<form method="post" action="/checkout/{{.ReferenceNo}}/confirm">
+<input type="hidden" name="phone" value="{{.Phone}}">
+<label for="pin">6-digit PIN</label>
+<input class="txt-input-pin-field" id="pin" name="pin" type="password" inputmode="numeric" maxlength="6" pattern="[0-9]{6}" autocomplete="off" required>
+<button class="btn btn-primary" type="submit">Pay {{.Currency}} {{.Amount}}</button>
+</form>
+{{else if eq .Step "done"}}
+<form method="post" action="/checkout/{{.ReferenceNo}}/confirm"><button class="btn btn-primary" type="submit">Pay again</button></form>
 {{end}}
-<p class="note">Pay settles the order and sends a signed finish notify; Fail closes it with a 05 notify;
-Cancel leaves it unpaid. Each then returns you to the merchant's PAY_RETURN page.</p>
+{{if ne .Step "refused"}}{{if eq .Status "INIT"}}
+<h2>Emulator shortcuts</h2>
+<form class="inline" method="post" action="/checkout/{{.ReferenceNo}}/pay"><button class="shortcut pay" type="submit">Pay without DANA login</button></form>
+<form class="inline" method="post" action="/checkout/{{.ReferenceNo}}/fail"><button class="shortcut fail" type="submit">Fail</button></form>
+<form class="inline" method="post" action="/checkout/{{.ReferenceNo}}/cancel"><button class="shortcut cancel" type="submit">Cancel</button></form>
+{{else}}
+<form method="post" action="/checkout/{{.ReferenceNo}}/cancel"><button class="shortcut cancel" type="submit">Return to merchant</button></form>
+{{end}}{{else}}
+<form method="post" action="/checkout/{{.ReferenceNo}}/cancel"><button class="shortcut cancel" type="submit">Return to merchant</button></form>
+{{end}}
+<p class="note">Paying settles the order, sends the signed finish notify and returns you to the merchant's PAY_RETURN page.
+Fail closes it with a 05 notify; Cancel leaves it unpaid. Sandbox login: any mobile number and any 6-digit PIN
+(e.g. 083811223355 and 181818).</p>
 </main></body></html>
 `))
 
-// checkoutPage serves GET /checkout/:ref.
-func (e *Emulator) checkoutPage(c *gin.Context) {
-	v, ok := e.orderView(c.Param("ref"))
-	if !ok {
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>No such DANA order at this emulator.</p>"))
-		return
-	}
+// render answers one checkout page.
+func (e *Emulator) render(c *gin.Context, status int, d checkoutData) {
 	var buf bytes.Buffer
-	if err := checkoutTmpl.Execute(&buf, v); err != nil {
+	if err := checkoutTmpl.Execute(&buf, d); err != nil {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("checkout page failed to render"))
 		return
 	}
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// checkoutChoice serves the page's buttons: pay or fail the order (with its
-// notify), or leave it (cancel), then send the browser to PAY_RETURN with a
-// 303. A button pressed on an order that is no longer INIT changes nothing.
+func notFound(c *gin.Context, what string) {
+	c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found (uatrun emulator)</title><p>"+what+" (uatrun emulator)</p>"))
+}
+
+// settledNotice says why an order that is no longer INIT cannot be paid.
+func settledNotice(v OrderView) string {
+	switch v.Status {
+	case StatusSuccess:
+		return "This order is already paid."
+	case StatusInit:
+		return ""
+	default:
+		s := "This order is " + strings.ToLower(v.Status)
+		if v.CloseReason != "" {
+			s += " (" + v.CloseReason + ")"
+		}
+		return s + " and can no longer be paid."
+	}
+}
+
+// checkoutPage serves GET /checkout/:ref (?step=phone for the DANA login).
+func (e *Emulator) checkoutPage(c *gin.Context) {
+	v, ok := e.orderView(c.Param("ref"))
+	if !ok {
+		notFound(c, "No such DANA order at this emulator.")
+		return
+	}
+	d := checkoutData{OrderView: v, Step: "choose"}
+	switch {
+	case v.Status == StatusSuccess:
+		d.Step, d.Notice = "done", settledNotice(v)
+	case v.Status != StatusInit:
+		d.Step, d.Notice = "closed", settledNotice(v)
+	case c.Query("step") == "phone":
+		d.Step = "phone"
+	}
+	e.render(c, http.StatusOK, d)
+}
+
+// normalizePhone reads a mobile number typed as 08…, 8…, 628… or +628…
+// (spaces and dashes ignored) and returns it without the country code
+// and leading 0, or "" when it is not one.
+func normalizePhone(s string) string {
+	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "+")
+	if strings.HasPrefix(s, "62") {
+		s = s[2:]
+	}
+	s = strings.TrimPrefix(s, "0")
+	if len(s) < 8 || len(s) > 12 || s[0] != '8' || strings.Trim(s, "0123456789") != "" {
+		return ""
+	}
+	return s
+}
+
+func validPIN(s string) bool {
+	return len(s) == 6 && strings.Trim(s, "0123456789") == ""
+}
+
+// checkoutChoice serves the page's forms. login and confirm are the DANA
+// login's steps; pay, fail and cancel the emulator shortcuts: pay or fail
+// the order (with its notify), or leave it (cancel), then send the
+// browser to PAY_RETURN with a 303. A shortcut pressed on an order that
+// is no longer INIT changes nothing; confirm on such an order answers 409.
 func (e *Emulator) checkoutChoice(c *gin.Context) {
 	ref, choice := c.Param("ref"), c.Param("choice")
 	v, ok := e.orderView(ref)
-	if !ok || (choice != actPay && choice != actFail && choice != "cancel") {
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found</title><p>No such checkout action.</p>"))
+	if !ok || (choice != actPay && choice != actFail && choice != "cancel" && choice != "login" && choice != "confirm") {
+		notFound(c, "No such checkout action.")
 		return
 	}
-	if choice != "cancel" {
-		_, err := e.Act(c.Request.Context(), emulator.Action{Name: choice, Order: v.ReferenceNo})
-		if err != nil && !errors.Is(err, errState) {
-			c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(err.Error()))
+	switch choice {
+	case "login":
+		d := checkoutData{OrderView: v, Step: "pin", Phone: normalizePhone(c.PostForm("phone"))}
+		if v.Status != StatusInit {
+			d.Step, d.Error = "refused", "Payment refused: "+lowerFirst(settledNotice(v))
+			e.render(c, http.StatusConflict, d)
+			return
+		}
+		if d.Phone == "" {
+			d.Step, d.Phone, d.Error = "phone", c.PostForm("phone"), "Enter an Indonesian mobile number, e.g. 811 2233 4455."
+			e.render(c, http.StatusUnprocessableEntity, d)
+			return
+		}
+		e.render(c, http.StatusOK, d)
+		return
+	case "confirm":
+		d := checkoutData{OrderView: v, Step: "pin", Phone: normalizePhone(c.PostForm("phone"))}
+		if v.Status != StatusInit {
+			d.Step, d.Error = "refused", "Payment refused: "+lowerFirst(settledNotice(v))
+			e.render(c, http.StatusConflict, d)
+			return
+		}
+		if d.Phone == "" {
+			d.Step, d.Error = "phone", "Log in with your phone number first."
+			e.render(c, http.StatusUnprocessableEntity, d)
+			return
+		}
+		if !validPIN(c.PostForm("pin")) {
+			d.Error = "The PIN is 6 digits."
+			e.render(c, http.StatusUnprocessableEntity, d)
+			return
+		}
+		choice = actPay
+	case "cancel":
+		c.Redirect(http.StatusSeeOther, v.ReturnURL)
+		return
+	}
+	_, err := e.Act(c.Request.Context(), emulator.Action{Name: choice, Order: v.ReferenceNo})
+	if errors.Is(err, errState) && c.Param("choice") == "confirm" {
+		// Paid (or closed) by another request since the page was read.
+		if v, ok = e.orderView(ref); ok {
+			e.render(c, http.StatusConflict, checkoutData{OrderView: v, Step: "refused", Error: "Payment refused: " + lowerFirst(settledNotice(v))})
 			return
 		}
 	}
+	if err != nil && !errors.Is(err, errState) {
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte(err.Error()))
+		return
+	}
 	c.Redirect(http.StatusSeeOther, v.ReturnURL)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // orderView finds one order by referenceNo or partnerReferenceNo.

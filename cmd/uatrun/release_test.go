@@ -206,3 +206,50 @@ func TestRelease_WorkflowPinnedAndReadOnlyButThePublishingJob(t *testing.T) {
 		}
 	}
 }
+
+// The CI-matrix example is pasteable: pinned, read-only, the release
+// binary in every job, each run its own artifact, and a batch verify of
+// them all that runs even when a merchant's run failed.
+func TestRelease_CIMatrixExample(t *testing.T) {
+	data, err := os.ReadFile("../../examples/ci-matrix/uat-matrix.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Permissions map[string]string `yaml:"permissions"`
+		Jobs        map[string]struct {
+			Needs    string            `yaml:"needs"`
+			If       string            `yaml:"if"`
+			Strategy map[string]any    `yaml:"strategy"`
+			Steps    []map[string]any  `yaml:"steps"`
+			Perms    map[string]string `yaml:"permissions"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if len(wf.Permissions) != 1 || wf.Permissions["contents"] != "read" {
+		t.Errorf("permissions %v, want exactly contents: read", wf.Permissions)
+	}
+	for _, m := range regexp.MustCompile(`(?m)^\s*(?:-\s*)?uses:\s*(\S+)`).FindAllStringSubmatch(string(data), -1) {
+		if !pinned.MatchString(m[1]) {
+			t.Errorf("%s is not pinned by commit", m[1])
+		}
+	}
+	uat, verify := wf.Jobs["uat"], wf.Jobs["verify"]
+	if uat.Strategy["fail-fast"] != false {
+		t.Error("the matrix is fail-fast: one merchant's NO-GO would cancel the others")
+	}
+	if verify.Needs != "uat" || verify.If != "${{ always() }}" {
+		t.Errorf("verify needs %q if %q, want uat and always()", verify.Needs, verify.If)
+	}
+	s := string(data)
+	for _, want := range []string{"artifact-name: uat-evidence-${{ matrix.merchant }}", "pattern: uat-evidence-*", "uatrun --no-color verify evidence", "version: v"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the example has no %q", want)
+		}
+	}
+	if strings.Contains(s, "setup-go") {
+		t.Error("the example sets up Go: it must run on the release binary")
+	}
+}

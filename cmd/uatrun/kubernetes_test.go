@@ -148,7 +148,9 @@ func TestKubernetesExample_PodRunsAGo(t *testing.T) {
 	job := docs["Job/uat-fleet"].Spec.Template.Spec
 	tmp := t.TempDir()
 	shopBin := filepath.Join(tmp, "shop")
-	if out, err := exec.Command("go", "build", "-o", shopBin, "../../examples/shop/cmd/shop").CombinedOutput(); err != nil {
+	// Built as the binary under test is, so its packages come from the same build cache.
+	args := append(append([]string{"build"}, raceFlags...), "-o", shopBin, "../../examples/shop/cmd/shop")
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Fatalf("build the example shop: %v\n%s", err, out)
 	}
 	// The pod's mounts and loopback ports, moved to this test's own.

@@ -207,7 +207,9 @@ func (e dirEntry) detail() string {
 	if e.Merchant != "" || e.Gateway != "" {
 		fmt.Fprintf(&b, "%s, %s", orDash(e.Merchant), orDash(e.Gateway))
 	}
-	if e.Mandatory != "" {
+	// A tampered document's counts are its own claim: only what names the
+	// run is shown.
+	if e.Mandatory != "" && e.Verdict != verdictTampered {
 		fmt.Fprintf(&b, ", mandatory %s", e.Mandatory)
 	}
 	if e.Partial {

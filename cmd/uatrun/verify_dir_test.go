@@ -107,7 +107,7 @@ func TestVerifyDir_MixedFolderOneLinePerRun(t *testing.T) {
 		{"m01-go-signed", "GO", "signer " + keyID},
 		{"m02-nogo", "NO-GO", "mandatory 2/3"},
 		{"m03-incomplete", "INCOMPLETE", "signer " + keyID},
-		{"m04-tampered", "TAMPERED", "content changed"},
+		{"m04-tampered", "TAMPERED", "Warung m04-tampered, dana-gapura, signer " + keyID + ": content changed"},
 		{"nested/m05-go-unsigned", "GO", "unsigned"},
 	} {
 		l := lineOf(t, o, tc.run)

@@ -107,7 +107,7 @@ func (s *Shop) call(path string, body any, tokenAPI bool, customerToken string) 
 		h.Set("X-CLIENT-KEY", s.cfg.PartnerID)
 		msg = s.cfg.PartnerID + "|" + ts
 	} else {
-		h.Set("X-EXTERNAL-ID", newID())
+		h.Set("X-EXTERNAL-ID", s.externalID())
 		if msg, err = stringToSign(path, raw, ts); err != nil {
 			return answer{}, err
 		}
@@ -167,6 +167,18 @@ func (s *Shop) openAPI(path, function string, body map[string]any) (answer, erro
 		a.code = a.str("response", "body", "resultInfo", "resultCode")
 	}
 	return a, err
+}
+
+// fixedExternalID is what the reuse-external-id fault sends on every call.
+const fixedExternalID = "dana-widget-shop-0001"
+
+// externalID is a new X-EXTERNAL-ID for each call: DANA requires it
+// unique within the day.
+func (s *Shop) externalID() string {
+	if s.fault["reuse-external-id"] {
+		return fixedExternalID
+	}
+	return newID()
 }
 
 func newID() string {

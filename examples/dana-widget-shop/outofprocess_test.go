@@ -23,7 +23,10 @@ var catches = map[string]string{
 	"reuse-ott": "DANAW-OTT-01", "keeps-token-after-unbind": "DANAW-UNBIND-01", "trust-return-redirect": "DANAW-PAY-02",
 	"notify-no-verify": "DANAW-SIG-01", "notify-double-fulfil": "DANAW-IDEM-01", "cancel-local-only": "DANAW-CANCEL-01",
 	"cancel-ignores-gateway-error": "DANAW-CANCEL-02", "over-refund": "DANAW-REFUND-02", "new-reference-on-retry": "DANAW-IDEM-03",
-	"reconcile-ignores-query": "DANAW-PAY-03",
+	"reconcile-ignores-query": "DANAW-PAY-03", "oauth-ignores-state": "DANAW-BIND-05", "notify-ignores-amount": "DANAW-PAY-04",
+	"notify-ignores-status": "DANAW-PAY-05", "notify-unsigned-accepted": "DANAW-SIG-03", "echoes-tokens": "DANAW-TOKEN-02",
+	"paid-after-cancel": "DANAW-CANCEL-03", "reuse-external-id": "DANAW-IDEM-05", "refund-ignores-gateway-error": "DANAW-REFUND-03",
+	"tokens-by-masked-phone": "DANAW-BIND-06",
 }
 
 // TestOutOfProcess builds uatrun and the shop, starts the shop as its own

@@ -28,6 +28,15 @@ var faults = []Fault{
 	{"over-refund", "sends refunds beyond what is left to refund and records them as done"},
 	{"new-reference-on-retry", "retries a failed Widget Payment or Refund with a new partnerReferenceNo / partnerRefundNo"},
 	{"reconcile-ignores-query", "reconciles by its own records only, never calling Query Payment"},
+	{"oauth-ignores-state", "names the user on its OAuth redirectUrl and trusts it when the redirect's state is unknown, so an attacker's authCode links the victim's account (login CSRF)"},
+	{"notify-ignores-amount", "marks the order paid from a verified notify without comparing its amount with the order's"},
+	{"notify-ignores-status", "marks the order paid on any verified notify, failed and expired (05) ones included"},
+	{"notify-unsigned-accepted", "verifies X-SIGNATURE only when the notify carries one"},
+	{"echoes-tokens", "returns the customer's access and refresh tokens in its binding answer to the app"},
+	{"paid-after-cancel", "marks a cancelled order paid and ships it when a paid notify arrives after the cancel"},
+	{"reuse-external-id", "sends the same X-EXTERNAL-ID on every DANA call"},
+	{"refund-ignores-gateway-error", "books a refund DANA refused"},
+	{"tokens-by-masked-phone", "keeps customer tokens per masked DANA number (0812****0701), so two users whose masked numbers match share the last one's tokens"},
 }
 
 // Faults lists the switchable faults.
@@ -68,7 +77,9 @@ type Shop struct {
 
 	mu     sync.Mutex
 	users  map[string]*binding
-	states map[string]string // OAuth state → user
+	states map[string]string   // OAuth state → user
+	last   string              // the user who started a binding last (oauth-ignores-state)
+	byMask map[string]*binding // tokens per masked phone (tokens-by-masked-phone)
 	orders map[string]*order
 	seq    int
 }
@@ -84,7 +95,7 @@ func New(cfg Config) (*Shop, error) {
 		return nil, err
 	}
 	s := &Shop{cfg: cfg, key: key, gwPub: pub, fault: map[string]bool{}, client: &http.Client{Timeout: 8 * time.Second},
-		users: map[string]*binding{}, states: map[string]string{}, orders: map[string]*order{}}
+		users: map[string]*binding{}, states: map[string]string{}, orders: map[string]*order{}, byMask: map[string]*binding{}}
 	for _, f := range cfg.Faults {
 		known := false
 		for _, k := range faults {
@@ -165,7 +176,7 @@ func (s *Shop) bind(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	q := []string{"partnerId=" + url.QueryEscape(s.cfg.PartnerID), "scopes=CASHIER,AGREEMENT_PAY,QUERY_BALANCE,DEFAULT_BASIC_PROFILE,MINI_DANA",
 		"externalId=" + newID(), "channelId=" + time.Now().In(jakarta).Format("20060102150405000") + "0000001",
-		"redirectUrl=" + url.QueryEscape(s.publicURL()+"/oauth/callback"), "timestamp=" + url.QueryEscape(timestamp(time.Now())),
+		"redirectUrl=" + url.QueryEscape(s.publicURL()+"/oauth/callback"+s.callbackQuery(user)), "timestamp=" + url.QueryEscape(timestamp(time.Now())),
 		"state=" + state, "isSnapBI=true", "merchantId=" + url.QueryEscape(s.cfg.MerchantID)}
 	if in.Phone != "" {
 		sd, _ := json.Marshal(map[string]string{"mobile": in.Phone})
@@ -177,11 +188,22 @@ func (s *Shop) bind(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"oauth_url": s.cfg.GatewayURL + pathOAuth + "?" + strings.Join(q, "&")})
 }
 
+// callbackQuery is what the oauth-ignores-state fault adds to redirectUrl.
+func (s *Shop) callbackQuery(user string) string {
+	if s.fault["oauth-ignores-state"] {
+		return "?user=" + url.QueryEscape(user)
+	}
+	return ""
+}
+
 // oauthCallback is redirectUrl: check the state, exchange the authCode.
 func (s *Shop) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	user, ok := s.states[q.Get("state")]
+	if u := q.Get("user"); !ok && s.fault["oauth-ignores-state"] && s.users[u] != nil {
+		user, ok = u, true
+	}
 	s.mu.Unlock()
 	page := func(status int, msg string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -218,6 +240,9 @@ func (s *Shop) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.access, b.refresh, b.bound, b.ott = a.str("accessToken"), a.str("refreshToken"), true, ""
+	if s.fault["tokens-by-masked-phone"] {
+		s.byMask[masked(b.phone)] = &binding{access: b.access, refresh: b.refresh, bound: true}
+	}
 	page(http.StatusOK, "DANA linked")
 }
 
@@ -228,11 +253,20 @@ func (s *Shop) bindingOf(user string) (binding, bool) {
 	if b == nil || !b.bound {
 		return binding{}, false
 	}
+	if t := s.byMask[masked(b.phone)]; s.fault["tokens-by-masked-phone"] && t != nil {
+		out := *b
+		out.access, out.refresh = t.access, t.refresh
+		return out, true
+	}
 	return *b, true
 }
 
 func (s *Shop) bindingStatus(w http.ResponseWriter, r *http.Request) {
-	_, ok := s.bindingOf(r.PathValue("user"))
+	b, ok := s.bindingOf(r.PathValue("user"))
+	if s.fault["echoes-tokens"] && ok {
+		writeJSON(w, http.StatusOK, map[string]any{"bound": ok, "access_token": b.access, "refresh_token": b.refresh})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]bool{"bound": ok})
 }
 
@@ -262,6 +296,9 @@ func (s *Shop) withToken(user string, call func(token string) (answer, error)) (
 			s.mu.Lock()
 			nb := s.users[user]
 			nb.access, nb.refresh = rt.str("accessToken"), rt.str("refreshToken")
+			if t := s.byMask[masked(nb.phone)]; s.fault["tokens-by-masked-phone"] && t != nil {
+				t.access, t.refresh = nb.access, nb.refresh
+			}
 			s.mu.Unlock()
 			a, err = call(rt.str("accessToken"))
 		} else if err2 == nil {
@@ -280,6 +317,14 @@ func (s *Shop) withToken(user string, call func(token string) (answer, error)) (
 		return a, http.StatusBadGateway, fmt.Errorf("DANA answered %s %s", a.code, a.message)
 	}
 	return a, http.StatusOK, nil
+}
+
+// masked is a phone number as DANA shows it: 0812****0701.
+func masked(phone string) string {
+	if len(phone) < 8 {
+		return phone
+	}
+	return phone[:4] + "****" + phone[len(phone)-4:]
 }
 
 func tokenInfo(token string) map[string]any {

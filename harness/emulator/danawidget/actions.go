@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
@@ -158,13 +159,10 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 			}
 			t.used, payer = true, t.b.phone
 		}
-		u := e.st.userFor(payer)
-		if u.balance < o.cents {
+		if err := e.payLocked(o, payer, now); err != nil {
 			e.mu.Unlock()
-			return emulator.Result{}, fmt.Errorf("%w: user %s has %s, less than the order's %s", emulator.ErrOrderState, mask(payer), formatBalance(u.balance), o.amount.Value)
+			return emulator.Result{}, err
 		}
-		u.balance -= o.cents
-		o.payer, o.status, o.paid, o.finished = payer, StatusSuccess, now, now
 		verb = "paid by " + mask(payer) + " from the DANA balance"
 	case actFail:
 		o.status, o.closeReason, o.finished, verb = StatusClosed, "PAYMENT_FAILED", now, "closed (payment failed)"
@@ -186,6 +184,49 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 		Detail: fmt.Sprintf("order %s %s; finish notify %s", o.partnerRef, verb, emulator.Describe(d))}, nil
 }
 
+// payLocked pays o from payer's DANA balance at now; e.mu held.
+func (e *Emulator) payLocked(o *order, payer string, now time.Time) error {
+	u := e.st.userFor(payer)
+	if u.balance < o.cents {
+		return fmt.Errorf("%w: user %s has %s, less than the order's %s", emulator.ErrOrderState, mask(payer), formatBalance(u.balance), o.amount.Value)
+	}
+	u.balance -= o.cents
+	o.payer, o.status, o.paid, o.finished = payer, StatusSuccess, now, now
+	o.stopExpiry()
+	return nil
+}
+
+// legitimate are the notify variants that tell the truth: what Query
+// Payment answers for the order when they are sent.
+var legitimate = map[string]bool{"valid": true, "duplicate": true, "concurrent": true}
+
+// agreeLocked makes o agree with a legitimate notify of status before it
+// is sent, so the notify and Query Payment never contradict each other: a
+// paid (00) notify for an order still at the cashier pays it first (the
+// default DANA user, from the balance), a closed (05) one closes it
+// (payment failed). A legitimate notify that contradicts a final state is
+// refused; only the adversarial variants lie, and say so in their record.
+// It returns what it did, "" when the order already agreed. e.mu held.
+func (e *Emulator) agreeLocked(o *order, status string) (string, error) {
+	open := o.status == StatusInit || o.status == StatusPaying
+	now := e.clk.Now()
+	switch {
+	case status == "00" && o.status == StatusSuccess, status == "05" && (o.status == StatusClosed || o.status == StatusCancelled):
+		return "", nil
+	case status == "00" && open:
+		if err := e.payLocked(o, DefaultPhone, now); err != nil {
+			return "", err
+		}
+		return "order " + o.partnerRef + " paid by " + mask(DefaultPhone) + " first, so Query Payment answers 00 as the notify says", nil
+	case status == "05" && open:
+		o.status, o.closeReason, o.finished = StatusClosed, "PAYMENT_FAILED", now
+		o.stopExpiry()
+		return "order " + o.partnerRef + " closed (payment failed) first, so Query Payment answers 05 as the notify says", nil
+	}
+	return "", fmt.Errorf("%w: a %s notify says %s but Query Payment answers order %s as %s; DANA only notifies what it would answer, so use an adversarial variant (wrong_amount, late_paid, …) to send a notify that disagrees",
+		emulator.ErrOrderState, "legitimate", status, o.partnerRef, o.status)
+}
+
 func formatBalance(c int64) string { return "IDR " + strconv.FormatInt(c/100, 10) }
 
 // notify sends a crafted finish notify.
@@ -203,12 +244,16 @@ func (e *Emulator) notify(ctx context.Context, a emulator.Action) (emulator.Resu
 		}
 		copies = n
 	}
-	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	ds, note, err := e.crafted(ctx, a.Order, name, status, copies)
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	return emulator.Delivered(ds, fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged",
-		name, status, len(ds), a.Order, emulator.Acked(ds))), nil
+	detail := fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged",
+		name, status, len(ds), a.Order, emulator.Acked(ds))
+	if note != "" {
+		detail = note + "; " + detail
+	}
+	return emulator.Delivered(ds, detail), nil
 }
 
 // respondNext queues an injected answer for the next call(s) to an API.

@@ -82,10 +82,19 @@ func (e *Emulator) newBindingLocked(phone, partnerID, merchantID string, now tim
 	return b
 }
 
+// Token prefixes: DANA's tokens are opaque; the emulator's start with
+// these, so a scenario can tell that a merchant's own answer carries one
+// (the evidence only ever shows tokens redacted).
+const (
+	AccessTokenPrefix  = "uatrun-at-"
+	RefreshTokenPrefix = "uatrun-rt-"
+	OTTPrefix          = "uatrun-ott-"
+)
+
 // rotateLocked gives b a new access and refresh token; the old ones stop
 // working. e.mu held.
 func (e *Emulator) rotateLocked(b *binding, now time.Time) {
-	e.st.rotate(b, token("", 24), token("", 32))
+	e.st.rotate(b, token(AccessTokenPrefix, 24), token(RefreshTokenPrefix, 32))
 	b.accessExp, b.refreshExp = now.Add(e.o.AccessTokenTTL), now.Add(e.o.RefreshTokenTTL)
 	e.secret(b.access)
 	e.secret(b.refresh)
@@ -206,7 +215,7 @@ func (e *Emulator) applyOTT(in *inbound) *bisnap.Reply {
 
 // issueOTTLocked mints a single-use OTT for b's user; e.mu held.
 func (e *Emulator) issueOTTLocked(b *binding) string {
-	v := token("", 20)
+	v := token(OTTPrefix, 20)
 	e.secret(v)
 	e.st.otts.Put(v, &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)})
 	return v

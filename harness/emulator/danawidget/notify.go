@@ -166,6 +166,11 @@ var variants = map[string]func(e *Emulator, job notifyJob, now time.Time) (wire,
 		w.body = job.body
 		return w, "headers of a validly signed notify for another order"
 	},
+	"late_paid": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		return e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey),
+			"the paid (00) notify of " + stamp(job.o.paid) + ", delivered only now, after the order was cancelled at " + stamp(job.o.cancelled) +
+				": validly signed, but Query Payment now answers 05 CANCELLED"
+	},
 	"wrong_amount": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
 		wrong := bisnap.FormatCents(job.o.cents + 100)
 		return e.signed(job, marshal(withAmount(job.fields, wrong)), snap.FormatTimestamp(now), e.o.GatewayPrivateKey),
@@ -188,11 +193,14 @@ func withAmount(f map[string]any, value string) map[string]any {
 	return out
 }
 
-// crafted sends a one-shot variant for ref: no state change, no retries.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+// crafted sends a one-shot variant for ref, with no retries. A
+// legitimate variant first brings the order to the state it reports (see
+// agreeLocked) and returns what it did; the adversarial ones change
+// nothing.
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, string, error) {
 	craft, ok := variants[name]
 	if !ok {
-		return nil, fmt.Errorf("dana-widget: unknown notify variant %q; valid: valid, duplicate, concurrent, wrong_key, tampered_body, missing_signature, missing_timestamp, stale_timestamp, other_order_signature, wrong_amount", name)
+		return nil, "", fmt.Errorf("dana-widget: unknown notify variant %q; valid: valid, duplicate, concurrent, wrong_key, tampered_body, missing_signature, missing_timestamp, stale_timestamp, other_order_signature, wrong_amount, late_paid", name)
 	}
 	if copies == 0 {
 		copies = max(1, defaultCopies[name])
@@ -201,17 +209,30 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	o, err := e.st.lookup(ref)
 	if err != nil {
 		e.mu.Unlock()
-		return nil, err
+		return nil, "", err
+	}
+	var note string
+	switch {
+	case legitimate[name]:
+		note, err = e.agreeLocked(o, status)
+	case name == "late_paid" && (o.status != StatusCancelled || o.paid.IsZero()):
+		err = fmt.Errorf("%w: late_paid is the paid notify of an order that was paid and then cancelled; order %s is %s", emulator.ErrOrderState, o.partnerRef, o.status)
+	case name == "late_paid":
+		status = "00"
+	}
+	if err != nil {
+		e.mu.Unlock()
+		return nil, "", err
 	}
 	job := e.eventLocked(o, status, name)
 	e.mu.Unlock()
 	if job.target == "" {
 		d := emulator.Delivery{Order: job.partnerRef, Variant: name, Attempt: 1}
-		return []emulator.Delivery{e.record(o, e.rec.Undelivered(d, "finish_notify "+name, job.body, errNoURL))}, nil
+		return []emulator.Delivery{e.record(o, e.rec.Undelivered(d, "finish_notify "+name, job.body, errNoURL))}, note, nil
 	}
 	w, why := craft(e, job, e.wall.Now())
 	check := bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, job.target, w.header, w.body, why)
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
-	}), nil
+	}), note, nil
 }

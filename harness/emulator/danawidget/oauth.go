@@ -11,8 +11,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -326,78 +324,6 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-var oauthTmpl = template.Must(template.New("oauth").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>DANA account binding (uatrun emulator)</title>
-<style>body{font-family:system-ui,sans-serif;background:#eef4fb;padding:2rem}main{max-width:26rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem}
-button{font-size:1rem;padding:.5rem 1.2rem;margin:.3rem .3rem 0 0;border:0;border-radius:6px}.ok{background:#118eea;color:#fff}</style></head>
-<body><main><h1>Link your DANA account</h1><p>{{.Merchant}} asks to link DANA account {{.Phone}}.</p>
-{{range .Problems}}<p style="color:#b00">⚠ {{.}}</p>{{end}}
-<form method="post" action="{{.Path}}/approve?{{.Query}}"><button class="ok">Approve</button></form>
-<form method="post" action="{{.Path}}/deny?{{.Query}}"><button>Deny</button></form>
-<form method="post" action="{{.Path}}/close?{{.Query}}"><button>Close</button></form></main></body></html>`))
-
-// oauthPage serves the OAuth page for people clicking through by hand.
-func (e *Emulator) oauthPage(c *gin.Context) {
-	r, err := e.readOAuth(c.Request.URL.RequestURI())
-	var problems []string
-	if r != nil {
-		problems = r.violations
-	}
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	phone := DefaultPhone
-	if r != nil && r.phone != "" {
-		phone = r.phone
-	}
-	merchant := "A merchant"
-	if r != nil && r.merchantID != "" {
-		merchant = "Merchant " + r.merchantID
-	}
-	_ = oauthTmpl.Execute(c.Writer, map[string]any{"Merchant": merchant, "Phone": mask(phone), "Problems": problems,
-		"Path": oauthPath, "Query": template.URL(c.Request.URL.RawQuery)})
-}
-
-// oauthChoice serves the page's buttons through the authorize action and
-// sends the browser on with a 303.
-func (e *Emulator) oauthChoice(c *gin.Context) {
-	choice := c.Param("choice")
-	raw := oauthPath + "?" + c.Request.URL.RawQuery
-	r, err := e.readOAuth(raw)
-	if err != nil || (choice != "approve" && choice != "deny" && choice != "close") {
-		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte("this OAuth URL cannot be completed"))
-		return
-	}
-	if !r.authenticated(e.o.PartnerID) {
-		// Nothing is kept for a URL the merchant did not sign: no user, no
-		// authCode, no held redirect.
-		c.Data(http.StatusForbidden, "text/plain; charset=utf-8",
-			[]byte("this OAuth URL is not the configured partner's, or its seamlessData is not signed with the merchant's key; nothing was kept"))
-		return
-	}
-	if choice == "close" {
-		c.Data(http.StatusOK, "text/html; charset=utf-8", []byte("<!doctype html><p>Closed. You can close this tab."))
-		return
-	}
-	res, err := e.authorize(c.Request.Context(), map[string]string{"url": raw, "choice": choice, "redirect": "hold"})
-	if err != nil {
-		c.Data(http.StatusBadRequest, "text/plain; charset=utf-8", []byte(err.Error()))
-		return
-	}
-	_ = res
-	e.mu.Lock()
-	var target string
-	if n := len(e.st.held); n > 0 {
-		target = e.st.held[n-1].target
-		e.st.held = e.st.held[:n-1]
-	}
-	e.mu.Unlock()
-	if target == "" {
-		target = r.redirect
-	}
-	c.Redirect(http.StatusSeeOther, target)
 }
 
 // checkRedirect limits where the approve redirect (and its authCode)

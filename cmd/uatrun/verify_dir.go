@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -145,6 +146,9 @@ func verifyOne(dir, path string, o evidence.VerifyOptions) dirEntry {
 	switch {
 	case !res.Intact:
 		e.Verdict, e.Reason = verdictTampered, res.Reason
+		if !e.Signed {
+			e.Signed, e.KeyID = claimedSigner(res.Run)
+		}
 	case incomplete(res.Run):
 		e.Verdict = verdictIncomplete
 	case res.Run.Summary.GoLive:
@@ -153,6 +157,20 @@ func verifyOne(dir, path string, o evidence.VerifyOptions) dirEntry {
 		e.Verdict = verdictNoGo
 	}
 	return e
+}
+
+// claimedSigner is the signer a document names, for a document that is not
+// intact: verify stops at the first broken check, before the signature, so
+// a signed document whose content changed would otherwise read as unsigned.
+func claimedSigner(r *evidence.Run) (signed bool, keyID string) {
+	if r == nil || r.Integrity == nil || (r.Integrity.PublicKey == "" && r.Integrity.Ed25519 == "") {
+		return false, ""
+	}
+	pub, err := base64.StdEncoding.Strict().DecodeString(r.Integrity.PublicKey)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return true, ""
+	}
+	return true, evidence.KeyID(ed25519.PublicKey(pub))
 }
 
 // trimPath drops the path from an error that repeats it: the line already

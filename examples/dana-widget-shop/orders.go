@@ -200,7 +200,7 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.call(pathRefund, body(refNo), false, "")
 	if err != nil || strings.HasPrefix(a.code, "5") {
-		if s.fault["new-reference-on-retry"] {
+		if s.fault["refund-new-reference-on-retry"] {
 			refNo += "-retry"
 		}
 		a, err = s.call(pathRefund, body(refNo), false, "")

@@ -26,7 +26,7 @@ var catches = map[string]string{
 	"reconcile-ignores-query": "DANAW-PAY-03", "oauth-ignores-state": "DANAW-BIND-05", "notify-ignores-amount": "DANAW-PAY-04",
 	"notify-ignores-status": "DANAW-PAY-05", "notify-unsigned-accepted": "DANAW-SIG-03", "echoes-tokens": "DANAW-TOKEN-02",
 	"paid-after-cancel": "DANAW-CANCEL-03", "reuse-external-id": "DANAW-IDEM-05", "refund-ignores-gateway-error": "DANAW-REFUND-03",
-	"tokens-by-masked-phone": "DANAW-BIND-06",
+	"tokens-by-masked-phone": "DANAW-BIND-06", "refund-new-reference-on-retry": "DANAW-IDEM-04",
 }
 
 // TestOutOfProcess builds uatrun and the shop, starts the shop as its own

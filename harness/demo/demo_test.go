@@ -36,12 +36,14 @@ func runDemoWith(t *testing.T, o Options) *evidence.Run {
 func demoRun(o Options) (*evidence.Run, error) {
 	o.Version = "test"
 	if len(o.Faults) > 0 {
-		// The reference shops fulfil synchronously, so holding claims and
-		// waiting long for state that is already final add only time to a
-		// fault sweep; the clean runs keep the defaults.
+		// The reference shops fulfil synchronously, so long holds and
+		// settle windows add only time to a fault sweep; a short hold
+		// still sees a late webhook (a cancel's, a retry's) land, so a
+		// run's verdicts do not depend on whether it came before the
+		// state was read. The clean runs keep the defaults.
 		o.Configure = func(c *config.Config) {
-			off := config.Duration(0)
-			c.Run.Hold, c.Run.Settle = &off, config.Duration(time.Second)
+			short := config.Duration(100 * time.Millisecond)
+			c.Run.Hold, c.Run.Settle = &short, config.Duration(time.Second)
 		}
 	}
 	s, err := Open(o)

@@ -83,11 +83,21 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 	var mu sync.Mutex
 	stop := ""
 	for _, it := range order {
-		acquired := false
-		select {
-		case slots <- struct{}{}:
-			acquired = true
-		case <-ctx.Done():
+		// An exclusive scenario takes every slot: it starts once the
+		// others have finished, and none starts beside it.
+		need := 1
+		if it.Scenario.Exclusive {
+			need = n
+		}
+		acquired := 0
+		for acquired < need {
+			select {
+			case slots <- struct{}{}:
+				acquired++
+				continue
+			case <-ctx.Done():
+			}
+			break
 		}
 		mu.Lock()
 		why := stop
@@ -96,7 +106,7 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 			why = "run interrupted"
 		}
 		if why != "" {
-			if acquired {
+			for ; acquired > 0; acquired-- {
 				<-slots
 			}
 			it.skip(why)
@@ -104,8 +114,13 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 			continue
 		}
 		wg.Add(1)
-		go func(it *Item) {
-			defer func() { <-slots; wg.Done() }()
+		go func(it *Item, held int) {
+			defer func() {
+				for range held {
+					<-slots
+				}
+				wg.Done()
+			}()
 			ev := it.run(ctx, e, b.events)
 			if plan.FailFast && ev.Verdict != evidence.Passed && ev.Verdict != evidence.Skipped {
 				mu.Lock()
@@ -114,7 +129,7 @@ func (b *Batch) dispatch(ctx context.Context, e *Engine, n int, plan Plan) {
 				}
 				mu.Unlock()
 			}
-		}(it)
+		}(it, acquired)
 	}
 	wg.Wait()
 }

@@ -260,3 +260,59 @@ func TestStatus_SeveralWordsPerState(t *testing.T) {
 		}
 	}
 }
+
+// aloneMerchant counts state reads in flight; the exclusive scenario's
+// reads (action status_alone) must never have company.
+type aloneMerchant struct {
+	*queueMerchant
+	company atomic.Int64
+}
+
+func (m *aloneMerchant) Call(ctx context.Context, a string, vars map[string]any) (ActionResult, error) {
+	if a != "status_alone" {
+		return m.queueMerchant.Call(ctx, a, vars)
+	}
+	if m.reading.Add(1) > 1 {
+		m.company.Add(1)
+	}
+	defer m.reading.Add(-1)
+	time.Sleep(5 * time.Millisecond)
+	return ActionResult{Status: 200, Captures: map[string]string{"status": "refunded", "fulfilments": "1"}}, nil
+}
+
+// An exclusive scenario (it changes gateway state every scenario shares)
+// runs alone: it starts after the others running have finished, and none
+// starts beside it.
+func TestLaunch_AnExclusiveScenarioRunsAlone(t *testing.T) {
+	e, m := queueEngine(8)
+	alone := &aloneMerchant{queueMerchant: m}
+	e.t.Merchant = alone
+	scs := queueScenarios(t, 10)
+	x, errs := scenario.Parse("x.yaml", []byte(`id: X-01
+title: alone
+gateway: fake
+mandatory: true
+exclusive: true
+steps:
+  - merchant: checkout
+    capture: [order]
+  - merchant: status_alone
+    with: {order: "{{.order}}"}
+    expect: {status_not: PAID, fulfilments: 1}
+`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	scs = append(scs[:5:5], append(x, scs[5:]...)...)
+	for _, ev := range e.Run(context.Background(), scs, Plan{}, Hooks{}) {
+		if ev.Verdict != evidence.Passed {
+			t.Errorf("%s: %s (%s)", ev.ID, ev.Verdict, ev.Reason)
+		}
+	}
+	if n := alone.company.Load(); n != 0 {
+		t.Errorf("the exclusive scenario's state reads had company %d times", n)
+	}
+	if m.overlaps.Load() == 0 {
+		t.Error("the other scenarios did not run concurrently")
+	}
+}

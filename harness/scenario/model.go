@@ -59,6 +59,11 @@ type Scenario struct {
 	// declares its features (gateway.features) without this one gets the
 	// scenario reported N/A, not run.
 	Feature string
+	// Exclusive runs the scenario alone: it changes gateway state every
+	// scenario shares (the merchant's wallet balance, a dashboard
+	// setting), so no other scenario may run beside it. Everything else a
+	// scenario does is scoped to its own orders and runs concurrently.
+	Exclusive bool
 	Labels      []string
 	MapsTo      []string
 	Description string

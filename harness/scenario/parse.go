@@ -11,7 +11,7 @@ import (
 )
 
 var scenarioKeys = []string{"id", "title", "gateway", "family", "mandatory", "tier", "labels", "maps_to",
-	"description", "remedy", "vars", "steps", "teardown", "feature"}
+	"description", "remedy", "vars", "steps", "teardown", "feature", "exclusive"}
 
 // stepOptions lists the keys each step kind accepts besides its own.
 var stepOptions = map[string][]string{
@@ -95,6 +95,7 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 	sc.Tier = p.tier(m, sc.Mandatory)
 	sc.Mandatory = sc.Tier == TierMandatory
 	sc.Feature = p.str(m["feature"])
+	sc.Exclusive = p.boolean(m["exclusive"])
 	sc.Labels = p.strings(m["labels"])
 	sc.MapsTo = p.strings(m["maps_to"])
 	sc.Description = p.str(m["description"])

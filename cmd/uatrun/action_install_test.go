@@ -47,6 +47,16 @@ func (f *fakeRelease) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
+// last is the path asked for last.
+func (f *fakeRelease) last() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.asked) == 0 {
+		return ""
+	}
+	return f.asked[len(f.asked)-1]
+}
+
 // stubUatrun is an executable that answers `version` as a released
 // uatrun does.
 func stubUatrun(version string) []byte {
@@ -254,7 +264,7 @@ func TestActionInstall_RunnerPlatformChoosesTheArchive(t *testing.T) {
 			t.Errorf("%v: exit %d:\n%s", tc.env, r.code, r.out)
 			continue
 		}
-		if last := rel.asked[len(rel.asked)-1]; last != "v2.0.0-rc.1/"+tc.want {
+		if last := rel.last(); last != "v2.0.0-rc.1/"+tc.want {
 			t.Errorf("%v: fetched %s, want %s", tc.env, last, tc.want)
 		}
 		if _, err := os.Stat(filepath.Join(r.dir, tc.bin)); err != nil {

@@ -22,7 +22,7 @@ set -euo pipefail
 
 die() { echo "::error::uatrun install: $2" >&2; exit "$1"; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die 2 "usage: install.sh VERSION [DIR]"
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then die 2 "usage: install.sh VERSION [DIR]"; fi
 tag="$1"
 case "$tag" in v*) ;; *) tag="v$tag" ;; esac
 if ! [[ "$tag" =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -21,6 +22,7 @@ const (
 	verdictNoGo       = "NO-GO"      // intact and finished, but not a go-live
 	verdictIncomplete = "INCOMPLETE" // intact, but the run was interrupted or did not finish
 	verdictTampered   = "TAMPERED"   // not intact: changed, re-sealed, or not signed by the pinned key
+	verdictRefused    = "REFUSED"    // intact and finished, but fails what was required (--max-age, --merchant-version, a pack's mandated list)
 	verdictUnreadable = "UNREADABLE" // could not be read at all (not a regular file, too large, no permission)
 )
 
@@ -72,6 +74,14 @@ func runVerifyDir(w io.Writer, dir, keyPath string, asJSON bool) error {
 		}
 		o.Key = ed25519.PublicKey(pub)
 	}
+	// --max-age and --merchant-version (verify_bind.go) apply to every run.
+	req := *verifyReq
+	if req.maxAge != "" {
+		if _, err := parseAge(req.maxAge); err != nil {
+			return usageErr(err)
+		}
+	}
+	now := time.Now()
 	files, err := findEvidence(dir)
 	if err != nil {
 		return usageErr(err)
@@ -79,7 +89,7 @@ func runVerifyDir(w io.Writer, dir, keyPath string, asJSON bool) error {
 	entries := make([]dirEntry, 0, len(files))
 	counts := map[string]int{}
 	for _, f := range files {
-		e := verifyOne(dir, f, o)
+		e := verifyOne(dir, f, o, req, now)
 		counts[e.Verdict]++
 		entries = append(entries, e)
 	}
@@ -122,7 +132,7 @@ func findEvidence(dir string) ([]string, error) {
 }
 
 // verifyOne verifies one evidence file and gives its verdict.
-func verifyOne(dir, path string, o evidence.VerifyOptions) dirEntry {
+func verifyOne(dir, path string, o evidence.VerifyOptions, req verifyRequire, now time.Time) dirEntry {
 	rel, err := filepath.Rel(dir, path)
 	if err != nil {
 		rel = path
@@ -151,12 +161,23 @@ func verifyOne(dir, path string, o evidence.VerifyOptions) dirEntry {
 		}
 	case incomplete(res.Run):
 		e.Verdict = verdictIncomplete
+	case len(problemsOf(res.Run, req, now)) > 0:
+		e.Verdict, e.Reason = verdictRefused, strings.Join(problemsOf(res.Run, req, now), "; ")
 	case res.Run.Summary.GoLive:
 		e.Verdict = verdictGo
 	default:
 		e.Verdict = verdictNoGo
 	}
 	return e
+}
+
+// problemsOf is why an intact run fails what was required of it.
+func problemsOf(r *evidence.Run, req verifyRequire, now time.Time) []string {
+	b, err := bindingsOf(r, req, now)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	return b.Problems
 }
 
 // claimedSigner is the signer a document names, for a document that is not
@@ -196,7 +217,7 @@ func printDir(w io.Writer, dir string, entries []dirEntry, counts map[string]int
 		fmt.Fprintf(w, "%-*s  %-10s  %s\n", width, e.File, e.Verdict, e.detail())
 	}
 	var parts []string
-	for _, v := range []string{verdictGo, verdictNoGo, verdictIncomplete, verdictTampered, verdictUnreadable} {
+	for _, v := range []string{verdictGo, verdictNoGo, verdictIncomplete, verdictRefused, verdictTampered, verdictUnreadable} {
 		if n := counts[v]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, v))
 		}

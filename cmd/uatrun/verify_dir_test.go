@@ -241,3 +241,21 @@ func TestVerifyDir_CLI(t *testing.T) {
 		t.Fatalf("verify DIR of one GO run: exit %d:\n%s", code, out)
 	}
 }
+
+// --merchant-version and --max-age hold every run of the batch to the same
+// requirement: an intact GO of another build, or too old, is REFUSED.
+func TestVerifyDir_RequirementsApplyToEveryRun(t *testing.T) {
+	dir := t.TempDir()
+	sealedRun(t, dir, "a", nil, false, evidence.Passed)
+	out, _, code := uatrunEnv(t, dir, nil, "verify", "--merchant-version", "v2.3.1", ".")
+	if code != 1 || !strings.Contains(out, "REFUSED") || !strings.Contains(out, "not the required merchant version v2.3.1") {
+		t.Errorf("--merchant-version: exit %d:\n%s", code, out)
+	}
+	out, _, code = uatrunEnv(t, dir, nil, "verify", "--max-age", "30d", ".")
+	if code != 1 || !strings.Contains(out, "REFUSED") || !strings.Contains(out, "older than --max-age 30d") {
+		t.Errorf("--max-age: exit %d:\n%s", code, out)
+	}
+	if _, errOut, code := uatrunEnv(t, dir, nil, "verify", "--max-age", "soon", "."); code != 2 {
+		t.Errorf("--max-age soon: exit %d, want 2:\n%s", code, errOut)
+	}
+}

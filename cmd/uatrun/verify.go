@@ -14,7 +14,7 @@ import (
 func newVerifyCmd() *cobra.Command {
 	var keyPath string
 	cmd := &cobra.Command{
-		Use:   "verify [--key SIGNER.pub.pem] evidence.json",
+		Use:   "verify [--key SIGNER.pub.pem] evidence.json|DIR",
 		Short: "Check offline that an evidence file is intact, and who sealed it",
 		Long: `verify recomputes the SHA-256 digest of an evidence.json, checks the optional
 Ed25519 signature, and recomputes the summary and go-live decision from the
@@ -37,7 +37,8 @@ Exit 0 when intact, finished and meeting what was required; 1 when not;
 		Example: `  uatrun verify uat-evidence/evidence.json
   uatrun verify --key reviewer.pub.pem uat-evidence/evidence.json
   uatrun verify --key reviewer.pub.pem --max-age 30d --merchant-version v2.3.1 uat-evidence/evidence.json
-  uatrun verify --json uat-evidence/evidence.json`,
+  uatrun verify --json uat-evidence/evidence.json
+  uatrun verify --key reviewer.pub.pem evidence/   # every evidence.json under it, one line per run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if isDir(args[0]) { // a folder of runs: verify_dir.go

@@ -60,13 +60,13 @@ type Action struct {
 
 // Gateway configures the emulated gateway.
 type Gateway struct {
-	Name       string `yaml:"name"` // dana-gapura (default), midtrans-snap, astapa, purwantara
+	Name string `yaml:"name"` // dana-gapura (default), midtrans-snap, astapa, purwantara
 	// Features lists the optional gateway features the integration uses
 	// (e.g. GoPay Mini App's cashback, disbursement); scenarios about a
 	// feature not listed are reported N/A. Not set: every feature is used.
-	Features *[]string `yaml:"features"`
-	PartnerID  string `yaml:"partner_id"`
-	MerchantID string `yaml:"merchant_id"`
+	Features   *[]string `yaml:"features"`
+	PartnerID  string    `yaml:"partner_id"`
+	MerchantID string    `yaml:"merchant_id"`
 	// ClientSecret, ServerKey and similar are secrets; they are redacted
 	// from every report and log.
 	ClientSecret string `yaml:"client_secret"`

@@ -48,12 +48,12 @@ var Tiers = []string{TierMandatory, TierRecommended, TierOptional}
 
 // Scenario is one validated scenario.
 type Scenario struct {
-	ID          string
-	Title       string
-	Gateway     string
-	Family      string
-	Mandatory   bool   // Tier == TierMandatory
-	Tier        string // TierMandatory, TierRecommended or TierOptional
+	ID        string
+	Title     string
+	Gateway   string
+	Family    string
+	Mandatory bool   // Tier == TierMandatory
+	Tier      string // TierMandatory, TierRecommended or TierOptional
 	// Feature names the optional gateway feature the scenario is about
 	// (GoPay cashback, disbursement); "" for the core flow. A config that
 	// declares its features (gateway.features) without this one gets the
@@ -63,7 +63,7 @@ type Scenario struct {
 	// scenario shares (the merchant's wallet balance, a dashboard
 	// setting), so no other scenario may run beside it. Everything else a
 	// scenario does is scoped to its own orders and runs concurrently.
-	Exclusive bool
+	Exclusive   bool
 	Labels      []string
 	MapsTo      []string
 	Description string

@@ -278,7 +278,12 @@ func (g *oopGateway) run(t *testing.T, name string, extra []string, faults ...st
 		args := append([]string{"run", "--config", "uatrun.yaml", "--no-color"}, extra...)
 		out, code := oopRunUatrun(t, dir, g.env, 2*time.Minute, args...)
 		m.stop(t)
-		if code != 0 && attempt < 3 && strings.Contains(out, "address already in use") {
+		// Ports are picked free, then bound: another process may take one
+		// in between, and the readiness probe may even have reached that
+		// process while this merchant was failing to bind. Fresh ports.
+		lost := strings.Contains(out, "address already in use") || strings.Contains(m.output(), "address already in use") ||
+			(code == 3 && strings.Contains(out, "preflight: the merchant does not answer"))
+		if code != 0 && attempt < 3 && lost {
 			continue
 		}
 		if strings.Contains(out, "DATA RACE") {

@@ -203,13 +203,18 @@ func sweep(faults []Fault, gw string) []faultRuns {
 	return out
 }
 
-// mixesScenarios are faults that mix up different scenarios' orders (one
-// reference reused for every order).
+// mixesScenarios are faults whose effect beyond their catching scenario
+// depends on timing or order, serially too: one reference reused for every
+// order (which scenario comes second), or a race the faulty merchant runs
+// against itself (Purwantara's CANCELLED webhook arrives just after the
+// cancel answer, before or after the shop books its own cancel).
 var mixesScenarios = map[string]bool{
 	"dana-gapura/reuse-partner-reference": true,
 	"dana-gapura/reuse-external-id":       true,
+	"dana-widget/reuse-external-id":       true,
 	"midtrans-snap/reuse-order-id":        true,
 	"astapa/reuse-order-id":               true,
+	"purwantara/expired-as-paid":          true,
 }
 
 // sameVerdictFor requires one scenario to be judged alike in two runs.

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +20,13 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	// These tests run the binary against loopback merchants and mostly
+	// wait, so more of them overlap than Go's default of one per core;
+	// a -parallel the user chose is kept.
+	flag.Parse()
+	if f := flag.Lookup("test.parallel"); f != nil && f.Value.String() == strconv.Itoa(runtime.GOMAXPROCS(0)) {
+		_ = f.Value.Set(strconv.Itoa(max(6, runtime.GOMAXPROCS(0))))
+	}
 	dir, err := os.MkdirTemp("", "uatrun-cli")
 	if err != nil {
 		panic(err)

@@ -75,6 +75,12 @@ func providerNames() []string {
 	return out
 }
 
+// cancelMessage is data.message of a successful cancel. Callers read the
+// key (ezhasyafaat/purwantara-laravel's cancel_virtual_account returns
+// data.message next to external_id, uuid and va_number); its wording is
+// ours.
+const cancelMessage = "Virtual account has been cancelled."
+
 // cancel serves POST /v1/virtual-account/cancel/{uuid}: an ACTIVE virtual
 // account closes as CANCELLED and the change is notified.
 func (e *Emulator) cancel(uuid string) *reply {
@@ -91,7 +97,7 @@ func (e *Emulator) cancel(uuid string) *reply {
 	t.stopExpiry()
 	t.status, t.closed = StatusCancelled, e.clk.Now()
 	j := e.eventLocked(t)
-	data := t.view()
+	data := append(t.view(), field{"message", cancelMessage})
 	e.mu.Unlock()
 	e.sendAfterAnswer(j)
 	return ok(data)

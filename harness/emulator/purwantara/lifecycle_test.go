@@ -228,3 +228,24 @@ func TestClose_StopsTimersAndWaitsForWebhooks(t *testing.T) {
 		t.Errorf("%d timers still pending after Close", n)
 	}
 }
+
+// The cancel answer carries data.message next to the transaction's
+// fields: ezhasyafaat/purwantara-laravel @062322e src/Purwantara.php
+// (cancel_virtual_account reads data.external_id, data.uuid,
+// data.va_number and data.message).
+func TestCancel_AnswerCarriesDataMessage(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	va := f.mustCreate("virtual-account", validBodies["virtual-account"])
+	status, res := f.do(http.MethodPost, "/v1/virtual-account/cancel/"+va, "")
+	if status != http.StatusOK || res.Get("data.message").Str != cancelMessage {
+		t.Fatalf("HTTP %d %s", status, res.Raw)
+	}
+	for _, k := range []string{"external_id", "uuid", "va_number"} {
+		if res.Get("data."+k).Str == "" {
+			t.Errorf("data.%s missing: %s", k, res.Raw)
+		}
+	}
+	if got := topKeys(res); got != "status,success,data" {
+		t.Errorf("envelope keys %s", got)
+	}
+}

@@ -2,11 +2,14 @@ package purwantara
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 )
@@ -237,4 +240,24 @@ func FuzzCreate(f *testing.F) {
 			t.Fatalf("answer is not JSON: %v: %s", err, rec.Body.Bytes())
 		}
 	})
+}
+
+// A payment link's return_url is optional and may be null: the published
+// sample payload sends "return_url" => null (seed 002 §4 Step 1). Absent,
+// null and empty all create the link, and its webhook carries null.
+func TestCreate_PaymentLinkReturnURLMayBeNull(t *testing.T) {
+	f := newFixture(t)
+	for i, rest := range []string{``, `,"return_url":null`, `,"return_url":""`} {
+		ref := fmt.Sprintf("PL-N%d", i)
+		body := `{"amount":"10000","title":"Demo","description":"Demo","external_id":"` + ref + `"` + rest + `}`
+		status, res := f.do(http.MethodPost, "/v1/payment-link", body)
+		if status != http.StatusCreated || res.Get("data.return_url").Type != gjson.Null {
+			t.Fatalf("%s: HTTP %d %s", body, status, res.Raw)
+		}
+	}
+	for _, h := range f.waitHooks(3) {
+		if v := gjson.GetBytes(h.body, "return_url"); !v.Exists() || v.Type != gjson.Null {
+			t.Errorf("webhook return_url %s: %s", v.Raw, h.body)
+		}
+	}
 }

@@ -87,8 +87,9 @@ func channelID(provider string) int {
 	return channelIDs["QRIS"]
 }
 
-// paymentLinkDefaultPayer is the method a payment link is "paid with" when
-// the pay action names none: OVO, as in Purwantara's sample payload.
+// paymentLinkDefaultPayer is the channel a payment link's webhooks name
+// before it is paid, and the method it is "paid with" when the pay action
+// names none: OVO, as in Purwantara's sample payload of an ACTIVE link.
 const paymentLinkDefaultPayer = "OVO"
 
 func channelByAPI(api string) (*channel, bool) {

@@ -214,7 +214,10 @@ func (e *Emulator) open(ch *channel, r createReq, base string) (*tx, *reply) {
 		title: r.title, description: r.description, provider: r.provider, customerPhone: r.customerPhone,
 		returnURL: r.returnURL, amount: r.amount, status: StatusActive, created: now, expires: r.expires}
 	if ch.path == "payment-link" {
-		t.provider = "" // the payer's method is known only once paid
+		// Until paid, a link's webhook names OVO (channel_id 8) as the
+		// published sample of an ACTIVE link does (seed 002 §4 Step 1);
+		// pay's channel param says how it was paid.
+		t.provider = paymentLinkDefaultPayer
 	}
 	t.instrument = instrument(ch, channelID(r.provider), e.st.nextSeq())
 	t.link = base + "/simulator/" + t.uuid

@@ -68,9 +68,10 @@
 //     reported as external_id. event.meta is never empty,
 //     because PHP re-encodes an empty object as [] and would break
 //     re-encoding verifiers.
-//   - channel_id is 8 for OVO (published); the other ids are ours. A
-//     payment link's event.channel and channel_id are null until paid;
-//     pay's channel param (default OVO) says how it was paid.
+//   - channel_id is 8 for OVO (published); the other ids are ours. An
+//     unpaid payment link's event.channel and channel_id are OVO and 8, as
+//     in the published sample of an ACTIVE link; pay's channel param
+//     (default OVO) says how it was paid.
 //   - Any 2xx answer acknowledges a webhook. Retries (Options.NotifyRetry,
 //     default 1m, 5m, 15m, 1h, 6h, 24h) resend the same bytes with the same
 //     X-PPN-Delivery; redelivery does the same on demand.

@@ -154,8 +154,8 @@ func TestWebhook_CreateIsNotifiedBeforeLaterEvents(t *testing.T) {
 		t.Fatalf("webhook order %v", got)
 	}
 	first := f.sink.hooks()[0].body
-	if gjson.GetBytes(first, "event.channel").Type != gjson.Null || gjson.GetBytes(first, "channel_id").Type != gjson.Null {
-		t.Errorf("an unpaid payment link names a channel: %s", first)
+	if gjson.GetBytes(first, "event.channel").Str != "OVO" || gjson.GetBytes(first, "channel_id").Int() != 8 {
+		t.Errorf("an unpaid payment link's channel fields differ from the published sample's: %s", first)
 	}
 	if got := gjson.GetBytes(f.sink.hooks()[1].body, "channel_id").Int(); got != 8 {
 		t.Errorf("paid with OVO by default: channel_id %d, want 8", got)
@@ -247,5 +247,24 @@ func TestCancel_AnswerCarriesDataMessage(t *testing.T) {
 	}
 	if got := topKeys(res); got != "status,success,data" {
 		t.Errorf("envelope keys %s", got)
+	}
+}
+
+// An unpaid payment link's webhook sets the channel fields the published
+// sample of an ACTIVE link sets: event.type "payment-link", event.channel
+// "OVO", channel_id 8 (seed 002 §4 Step 1). Paying through another
+// channel names that one.
+func TestWebhook_UnpaidPaymentLinkSetsTheSamplesChannelFields(t *testing.T) {
+	f := newFixture(t)
+	f.mustCreate("payment-link", validBodies["payment-link"])
+	f.act("pay", "PL-1", map[string]string{"channel": "DANA"})
+	hs := f.waitHooks(2)
+	active, paid := hs[0].body, hs[1].body
+	if gjson.GetBytes(active, "status").Str != StatusActive || gjson.GetBytes(active, "event.type").Str != "payment-link" ||
+		gjson.GetBytes(active, "event.channel").Str != "OVO" || gjson.GetBytes(active, "channel_id").Raw != "8" {
+		t.Errorf("ACTIVE webhook %s", active)
+	}
+	if gjson.GetBytes(paid, "event.channel").Str != "DANA" || gjson.GetBytes(paid, "channel_id").Int() != int64(channelIDs["DANA"]) {
+		t.Errorf("PAID webhook %s", paid)
 	}
 }

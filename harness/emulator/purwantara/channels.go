@@ -33,7 +33,13 @@ type channel struct {
 	channelField  string   // an e-wallet's optional payment_channel ("OVO", "shopee_pay", "wallet_dana")
 	inquiryPath   string   // GET route for a status inquiry
 	cancellable   bool
-	extra         string // the channel's payment instrument field in answers and webhooks
+	// uniquePerProvider: the reference is unique per bank or acquirer, not
+	// per channel. Purwantara's API monitor (ilhamgepe/automate-ppn-api
+	// tests/virtual_account.go, tests/qris.go) sends one external_id to all
+	// eight VA banks and one order_id to three QRIS acquirers and expects
+	// 201 from each.
+	uniquePerProvider bool
+	extra             string // the channel's payment instrument field in answers and webhooks
 }
 
 // channels are the create endpoints: the six of spec §3, in documentation
@@ -47,10 +53,11 @@ var channels = []*channel{
 		amountField: "expected_amount", refField: "external_id", expiryField: "expired_at",
 		required: []string{"name", "bank"}, providerField: "bank",
 		providers: []string{"BCA", "BNI", "BRI", "BSI", "CIMB", "DANAMON", "MANDIRI", "PERMATA"},
-		descField: "description", inquiryPath: "/v1/virtual-account/inquiry/:uuid", cancellable: true, extra: "va_number"},
+		descField: "description", inquiryPath: "/v1/virtual-account/inquiry/:uuid", cancellable: true, extra: "va_number",
+		uniquePerProvider: true},
 	{path: "qris", api: "create_qris", eventType: "qris", amountField: "amount", refField: "order_id",
 		providerField: "payment_channel", fixedProvider: "QRIS", descField: "transaction_description",
-		inquiryPath: "/v1/qris/inquiry/:uuid", extra: "qr_string"},
+		inquiryPath: "/v1/qris/inquiry/:uuid", extra: "qr_string", uniquePerProvider: true},
 	{path: "ewallet/ovo", api: "create_ewallet_ovo", eventType: "ewallet", amountField: "amount",
 		refField: "external_id", required: []string{"customer_phone"}, fixedProvider: "OVO",
 		descField: "description", channelField: "payment_channel", inquiryPath: "/v1/ewallet/ovo/inquiry/:uuid"},

@@ -202,11 +202,12 @@ func (e *Emulator) expiryField(doc gjson.Result, ch *channel, errs *fieldErrors,
 }
 
 // open records a new ACTIVE transaction and arms its expiry. A reference
-// already used on this channel is Laravel's unique-rule 422.
+// already used on this channel (on this bank or acquirer for virtual
+// accounts and QRIS) is Laravel's unique-rule 422.
 func (e *Emulator) open(ch *channel, r createReq, base string) (*tx, *reply) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if prev := e.st.byRef[refKey(ch, r.ref)]; prev != nil {
+	if prev := e.st.byRef[refKey(ch, r.provider, r.ref)]; prev != nil {
 		return nil, invalid("The " + human(ch.refField) + " has already been taken.")
 	}
 	now := e.clk.Now()

@@ -133,6 +133,9 @@ func TestCreate_ReportsEveryInvalidFieldAtOnce(t *testing.T) {
 	}
 }
 
+// A reference is unique per channel, and on virtual accounts and QRIS per
+// bank or acquirer: a second create with the same bank (or none, for
+// QRIS) is 422.
 func TestCreate_ReferenceIsUniquePerChannel(t *testing.T) {
 	f := newFixture(t, noCreateHook)
 	f.mustCreate("qris", validBodies["qris"])
@@ -259,5 +262,47 @@ func TestCreate_PaymentLinkReturnURLMayBeNull(t *testing.T) {
 		if v := gjson.GetBytes(h.body, "return_url"); !v.Exists() || v.Type != gjson.Null {
 			t.Errorf("webhook return_url %s: %s", v.Raw, h.body)
 		}
+	}
+}
+
+// Purwantara's API monitor (ilhamgepe/automate-ppn-api @73b2993
+// tests/virtual_account.go, tests/qris.go, tests/Channels.go) sends one
+// external_id to all eight VA banks and one order_id to the acquirers
+// shopeepay, qris_doku and qrisdana, and counts anything but status 201
+// as an error. Each answers 201; a repeat on the same bank or acquirer is
+// still 422, and the shared reference names no single transaction.
+func TestCreate_OneReferencePerBankAndPerAcquirer(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	banks := []string{"CIMB", "PERMATA", "MANDIRI", "BSI", "BCA", "BNI", "BRI", "DANAMON"}
+	for _, bank := range banks {
+		body := `{"expected_amount":25000,"name":"Test Virtual Account ` + bank + `","bank":"` + bank +
+			`","description":"Description ` + bank + `","external_id":"EXT-ID-2026-3-2-10-0","merchant_trx_id":"MTX-ID-2026-3-2-10-0"}`
+		if status, res := f.do(http.MethodPost, "/v1/virtual-account", body); status != http.StatusCreated || res.Get("status").Int() != 201 {
+			t.Errorf("VA %s: HTTP %d %s", bank, status, res.Raw)
+		}
+	}
+	for _, acq := range []string{"shopeepay", "qris_doku", "qrisdana"} {
+		body := `{"amount":25000,"transaction_description":"Description ` + acq + `","customer_phone":"089675544503",` +
+			`"payment_channel":"` + acq + `","payment_method":"wallet","order_id":"ORD-2026-3-2","merchant_trx_id":"MTX-2026-3-2"}`
+		if status, res := f.do(http.MethodPost, "/v1/qris", body); status != http.StatusCreated || res.Get("status").Int() != 201 {
+			t.Errorf("QRIS %s: HTTP %d %s", acq, status, res.Raw)
+		}
+	}
+	if n := len(f.e.Transactions()); n != len(banks)+3 {
+		t.Fatalf("%d transactions, want %d", n, len(banks)+3)
+	}
+	dupVA := `{"expected_amount":1,"name":"N","bank":"bca","external_id":"EXT-ID-2026-3-2-10-0"}`
+	if status, res := f.do(http.MethodPost, "/v1/virtual-account", dupVA); status != http.StatusUnprocessableEntity ||
+		res.Get("error.message").Str != "The external id has already been taken." {
+		t.Errorf("same bank again: HTTP %d %s", status, res.Raw)
+	}
+	dupQR := `{"amount":1,"order_id":"ORD-2026-3-2","payment_channel":"QRISDANA"}`
+	if status, res := f.do(http.MethodPost, "/v1/qris", dupQR); status != http.StatusUnprocessableEntity ||
+		res.Get("error.message").Str != "The order id has already been taken." {
+		t.Errorf("same acquirer again: HTTP %d %s", status, res.Raw)
+	}
+	_, err := f.e.Act(context.Background(), emulator.Action{Name: "pay", Order: "ORD-2026-3-2"})
+	if err == nil || !strings.Contains(err.Error(), "qris SHOPEEPAY") || !strings.Contains(err.Error(), "use the uuid") {
+		t.Errorf("a reference shared by acquirers: want an error naming both, got %v", err)
 	}
 }

@@ -31,7 +31,7 @@ type state struct {
 	idSeq       int
 	txs         *emulator.Ring[*tx] // creation order, the newest KeptTransactions
 	byUUID      map[string]*tx
-	byRef       map[string]*tx // channel path \x00 merchant reference
+	byRef       map[string]*tx // refKey: channel path [\x00 provider] \x00 merchant reference
 	callbackURL string
 	closed      bool
 }
@@ -44,7 +44,7 @@ func newState() state {
 		if byUUID[t.uuid] == t {
 			delete(byUUID, t.uuid)
 		}
-		if k := refKey(t.ch, t.ref); byRef[k] == t {
+		if k := refKey(t.ch, t.provider, t.ref); byRef[k] == t {
 			delete(byRef, k)
 		}
 		t.forgotten = true
@@ -58,7 +58,7 @@ func newState() state {
 func (s *state) add(t *tx) {
 	s.txs.Push(t)
 	s.byUUID[t.uuid] = t
-	s.byRef[refKey(t.ch, t.ref)] = t
+	s.byRef[refKey(t.ch, t.provider, t.ref)] = t
 }
 
 // override is the answer a respond_next injection gives.
@@ -97,7 +97,23 @@ type event struct {
 	status     string
 }
 
-func refKey(ch *channel, ref string) string { return ch.path + "\x00" + ref }
+// refKey indexes a reference where it must be unique: per channel, or per
+// bank or acquirer on the channels that say so.
+func refKey(ch *channel, provider, ref string) string {
+	if ch.uniquePerProvider {
+		return ch.path + "\x00" + provider + "\x00" + ref
+	}
+	return ch.path + "\x00" + ref
+}
+
+// where names the transaction's channel, with its bank or acquirer where a
+// reference may repeat across them.
+func (t *tx) where() string {
+	if t.ch.uniquePerProvider {
+		return t.ch.path + " " + t.provider
+	}
+	return t.ch.path
+}
 
 // lookup finds a transaction for a control action by uuid or by the
 // merchant's reference; a reference used on two channels is ambiguous.
@@ -113,7 +129,7 @@ func (s *state) lookup(ref string) (*tx, error) {
 		}
 		if hit != nil {
 			ambiguous = fmt.Errorf("%w: %q names transactions on %s and %s; use the uuid %s or %s",
-				emulator.ErrUnknownOrder, ref, hit.ch.path, t.ch.path, hit.uuid, t.uuid)
+				emulator.ErrUnknownOrder, ref, hit.where(), t.where(), hit.uuid, t.uuid)
 			return
 		}
 		hit = t

@@ -8,6 +8,7 @@ const (
 	APICreate  = "create"
 	APIInquiry = "inquiry"
 	APICancel  = "cancel"
+	APIList    = "list"
 	APIUnknown = "unknown_path"
 )
 
@@ -33,6 +34,7 @@ type channel struct {
 	channelField  string   // an e-wallet's optional payment_channel ("OVO", "shopee_pay", "wallet_dana")
 	inquiryPath   string   // GET route for a status inquiry
 	cancellable   bool
+	listPath      string // GET route listing the channel's transactions, "" if none
 	// uniquePerProvider: the reference is unique per bank or acquirer, not
 	// per channel. Purwantara's API monitor (ilhamgepe/automate-ppn-api
 	// tests/virtual_account.go, tests/qris.go) sends one external_id to all
@@ -53,11 +55,12 @@ var channels = []*channel{
 		amountField: "expected_amount", refField: "external_id", expiryField: "expired_at",
 		required: []string{"name", "bank"}, providerField: "bank",
 		providers: []string{"BCA", "BNI", "BRI", "BSI", "CIMB", "DANAMON", "MANDIRI", "PERMATA"},
-		descField: "description", inquiryPath: "/v1/virtual-account/inquiry/:uuid", cancellable: true, extra: "va_number",
+		descField: "description", inquiryPath: "/v1/virtual-account/inquiry/:uuid", cancellable: true,
+		listPath: "/v1/virtual-account/list", extra: "va_number",
 		uniquePerProvider: true},
 	{path: "qris", api: "create_qris", eventType: "qris", amountField: "amount", refField: "order_id",
 		providerField: "payment_channel", fixedProvider: "QRIS", descField: "transaction_description",
-		inquiryPath: "/v1/qris/inquiry/:uuid", extra: "qr_string", uniquePerProvider: true},
+		inquiryPath: "/v1/qris/inquiry/:uuid", listPath: "/v1/qris/list", extra: "qr_string", uniquePerProvider: true},
 	{path: "ewallet/ovo", api: "create_ewallet_ovo", eventType: "ewallet", amountField: "amount",
 		refField: "external_id", required: []string{"customer_phone"}, fixedProvider: "OVO",
 		descField: "description", channelField: "payment_channel", inquiryPath: "/v1/ewallet/ovo/inquiry/:uuid"},
@@ -71,7 +74,7 @@ var channels = []*channel{
 	{path: "counter", api: "create_counter", eventType: "counter", amountField: "expected_amount",
 		refField: "external_id", expiryField: "expired_at", required: []string{"name", "payment_channel"},
 		providerField: "payment_channel", providers: []string{"ALFAMART", "INDOMARET"},
-		descField: "description", inquiryPath: "/v1/counter/inquiry/:uuid", extra: "payment_code"},
+		descField: "description", inquiryPath: "/v1/counter/inquiry/:uuid", listPath: "/v1/counter/list", extra: "payment_code"},
 	{path: "ewallet/dana", api: "create_ewallet_dana", eventType: "ewallet", amountField: "amount",
 		refField: "external_id", fixedProvider: "DANA", descField: "description",
 		returnField: "pay_return", channelField: "payment_channel",

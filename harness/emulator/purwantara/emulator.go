@@ -225,7 +225,7 @@ func (e *Emulator) APIs() []string {
 	for _, c := range channels {
 		out = append(out, c.api)
 	}
-	return append(out, APIInquiry, APICancel, APIUnknown)
+	return append(out, APIInquiry, APICancel, APIList, APIUnknown)
 }
 
 // Actions lists the names Act accepts.

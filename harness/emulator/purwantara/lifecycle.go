@@ -114,3 +114,25 @@ func (e *Emulator) inquiry(ch *channel, uuid string) *reply {
 	}
 	return ok(t.view())
 }
+
+// ListLimit is how many transactions a list answer carries at most.
+const ListLimit = 100
+
+// list serves the PHP client's GET /v1/{virtual-account,qris,counter}/list:
+// the channel's kept transactions as inquiry shows them, newest first, at
+// most ListLimit (Purwantara's paging is unpublished, so there is none).
+func (e *Emulator) list(ch *channel) *reply {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var all []*tx
+	e.st.txs.Each(func(t *tx) {
+		if t.ch == ch {
+			all = append(all, t)
+		}
+	})
+	items := make([]any, 0, min(len(all), ListLimit))
+	for i := len(all) - 1; i >= 0 && len(items) < ListLimit; i-- {
+		items = append(items, all[i].view())
+	}
+	return listed(items)
+}

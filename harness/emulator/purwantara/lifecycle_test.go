@@ -268,3 +268,40 @@ func TestWebhook_UnpaidPaymentLinkSetsTheSamplesChannelFields(t *testing.T) {
 		t.Errorf("PAID webhook %s", paid)
 	}
 }
+
+// The PHP client's get() without a uuid lists a channel's transactions:
+// GET virtual-account/list, qris/list and counter/list
+// (PurwantaraID/purwantara-php @52099f2 src/Collect/VirtualAccount.php,
+// Qris.php, Otc.php), and its tests expect the keys status, success and
+// data (tests/Collect/VirtualAccountTest.php "can get virtual account
+// list", QrisTest.php "can list QRIS").
+func TestList_ThePHPClientsListRoutesAnswer(t *testing.T) {
+	f := newFixture(t, noCreateHook)
+	va := f.mustCreate("virtual-account", validBodies["virtual-account"])
+	va2 := f.mustCreate("virtual-account", strings.Replace(validBodies["virtual-account"], "VA-1", "VA-2", 1))
+	f.mustCreate("qris", validBodies["qris"])
+	for path, want := range map[string][]string{
+		"/v1/virtual-account/list": {va2, va},
+		"/v1/qris/list":            {f.e.Transactions()[2].UUID},
+		"/v1/counter/list":         nil,
+	} {
+		status, res := f.do(http.MethodGet, path, "")
+		if status != http.StatusOK || topKeys(res) != "status,success,data" || res.Get("status").Int() != 200 ||
+			!res.Get("success").Bool() || !res.Get("data").IsArray() {
+			t.Fatalf("%s: HTTP %d %s", path, status, res.Raw)
+		}
+		var got []string
+		for _, d := range res.Get("data").Array() {
+			got = append(got, d.Get("uuid").Str)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: uuids %v, want %v (newest first)", path, got, want)
+		}
+	}
+	if status, res := f.do(http.MethodGet, "/v1/virtual-account/list", "", "Authorization", "Bearer nope"); status != http.StatusUnauthorized {
+		t.Errorf("wrong token: HTTP %d %s", status, res.Raw)
+	}
+	if n := len(f.e.Calls(APIList)); n != 4 {
+		t.Errorf("%d list calls recorded, want 4", n)
+	}
+}

@@ -33,6 +33,7 @@ type reply struct {
 	code    string // error.code; "" = the emulator's code for status
 	message string
 	data    obj
+	list    []any // a list answer's data, in place of data
 }
 
 // created is a create's success answer: HTTP and body status 201.
@@ -40,6 +41,9 @@ func created(data obj) *reply { return &reply{status: http.StatusCreated, data: 
 
 // ok is an inquiry's or cancel's success answer.
 func ok(data obj) *reply { return &reply{status: http.StatusOK, data: data} }
+
+// listed is a list route's success answer: data is an array.
+func listed(items []any) *reply { return &reply{status: http.StatusOK, list: items} }
 
 func fail(status int, message string) *reply { return &reply{status: status, message: message} }
 
@@ -139,6 +143,9 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 
 func (e *Emulator) body(rep *reply) []byte {
 	out := obj{{"status", rep.status}, {"success", rep.status < 300}}
+	if rep.status < 300 && rep.list != nil {
+		return marshalPHP(append(out, field{"data", rep.list}))
+	}
 	if rep.status < 300 {
 		return marshalPHP(append(out, field{"data", rep.data}))
 	}

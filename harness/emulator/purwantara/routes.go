@@ -26,6 +26,9 @@ func (e *Emulator) routes() *gin.Engine {
 		g.GET(ch.inquiryPath, e.serveWith(APIInquiry, func(in *inbound, c *gin.Context) *reply {
 			return e.inquiry(ch, c.Param("uuid"))
 		}))
+		if ch.listPath != "" {
+			g.GET(ch.listPath, e.serve(APIList, func(*inbound) *reply { return e.list(ch) }))
+		}
 	}
 	g.POST("/v1/virtual-account/cancel/:uuid", e.serveWith(APICancel, func(in *inbound, c *gin.Context) *reply {
 		return e.cancel(c.Param("uuid"))

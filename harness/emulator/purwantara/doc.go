@@ -10,8 +10,10 @@
 //     malformed or wrong → 401); a create answers status 201 (HTTP and
 //     body), as Purwantara's own API monitor expects; the status inquiries
 //     GET /v1/{channel}/inquiry/{uuid} (GET /v1/payment-link/{uuid}) and
-//     POST /v1/virtual-account/cancel/{uuid}, the routes of Purwantara's own
-//     PHP client. Unknown paths get a 404 that lists the real ones.
+//     POST /v1/virtual-account/cancel/{uuid} (data.message added) and the
+//     lists GET /v1/{virtual-account,qris,counter}/list, the routes of
+//     Purwantara's own PHP client. Unknown paths get a 404 that lists the
+//     real ones.
 //   - Answers in the envelope that client reads: {"status","success","data"};
 //     errors as {"status","success":false,"error":{"code","message"}}
 //     (code a string; the values are ours, Options.ErrorCodes); validation
@@ -55,8 +57,9 @@
 //     amount/order_id/customer_phone (OVO), amount/order_id (ShopeePay),
 //     amount/title/external_id/expires_at/return_url (payment link),
 //     expected_amount/external_id/name/payment_channel/expired_at
-//     (counter). A reference already used on the same channel is a 422
-//     "has already been taken".
+//     (counter). A reference already used on the same channel (the same
+//     bank for virtual accounts, the same acquirer for QRIS, as
+//     Purwantara's API monitor expects) is a 422 "has already been taken".
 //   - Statuses other than ACTIVE (PAID, EXPIRED, FAILED, CANCELLED) are
 //     ours. settle_at stays null: settlement is not emulated.
 //   - The webhook payload keeps the published sample's keys and order
@@ -80,7 +83,7 @@
 //     and recorded as a violation.
 //   - A missing "Accept: application/json" is recorded as a violation.
 //
-// Not emulated: the list endpoints, settlement and disbursement, card
-// payments, real VA numbers or scannable QR codes (use the simulator),
-// and any per-request callback URL.
+// Not emulated: list paging (a list carries the newest ListLimit),
+// settlement and disbursement, card payments, real VA numbers or scannable
+// QR codes (use the simulator), and any per-request callback URL.
 package purwantara

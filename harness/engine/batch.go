@@ -41,10 +41,8 @@ type Batch struct {
 type Item struct {
 	Scenario *scenario.Scenario
 	steps    []chan evidence.Step
-	final    chan evidence.Scenario
-	done     chan struct{}
+	done     chan struct{} // closed once result is set
 	result   evidence.Scenario
-	once     sync.Once
 }
 
 // Launch starts scenarios running in the background, at most plan.Parallel
@@ -58,7 +56,7 @@ func (e *Engine) Launch(ctx context.Context, scs []*scenario.Scenario, plan Plan
 	ctx, cancel := context.WithCancel(ctx)
 	b := &Batch{cancel: cancel, done: make(chan struct{})}
 	for _, sc := range scs {
-		it := &Item{Scenario: sc, steps: make([]chan evidence.Step, len(sc.Steps)), final: make(chan evidence.Scenario, 1), done: make(chan struct{})}
+		it := &Item{Scenario: sc, steps: make([]chan evidence.Step, len(sc.Steps)), done: make(chan struct{})}
 		for i := range it.steps {
 			it.steps[i] = make(chan evidence.Step, 1)
 		}
@@ -162,7 +160,7 @@ func (it *Item) skip(reason string) {
 }
 
 func (it *Item) finish(ev evidence.Scenario) {
-	it.final <- ev
+	it.result = ev
 	close(it.done)
 }
 
@@ -191,6 +189,6 @@ func (it *Item) Done() <-chan struct{} { return it.done }
 
 // Result waits for the scenario's evidence.
 func (it *Item) Result() evidence.Scenario {
-	it.once.Do(func() { it.result = <-it.final })
+	<-it.done
 	return it.result
 }

@@ -24,7 +24,7 @@ var messagePaths = []string{"responseMessage", "status_message", "error.message"
 // Field Format validUpTo: … is not in the future".
 func (r *ScenarioRun) refusals(mark int) []string {
 	var out []string
-	for _, c := range r.own(r.e.allCalls(), mark) {
+	for _, c := range r.own(AnyAPI, mark) {
 		if refused(c) {
 			out = append(out, describeRefusal(c))
 		}

@@ -116,11 +116,19 @@ func (e *Engine) actedDuring(r *ScenarioRun, seq int) bool {
 	return e.fl.inWindow(seq, false) == r
 }
 
-// allCalls is every kept call to every API, in arrival order.
+// allCalls is every kept call, once, in arrival order. An emulator may
+// list an API that groups others (Purwantara's create covers every
+// channel), so a call can come back under two names.
 func (e *Engine) allCalls() []emulator.Call {
+	seen := map[int]bool{}
 	var out []emulator.Call
 	for _, api := range e.t.Gateway.APIs() {
-		out = append(out, e.t.Gateway.Calls(api)...)
+		for _, c := range e.t.Gateway.Calls(api) {
+			if !seen[c.Seq] {
+				seen[c.Seq] = true
+				out = append(out, c)
+			}
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -34,7 +33,7 @@ func (s *ScenarioRun) gatewayReceived(ctx context.Context, st scenario.Step) *re
 	}
 	call, pickErr := pick(calls, st.Call)
 	if pickErr != "" && len(calls) == 0 {
-		_, borrowed := s.split(s.callsOf(st.Target), s.callMark)
+		_, borrowed := s.split(st.Target, s.callMark)
 		pickErr += borrowedNote(borrowed)
 	}
 	if pickErr != "" {
@@ -95,45 +94,37 @@ func needsCall(exps []scenario.Expectation, st scenario.Step) bool {
 
 // calls returns this scenario's calls to one API.
 func (s *ScenarioRun) calls(api string) []emulator.Call {
-	return s.own(s.callsOf(api), s.callMark)
-}
-
-// callsOf returns every kept call to one API (or any), in arrival order.
-func (s *ScenarioRun) callsOf(api string) []emulator.Call {
-	apis := []string{api}
-	if api == AnyAPI {
-		apis = s.e.t.Gateway.APIs()
-	}
-	var all []emulator.Call
-	for _, a := range apis {
-		all = append(all, s.e.t.Gateway.Calls(a)...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Seq < all[j].Seq })
-	return all
+	return s.own(api, s.callMark)
 }
 
 // own keeps the calls after mark that are this scenario's (floor.go).
 // Ownership is learnt from every call in arrival order, so an order's
 // first call decides its owner whichever API a step asks about.
-func (s *ScenarioRun) own(calls []emulator.Call, mark int) []emulator.Call {
-	mine, _ := s.split(calls, mark)
+func (s *ScenarioRun) own(api string, mark int) []emulator.Call {
+	mine, _ := s.split(api, mark)
 	return mine
 }
 
 // split divides the calls after mark into this scenario's and those that
 // arrived while it acted but name an order another scenario created — a
 // merchant that reuses a reference across orders.
-func (s *ScenarioRun) split(calls []emulator.Call, mark int) (mine, borrowed []emulator.Call) {
+// Ownership is learnt from every call in arrival order; which calls
+// belong to api is the emulator's to say (an API may group others), and
+// AnyAPI keeps every call.
+func (s *ScenarioRun) split(api string, mark int) (mine, borrowed []emulator.Call) {
+	var of map[int]bool
+	if api != AnyAPI {
+		of = map[int]bool{}
+		for _, c := range s.e.t.Gateway.Calls(api) {
+			of[c.Seq] = true
+		}
+	}
 	all := s.e.allCalls()
 	owners := s.e.ownerOf(all)
-	bySeq := make(map[int]*ScenarioRun, len(all))
 	for i, c := range all {
-		bySeq[c.Seq] = owners[i]
-	}
-	for _, c := range calls {
 		switch {
-		case c.Seq <= mark:
-		case bySeq[c.Seq] == s:
+		case c.Seq <= mark || (of != nil && !of[c.Seq]):
+		case owners[i] == s:
 			mine = append(mine, c)
 		case s.e.actedDuring(s, c.Seq):
 			borrowed = append(borrowed, c)

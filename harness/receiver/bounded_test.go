@@ -13,11 +13,13 @@ import (
 	"time"
 )
 
-// Callbacks of 1 MiB each are kept in memory only up to KeptBytes: the
+// Callbacks of 1 MiB each are kept in memory only up to the bound: the
 // newest stay, older ones are dropped from memory, the journal keeps
 // every one, and sequence numbers keep counting.
 func TestReceiver_KeepsTheNewestWithinABound(t *testing.T) {
-	const n = 160 // 160 MiB sent; 64 MiB kept
+	defer func(b int64) { keptBytes = b }(keptBytes)
+	keptBytes = 8 << 20
+	const n = 40 // 40 MiB sent; 8 MiB kept
 	journal := filepath.Join(t.TempDir(), "callbacks.jsonl")
 	r, err := New(Options{JournalPath: journal})
 	if err != nil {
@@ -36,8 +38,8 @@ func TestReceiver_KeepsTheNewestWithinABound(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	retained := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 	t.Logf("%d × 1 MiB callbacks: live heap %+d MiB", n, retained>>20)
-	if retained > KeptBytes+8<<20 {
-		t.Errorf("%d callbacks of 1 MiB left %d MiB live; want at most %d MiB", n, retained>>20, (KeptBytes+8<<20)>>20)
+	if retained > keptBytes+8<<20 {
+		t.Errorf("%d callbacks of 1 MiB left %d MiB live; want at most %d MiB", n, retained>>20, (keptBytes+8<<20)>>20)
 	}
 	got := r.Received()
 	if len(got) == 0 || len(got) >= n || got[len(got)-1].Seq != n || got[len(got)-1].Query != fmt.Sprintf("i=%d", n-1) {

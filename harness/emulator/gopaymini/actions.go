@@ -135,11 +135,7 @@ func (e *Emulator) IssueAuthCode(userName, code string, consent bool) (string, e
 		u.consent = true
 	}
 	c := &authCode{code: code, user: u, issued: e.clk.Now()}
-	c.timer = e.clk.AfterFunc(AuthCodeValidity, func() {
-		e.mu.Lock()
-		c.expired = true
-		e.mu.Unlock()
-	})
+	c.age.Age(e.clk) // issued now, on the clock current now
 	e.st.codes.Put(code, c)
 	// An auth code is a credential for a few minutes: scrubbed like the
 	// tokens it is exchanged for.

@@ -50,7 +50,8 @@ func TestState_OrderBookIsBounded(t *testing.T) {
 
 // Auth codes, user and B2B tokens, users, cashback references, reminders
 // and X-EXTERNAL-IDs are each remembered up to their cap: the oldest is
-// forgotten (its timer stopped) and answers as one never issued.
+// forgotten and answers as one never issued. Codes and tokens age on
+// clock.Stamp, so they arm no timers.
 func TestState_MemoriesAreBounded(t *testing.T) {
 	f := newFixture(t, nil)
 	userTok := f.login("budi")
@@ -65,10 +66,9 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The login's code (already exchanged) and firstCode are dropped;
-	// firstCode's timer was the only one still live.
-	if n := f.clk.Pending(); n != pending+KeptAuthCodes-1 {
-		t.Errorf("%d timers pending, want %d: the dropped code's timer should be stopped", n, pending+KeptAuthCodes-1)
+	// The login's code (already exchanged) and firstCode are dropped.
+	if n := f.clk.Pending(); n != pending {
+		t.Errorf("%d timers pending, want %d: auth codes arm no timers", n, pending)
 	}
 	if st, b := f.do("POST", "/v1/mini-apps/authorizations/token", basic(credential), `{"auth_code":"`+firstCode+`"}`); st != 400 ||
 		b.Get("error.code").Str != "INVALID_AUTH_CODE" {

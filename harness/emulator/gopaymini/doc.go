@@ -32,9 +32,14 @@
 //     the mini app's PAY_RETURN url with launchPayment's status.
 //
 // Both clocks: Options.Clock (the scenario's test clock) runs every gateway
-// timer — auth-code validity, B2B token expiry, validUpTo expiry, notify
-// retries; Options.Wall (the merchant's clock) judges X-TIMESTAMP and
-// validUpTo and stamps the notifies it sends.
+// timer — validUpTo expiry, notify retries — and ages what a merchant may
+// keep across scenarios (auth codes, B2B tokens) with clock.Stamp: their
+// age is counted per test clock, and a call about a payment is judged on
+// the clock of the scenario that created it, so one scenario moving its
+// clock never expires a token another scenario uses. Options.Wall (the
+// merchant's clock) judges X-TIMESTAMP and validUpTo, bounds the
+// X-EXTERNAL-ID memory to its Jakarta day and stamps the notifies it
+// sends.
 //
 // Every choice made where the public documentation is thin (error bodies
 // and codes of the mini-app APIs, their field names, the PoP ID field, the

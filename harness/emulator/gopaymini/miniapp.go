@@ -71,14 +71,11 @@ func (e *Emulator) tokenExchange(in *call) *reply {
 	case c.usedBy != 0:
 		return miniFail(http.StatusBadRequest, "AUTH_CODE_USED", "auth code "+quote(code)+" was already exchanged (call #"+strconv.Itoa(c.usedBy)+
 			"); an auth code is single use: cache the access token per user instead")
-	case c.expired:
+	case c.age.Age(e.clk) >= AuthCodeValidity:
 		return miniFail(http.StatusBadRequest, "AUTH_CODE_EXPIRED", "auth code "+quote(code)+" was issued at "+c.issued.Format("15:04:05")+
 			" and is valid for 6 minutes; call getAuthCode again")
 	}
 	c.usedBy = in.Seq
-	if c.timer != nil {
-		c.timer.Stop()
-	}
 	tok := token(24)
 	e.st.tokens.Put(tok, c.user)
 	if e.o.Redactor != nil {

@@ -95,9 +95,9 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	}
 	tok := token(32)
 	t := &b2bToken{}
+	t.age.Age(e.clk) // issued now, on the clock current now
 	e.mu.Lock()
 	e.st.b2b.Put(tok, t)
-	e.liveLocked(t)
 	e.mu.Unlock()
 	if e.o.Redactor != nil {
 		e.o.Redactor.AddIssued(tok)
@@ -106,39 +106,33 @@ func (e *Emulator) b2bToken(in *call) *reply {
 		"expiresIn": strconv.Itoa(int(B2BTokenValidity / time.Second))})
 }
 
-// clockKey names the test clock current now: each scenario's own when the
-// emulator runs on per-scenario test clocks, else the one clock.
-func (e *Emulator) clockKey() any {
-	if c, ok := e.clk.(interface{ Current() *clock.Fake }); ok {
-		return c.Current()
+// callClockLocked is the test clock a BI-SNAP call is judged on: the
+// clock of the payment it names (the scenario that created it, whenever
+// and from wherever the call comes: a reconciler, a queue, a status read
+// while another scenario acts), else the clock current now (a new
+// payment is created by the scenario acting). e.mu is held.
+func (e *Emulator) callClockLocked(in *call) clock.Clock {
+	if !in.TooBig && emulator.CheckJSONDepth(in.Body, emulator.MaxJSONDepth) == nil {
+		for _, k := range []string{"originalPartnerReferenceNo", "partnerReferenceNo", "originalReferenceNo"} {
+			v := gjson.GetBytes(in.Body, k)
+			if v.Type != gjson.String || v.Str == "" {
+				continue
+			}
+			if p := e.st.byPartnerRef[v.Str]; p != nil && p.clk != nil {
+				return p.clk
+			}
+			if p := e.st.byRef[v.Str]; p != nil && p.clk != nil {
+				return p.clk
+			}
+		}
 	}
-	return e.clk
+	return clock.View(e.clk)
 }
 
-// liveLocked reports whether t is still valid on the current test clock,
-// starting its 900 s there when this is the first use on that clock;
-// e.mu is held.
-func (e *Emulator) liveLocked(t *b2bToken) bool {
-	key := e.clockKey()
-	for _, c := range t.clocks {
-		if c.key == key {
-			return !c.expired
-		}
-	}
-	c := &tokenClock{key: key}
-	c.timer = e.clk.AfterFunc(B2BTokenValidity, func() {
-		e.mu.Lock()
-		c.expired = true
-		e.mu.Unlock()
-	})
-	if len(t.clocks) >= maxTokenClocks {
-		if old := t.clocks[0]; old.timer != nil {
-			old.timer.Stop()
-		}
-		t.clocks = t.clocks[1:]
-	}
-	t.clocks = append(t.clocks, c)
-	return true
+// liveLocked reports whether t is younger than its 900 s on c (a clock
+// it has not been seen on starts its age there); e.mu is held.
+func (e *Emulator) liveLocked(t *b2bToken, c clock.Clock) bool {
+	return t.age.Age(c) < B2BTokenValidity
 }
 
 // authTransaction checks a BI-SNAP transaction call: headers, the B2B
@@ -159,7 +153,7 @@ func (e *Emulator) authTransaction(in *call) *reply {
 	tok = strings.TrimSpace(tok)
 	e.mu.Lock()
 	t, _ := e.st.b2b.Get(tok)
-	live := t != nil && e.liveLocked(t)
+	live := t != nil && e.liveLocked(t, e.callClockLocked(in))
 	e.mu.Unlock()
 	switch {
 	case !ok || t == nil:
@@ -318,7 +312,7 @@ func (e *Emulator) createPayment(in *call) *reply {
 	now := e.clk.Now()
 	p := &payment{partnerRef: ref, referenceNo: e.st.nextID("A1"), merchantID: mid, partnerID: in.Req.Header.Get("X-PARTNER-ID"),
 		popID: pop, value: value, currency: "IDR", cents: cents, status: StatusPending, returnURL: returnURL,
-		notifyURL: notifyURL, created: now, refunds: map[string]*refund{}}
+		notifyURL: notifyURL, created: now, refunds: map[string]*refund{}, clk: clock.View(e.clk)}
 	page := e.host.BaseURL(e.o.PageBaseURL, in.Req) + "/gopay/pay/" + p.referenceNo
 	out := a.ok(map[string]any{"referenceNo": p.referenceNo, "partnerReferenceNo": ref,
 		"webRedirectUrl": page, "appRedirectUrl": page + "?via=app",

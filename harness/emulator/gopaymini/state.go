@@ -44,43 +44,24 @@ type user struct {
 }
 
 // authCode is one getAuthCode result: single use, valid for
-// AuthCodeValidity on the test clock that was current when issued.
+// AuthCodeValidity. Its age runs on each test clock (clock.Stamp): from
+// its issue on the clock current then, from its first sight on any other,
+// so one scenario moving its clock never expires another scenario's code.
 type authCode struct {
-	code    string
-	user    *user
-	issued  time.Time
-	expired bool
-	usedBy  int // the call that exchanged it
-	timer   clock.Timer
+	code   string
+	user   *user
+	issued time.Time
+	age    clock.Stamp // its age per test clock; the zero Stamp starts on first sight
+	usedBy int         // the call that exchanged it
 }
 
 // b2bToken is one BI-SNAP B2B access token. Its 900 s run on each test
-// clock it is used on: from its issue on the clock current then, and from
-// its first use on any other (a merchant caches one token across
-// scenarios, and each scenario judges it on its own clock only, so
+// clock it is judged on (clock.Stamp): from its issue on the clock current
+// then, and from its first use on any other (a merchant caches one token
+// across scenarios, and each scenario judges it on its own clock only, so
 // advancing one scenario's clock never expires it in another).
 type b2bToken struct {
-	clocks []*tokenClock // oldest first, at most maxTokenClocks
-}
-
-// tokenClock is a B2B token's lifetime on one test clock.
-type tokenClock struct {
-	key     any // the test clock
-	expired bool
-	timer   clock.Timer
-}
-
-// maxTokenClocks bounds how many test clocks one token remembers; the
-// oldest (a scenario long finished) is forgotten first.
-const maxTokenClocks = 64
-
-func (t *b2bToken) stop() {
-	for _, c := range t.clocks {
-		if c.timer != nil {
-			c.timer.Stop()
-			c.timer = nil
-		}
-	}
+	age clock.Stamp // its age per test clock; the zero Stamp starts on first sight
 }
 
 // payment is one payment-host-to-host transaction.
@@ -96,7 +77,8 @@ type payment struct {
 	firstBody                                             string             // the create body, for idempotency
 	answer                                                []byte
 	deliveries                                            []emulator.Delivery
-	lastNotify                                            *wire // the newest legitimate notify, as sent
+	clk                                                   clock.Clock // the test clock current at its creation: its scenario's
+	lastNotify                                            *wire       // the newest legitimate notify, as sent
 	expiry                                                clock.Timer
 	forgotten                                             bool // dropped from the book: its timer no longer moves it
 }
@@ -171,14 +153,9 @@ type state struct {
 
 func newState(wallet int64) state {
 	s := state{wallet: wallet, users: emulator.NewMemo[*user](KeptUsers, nil),
-		codes: emulator.NewMemo(KeptAuthCodes, func(c *authCode) {
-			if c.timer != nil {
-				c.timer.Stop()
-				c.timer = nil
-			}
-		}),
+		codes:        emulator.NewMemo[*authCode](KeptAuthCodes, nil),
 		tokens:       emulator.NewMemo[*user](KeptUserTokens, nil),
-		b2b:          emulator.NewMemo(KeptB2BTokens, func(t *b2bToken) { t.stop() }),
+		b2b:          emulator.NewMemo[*b2bToken](KeptB2BTokens, nil),
 		payments:     emulator.NewRing[*payment](KeptPayments, 0, nil),
 		byPartnerRef: map[string]*payment{}, byRef: map[string]*payment{},
 		cashbacks: emulator.NewMemo[*cashback](KeptCashbacks, nil), reminders: emulator.NewMemo[string](KeptReminders, nil)}
@@ -241,14 +218,6 @@ func token(n int) string {
 }
 
 func (s *state) stopTimers() {
-	s.codes.Each(func(c *authCode) {
-		if c.timer != nil {
-			c.timer.Stop()
-		}
-	})
-
-	s.b2b.Each(func(t *b2bToken) { t.stop() })
-
 	s.payments.Each(func(p *payment) {
 		if p.expiry != nil {
 			p.expiry.Stop()

@@ -2,10 +2,12 @@ package gopaymini
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tidwall/gjson"
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 )
@@ -117,5 +119,79 @@ func TestB2BToken_ExpiresOnEachScenarioClockOnly(t *testing.T) {
 	a.Advance(B2BTokenValidity + time.Second)
 	if got := create("ORD-CLK-5"); got != "4015401" {
 		t.Fatalf("900 s after issue on its own clock: %s, want 4015401", got)
+	}
+}
+
+// A scenario that moves its clock 16 minutes ages the merchant's cached
+// B2B token and the auth codes in that scenario only: a call about
+// another scenario's payment is judged on that payment's clock even when
+// it arrives while the moved clock is current (a status read, a queued
+// refund), and another scenario's auth code stays valid.
+func TestClockLeak_AMovedClockAgesTokensAndCodesInItsScenarioOnly(t *testing.T) {
+	start := time.Date(2026, 5, 12, 10, 0, 0, 0, time.UTC)
+	clocks := clock.NewTestClocks(clock.NewFake(start))
+	f := newFixture(t, func(o *Options) { o.Clock = clocks })
+	a := clocks.Current()
+	f.token()
+	code := func(st int, b gjson.Result) string {
+		if c := b.Get("responseCode").String(); c != "" {
+			return c
+		}
+		return strconv.Itoa(st)
+	}
+	create := func(ref string) string {
+		return code(f.snapCall("/v1.0/debit/payment-host-to-host", paymentBody(ref, "15000.00", "https://shop.example/notify", "https://shop.example/back"), nil))
+	}
+	status := func(ref string) string {
+		return code(f.snapCall("/v1.0/debit/status", map[string]any{"originalPartnerReferenceNo": ref, "serviceCode": "54"}, nil))
+	}
+	if got := create("ORD-LEAK-A"); got != "2005400" {
+		t.Fatalf("scenario A's payment: %s", got)
+	}
+	codeA, err := f.e.IssueAuthCode("u-leak-a", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b := clocks.New()
+	clocks.Use(b)
+	if got := create("ORD-LEAK-B"); got != "2005400" {
+		t.Fatalf("scenario B's payment: %s", got)
+	}
+	codeB, err := f.e.IssueAuthCode("u-leak-b", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Advance(16 * time.Minute) // the custom scenario's clock step
+	if got := create("ORD-LEAK-B2"); got != "4015401" {
+		t.Fatalf("a new payment on the moved clock: %s, want 4015401 (the token is 16 minutes old there)", got)
+	}
+	if got := status("ORD-LEAK-B"); got != "4015501" {
+		t.Fatalf("B's own payment on the moved clock: %s, want 4015501", got)
+	}
+	// B's clock is still current: a reconciler asks about A's payment.
+	if got := status("ORD-LEAK-A"); got != "2005500" {
+		t.Fatalf("A's payment while B's moved clock is current: %s, want 2005500 (judged on A's clock)", got)
+	}
+	exchange := func(c string) gjson.Result {
+		_, r := f.do("POST", "/v1/mini-apps/authorizations/token", basic(credential), `{"auth_code":"`+c+`"}`)
+		return r
+	}
+	if r := exchange(codeB); r.Get("error.code").String() != "AUTH_CODE_EXPIRED" {
+		t.Fatalf("B's auth code 16 minutes later on B's clock: %s, want AUTH_CODE_EXPIRED", r.Raw)
+	}
+
+	clocks.Use(a)
+	if got := create("ORD-LEAK-A2"); got != "2005400" {
+		t.Fatalf("scenario A after B moved its clock: %s, want 2005400", got)
+	}
+	if r := exchange(codeA); r.Get("data.access_token").String() == "" {
+		t.Fatalf("A's auth code after B moved its clock: %s, want an access token", r.Raw)
+	}
+
+	c := clocks.New() // a scenario that starts later sees the token as young as it is
+	clocks.Use(c)
+	if got := create("ORD-LEAK-C"); got != "2005400" {
+		t.Fatalf("a new scenario after B moved its clock: %s, want 2005400", got)
 	}
 }

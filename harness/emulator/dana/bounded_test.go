@@ -3,6 +3,8 @@ package dana
 import (
 	"fmt"
 	"testing"
+
+	"github.com/uatrun/uatrun/harness/clock"
 )
 
 // The order book keeps the newest KeptOrders orders: the oldest is
@@ -41,7 +43,7 @@ func TestState_ExternalIDMemoryIsBounded(t *testing.T) {
 	s := newState()
 	s.resetExternalIDs("2026-03-02")
 	for i := range KeptExternalIDs + 3 {
-		s.rememberExternalID(fmt.Sprint(i), i)
+		s.rememberExternalID(fmt.Sprint(i), i, clock.Real{})
 	}
 	if _, ok := s.extIDs["0"]; ok || len(s.extIDs) != KeptExternalIDs {
 		t.Fatalf("remembers %d ids, the oldest still: %v", len(s.extIDs), ok)

@@ -113,6 +113,17 @@ func (e *Emulator) signedWire(job notifyJob, ts string, key *rsa.PrivateKey) wir
 	return wire{target: job.target, header: h, body: job.body, label: "finish_notify " + job.variant}
 }
 
+// keepFirstSent remembers the first genuine notify sent for o, byte for
+// byte with its headers, so the replay variant can send it again.
+func (e *Emulator) keepFirstSent(o *order, w wire) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if o.firstSent == nil {
+		w.header = w.header.Clone()
+		o.firstSent = &w
+	}
+}
+
 func (e *Emulator) nextExternalID() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -134,6 +145,7 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 		return e.undeliverable(job, attempt)
 	}
 	w := e.signedWire(job, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
+	e.keepFirstSent(job.o, w)
 	d := e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
 	if !d.Acked {
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })

@@ -132,7 +132,10 @@ func (e *Emulator) checkPartner(in *inbound) *reply {
 }
 
 // trackExternalID remembers X-EXTERNAL-ID per partner for the current
-// Jakarta day of the wall clock and handles reuse per Options. Only
+// Jakarta day of the wall clock and handles reuse per Options. Each id is
+// taken for a day on every scenario's test clock (clock.Stamp): a scenario
+// that moves its clock a day on may reuse it, and no other scenario sees
+// that move. Only
 // authenticated calls reach it (headers well-formed, signature verified,
 // partner known), and each id is kept as a fixed-size digest, so the
 // memory is bounded in bytes as well as in count (KeptExternalIDs).
@@ -147,9 +150,9 @@ func (e *Emulator) trackExternalID(in *inbound) *reply {
 	if e.st.extDay != day {
 		e.st.resetExternalIDs(day)
 	}
-	first, seen := e.st.extIDs[k]
+	first, seen := e.st.externalIDUse(k, e.clk)
 	if !seen {
-		e.st.rememberExternalID(k, in.Seq)
+		e.st.rememberExternalID(k, in.Seq, e.clk)
 	}
 	e.mu.Unlock()
 	if !seen {

@@ -57,12 +57,20 @@ var variants = map[string]variant{
 		w.body = job.body
 		return w, "headers of a validly signed notify for another order"
 	}},
+	// replay is the first genuine notify sent for the order, resent
+	// unchanged: the same body, X-TIMESTAMP, X-EXTERNAL-ID and X-SIGNATURE,
+	// so its signature verifies. crafted builds it (it needs the order's
+	// history); this entry only names it and its copies.
+	variantReplay: {1, nil},
 	"wrong_amount": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
 		job.body = notifyBody(withAmount(fields, wrongAmount(job.o.cents)))
 		return e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey),
 			"validly signed, but amount " + wrongAmount(job.o.cents) + " is not the order's"
 	}},
 }
+
+// variantReplay resends an already-seen notify (see crafted).
+const variantReplay = "replay"
 
 func craftValid(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
 	return e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), ""
@@ -102,7 +110,16 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	fields := notifyFields(o, status, now)
 	job := notifyJob{o: o, partnerRef: o.partnerRef, variant: name, body: notifyBody(fields),
 		target: e.notifyTarget(o), partnerID: o.partnerID}
+	var seen *wire
+	if o.firstSent != nil {
+		cp := *o.firstSent
+		cp.header = cp.header.Clone()
+		seen = &cp
+	}
 	e.mu.Unlock()
+	if name == variantReplay {
+		return e.replay(ctx, job, seen, copies)
+	}
 	if job.target == "" {
 		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
 	}
@@ -111,6 +128,26 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	w, why := v.craft(e, job, fields, e.wall.Now())
 	check := e.selfCheck(w, why)
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
+		return e.send(ctx, job, w, i, check)
+	}), nil
+}
+
+// replay sends seen, the first genuine notify of the order, again exactly
+// as it was first sent: a captured notify played back after the order
+// has moved on. Its signature still verifies; only the merchant's memory
+// of the order can tell it is old news.
+func (e *Emulator) replay(ctx context.Context, job notifyJob, seen *wire, copies int) ([]emulator.Delivery, error) {
+	if seen == nil {
+		return nil, fmt.Errorf("dana: notify replay: no finish notify has been sent for order %s yet; "+
+			"pay, fail or expire it first (the replay resends that notify)", job.partnerRef)
+	}
+	job.body = seen.body
+	w := *seen
+	w.label = "finish_notify " + variantReplay
+	why := "an exact copy of the first finish notify sent for this order (same body, X-TIMESTAMP " +
+		w.header.Get("X-TIMESTAMP") + ", X-EXTERNAL-ID and X-SIGNATURE), sent again"
+	check := e.selfCheck(w, why)
+	return emulator.SendCopies(copies, false, func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
 	}), nil
 }

@@ -162,6 +162,9 @@ func (c *danaClient) timestamp() string {
 	if c.faults.on(faultTimestampUTCZ) {
 		return now.UTC().Format("2006-01-02T15:04:05Z")
 	}
+	if c.faults.on(faultTimestampUTCAsJakarta) {
+		return now.UTC().Format(timestampLayout) // the right layout, the wrong clock
+	}
 	return now.In(jakarta).Format(timestampLayout)
 }
 

@@ -3,6 +3,7 @@ package shop
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Fault is one deliberate integration bug the shop can be started with, so
@@ -38,6 +39,12 @@ const (
 	faultRefundIgnoresGateway  = "refund-ignores-gateway-error"
 	faultCancelLocalOnly       = "cancel-local-only"
 	faultNotifyFulfilThenFail  = "notify-fulfil-then-fail"
+	faultNotifyUnsigned        = "notify-unsigned-accepted"
+	faultNotifyReopensOrder    = "notify-reopens-order"
+	faultNotifyRefusesEarly05  = "notify-refuses-early-close"
+	faultCheckThenAct          = "fulfil-check-then-act"
+	faultReturnQuerySettled    = "return-query-settled-as-paid"
+	faultTimestampUTCAsJakarta = "timestamp-utc-as-jakarta"
 )
 
 var faultCatalogue = map[string]string{
@@ -89,7 +96,26 @@ var faultCatalogue = map[string]string{
 		"so the shopper can still pay an order the shop has given up on",
 	faultNotifyFulfilThenFail: "for the 11012.00 sandbox convention ships the goods first and then answers 5005601, " +
 		"so DANA's retry ships them a second time",
+	faultNotifyUnsigned: "verifies X-SIGNATURE only when the header is there: a Finish Notify without one is processed unchecked, " +
+		"so anyone who leaves the signature out can mark orders paid",
+	faultNotifyReopensOrder: "guards fulfilment with \"not paid yet\" instead of \"still pending\": a replayed or late 00 notify " +
+		"marks a cancelled, expired or refunded order paid again and ships it again",
+	faultNotifyRefusesEarly05: "believes a 05 notify only as an expiry: one that closes the order before its validUpTo " +
+		"(how DANA reports a failed payment) is refused with 4005601 and the order left pending, so DANA retries it for days",
+	faultCheckThenAct: "reads the order when the notify arrives and fulfils if it was pending, without a conditional write, " +
+		"so overlapping copies of one notify all see it pending and all ship",
+	faultReturnQuerySettled: "on the shopper's return asks Query Payment and books the order paid whenever DANA no longer " +
+		"reports it waiting (anything but 01/02), so a cancelled or closed order comes back paid",
+	faultTimestampUTCAsJakarta: "writes the server's UTC clock with a literal +07:00 suffix, " +
+		"so every X-TIMESTAMP claims a time seven hours in the past",
 }
+
+// checkThenActWork is what the fulfil-check-then-act fault does between
+// reading the order and fulfilling it (a real shop reserves stock, calls
+// its warehouse): long enough that overlapping copies of one notify all
+// read the order pending before any fulfils, so the bug shows on every
+// run, not only when the scheduler happens to interleave them.
+const checkThenActWork = 50 * time.Millisecond
 
 // Faults lists every fault the shop can be started with, sorted by name.
 func Faults() []Fault {

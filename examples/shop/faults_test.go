@@ -193,6 +193,57 @@ var faultCases = []faultCase{
 		return fmt.Sprint(first, " ", a["responseCode"], ", retry ", retry, ": ", o["status"], " ",
 			num(o["fulfilments"]), " webhooks=", b.webhooks.Load())
 	}, "500 5005601, retry 200: paid 1 webhooks=1", "500 5005601, retry 200: paid 2 webhooks=2"},
+	{faultNotifyUnsigned, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		body := notifyJSON(id, "15000.00", "00")
+		h := signedHeaders(gatewayKey, body, b.ts())
+		h.Del("X-SIGNATURE")
+		status, _ := b.do(t, "POST", notifyPath, string(body), h)
+		return fmt.Sprint(status, " ", b.order(t, id)["status"])
+	}, "400 pending", "200 paid"},
+	{faultNotifyReopensOrder, func(t *testing.T, b *bench) string {
+		id := paidOrder(t, b)
+		if status, _ := b.do(t, "POST", "/orders/"+id+"/cancel", "", nil); status != 200 {
+			t.Fatalf("cancel: %d", status)
+		}
+		replay, _ := b.notify(t, id, "15000.00", "00") // the first notify, played back
+		o := b.order(t, id)
+		return fmt.Sprint(replay, " ", o["status"], " ", num(o["fulfilments"]))
+	}, "200 cancelled 1", "200 paid 2"},
+	{faultNotifyRefusesEarly05, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00") // finishedTime 10:01, validUpTo 10:30
+		status, _ := b.notify(t, id, "15000.00", "05")
+		return fmt.Sprint(status, " ", b.order(t, id)["status"])
+	}, "200 expired", "400 pending"},
+	{faultCheckThenAct, func(t *testing.T, b *bench) string {
+		// Two copies handled at once: both read the order before either
+		// wrote it. Reading it twice first is that interleaving, exactly.
+		id := b.checkout(t, "15000.00")
+		ctx := t.Context()
+		o1, _ := b.shop.store.order(ctx, id)
+		o2, _ := b.shop.store.order(ctx, id)
+		for _, o := range []order{o1, o2} {
+			if err := b.shop.notifyPaid(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return fmt.Sprint(num(b.order(t, id)["fulfilments"]), " webhooks=", b.webhooks.Load())
+	}, "1 webhooks=1", "2 webhooks=2"},
+	{faultReturnQuerySettled, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		if status, _ := b.do(t, "POST", "/orders/"+id+"/cancel", "", nil); status != 200 {
+			t.Fatalf("cancel: %d", status)
+		}
+		b.dana.push(queryPath, fakeReply{status: 200, body: `{"responseCode":"2005500","responseMessage":"Successful",` +
+			`"latestTransactionStatus":"05","transactionStatusDesc":"CANCELLED"}`})
+		b.do(t, "GET", "/return?order="+id, "", nil)
+		o := b.order(t, id)
+		return fmt.Sprint(o["status"], " ", num(o["fulfilments"]), " queries=", len(b.dana.requests(queryPath)))
+	}, "cancelled 0 queries=0", "paid 1 queries=1"},
+	{faultTimestampUTCAsJakarta, func(t *testing.T, b *bench) string {
+		b.checkout(t, "15000.00")
+		return b.dana.requests(createPath)[0].Header.Get("X-TIMESTAMP")
+	}, "2025-01-01T10:00:00+07:00", "2025-01-01T03:00:00+07:00"},
 }
 
 func TestFaults_EachChangesTheBehaviourItNames(t *testing.T) {

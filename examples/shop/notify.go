@@ -31,6 +31,7 @@ type notifyBody struct {
 	MerchantID                 string `json:"merchantId"`
 	Amount                     *money `json:"amount"`
 	LatestTransactionStatus    string `json:"latestTransactionStatus"`
+	FinishedTime               string `json:"finishedTime"` // read only by the notify-refuses-early-close fault
 }
 
 // snapAnswer is a SNAP-style reply: HTTP status plus responseCode/Message.
@@ -107,7 +108,20 @@ func (s *Shop) handleNotify(ctx context.Context, h http.Header, raw []byte) snap
 		s.log.Warn("notify: amount differs from the order", "order", o.ID)
 		return badFormat("amount")
 	}
+	if n.LatestTransactionStatus == "05" && s.faults.on(faultNotifyRefusesEarly05) && s.closedEarly(ctx, o, n.FinishedTime) {
+		// The fault: "05 is the Expired Notify", so a close before the
+		// order could expire is taken for a mistake and refused.
+		return badFormat("latestTransactionStatus")
+	}
 	return s.applyNotify(ctx, o, n.LatestTransactionStatus)
+}
+
+// closedEarly is the notify-refuses-early-close fault's test: the notify
+// says the order closed well before its validUpTo.
+func (s *Shop) closedEarly(ctx context.Context, o order, finished string) bool {
+	t, err := parseTimestamp(finished)
+	created, cerr := s.store.createdAt(ctx, o.ID)
+	return err == nil && cerr == nil && t.Before(created.Add(orderValidity-notifySkew))
 }
 
 // verifyNotify checks X-TIMESTAMP (format and freshness, unless
@@ -118,6 +132,8 @@ func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 	switch {
 	case ts == "":
 		return missingField("X-TIMESTAMP"), false
+	case sig == "" && s.faults.on(faultNotifyUnsigned):
+		return snapAnswer{}, true // the fault: "no signature to check" passes as checked
 	case sig == "":
 		return missingField("X-SIGNATURE"), false
 	}
@@ -174,7 +190,26 @@ func (s *Shop) applyNotify(ctx context.Context, o order, status string) snapAnsw
 }
 
 func (s *Shop) notifyPaid(ctx context.Context, o order) error {
-	if !s.faults.on(faultNotifyDoubleFulfil) {
+	switch {
+	case s.faults.on(faultCheckThenAct):
+		// The fault: o was read when the notify arrived; a copy handled at
+		// the same moment read it too, and both act on what they read.
+		if o.Status != "pending" {
+			return nil
+		}
+		time.Sleep(checkThenActWork) // the work between the check and the act
+		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
+			return err
+		}
+		s.announce(ctx, o)
+		return nil
+	case s.faults.on(faultNotifyReopensOrder):
+		reopened, err := s.store.markPaidUnlessPaid(ctx, o.ID)
+		if err == nil && reopened {
+			s.announce(ctx, o)
+		}
+		return err
+	case !s.faults.on(faultNotifyDoubleFulfil):
 		return s.applyPaid(ctx, o)
 	}
 	if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {

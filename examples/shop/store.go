@@ -166,6 +166,34 @@ func (s *store) fulfilUnguarded(ctx context.Context, id string) error {
 	})
 }
 
+// markPaidUnlessPaid is the notify-reopens-order fault: it moves any order
+// that is not paid yet (cancelled, expired and refunded ones included) to
+// paid and records another fulfilment. The write is atomic, so only the
+// guard is wrong.
+func (s *store) markPaidUnlessPaid(ctx context.Context, id string) (changed bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		ok, err := affected(tx.ExecContext(ctx,
+			`UPDATE orders SET status = 'paid', updated_at = ? WHERE id = ? AND status != 'paid'`, s.stamp(), id))
+		if err != nil || !ok {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO fulfilments (order_id, dedupe_key, created_at)
+			VALUES (?, ?, ?)`, id, "notify-"+randomHex(8), s.stamp())
+		changed = err == nil
+		return err
+	})
+	return changed, err
+}
+
+// createdAt is when the shop recorded the order.
+func (s *store) createdAt(ctx context.Context, id string) (time.Time, error) {
+	var at string
+	if err := s.db.QueryRowContext(ctx, `SELECT created_at FROM orders WHERE id = ?`, id).Scan(&at); err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339Nano, at)
+}
+
 // addFulfilment records a fulfilment and nothing else: the order's status
 // is untouched. Only the notify-fulfil-then-fail fault uses it.
 func (s *store) addFulfilment(ctx context.Context, id, key string) error {

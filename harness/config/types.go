@@ -52,7 +52,12 @@ type Action struct {
 	Env []string `yaml:"env"`
 	// Capture maps a variable name to a gjson path in the JSON answer.
 	Capture map[string]string `yaml:"capture"`
-	Timeout Duration          `yaml:"timeout"`
+	// RefusedWhen maps gjson paths in the JSON answer to matchers (the
+	// scenario matcher syntax): a 2xx answer in which every one holds is
+	// the merchant refusing the request, judged as a 4xx answer. For apps
+	// that answer HTTP 200 {"success": false}: refused_when: {success: false}.
+	RefusedWhen map[string]string `yaml:"refused_when"`
+	Timeout     Duration          `yaml:"timeout"`
 	// Line and Col locate the action in the config file for error messages.
 	Line int `yaml:"-"`
 	Col  int `yaml:"-"`

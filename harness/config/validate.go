@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/harness/suggest"
 )
 
@@ -155,6 +156,33 @@ func (d *decoder) checkAction(name string, a Action, root *yaml.Node) {
 		if strings.TrimSpace(p) == "" {
 			d.errorf(d.at(path+".capture."+v, root), "write a gjson path into the JSON answer, e.g. order: order_id or order: data.id",
 				"action %q: capture %q has an empty path", name, v)
+		}
+	}
+	d.checkRefusedWhen(name, a.RefusedWhen, root)
+}
+
+// checkRefusedWhen refuses conditions that could never be read right: an
+// empty path or matcher, or a regular expression that does not compile.
+func (d *decoder) checkRefusedWhen(name string, when map[string]string, root *yaml.Node) {
+	path := "merchant.actions." + name + ".refused_when"
+	if n := d.vals[path]; n != nil && len(when) == 0 && !d.hasErrorAt(n) {
+		d.errorf(n, "write the answer fields that mean a refusal, e.g. refused_when: {success: false}, or drop refused_when",
+			"action %q: refused_when names no field", name)
+	}
+	for _, p := range sortedKeys(when) {
+		m := when[p]
+		at := d.at(path+"."+p, root)
+		switch {
+		case strings.TrimSpace(p) == "":
+			d.errorf(d.keyAt(path+"."+p, root), "write a gjson path into the JSON answer, e.g. success or data.status",
+				"action %q: refused_when has an empty path", name)
+		case m == "":
+			d.errorf(at, "write the value that means a refusal, e.g. success: false or status: \"~^(error|failed)$\"",
+				"action %q: refused_when.%s has no value", name, p)
+		default:
+			if err := scenario.CheckMatcher(m); err != nil {
+				d.errorf(at, "matchers: a value, !value, ~regexp, present, absent", "action %q: refused_when.%s: %v", name, p, err)
+			}
 		}
 	}
 }

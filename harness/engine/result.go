@@ -68,6 +68,15 @@ func (r *result) check(what, matcher, actual string, exists bool) {
 	r.checks = append(r.checks, evidence.Check{What: what, Expected: matcher, Actual: shown, OK: scenario.Match(matcher, actual, exists)})
 }
 
+// explainLast adds how the last check's actual value was read, when
+// there is something to say.
+func (r *result) explainLast(how string) {
+	if how == "" || len(r.checks) == 0 {
+		return
+	}
+	r.checks[len(r.checks)-1].Actual += " (" + how + ")"
+}
+
 // checkJSON checks a gjson path in a JSON document.
 func (r *result) checkJSON(what string, doc []byte, path, matcher string) {
 	v := gjson.GetBytes(doc, path)

@@ -115,6 +115,7 @@ func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result
 		switch e.Key {
 		case "status":
 			res.check("HTTP status", e.Matcher, itoa(ar.Status), ar.Status != 0)
+			res.explainLast(answerReading(ar))
 		case "status_is", "status_not":
 			v, ok := ar.Captures["status"]
 			if !ok {
@@ -137,6 +138,31 @@ func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result
 			res.checkJSON("answer", ar.Body, e.Path, e.Matcher)
 		}
 	}
+}
+
+// answerReading says how an answer's judged status was read when it is
+// not simply the HTTP status: a command's exit status, or an answer the
+// action's refused_when reads as a refusal.
+func answerReading(ar ActionResult) string {
+	got := ar.Exchange.Response
+	switch {
+	case ar.Status == 0 || got == nil:
+		return ""
+	case ar.Exchange.Request.Method == "EXEC" && got.Status == ar.Status:
+		return "the command's exit status, " + exitOf(ar.Status)
+	case got.Status != ar.Status:
+		return fmt.Sprintf("the merchant answered %d; the action's refused_when reads it as a refusal", got.Status)
+	}
+	return ""
+}
+
+// exitOf names the exit status a command answer's status stands for
+// (README: exit 0 answers, exit 1 refuses).
+func exitOf(status int) string {
+	if status >= 200 && status < 300 {
+		return "0: answered"
+	}
+	return "1: refused"
 }
 
 func falseCheck(what, expected, actual string) evidence.Check {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/scenario"
 )
 
 // action is a config.Action with every template parsed.
@@ -27,7 +28,10 @@ type action struct {
 	command []text   // nil for HTTP actions
 	env     []string // the variables a command declares (env:), besides PATH
 	capture map[string]string
-	timeout time.Duration
+	// refusedWhen: answer fields that, all holding, make a 2xx answer a
+	// refusal (config refused_when).
+	refusedWhen map[string]string
+	timeout     time.Duration
 }
 
 // compile checks the action's shape and parses its templates.
@@ -35,7 +39,7 @@ func compile(name string, c config.Action, def time.Duration) (*action, error) {
 	if err := checkShape(c); err != nil {
 		return nil, err
 	}
-	a := &action{name: name, capture: c.Capture, timeout: def, env: c.Env}
+	a := &action{name: name, capture: c.Capture, refusedWhen: c.RefusedWhen, timeout: def, env: c.Env}
 	if c.Timeout < 0 {
 		return nil, fmt.Errorf("timeout %s is negative", c.Timeout.D())
 	}
@@ -45,6 +49,11 @@ func compile(name string, c config.Action, def time.Duration) (*action, error) {
 	for v, p := range c.Capture {
 		if strings.TrimSpace(p) == "" {
 			return nil, fmt.Errorf("capture %q has an empty JSON path", v)
+		}
+	}
+	for p, m := range c.RefusedWhen {
+		if err := scenario.CheckMatcher(m); strings.TrimSpace(p) == "" || m == "" || err != nil {
+			return nil, fmt.Errorf("refused_when %q: %q is not a field and a matcher (%v)", p, m, err)
 		}
 	}
 	if len(c.Command) > 0 {

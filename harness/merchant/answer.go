@@ -8,12 +8,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
+	"github.com/uatrun/uatrun/harness/scenario"
 )
 
 // finish parses the answer as JSON and applies the captures. It is shared
 // by HTTP and command actions.
 func (d *Driver) finish(a *action, res Result, rec *record) (Result, error) {
 	res.JSON = parseJSON(res.Body)
+	refusal(a, &res, rec)
 	if len(a.capture) == 0 {
 		return rec.done(res), nil
 	}
@@ -29,6 +31,37 @@ func (d *Driver) finish(a *action, res Result, rec *record) (Result, error) {
 		return rec.fail(res, err)
 	}
 	return rec.done(res), nil
+}
+
+// refusal applies the action's refused_when: a 2xx JSON answer in which
+// every listed field matches is the merchant refusing the request (an app
+// that answers HTTP 200 {"success": false}), so it is judged as a
+// StatusRefused answer. The recorded exchange keeps what was answered and
+// notes the reading.
+func refusal(a *action, res *Result, rec *record) {
+	if len(a.refusedWhen) == 0 || res.JSON == nil || res.Status < 200 || res.Status > 299 {
+		return
+	}
+	var held []string
+	for _, p := range sortedNames(a.refusedWhen) {
+		v := gjson.GetBytes(res.Body, p)
+		if !scenario.Match(a.refusedWhen[p], v.String(), v.Exists()) {
+			return
+		}
+		held = append(held, fmt.Sprintf("%s is %s", p, clip(firstNonEmpty(v.Raw, "absent"), 80)))
+	}
+	rec.note(fmt.Sprintf("refused_when holds (%s): the %d answer is a refusal, judged as a %d answer",
+		strings.Join(held, ", "), res.Status, StatusRefused))
+	res.Status = StatusRefused
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
 }
 
 // parseJSON decodes a JSON answer; anything else (HTML, empty) is nil.

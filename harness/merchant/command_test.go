@@ -18,13 +18,15 @@ func TestDo_Commands(t *testing.T) {
 		name     string
 		action   config.Action
 		maxBody  int64
-		wantErr  error
-		wantExit int
-		check    func(t *testing.T, res Result, err error)
+		wantErr    error
+		wantExit   int
+		wantStatus int
+		check      func(t *testing.T, res Result, err error)
 	}{
 		{name: "argv templated without a shell, stdout captured",
 			action: config.Action{Command: helperCommand("echo", "refund", "{{.order}}", "$(rm -rf /)"),
 				Capture: map[string]string{"order": "order.id", "first": "args.1"}},
+			wantStatus: StatusAnswered,
 			check: func(t *testing.T, res Result, err error) {
 				want := map[string]string{"order": "ORD-1", "first": "INV 42"}
 				if !reflect.DeepEqual(res.Captures, want) {
@@ -37,11 +39,26 @@ func TestDo_Commands(t *testing.T) {
 					t.Errorf("recorded request %+v", res.Exchange.Request)
 				}
 			}},
-		{name: "non-zero exit keeps the code and stderr",
+		{name: "exit 1 is a refusal: a 4xx answer whose stdout is the body",
+			action:   config.Action{Command: helperCommand("refuse", "{{.amount}}"), Capture: map[string]string{"why": "error"}},
+			wantExit: 1, wantStatus: StatusRefused,
+			check: func(t *testing.T, res Result, err error) {
+				if res.Captures["why"] != "amount 15000.00 exceeds what was paid" {
+					t.Errorf("captures %v: a refusal's stdout is its answer body", res.Captures)
+				}
+				if !containsNote(res.Exchange, "exit status 1: the merchant refused, judged as a 422 answer") || res.Exchange.Response.Status != StatusRefused {
+					t.Errorf("notes %q status %d", res.Exchange.Notes, res.Exchange.Response.Status)
+				}
+			}},
+		{name: "exit 1 without the captured field is a refusal that lacks it, as an HTTP 4xx",
+			action:   config.Action{Command: helperCommand("refuse", "1"), Capture: map[string]string{"order": "order.id"}},
+			wantErr:  ErrCapture,
+			wantExit: 1, wantStatus: StatusRefused},
+		{name: "another non-zero exit is no answer: it keeps the code and stderr",
 			action:  config.Action{Command: helperCommand("fail", "{{.amount}}")},
 			wantErr: ErrCommandFailed, wantExit: 3,
 			check: func(t *testing.T, res Result, err error) {
-				if !strings.Contains(err.Error(), "status 3: refund rejected: 15000.00") {
+				if !strings.Contains(err.Error(), "status 3, which is no answer") || !strings.Contains(err.Error(), "refund rejected: 15000.00") {
 					t.Errorf("error %q lacks the status or stderr", err)
 				}
 				if !containsNote(res.Exchange, "stderr: refund rejected: 15000.00") || !containsNote(res.Exchange, "exit status 3") {
@@ -50,14 +67,14 @@ func TestDo_Commands(t *testing.T) {
 			}},
 		{name: "non-JSON stdout with captures",
 			action:  config.Action{Command: helperCommand("text"), Capture: map[string]string{"o": "order"}},
-			wantErr: ErrNotJSON,
+			wantErr: ErrNotJSON, wantStatus: StatusAnswered,
 			check: func(t *testing.T, res Result, err error) {
 				if !strings.Contains(err.Error(), "OK, done") {
 					t.Errorf("error %q does not show stdout", err)
 				}
 			}},
 		{name: "non-JSON stdout without captures is fine",
-			action: config.Action{Command: helperCommand("text")},
+			action: config.Action{Command: helperCommand("text")}, wantStatus: StatusAnswered,
 			check: func(t *testing.T, res Result, err error) {
 				if res.JSON != nil || strings.TrimSpace(string(res.Body)) != "OK, done" {
 					t.Errorf("body %q JSON %v", res.Body, res.JSON)
@@ -65,7 +82,7 @@ func TestDo_Commands(t *testing.T) {
 			}},
 		{name: "oversize stdout", maxBody: 64,
 			action:  config.Action{Command: helperCommand("big", "5000")},
-			wantErr: ErrTooLarge,
+			wantErr: ErrTooLarge, wantStatus: StatusAnswered,
 			check: func(t *testing.T, res Result, err error) {
 				if len(res.Body) != 64 || !res.Exchange.Response.Truncated {
 					t.Errorf("body %d bytes, truncated %v", len(res.Body), res.Exchange.Response.Truncated)
@@ -87,8 +104,8 @@ func TestDo_Commands(t *testing.T) {
 			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
 			}
-			if res.ExitCode != tc.wantExit || res.Status != 0 {
-				t.Errorf("exit code %d status %d, want exit %d", res.ExitCode, res.Status, tc.wantExit)
+			if res.ExitCode != tc.wantExit || res.Status != tc.wantStatus {
+				t.Errorf("exit code %d status %d, want exit %d status %d", res.ExitCode, res.Status, tc.wantExit, tc.wantStatus)
 			}
 			if res.Exchange.Kind != evidence.KindAction || (err != nil) != (res.Exchange.Error != "") {
 				t.Errorf("exchange kind %q error %q", res.Exchange.Kind, res.Exchange.Error)

@@ -36,7 +36,8 @@ var (
 	// ErrTemplate: a template could not be filled, usually a variable the
 	// scenario never set. Nothing was sent.
 	ErrTemplate = errors.New("cannot fill action template")
-	// ErrCommandFailed: a command action exited with a non-zero status.
+	// ErrCommandFailed: a command action exited with a status that is no
+	// answer (neither 0, answered, nor 1, refused).
 	ErrCommandFailed = errors.New("merchant command failed")
 )
 
@@ -62,7 +63,12 @@ type Options struct {
 
 // Result is what an action did.
 type Result struct {
-	Status   int               // HTTP status (commands: 0)
+	// Status is the answer's HTTP status, as the scenario judges it. A
+	// command's is the status its exit stands for (0: StatusAnswered, 1:
+	// StatusRefused; 0 when it failed). An answer the action's
+	// refused_when reads as a refusal is StatusRefused; its Exchange keeps
+	// the status the merchant sent.
+	Status   int
 	ExitCode int               // commands only
 	Body     []byte            // the answer, at most MaxBody bytes
 	JSON     any               // parsed JSON answer, nil if not JSON

@@ -36,6 +36,9 @@ func runHelper(mode string, args []string) int {
 	case "fail":
 		fmt.Fprintln(os.Stderr, "refund rejected: "+strings.Join(args, " "))
 		return 3
+	case "refuse": // {"error": "amount … exceeds what was paid"}, exit 1
+		_ = json.NewEncoder(os.Stdout).Encode(map[string]any{"error": "amount " + strings.Join(args, " ") + " exceeds what was paid"})
+		return 1
 	case "text":
 		fmt.Println("OK, done")
 	case "env": // {"env": ["NAME=value", ...]}

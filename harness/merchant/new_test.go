@@ -24,6 +24,8 @@ func TestNew_RejectsBadActionsWithNameAndPosition(t *testing.T) {
 		{"json and form", config.Action{Path: "/x", JSON: map[string]any{}, Form: map[string]string{"a": "b"}}, "http://h", "both json and form"},
 		{"bad method", config.Action{Path: "/x", Method: "PO ST"}, "http://h", `method "PO ST"`},
 		{"empty capture path", config.Action{Path: "/x", Capture: map[string]string{"o": " "}}, "http://h", `capture "o" has an empty JSON path`},
+		{"refused_when with a bad regexp", config.Action{Path: "/x", RefusedWhen: map[string]string{"status": "~("}}, "http://h", `refused_when "status"`},
+		{"refused_when with no value", config.Action{Path: "/x", RefusedWhen: map[string]string{"success": ""}}, "http://h", `refused_when "success"`},
 		{"empty program", config.Action{Command: []string{""}}, "", "command[0] (the program) is empty"},
 		{"no base url", config.Action{Path: "/x"}, "", "base_url is not set"},
 		{"base url without scheme", config.Action{Path: "/x"}, "127.0.0.1:8080", "want http://host"},

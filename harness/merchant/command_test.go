@@ -15,9 +15,9 @@ import (
 func TestDo_Commands(t *testing.T) {
 	vars := map[string]any{"order": "INV 42", "amount": "15000.00"}
 	for _, tc := range []struct {
-		name     string
-		action   config.Action
-		maxBody  int64
+		name       string
+		action     config.Action
+		maxBody    int64
 		wantErr    error
 		wantExit   int
 		wantStatus int

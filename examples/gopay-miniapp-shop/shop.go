@@ -32,7 +32,12 @@ type Config struct {
 	PrivateKeyPEM       []byte // signs the B2B token request
 	GatewayPublicKeyPEM []byte // verifies debit notifies
 	FulfilmentWebhook   string // where fulfilments are posted (optional)
-	Faults              []string
+	// StatusOnRead makes every read of a pending order ask the status API
+	// first (a design some backends choose instead of a reconciler; the
+	// demo's clock-leak test uses it, since those reads come while other
+	// scenarios act). It is a design choice, not a fault.
+	StatusOnRead bool
+	Faults       []string
 }
 
 // Shop is the mini-app backend.
@@ -357,6 +362,12 @@ func (s *Shop) lookup(w http.ResponseWriter, r *http.Request) *order {
 func (s *Shop) getOrder(w http.ResponseWriter, r *http.Request) {
 	if o := s.lookup(w, r); o != nil {
 		s.mu.Lock()
+		pending := o.Status == "pending"
+		s.mu.Unlock()
+		if pending && s.cfg.StatusOnRead && !s.fault(FaultNoReconcile) {
+			_, _ = s.sync(r.Context(), o) // a failed read shows the order as it is
+		}
+		s.mu.Lock()
 		v := s.view(o)
 		s.mu.Unlock()
 		writeJSON(w, 200, v)
@@ -460,26 +471,38 @@ func (s *Shop) reconcile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.fault(FaultNoReconcile) {
-		a, err := s.snapCall(r.Context(), "/v1.0/debit/status", map[string]string{"originalPartnerReferenceNo": o.ID, "serviceCode": "54"})
-		if err != nil || a.code() != "2005500" {
+		if a, err := s.sync(r.Context(), o); err != nil {
 			writeJSON(w, 502, map[string]any{"error": "status query failed", "gateway": a.body})
 			return
-		}
-		switch st := a.str("latestTransactionStatus"); {
-		case st == "00" || s.fault(FaultStatusAnswerAsPaid):
-			s.markPaid(o, false)
-		case st == "05" || st == "06":
-			s.mu.Lock()
-			if o.Status == "pending" {
-				o.Status = map[string]string{"05": "cancelled", "06": "failed"}[st]
-			}
-			s.mu.Unlock()
 		}
 	}
 	s.mu.Lock()
 	v := s.view(o)
 	s.mu.Unlock()
 	writeJSON(w, 200, v)
+}
+
+// sync asks the status API about o and applies latestTransactionStatus:
+// 00 pays it (once), 05 and 06 close it unpaid.
+func (s *Shop) sync(ctx context.Context, o *order) (answer, error) {
+	a, err := s.snapCall(ctx, "/v1.0/debit/status", map[string]string{"originalPartnerReferenceNo": o.ID, "serviceCode": "54"})
+	if err == nil && a.code() != "2005500" {
+		err = fmt.Errorf("status query answered %s", a.code())
+	}
+	if err != nil {
+		return a, err
+	}
+	switch st := a.str("latestTransactionStatus"); {
+	case st == "00" || s.fault(FaultStatusAnswerAsPaid):
+		s.markPaid(o, false)
+	case st == "05" || st == "06":
+		s.mu.Lock()
+		if o.Status == "pending" {
+			o.Status = map[string]string{"05": "cancelled", "06": "failed"}[st]
+		}
+		s.mu.Unlock()
+	}
+	return a, nil
 }
 
 func (s *Shop) cancel(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"crypto/rsa"
+	"time"
 
 	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/config"
@@ -28,21 +29,27 @@ var danaCatches = map[string]string{
 	"create-ignores-error-code":     "DANA-CREATE-02",
 	"create-no-retry":               "DANA-CREATE-06",
 	"external-id-per-order":         "DANA-IDEM-03",
+	"fulfil-check-then-act":         "DANA-IDEM-02",
 	"no-notification-url":           "DANA-CREATE-01",
 	"notify-double-fulfil":          "DANA-IDEM-01",
 	"notify-expired-as-paid":        "DANA-PAY-03",
 	"notify-fulfil-then-fail":       "DANA-PAY-04",
 	"notify-ignores-amount":         "DANA-SIG-05",
 	"notify-no-verify":              "DANA-SIG-01",
+	"notify-refuses-early-close":    "DANA-PAY-06",
+	"notify-reopens-order":          "DANA-SIG-07",
 	"notify-trusts-payload":         "DANA-SIG-02",
+	"notify-unsigned-accepted":      "DANA-SIG-03",
 	"notify-wrong-ack":              "DANA-PAY-01",
 	"over-refund":                   "DANA-REFUND-02",
 	"reconcile-ignores-query":       "DANA-PAY-05",
 	"refund-ignores-gateway-error":  "DANA-REFUND-05",
 	"refund-new-reference-on-retry": "DANA-REFUND-04",
 	"reuse-external-id":             "DANA-IDEM-03",
+	"return-query-settled-as-paid":  "DANA-PAY-07",
 	"reuse-partner-reference":       "DANA-IDEM-03",
 	"sign-wrong-path":               "DANA-CREATE-01",
+	"timestamp-utc-as-jakarta":      "DANA-CREATE-01",
 	"timestamp-utc-z":               "DANA-CREATE-01",
 	"trust-return-query":            "DANA-PAY-02",
 	"trust-return-redirect":         "DANA-PAY-02",
@@ -66,8 +73,12 @@ func danaConfig() *config.Config {
 			},
 			Statuses: config.DefaultStatuses(),
 		},
-		Gateway: config.Gateway{Name: "dana-gapura", PartnerID: PartnerID, MerchantID: MerchantID},
-		Report:  config.Report{Dir: "uat-evidence"},
+		// X-TIMESTAMP is judged against the wall clock, as the starter
+		// config does by default: DANA wants the request's own time in
+		// Jakarta, so a clock hours off is refused (timestamp-utc-as-jakarta).
+		Gateway: config.Gateway{Name: "dana-gapura", PartnerID: PartnerID, MerchantID: MerchantID,
+			TimestampSkew: config.Duration(10 * time.Minute)},
+		Report: config.Report{Dir: "uat-evidence"},
 	}
 }
 

@@ -26,9 +26,10 @@ const (
 	actRespondNext   = "respond_next"
 	actNotify        = "notify"
 	actReturnShopper = "return_shopper"
+	actCashierCancel = "cashier_cancel"
 )
 
-var actionNames = []string{actAuthorize, actRedirect, actRevoke, actPay, actFail, actExpire, actRespondNext, actNotify, actReturnShopper}
+var actionNames = []string{actAuthorize, actRedirect, actRevoke, actPay, actFail, actExpire, actRespondNext, actNotify, actReturnShopper, actCashierCancel}
 
 var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "dana-widget", Names: actionNames, Params: map[string][]string{
 	actAuthorize:     {"url", "choice", "mobile", "balance", "redirect", "state"},
@@ -38,12 +39,13 @@ var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "dana-widget", Na
 	actFail:          {"notify"},
 	actExpire:        nil,
 	actRespondNext:   {"api", "code", "message", "count"},
-	actNotify:        {"variant", "copies", "status"},
+	actNotify:        {"variant", "copies", "status", "from"},
 	actReturnShopper: {"forged"},
+	actCashierCancel: {"url"},
 }}
 
 // orderActions are the per-order control routes.
-var orderActions = []string{actPay, actFail, actExpire, actNotify, actReturnShopper}
+var orderActions = []string{actPay, actFail, actExpire, actNotify, actReturnShopper, actCashierCancel}
 
 var codePattern = regexp.MustCompile(`^[2-5]\d{6}$`)
 
@@ -96,6 +98,8 @@ func (e *Emulator) act(ctx context.Context, a emulator.Action) (emulator.Result,
 		return e.respondNext(a.Params)
 	case actNotify:
 		return e.notify(ctx, a)
+	case actCashierCancel:
+		return e.cashierCancel(ctx, a)
 	}
 	return e.returnShopper(ctx, a.Order, a.Params["forged"] == "true")
 }
@@ -110,17 +114,14 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 	}
 	ref, ottVal := a.Order, ""
 	if raw := a.Params["url"]; raw != "" {
-		u, err := url.Parse(raw)
-		if err != nil || u.Path != cashierPath || u.Query().Get("bizNo") == "" {
-			return emulator.Result{}, fmt.Errorf("%w: the payment URL the merchant gave the user is not DANA's cashier webRedirectUrl (%s?bizNo=…); send the user to webRedirectUrl with the OTT appended",
-				emulator.ErrOrderState, cashierPath)
+		u, err := paymentURL(raw)
+		if err != nil {
+			return emulator.Result{}, err
 		}
 		if ref == "" {
 			ref = u.Query().Get("bizNo")
 		}
-		if ottVal = u.Query().Get("ott"); ottVal == "" {
-			return emulator.Result{}, fmt.Errorf("%w: the payment URL carries no ott, so the bound user would have to log in to DANA again; append the OTT from Apply OTT (the complete payment URL is webRedirectUrl + ott)", emulator.ErrOrderState)
-		}
+		ottVal = u.Query().Get("ott")
 	}
 	if ref == "" {
 		return emulator.Result{}, fmt.Errorf("dana-widget: %s needs order (or url for pay)", a.Name)
@@ -148,7 +149,7 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 				why = "the OTT on the payment URL was never issued by Apply OTT"
 			case t.used:
 				why = "the OTT on the payment URL was already used for an earlier payment; an OTT is single use, so apply a fresh OTT for every payment"
-			case now.After(t.expires):
+			case t.issued.Older(e.clk, e.o.OTTTTL):
 				why = "the OTT on the payment URL expired " + e.o.OTTTTL.String() + " after Apply OTT issued it; apply it right before sending the user"
 			case t.b.revoked != "":
 				why = "the OTT belongs to a binding that ended (" + t.b.revoked + ")"
@@ -182,6 +183,20 @@ func (e *Emulator) settle(ctx context.Context, a emulator.Action) (emulator.Resu
 	d := e.deliver(ctx, job, 1)
 	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
 		Detail: fmt.Sprintf("order %s %s; finish notify %s", o.partnerRef, verb, emulator.Describe(d))}, nil
+}
+
+// paymentURL parses the payment URL the merchant gave the user: DANA's
+// cashier webRedirectUrl with an ott.
+func paymentURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path != cashierPath || u.Query().Get("bizNo") == "" {
+		return nil, fmt.Errorf("%w: the payment URL the merchant gave the user is not DANA's cashier webRedirectUrl (%s?bizNo=…); send the user to webRedirectUrl with the OTT appended",
+			emulator.ErrOrderState, cashierPath)
+	}
+	if u.Query().Get("ott") == "" {
+		return nil, fmt.Errorf("%w: the payment URL carries no ott, so the bound user would have to log in to DANA again; append the OTT from Apply OTT (the complete payment URL is webRedirectUrl + ott)", emulator.ErrOrderState)
+	}
+	return u, nil
 }
 
 // payLocked pays o from payer's DANA balance at now; e.mu held.
@@ -244,7 +259,7 @@ func (e *Emulator) notify(ctx context.Context, a emulator.Action) (emulator.Resu
 		}
 		copies = n
 	}
-	ds, note, err := e.crafted(ctx, a.Order, name, status, copies)
+	ds, note, err := e.crafted(ctx, a.Order, name, status, a.Params["from"], copies)
 	if err != nil {
 		return emulator.Result{}, err
 	}
@@ -277,6 +292,49 @@ func (e *Emulator) respondNext(p map[string]string) (emulator.Result, error) {
 	msg := firstNonEmpty(p["message"], messageFor(code))
 	e.injected.Add(s.Name, count, override{code: code, message: msg})
 	return emulator.Result{Detail: fmt.Sprintf("the next %d %s call(s) will be answered %s %s", count, s.Name, code, msg)}, nil
+}
+
+// cashierCancel is the user pressing Cancel at DANA's cashier (the
+// payment URL the merchant gave, or the order's cashier): the order stays
+// as it is, no notify is sent, and the browser follows the cashier's
+// redirect to PAY_RETURN, sending the cashier's origin as Referer (a
+// browser's default referrer policy, strict-origin-when-cross-origin).
+func (e *Emulator) cashierCancel(ctx context.Context, a emulator.Action) (emulator.Result, error) {
+	ref, origin := a.Order, ""
+	if raw := a.Params["url"]; raw != "" {
+		u, err := paymentURL(raw)
+		if err != nil {
+			return emulator.Result{}, err
+		}
+		if ref == "" {
+			ref = u.Query().Get("bizNo")
+		}
+		if u.Scheme != "" && u.Host != "" {
+			origin = u.Scheme + "://" + u.Host + "/"
+		}
+	}
+	if ref == "" {
+		return emulator.Result{}, fmt.Errorf("dana-widget: %s needs order or url (the payment URL)", a.Name)
+	}
+	if origin == "" {
+		origin = strings.TrimSuffix(e.URL(), "/") + "/"
+	}
+	e.mu.Lock()
+	o, err := e.st.lookup(ref)
+	var target, status string
+	if err == nil {
+		target, status = o.returnURL, o.status
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return emulator.Result{}, err
+	}
+	if target == "" {
+		return emulator.Result{}, fmt.Errorf("%w: the widget payment of %s had no PAY_RETURN urlParam, so DANA's cashier cannot send the user back", emulator.ErrOrderState, ref)
+	}
+	x := e.visitFrom(ctx, actCashierCancel, target, origin)
+	return emulator.Result{Exchanges: []evidence.Exchange{x}, Detail: "user pressed Cancel at DANA's cashier (order " + ref + " still " + status +
+		", no notify) and was sent back to PAY_RETURN with Referer " + origin + ": " + visited(x)}, nil
 }
 
 // returnShopper GETs the order's PAY_RETURN url as the user's browser

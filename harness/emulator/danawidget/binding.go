@@ -7,6 +7,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
@@ -52,7 +53,7 @@ func (e *Emulator) applyToken(in *inbound) *bisnap.Reply {
 			return unauthorized("Unauthorized. Invalid Auth Code", "this authCode was never issued to this merchant; exchange the authCode DANA put on your redirectUrl")
 		case ac.used:
 			return unauthorized("Unauthorized. Auth Code Used", "an authCode is single use and was already exchanged; keep the tokens from the first exchange")
-		case now.After(ac.expires):
+		case ac.issued.Older(e.clk, e.o.AuthCodeTTL):
 			return unauthorized("Unauthorized. Auth Code Expired", "the authCode expired "+e.o.AuthCodeTTL.String()+
 				" after it was issued; exchange it as soon as the user returns, or send the user through the OAuth page again")
 		}
@@ -65,7 +66,7 @@ func (e *Emulator) applyToken(in *inbound) *bisnap.Reply {
 			return unauthorized("Unauthorized. Invalid Refresh Token", "this refreshToken is unknown or was already used; every refresh returns a new refreshToken to keep")
 		case b.revoked != "":
 			return unauthorized("Unauthorized. Invalid Refresh Token", "the binding was ended ("+b.revoked+"); bind the account again through the OAuth page")
-		case now.After(b.refreshExp):
+		case b.refreshAt.Older(e.clk, e.o.RefreshTokenTTL):
 			return unauthorized("Unauthorized. Refresh Token Expired", "the refreshToken expired; bind the account again through the OAuth page")
 		}
 		e.rotateLocked(b, now)
@@ -96,6 +97,7 @@ const (
 func (e *Emulator) rotateLocked(b *binding, now time.Time) {
 	e.st.rotate(b, token(AccessTokenPrefix, 24), token(RefreshTokenPrefix, 32))
 	b.accessExp, b.refreshExp = now.Add(e.o.AccessTokenTTL), now.Add(e.o.RefreshTokenTTL)
+	b.accessAt, b.refreshAt = clock.NewStamp(e.clk), clock.NewStamp(e.clk)
 	e.secret(b.access)
 	e.secret(b.refresh)
 }
@@ -135,7 +137,7 @@ func (e *Emulator) resolveLocked(in *inbound, tok string) (*binding, int, string
 		return b, tokenInvalid, "the binding was ended (" + b.revoked + "); bind the account again through the OAuth page"
 	case b.access != tok:
 		return b, tokenInvalid, "this accessToken was replaced by a refresh; use the accessToken the last Apply Token returned"
-	case e.clk.Now().After(b.accessExp):
+	case b.accessAt.Older(e.clk, e.o.AccessTokenTTL):
 		return b, tokenExpired, "the accessToken expired; call Apply Token with grantType REFRESH_TOKEN and your refreshToken, then retry"
 	}
 	return b, tokenOK, ""
@@ -217,7 +219,7 @@ func (e *Emulator) applyOTT(in *inbound) *bisnap.Reply {
 func (e *Emulator) issueOTTLocked(b *binding) string {
 	v := token(OTTPrefix, 20)
 	e.secret(v)
-	e.st.otts.Put(v, &ott{value: v, b: b, expires: e.clk.Now().Add(e.o.OTTTTL)})
+	e.st.otts.Put(v, &ott{value: v, b: b, issued: clock.NewStamp(e.clk)})
 	return v
 }
 

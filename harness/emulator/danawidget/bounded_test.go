@@ -75,7 +75,7 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 	}
 	e.st.resetExternalIDs("2026-05-01")
 	for i := range KeptExternalIDs + 3 {
-		e.st.extIDs.Put(fmt.Sprint(i), i)
+		e.st.extIDs.Put(fmt.Sprint(i), seenID{seq: i})
 	}
 	sizes := []int{e.st.users.Len(), e.st.codes.Len(), e.st.otts.Len(), len(e.st.held), e.st.extIDs.Len()}
 	oldestHeld := e.st.held[0].target

@@ -44,13 +44,25 @@ var testKeys = sync.OnceValues(func() ([2]*rsaKey, error) {
 	return ks, nil
 })
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T) *rig { return newRigWith(t, nil, nil) }
+
+// newRigWith is newRig with test clocks (nil: the rig's one fake clock is
+// both the gateway's and the merchant's) and options set by opt.
+func newRigWith(t *testing.T, tc *clock.TestClocks, opt func(*Options)) *rig {
 	ks, err := testKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &rig{t: t, clk: clock.NewFake(time.Date(2026, 5, 1, 10, 0, 0, 0, snap.Jakarta))}
-	r.e, err = New(Options{PartnerID: "P1", MerchantID: "M1", MerchantPublicKey: &ks[0].PublicKey, GatewayPrivateKey: ks[1].PrivateKey, Clock: r.clk, Wall: r.clk})
+	o := Options{PartnerID: "P1", MerchantID: "M1", MerchantPublicKey: &ks[0].PublicKey, GatewayPrivateKey: ks[1].PrivateKey, Clock: r.clk, Wall: r.clk}
+	if tc != nil {
+		r.clk = tc.Wall().(*clock.Fake)
+		o.Clock, o.Wall = tc, r.clk
+	}
+	if opt != nil {
+		opt(&o)
+	}
+	r.e, err = New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +79,12 @@ func newRig(t *testing.T) *rig {
 // post signs body for path as a merchant does and returns the answer.
 func (r *rig) post(path string, body map[string]any, tokenAPI bool) gjson.Result {
 	r.t.Helper()
+	return r.postExt(path, body, tokenAPI, token("", 8))
+}
+
+// postExt is post with the X-EXTERNAL-ID ext (not sent to Apply Token).
+func (r *rig) postExt(path string, body map[string]any, tokenAPI bool, ext string) gjson.Result {
+	r.t.Helper()
 	raw, _ := json.Marshal(body)
 	ks, _ := testKeys()
 	ts := snap.FormatTimestamp(r.clk.Now())
@@ -79,7 +97,7 @@ func (r *rig) post(path string, body map[string]any, tokenAPI bool) gjson.Result
 	if tokenAPI {
 		req.Header.Set("X-CLIENT-KEY", "P1")
 	} else {
-		req.Header.Set("X-EXTERNAL-ID", token("", 8))
+		req.Header.Set("X-EXTERNAL-ID", ext)
 		msg, _ = snap.AsymmetricStringToSign(http.MethodPost, path, raw, ts)
 	}
 	sig, _ := snap.SignRSA(ks[0].PrivateKey, msg)

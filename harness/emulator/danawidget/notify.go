@@ -24,6 +24,7 @@ var errNoURL = errors.New("no NOTIFICATION url")
 type notifyJob struct {
 	o                   *order
 	partnerRef, variant string
+	status              string // latestTransactionStatus, 00 or 05
 	body                []byte
 	target, partnerID   string
 	fields              map[string]any
@@ -36,7 +37,7 @@ func (e *Emulator) eventLocked(o *order, status, variant string) notifyJob {
 	if e.o.NotifyURL != "" {
 		target = e.o.NotifyURL
 	}
-	return notifyJob{o: o, partnerRef: o.partnerRef, variant: variant, body: marshal(f), target: target, partnerID: o.partnerID, fields: f}
+	return notifyJob{o: o, partnerRef: o.partnerRef, variant: variant, status: status, body: marshal(f), target: target, partnerID: o.partnerID, fields: f}
 }
 
 // notifyFields is the Finish Notify body, the same service 56 shape as
@@ -84,6 +85,13 @@ type wire struct {
 	body   []byte
 }
 
+// sentWire is the last legitimate notify sent for an order, and when
+// (wall clock): what a replay re-sends byte for byte.
+type sentWire struct {
+	wire
+	at time.Time
+}
+
 func (e *Emulator) signed(job notifyJob, body []byte, ts string, key *rsa.PrivateKey) wire {
 	e.mu.Lock()
 	ext := e.st.nextID(e.clk.Now(), "56")
@@ -92,8 +100,14 @@ func (e *Emulator) signed(job notifyJob, body []byte, ts string, key *rsa.Privat
 }
 
 // deliver sends one attempt and, unacknowledged, arms the next on the
-// test clock; each retry is signed afresh on the wall clock.
+// test clock; each retry is signed afresh on the wall clock. A retry is
+// sent only while Query Payment still answers what it says: once the
+// order moved on (a paid order cancelled, or forgotten), DANA has nothing
+// true left to retry, so the retries stop (see stale).
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
+	if attempt > 1 && e.stale(job) {
+		return emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+	}
 	if job.target == "" {
 		d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
 		return e.record(job.o, e.rec.Undelivered(d, "finish_notify "+job.variant, job.body, errNoURL,
@@ -107,8 +121,23 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 	return d
 }
 
-// send posts w; only HTTP 200 with responseCode 2005600 acknowledges.
+// stale reports whether job's notify no longer says what Query Payment
+// answers for its order.
+func (e *Emulator) stale(job notifyJob) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return job.o.forgotten || statusCodes[job.o.status] != job.status
+}
+
+// send posts w; only HTTP 200 with responseCode 2005600 acknowledges. A
+// legitimate notify's wire is kept on its order, for the replay and
+// other_order_signature variants.
 func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
+	if legitimate[job.variant] {
+		e.mu.Lock()
+		job.o.seen = &sentWire{wire: w, at: e.wall.Now()}
+		e.mu.Unlock()
+	}
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
 	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
 		Outbound: emulator.Outbound{URL: job.target, Header: w.header, Body: w.body, BuildError: "build notify request", FollowRedirects: true},
@@ -144,6 +173,17 @@ var variants = map[string]func(e *Emulator, job notifyJob, now time.Time) (wire,
 		w := e.signed(job, marshal(closed), snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
 		w.body = job.body
 		return w, "signed over a 05 (closed) notify, then the body changed to this 00 (paid) one"
+	},
+	"duplicate_key_body": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		closed := withAmount(job.fields, job.o.amount.Value)
+		closed["latestTransactionStatus"], closed["transactionStatusDesc"] = "05", StatusClosed
+		delete(closed, "additionalInfo")
+		signed := marshal(closed)
+		w := e.signed(job, signed, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
+		w.body = append([]byte(`{"latestTransactionStatus":"00","transactionStatusDesc":"SUCCESS",`), signed[1:]...)
+		return w, "signed over a 05 (closed) notify; latestTransactionStatus 00 and transactionStatusDesc SUCCESS were then put in front of the signed keys, " +
+			"so the body names each twice: the received bytes do not verify, a re-serialisation by a parser keeping the last duplicate gives back the signed 05 bytes, " +
+			"and a reader taking the first duplicate reads 00"
 	},
 	"missing_signature": func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
 		w := e.signed(job, job.body, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
@@ -193,14 +233,25 @@ func withAmount(f map[string]any, value string) map[string]any {
 	return out
 }
 
+// variantNames lists the notify variants, for errors.
+const variantNames = "valid, duplicate, concurrent, wrong_key, tampered_body, duplicate_key_body, missing_signature, missing_timestamp, stale_timestamp, " +
+	"other_order_signature (with: {from: REF} takes the headers of the notify sent for order REF), replay, wrong_amount, late_paid"
+
 // crafted sends a one-shot variant for ref, with no retries. A
 // legitimate variant first brings the order to the state it reports (see
 // agreeLocked) and returns what it did; the adversarial ones change
-// nothing.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, string, error) {
+// nothing. from names another order whose sent notify lends its headers
+// (other_order_signature).
+func (e *Emulator) crafted(ctx context.Context, ref, name, status, from string, copies int) ([]emulator.Delivery, string, error) {
 	craft, ok := variants[name]
+	if name == "replay" || (name == "other_order_signature" && from != "") {
+		craft, ok = e.reuseSeen(name, from), true
+	}
 	if !ok {
-		return nil, "", fmt.Errorf("dana-widget: unknown notify variant %q; valid: valid, duplicate, concurrent, wrong_key, tampered_body, missing_signature, missing_timestamp, stale_timestamp, other_order_signature, wrong_amount, late_paid", name)
+		return nil, "", fmt.Errorf("dana-widget: unknown notify variant %q; valid: %s", name, variantNames)
+	}
+	if from != "" && name != "other_order_signature" {
+		return nil, "", fmt.Errorf("dana-widget: notify from %q: only other_order_signature takes another order's notify", from)
 	}
 	if copies == 0 {
 		copies = max(1, defaultCopies[name])
@@ -219,6 +270,8 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 		err = fmt.Errorf("%w: late_paid is the paid notify of an order that was paid and then cancelled; order %s is %s", emulator.ErrOrderState, o.partnerRef, o.status)
 	case name == "late_paid":
 		status = "00"
+	case name == "replay" && o.seen == nil:
+		err = fmt.Errorf("%w: replay re-sends the last notify sent for order %s, and none was sent yet (pay the order, or send a valid notify, first)", emulator.ErrOrderState, o.partnerRef)
 	}
 	if err != nil {
 		e.mu.Unlock()
@@ -235,4 +288,35 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
 	}), note, nil
+}
+
+// reuseSeen crafts from a notify already sent: replay re-sends the last
+// legitimate notify of this order byte for byte (same X-EXTERNAL-ID,
+// X-TIMESTAMP and X-SIGNATURE); other_order_signature with from puts the
+// headers of the notify sent for order from on this order's notify.
+// Query Payment may answer otherwise by now: the record says what it
+// answers.
+func (e *Emulator) reuseSeen(name, from string) func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+	return func(e *Emulator, job notifyJob, now time.Time) (wire, string) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		answers := "Query Payment now answers " + statusCodes[job.o.status] + " " + job.o.status
+		if job.o.refundedCents > 0 {
+			answers += " (refunded " + bisnap.FormatCents(job.o.refundedCents) + ")"
+		}
+		if name == "replay" {
+			seen := job.o.seen
+			return wire{header: seen.header.Clone(), body: seen.body}, "a verbatim replay of the notify sent at " + stamp(seen.at) +
+				" (its X-EXTERNAL-ID " + seen.header.Get("X-EXTERNAL-ID") + ", X-TIMESTAMP and X-SIGNATURE); " + answers
+		}
+		other, err := e.st.lookup(from)
+		if err != nil || other.seen == nil || other == job.o {
+			// no notify of another order to borrow: sign a made-up one
+			w, why := variants["other_order_signature"](e, job, now)
+			return w, why + " (order " + bisnap.Quote(from) + " had no notify sent to borrow)"
+		}
+		w := wire{header: other.seen.header.Clone(), body: job.body}
+		return w, "X-SIGNATURE, X-TIMESTAMP and X-EXTERNAL-ID of the notify sent for order " + other.partnerRef + " at " + stamp(other.seen.at) +
+			", on this order's paid notify; " + answers
+	}
 }

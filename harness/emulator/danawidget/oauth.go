@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -212,7 +213,7 @@ func (e *Emulator) authorize(ctx context.Context, p map[string]string) (emulator
 		code := token("", 16)
 		e.secret(code)
 		e.st.codes.Put(code, &authCode{value: code, phone: phone, partnerID: r.partnerID, merchantID: r.merchantID,
-			expires: e.clk.Now().Add(e.o.AuthCodeTTL)})
+			issued: clock.NewStamp(e.clk)})
 
 		q.Set("authCode", code)
 		note = "user " + mask(phone) + " approved the binding; authCode issued"
@@ -289,9 +290,17 @@ const shopperAgent = "Mozilla/5.0 (uatrun shopper; DANA Widget)"
 
 // visit is the user's browser GETting target; the exchange is logged.
 func (e *Emulator) visit(ctx context.Context, label, target string) evidence.Exchange {
+	return e.visitFrom(ctx, label, target, "")
+}
+
+// visitFrom is visit with a Referer ("" sends none).
+func (e *Emulator) visitFrom(ctx context.Context, label, target, referer string) evidence.Exchange {
+	h := http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}}
+	if referer != "" {
+		h.Set("Referer", referer)
+	}
 	x := e.rec.Visit(ctx, e.client, label, emulator.Outbound{Method: http.MethodGet, URL: target,
-		Header:     http.Header{"User-Agent": {shopperAgent}, "Accept": {"text/html,application/xhtml+xml"}},
-		BuildError: "redirect url cannot be requested"})
+		Header: h, BuildError: "redirect url cannot be requested"})
 	e.rec.Add(&x)
 	return x
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
@@ -173,11 +174,11 @@ func (e *Emulator) trackExternalID(in *inbound) {
 	if e.st.extDay != day {
 		e.st.resetExternalIDs(day)
 	}
-	if first, seen := e.st.extIDs.Get(k); seen {
-		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+bisnap.Quote(ext)+" reused within the day (first used by call #"+itoa(first)+")")
+	if first, seen := e.st.extIDs.Get(k); seen && !first.at.Older(e.clk, ExternalIDDay) {
+		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+bisnap.Quote(ext)+" reused within the day (first used by call #"+itoa(first.seq)+")")
 		return
 	}
-	e.st.extIDs.Put(k, in.Seq)
+	e.st.extIDs.Put(k, seenID{seq: in.Seq, at: clock.NewStamp(e.clk)})
 }
 
 // answer writes the reply in DANA's shape and records the call.

@@ -72,10 +72,11 @@ type user struct {
 	kyc                               string
 }
 
-// authCode is one code the OAuth page issued.
+// authCode is one code the OAuth page issued. Its age is a clock.Stamp:
+// a scenario that moves its test clock ages it in that scenario only.
 type authCode struct {
 	value, phone, partnerID, merchantID string
-	expires                             time.Time
+	issued                              *clock.Stamp
 	used                                bool
 }
 
@@ -85,8 +86,9 @@ type authCode struct {
 type binding struct {
 	id, phone, partnerID, merchantID string
 	access, refresh                  string
-	accessExp, refreshExp            time.Time
-	revoked                          string // "" = live; else who ended it and when
+	accessExp, refreshExp            time.Time    // as read on the clock current at issue (for the lists)
+	accessAt, refreshAt              *clock.Stamp // the ages that expire them, one per test clock
+	revoked                          string       // "" = live; else who ended it and when
 	unboundByMerchant                bool
 	refusedAfterRevoke               int      // calls answered Invalid Customer Token since
 	pastAccess, pastRefresh          []string // replaced tokens, the newest KeptPastTokens
@@ -94,11 +96,24 @@ type binding struct {
 
 // ott is one one-time token.
 type ott struct {
-	value   string
-	b       *binding
-	expires time.Time
-	used    bool
+	value  string
+	b      *binding
+	issued *clock.Stamp
+	used   bool
 }
+
+// seenID is an X-EXTERNAL-ID remembered: the call that first used it and
+// its age, so a scenario moving its clock a day on sees a new day there
+// only.
+type seenID struct {
+	seq int
+	at  *clock.Stamp
+}
+
+// ExternalIDDay is how long an X-EXTERNAL-ID stays taken: DANA's "unique
+// within the same day", aged on each scenario's test clock (and forgotten
+// at the wall clock's Jakarta midnight).
+const ExternalIDDay = 24 * time.Hour
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
@@ -115,7 +130,7 @@ type state struct {
 	byKey        map[string]*order
 	byRef        map[string]*order
 	extDay       string
-	extIDs       *emulator.Memo[int]
+	extIDs       *emulator.Memo[seenID]
 }
 
 func newState() state {
@@ -192,7 +207,7 @@ func (s *state) hold(h heldRedirect) {
 
 // resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
 func (s *state) resetExternalIDs(day string) {
-	s.extDay, s.extIDs = day, emulator.NewMemo[int](KeptExternalIDs, nil)
+	s.extDay, s.extIDs = day, emulator.NewMemo[seenID](KeptExternalIDs, nil)
 }
 
 // heldRedirect is a redirect to the merchant an authorize step kept back
@@ -217,7 +232,8 @@ type order struct {
 	refunds                                        []*refund
 	refundedCents                                  int64
 	deliveries                                     []emulator.Delivery
-	forgotten                                      bool // dropped from the book: its timer no longer moves it
+	seen                                           *sentWire // the last legitimate notify sent
+	forgotten                                      bool      // dropped from the book: its timer no longer moves it
 }
 
 type refund struct {

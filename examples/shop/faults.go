@@ -45,6 +45,7 @@ const (
 	faultCheckThenAct          = "fulfil-check-then-act"
 	faultReturnQuerySettled    = "return-query-settled-as-paid"
 	faultTimestampUTCAsJakarta = "timestamp-utc-as-jakarta"
+	faultSignatureMemo         = "notify-signature-memo"
 )
 
 var faultCatalogue = map[string]string{
@@ -106,6 +107,8 @@ var faultCatalogue = map[string]string{
 		"so overlapping copies of one notify all see it pending and all ship",
 	faultReturnQuerySettled: "on the shopper's return asks Query Payment and books the order paid whenever DANA no longer " +
 		"reports it waiting (anything but 01/02), so a cancelled or closed order comes back paid",
+	faultSignatureMemo: "remembers which X-SIGNATURE values verified and skips the check when one comes again, " +
+		"keyed by the signature alone, so a signature lifted from another order's notify passes for any body",
 	faultTimestampUTCAsJakarta: "writes the server's UTC clock with a literal +07:00 suffix, " +
 		"so every X-TIMESTAMP claims a time seven hours in the past",
 }

@@ -244,6 +244,14 @@ var faultCases = []faultCase{
 		b.checkout(t, "15000.00")
 		return b.dana.requests(createPath)[0].Header.Get("X-TIMESTAMP")
 	}, "2025-01-01T10:00:00+07:00", "2025-01-01T03:00:00+07:00"},
+	{faultSignatureMemo, func(t *testing.T, b *bench) string {
+		a, other := b.checkout(t, "15000.00"), b.checkout(t, "15000.00")
+		otherBody := notifyJSON(other, "15000.00", "00")
+		h := signedHeaders(gatewayKey, otherBody, b.ts())
+		b.do(t, "POST", notifyPath, string(otherBody), h) // the other order's genuine notify
+		status, _ := b.do(t, "POST", notifyPath, string(notifyJSON(a, "15000.00", "00")), h)
+		return fmt.Sprint(status, " ", b.order(t, a)["status"], " ", b.order(t, other)["status"])
+	}, "401 pending paid", "200 paid paid"},
 }
 
 func TestFaults_EachChangesTheBehaviourItNames(t *testing.T) {

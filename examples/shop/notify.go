@@ -147,6 +147,10 @@ func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 			return unauthorized, false
 		}
 	}
+	memo := s.faults.on(faultSignatureMemo)
+	if _, seen := s.verifiedSigs.Load(sig); memo && seen {
+		return snapAnswer{}, true // the fault: "this signature verified before"
+	}
 	msg, err := stringToSign(http.MethodPost, notifyPath, raw, ts)
 	if err != nil {
 		return badFormat("body"), false
@@ -154,6 +158,9 @@ func (s *Shop) verifyNotify(h http.Header, raw []byte) (snapAnswer, bool) {
 	if err := verifySignature(s.gatewayKey, msg, sig); err != nil {
 		s.log.Warn("notify: signature does not verify")
 		return unauthorized, false
+	}
+	if memo {
+		s.verifiedSigs.Store(sig, true)
 	}
 	return snapAnswer{}, true
 }

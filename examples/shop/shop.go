@@ -70,6 +70,8 @@ type Shop struct {
 
 	mu        sync.RWMutex
 	publicURL string
+
+	verifiedSigs sync.Map // X-SIGNATURE → true; only the notify-signature-memo fault uses it
 }
 
 // New validates cfg, opens the database and builds the HTTP handler.

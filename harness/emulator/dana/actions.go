@@ -29,7 +29,7 @@ var actionParams = map[string][]string{
 	actFail:          nil,
 	actExpire:        nil,
 	actRespondNext:   {"api", "code", "message", "count"},
-	actNotify:        {"variant", "copies", "status"},
+	actNotify:        {"variant", "copies", "status", "from"},
 	actReturnShopper: {"forged"},
 }
 
@@ -94,7 +94,11 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	ds, err := e.crafted(ctx, a.Order, name, status, copies)
+	from := a.Params["from"]
+	if from != "" && name != variantOtherOrder {
+		return emulator.Result{}, fmt.Errorf("dana: notify param from names the order whose signature %s lends; variant %s takes none", variantOtherOrder, name)
+	}
+	ds, err := e.crafted(ctx, a.Order, name, status, copies, from)
 	if err != nil {
 		return emulator.Result{}, err
 	}

@@ -50,7 +50,7 @@ var variants = map[string]variant{
 		ts := snap.FormatTimestamp(now.Add(-time.Hour))
 		return e.signedWire(job, ts, e.o.GatewayPrivateKey), "X-TIMESTAMP " + ts + " is 1 h behind the wall clock at sending, validly signed"
 	}},
-	"other_order_signature": {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
+	variantOtherOrder: {1, func(e *Emulator, job notifyJob, fields map[string]any, now time.Time) (wire, string) {
 		other := job
 		other.body = notifyBody(otherOrder(fields))
 		w := e.signedWire(other, snap.FormatTimestamp(now), e.o.GatewayPrivateKey)
@@ -72,6 +72,11 @@ var variants = map[string]variant{
 // variantReplay resends an already-seen notify (see crafted).
 const variantReplay = "replay"
 
+// variantOtherOrder carries another order's signature. With the from
+// param it is the headers of a real notify DANA sent for that order (see
+// crafted); without, of a made-up order.
+const variantOtherOrder = "other_order_signature"
+
 func craftValid(e *Emulator, job notifyJob, _ map[string]any, now time.Time) (wire, string) {
 	return e.signedWire(job, snap.FormatTimestamp(now), e.o.GatewayPrivateKey), ""
 }
@@ -92,7 +97,7 @@ const maxCopies = 100
 // crafted sends a one-shot notify variant for order ref: no state change,
 // no retries. Copies of duplicate are sent one after another, copies of
 // concurrent all at once; every copy carries identical bytes.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int) ([]emulator.Delivery, error) {
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, from string) ([]emulator.Delivery, error) {
 	v, ok := variants[name]
 	if !ok {
 		return nil, fmt.Errorf("dana: unknown notify variant %q; valid variants: %v", name, variantNames())
@@ -110,15 +115,30 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	fields := notifyFields(o, status, now)
 	job := notifyJob{o: o, partnerRef: o.partnerRef, variant: name, body: notifyBody(fields),
 		target: e.notifyTarget(o), partnerID: o.partnerID}
-	var seen *wire
-	if o.firstSent != nil {
-		cp := *o.firstSent
+	seen := o.firstSent
+	if from != "" {
+		other, err := e.st.lookup(from)
+		if err != nil {
+			e.mu.Unlock()
+			return nil, err
+		}
+		if other == o {
+			e.mu.Unlock()
+			return nil, fmt.Errorf("dana: notify %s: from names order %s itself; name another order", variantOtherOrder, ref)
+		}
+		seen = other.firstSent
+	}
+	if seen != nil {
+		cp := *seen
 		cp.header = cp.header.Clone()
 		seen = &cp
 	}
 	e.mu.Unlock()
-	if name == variantReplay {
+	switch {
+	case name == variantReplay:
 		return e.replay(ctx, job, seen, copies)
+	case from != "":
+		return e.borrowed(ctx, job, seen, from, copies)
 	}
 	if job.target == "" {
 		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
@@ -146,6 +166,26 @@ func (e *Emulator) replay(ctx context.Context, job notifyJob, seen *wire, copies
 	w.label = "finish_notify " + variantReplay
 	why := "an exact copy of the first finish notify sent for this order (same body, X-TIMESTAMP " +
 		w.header.Get("X-TIMESTAMP") + ", X-EXTERNAL-ID and X-SIGNATURE), sent again"
+	check := e.selfCheck(w, why)
+	return emulator.SendCopies(copies, false, func(i int) emulator.Delivery {
+		return e.send(ctx, job, w, i, check)
+	}), nil
+}
+
+// borrowed sends this order's true body under the headers (X-TIMESTAMP,
+// X-EXTERNAL-ID, X-SIGNATURE) of the first notify DANA sent for order
+// from: a real signature, which verifies only over that order's body.
+func (e *Emulator) borrowed(ctx context.Context, job notifyJob, seen *wire, from string, copies int) ([]emulator.Delivery, error) {
+	if seen == nil {
+		return nil, fmt.Errorf("dana: notify %s from %s: no finish notify has been sent for order %s yet; "+
+			"pay it first (its notify lends the signature)", variantOtherOrder, from, from)
+	}
+	if job.target == "" {
+		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
+	}
+	w := wire{target: job.target, header: seen.header, body: job.body, label: "finish_notify " + variantOtherOrder}
+	why := "this order's true body under the headers (X-TIMESTAMP " + w.header.Get("X-TIMESTAMP") +
+		", X-EXTERNAL-ID, X-SIGNATURE) of the notify DANA sent for order " + from
 	check := e.selfCheck(w, why)
 	return emulator.SendCopies(copies, false, func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)

@@ -78,3 +78,43 @@ func TestNotify_ReplayResendsTheFirstNotifyUnchanged(t *testing.T) {
 		t.Errorf("a replay changed the order: %s", f.order("INV-RP").Status)
 	}
 }
+
+// other_order_signature with from sends this order's true body under the
+// headers of the notify DANA really sent for the other order: a signature
+// the merchant has already seen verify, which does not verify here.
+func TestNotify_OtherOrderSignatureFromARealOrder(t *testing.T) {
+	f := newFixture(t)
+	f.create("INV-A", "10000.00")
+	f.create("INV-B", "10000.00")
+	params := map[string]string{"variant": variantOtherOrder, "from": "INV-B"}
+	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-A", Params: params}); err == nil ||
+		!strings.Contains(err.Error(), "pay it first") {
+		t.Fatalf("before B's notify: %v", err)
+	}
+	for _, bad := range []map[string]string{{"variant": "valid", "from": "INV-B"}, {"variant": variantOtherOrder, "from": "INV-A"}} {
+		if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-A", Params: bad}); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+	f.act(actPay, "INV-B", nil)
+	res := f.act(actNotify, "INV-A", params)
+	if len(res.Deliveries) != 1 || res.Deliveries[0].Order != "INV-A" || res.Deliveries[0].Variant != variantOtherOrder {
+		t.Fatalf("deliveries %+v", res.Deliveries)
+	}
+	got := f.merchant.notifies()
+	if len(got) != 2 {
+		t.Fatalf("merchant got %d notifies", len(got))
+	}
+	b, forged := got[0], got[1]
+	if !strings.Contains(string(forged.Body), `"originalPartnerReferenceNo":"INV-A"`) || forged.SigError == nil {
+		t.Errorf("forged notify %s verifies (%v); want A's body, not verifying", forged.Body, forged.SigError)
+	}
+	for _, h := range []string{"X-TIMESTAMP", "X-SIGNATURE", "X-EXTERNAL-ID"} {
+		if b.Header.Get(h) != forged.Header.Get(h) {
+			t.Errorf("%s %q, B's notify had %q", h, forged.Header.Get(h), b.Header.Get(h))
+		}
+	}
+	if f.order("INV-A").Status != StatusInit {
+		t.Errorf("order A %s", f.order("INV-A").Status)
+	}
+}

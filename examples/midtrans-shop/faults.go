@@ -3,6 +3,7 @@ package midtransshop
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Fault is one deliberate integration bug the shop can be started with, so
@@ -36,6 +37,12 @@ const (
 	faultDenyClosesOrder      = "deny-closes-order"
 	faultChallengeAsPaid      = "capture-challenge-as-paid"
 	faultRefundPendingAsDone  = "refund-pending-as-done"
+	faultUnsignedAccepted     = "notify-unsigned-accepted"
+	faultSignatureOwnOrder    = "signature-over-stored-amount"
+	faultTrustSeenSignature   = "trust-seen-signature"
+	faultNotifyReopensOrder   = "notify-reopens-order"
+	faultCheckThenAct         = "fulfil-check-then-act"
+	faultFinishRevivesClosed  = "finish-revives-closed-order"
 )
 
 var faultCatalogue = map[string]string{
@@ -83,6 +90,18 @@ var faultCatalogue = map[string]string{
 		"so a card payment held for fraud review (challenge) ships before anyone reviewed it",
 	faultRefundPendingAsDone: `books a refund as done on any successful answer, status_code "201" (pending) included, ` +
 		"so the order shows money returned that the payment provider has not moved yet",
+	faultUnsignedAccepted: "checks signature_key only when the notification carries one, " +
+		"so a notification without signature_key is trusted as it is",
+	faultSignatureOwnOrder: "recomputes signature_key over the order's stored amount instead of the received gross_amount " +
+		"and, trusting that to pin the amount, never reads gross_amount, so a notification altered after signing is accepted",
+	faultTrustSeenSignature: "keeps the signature_keys it has verified and trusts a notification carrying one of them without " +
+		"recomputing it over this notification's order_id, so another order's genuine signature_key pays this order",
+	faultNotifyReopensOrder: "applies a settlement notification to any order not already paid, " +
+		"so a replayed settlement reopens a refunded order as paid and ships it again",
+	faultCheckThenAct: "reads the order, does its fulfilment work, then marks it paid and ships without a conditional update, " +
+		"so concurrent copies of one notification all read it pending and each ships it",
+	faultFinishRevivesClosed: "when the shopper lands on the finish URL with transaction_status=settlement for an order it had " +
+		"cancelled or expired, assumes the shopper paid just as it closed and marks it paid, on a query anyone can type",
 }
 
 // Faults lists every fault the shop can be started with, sorted by name.
@@ -110,3 +129,10 @@ func newFaultSet(names []string) (faultSet, error) {
 }
 
 func (f faultSet) on(name string) bool { return f[name] }
+
+// checkThenActWork is what the fulfil-check-then-act fault does between
+// reading the order and fulfilling it (a real shop reserves stock, calls
+// its warehouse): long enough that concurrent copies of one notification
+// all read the order pending before any fulfils, so the bug shows on every
+// run, not only when the scheduler happens to interleave them.
+const checkThenActWork = 50 * time.Millisecond

@@ -141,6 +141,13 @@ func (s *Shop) finishPage(c *gin.Context) {
 			s.logErr(s.applyPaid(ctx, o), "pay on finish redirect")
 			o, err = s.store.order(ctx, id)
 		}
+		if err == nil && s.faults.on(faultFinishRevivesClosed) && c.Query("transaction_status") == "settlement" &&
+			(o.Status == "cancelled" || o.Status == "expired") {
+			if s.store.fulfilUnguarded(ctx, id) == nil {
+				s.announce(ctx, o)
+			}
+			o, err = s.store.order(ctx, id)
+		}
 		if err == nil {
 			view.Status, view.Found, status = o.Status, true, http.StatusOK
 		} else if !errors.Is(err, errNotFound) {

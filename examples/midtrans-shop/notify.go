@@ -63,12 +63,39 @@ func (s *Shop) notify(c *gin.Context) {
 
 func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 	if s.cfg.VerifyMode == VerifyModeRequery {
+		if s.queue != nil {
+			return s.enqueue(n, s.requeryNotify)
+		}
 		return s.requeryNotify(ctx, n)
 	}
-	if !s.faults.on(faultNotifyNoVerify) && !s.verify(n) {
+	if !s.faults.on(faultNotifyNoVerify) && !s.verified(ctx, n) {
 		s.log.Warn("notification: signature_key does not verify", "order", n.OrderID)
 		return http.StatusUnauthorized, "invalid signature_key"
 	}
+	if s.queue != nil {
+		return s.enqueue(n, s.process)
+	}
+	return s.process(ctx, n)
+}
+
+// enqueue acknowledges a notification and leaves the work to the queue:
+// the queue-based design, which books the payment a moment after the 200.
+// A full queue answers 503, which Midtrans retries.
+func (s *Shop) enqueue(n notification, work func(context.Context, notification) (int, string)) (int, string) {
+	ok := s.queue.add(func(ctx context.Context) {
+		if status, msg := work(ctx, n); status >= 300 {
+			s.log.Warn("queued notification not applied", "order", n.OrderID, "status", status, "reason", msg)
+		}
+	})
+	if !ok {
+		return http.StatusServiceUnavailable, "busy; retry"
+	}
+	return http.StatusOK, "queued"
+}
+
+// process applies an authenticated notification: find the order, check
+// the money, then change state through the one exactly-once door.
+func (s *Shop) process(ctx context.Context, n notification) (int, string) {
 	if !orderIDPattern.MatchString(n.OrderID) {
 		return http.StatusNotFound, "unknown order"
 	}
@@ -80,7 +107,8 @@ func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 		s.log.Error("notification: load order", "err", err)
 		return http.StatusInternalServerError, "try again" // Midtrans retries: nothing is lost
 	}
-	if !s.faults.on(faultGrossAmountMismatch) && n.GrossAmount != formatGross(o.Amount) {
+	checkAmount := !s.faults.on(faultGrossAmountMismatch) && !s.faults.on(faultSignatureOwnOrder)
+	if checkAmount && n.GrossAmount != formatGross(o.Amount) {
 		s.log.Warn("notification: gross_amount differs from the order", "order", o.ID)
 		return http.StatusBadRequest, "gross_amount does not match the order"
 	}
@@ -190,15 +218,47 @@ func (s *Shop) paidOn200(ctx context.Context, o order) (int, string) {
 	return http.StatusOK, "ok"
 }
 
-// verify recomputes signature_key from the strings exactly as received.
-func (s *Shop) verify(n notification) bool {
+// verified recomputes signature_key from the strings exactly as
+// received; the faults below each skip or bend a part of that.
+func (s *Shop) verified(ctx context.Context, n notification) bool {
+	switch {
+	case s.faults.on(faultUnsignedAccepted) && n.SignatureKey == "":
+		return true
+	case s.faults.on(faultTrustSeenSignature) && s.seenSignature(n.SignatureKey, false):
+		return true
+	}
 	gross := n.GrossAmount
 	if s.faults.on(faultSignatureOwnAmount) {
 		if v, err := parseRupiah(gross); err == nil {
 			gross = strconv.FormatInt(v, 10)
 		}
 	}
-	return validSignature(n.SignatureKey, signatureKey(n.OrderID, n.StatusCode, gross, s.cfg.ServerKey))
+	if s.faults.on(faultSignatureOwnOrder) {
+		o, err := s.store.order(ctx, n.OrderID)
+		if err != nil {
+			return false
+		}
+		gross = formatGross(o.Amount)
+	}
+	ok := validSignature(n.SignatureKey, signatureKey(n.OrderID, n.StatusCode, gross, s.cfg.ServerKey))
+	if ok && s.faults.on(faultTrustSeenSignature) {
+		s.seenSignature(n.SignatureKey, true)
+	}
+	return ok
+}
+
+// seenSignature is the trust-seen-signature fault's cache of verified
+// signature_keys: it reports whether sig is in it, adding it when add.
+func (s *Shop) seenSignature(sig string, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.verifiedSigs == nil {
+			s.verifiedSigs = map[string]bool{}
+		}
+		s.verifiedSigs[sig] = true
+	}
+	return sig != "" && s.verifiedSigs[sig]
 }
 
 // formatGross is Midtrans' gross_amount for a whole-rupiah amount.
@@ -260,6 +320,16 @@ func (s *Shop) applyStatus(ctx context.Context, o order, status, fraud string, f
 var regressStatus = map[string]string{"pending": "pending", "deny": "failed", "cancel": "cancelled", "expire": "expired"}
 
 func (s *Shop) paid(ctx context.Context, o order, fromNotify bool) error {
+	if fromNotify && s.faults.on(faultNotifyReopensOrder) && o.Status != "paid" && o.Status != "pending" {
+		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
+			return err
+		}
+		s.announce(ctx, o)
+		return nil
+	}
+	if fromNotify && s.faults.on(faultCheckThenAct) {
+		return s.paidCheckThenAct(ctx, o.ID)
+	}
 	if fromNotify && s.faults.on(faultNotifyDoubleFulfil) {
 		if err := s.store.fulfilUnguarded(ctx, o.ID); err != nil {
 			return err
@@ -268,6 +338,22 @@ func (s *Shop) paid(ctx context.Context, o order, fromNotify bool) error {
 		return nil
 	}
 	return s.applyPaid(ctx, o)
+}
+
+// paidCheckThenAct is the fulfil-check-then-act fault: the order is read,
+// the fulfilment work done, then the order is written, with nothing in the
+// database stopping a second writer that read it pending too.
+func (s *Shop) paidCheckThenAct(ctx context.Context, id string) error {
+	o, err := s.store.order(ctx, id)
+	if err != nil || o.Status != "pending" {
+		return err
+	}
+	time.Sleep(checkThenActWork) // the work between the check and the act
+	if err := s.store.fulfilUnguarded(ctx, id); err != nil {
+		return err
+	}
+	s.announce(ctx, o)
+	return nil
 }
 
 // applyPaid is the one door through which an order becomes paid and is

@@ -44,6 +44,12 @@ type Config struct {
 	// (default: signature_key) or VerifyModeRequery (ask the Get Status
 	// API and act on its answer). Both are correct.
 	VerifyMode string
+	// QueueDelay, when positive, makes the shop a queue-based design: a
+	// notification is acknowledged as soon as it is authenticated
+	// (signature mode) or at once (requery mode), and applied from an
+	// in-process job queue QueueDelay later, so the order reads paid a
+	// moment after Midtrans got its 200. 0 applies it within the request.
+	QueueDelay time.Duration
 }
 
 // Shop is the reference merchant: an http.Handler plus its database.
@@ -55,8 +61,11 @@ type Shop struct {
 	log     *slog.Logger
 	handler http.Handler
 
-	mu        sync.RWMutex
-	publicURL string
+	queue *jobQueue // nil unless Config.QueueDelay > 0
+
+	mu           sync.RWMutex
+	publicURL    string
+	verifiedSigs map[string]bool // the trust-seen-signature fault's cache
 }
 
 // New validates cfg, opens the database and builds the HTTP handler.
@@ -81,6 +90,9 @@ func New(cfg Config) (*Shop, error) {
 	s.mt = &midtransClient{snapURL: strings.TrimRight(cfg.SnapURL, "/"), coreURL: strings.TrimRight(cfg.CoreURL, "/"),
 		serverKey: key, http: cfg.HTTPClient, log: cfg.Logger}
 	s.handler = s.routes()
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
 	}
@@ -119,6 +131,9 @@ func validate(cfg Config) error {
 			errs = append(errs, fmt.Errorf("%s %q must be an absolute http(s) URL", name, u))
 		}
 	}
+	if cfg.QueueDelay < 0 {
+		errs = append(errs, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay))
+	}
 	if cfg.VerifyMode != VerifyModeSignature && cfg.VerifyMode != VerifyModeRequery {
 		errs = append(errs, fmt.Errorf("verify mode %q: want %s or %s", cfg.VerifyMode, VerifyModeSignature, VerifyModeRequery))
 	}
@@ -138,8 +153,15 @@ func (s *Shop) SetPublicURL(u string) {
 	s.publicURL = strings.TrimRight(u, "/")
 }
 
-// Close closes the database. The handler must not be used afterwards.
-func (s *Shop) Close() error { return s.store.Close() }
+// Close stops the notification queue (jobs not yet run are dropped, as a
+// crashed worker's would be; Midtrans' status API reconciles them) and
+// closes the database. The handler must not be used afterwards.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return s.store.Close()
+}
 
 func (s *Shop) baseURL(r *http.Request) string {
 	s.mu.RLock()

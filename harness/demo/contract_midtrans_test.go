@@ -4,13 +4,13 @@ package demo
 // (docs/pack-contract.md).
 var contractMidtransSnap = map[string]contractCell{
 	"wrong-key":            {covers: cov("MT-SIG-01", "notify-no-verify")},
-	"tampered-body":        {covers: cov("MT-SIG-02", ""), gap: "no fault named for MT-SIG-02"},
-	"missing-signature":    {covers: cov("MT-SIG-02", ""), gap: "no fault named for MT-SIG-02 (the notification has signature_key and no timestamp)"},
-	"foreign-signature":    {gap: "no scenario sends another order's signature_key or replays a seen one"},
+	"tampered-body":        {covers: cov("MT-SIG-02", "signature-over-stored-amount")},
+	"missing-signature":    {covers: cov("MT-SIG-02", "notify-unsigned-accepted")},
+	"foreign-signature":    {covers: cov("MT-SIG-04", "trust-seen-signature", "MT-SIG-05", "notify-reopens-order")},
 	"wrong-amount":         {covers: cov("MT-SIG-03", "gross-amount-mismatch-accepted")},
 	"failed-expired":       {covers: cov("MT-PAY-04", "notify-rejects-expire", "MT-PAY-07", "deny-closes-order")},
-	"duplicate-concurrent": {covers: cov("MT-IDEM-01", "notify-double-fulfil", "MT-IDEM-02", ""), gap: "no fault named for MT-IDEM-02 (concurrent)"},
-	"forged-return":        {covers: cov("MT-PAY-02", "trust-finish-redirect"), gap: "no cancelled-then-paid return scenario"},
+	"duplicate-concurrent": {covers: cov("MT-IDEM-01", "notify-double-fulfil", "MT-IDEM-02", "fulfil-check-then-act")},
+	"forged-return":        {covers: cov("MT-PAY-02", "trust-finish-redirect", "MT-PAY-09", "finish-revives-closed-order")},
 	"lost-notify":          {covers: cov("MT-PAY-05", "no-reconcile")},
 	"over-refund":          {covers: cov("MT-REFUND-02", "over-refund")},
 	"refund-retry":         {covers: cov("MT-IDEM-04", "refund-new-key-on-retry")},

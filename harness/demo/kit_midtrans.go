@@ -43,6 +43,12 @@ var midtransCatches = map[string]string{
 	"deny-closes-order":              "MT-PAY-07",
 	"capture-challenge-as-paid":      "MT-PAY-08",
 	"refund-pending-as-done":         "MT-REFUND-06",
+	"notify-unsigned-accepted":       "MT-SIG-02",
+	"signature-over-stored-amount":   "MT-SIG-02",
+	"trust-seen-signature":           "MT-SIG-04",
+	"notify-reopens-order":           "MT-SIG-05",
+	"fulfil-check-then-act":          "MT-IDEM-02",
+	"finish-revives-closed-order":    "MT-PAY-09",
 }
 
 // midtransConfig drives the Midtrans shop's HTTP API. The notification URL
@@ -75,15 +81,23 @@ func midtransConfig() *config.Config {
 // merchants), then sets the emulator's dashboard Payment Notification URL
 // to it, as a merchant does in Midtrans' dashboard.
 func MidtransShopStarter(verifyMode string) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return MidtransShopStarterWith(midtransshop.Config{VerifyMode: verifyMode})
+}
+
+// MidtransShopStarterWith is MidtransShopStarter for a shop of another
+// correct design: base's VerifyMode and QueueDelay (a queue-based shop
+// that books a notification a moment after acknowledging it) are kept;
+// the gateway, key, faults and fulfilment webhook are the run's.
+func MidtransShopStarterWith(base midtransshop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
 	return func(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
-		return startMidtransShop(env, faults, verifyMode)
+		return startMidtransShop(env, faults, base)
 	}
 }
 
-func startMidtransShop(env session.Env, faults []string, verifyMode string) (string, func() error, error) {
+func startMidtransShop(env session.Env, faults []string, base midtransshop.Config) (string, func() error, error) {
 	s, err := midtransshop.New(midtransshop.Config{
 		GatewayURL: env.GatewayURL, ServerKey: MidtransServerKey, Faults: faults,
-		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", VerifyMode: verifyMode,
+		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", VerifyMode: base.VerifyMode, QueueDelay: base.QueueDelay,
 	})
 	if err != nil {
 		return "", nil, err

@@ -42,7 +42,7 @@ var actionParams = map[string][]string{
 	actChallenge:     {"notify"},
 	actAccept:        {"notify"},
 	actRespondNext:   {"api", "code", "message", "count"},
-	actNotify:        {"variant", "copies", "status"},
+	actNotify:        {"variant", "copies", "status", "signature_from"},
 	actReturnShopper: {"transaction_status"},
 	actRefundPending: {"count", "settle_after"},
 	actRefundSettle:  {"notify"},

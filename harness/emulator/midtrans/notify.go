@@ -1,6 +1,7 @@
 package midtrans
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/tidwall/gjson"
 
@@ -218,7 +220,7 @@ func (e *Emulator) sendTo(ctx context.Context, client *http.Client, job notifyJo
 	if target != job.target {
 		d.Exchange.Notes = append(d.Exchange.Notes, "followed a 307/308 redirect from "+job.target+" with the same POST body")
 	}
-	return e.recordDelivery(job.t, d)
+	return e.recordSent(job.t, d, job.body)
 }
 
 // redirectTarget resolves a 307/308's Location against the URL that answered it.
@@ -244,10 +246,19 @@ func redirectTarget(from string, h map[string][]string) string {
 
 // recordDelivery stores the exchange and the delivery together.
 func (e *Emulator) recordDelivery(t *txn, d emulator.Delivery) emulator.Delivery {
+	return e.recordSent(t, d, nil)
+}
+
+// recordSent is recordDelivery that also remembers body as seen by the
+// merchant when it is a genuine notification the merchant answered.
+func (e *Emulator) recordSent(t *txn, d emulator.Delivery, body []byte) emulator.Delivery {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.rec.Add(&d.Exchange)
 	t.deliveries = append(t.deliveries, d)
+	if body != nil && d.Variant == "valid" && d.Status != 0 && !slices.ContainsFunc(t.seen, func(n seenNotice) bool { return bytes.Equal(n.body, body) }) {
+		t.seen = append(t.seen, seenNotice{status: gjson.GetBytes(body, "transaction_status").String(), body: body})
+	}
 	return d
 }
 

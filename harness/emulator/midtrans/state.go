@@ -57,6 +57,9 @@ type txn struct {
 	refunds                       []*refund // settled: money moved, counted in refunded
 	refunded                      int64
 	deliveries                    []emulator.Delivery
+	// seen are the genuine notifications the merchant received (answered
+	// at all), oldest first, for the replay variant.
+	seen []seenNotice
 	// pendingRefunds were answered status_code 201: accepted, no money
 	// moved yet; each settles by refund_settle or its own timer.
 	pendingRefunds []*refund
@@ -93,6 +96,12 @@ type txn struct {
 	// merchant re-queried while handling it.
 	statusQueries int
 	lastQueried   string // transaction_status (or "404") the last status call answered
+}
+
+// seenNotice is one genuine notification body that reached the merchant.
+type seenNotice struct {
+	status string
+	body   []byte
 }
 
 // Fraud statuses (Midtrans' words).

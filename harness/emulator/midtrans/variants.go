@@ -20,7 +20,14 @@ const wrongServerKey = "SB-Mid-server-uatrun-not-your-key"
 // fields it makes the bodies to send, in order, and says what was done.
 type variant struct {
 	copies int // default number of copies (ignored by multi-body variants)
-	craft  func(e *Emulator, t *txn, f map[string]any) ([][]byte, string)
+	craft  func(e *Emulator, t *txn, f map[string]any, c crafting) ([][]byte, string, error)
+}
+
+// crafting is what a variant may read besides the honest fields: the
+// transaction_status asked for and the action's params; e.mu is held.
+type crafting struct {
+	status string
+	params map[string]string
 }
 
 // variants are the crafted notifications a scenario can send.
@@ -28,35 +35,76 @@ var variants = map[string]variant{
 	"valid":      {1, craftValid},
 	"duplicate":  {2, craftValid},
 	"concurrent": {5, craftValid},
-	"wrong_signature": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+	"wrong_signature": {1, func(e *Emulator, t *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
 		f["signature_key"] = signWith(wrongServerKey, t.orderID, str(f["status_code"]), str(f["gross_amount"]))
-		return [][]byte{encodeJSON(f)}, "signature_key computed with a server key that is not the merchant's"
+		return [][]byte{encodeJSON(f)}, "signature_key computed with a server key that is not the merchant's", nil
 	}},
-	"missing_signature": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+	"missing_signature": {1, func(e *Emulator, t *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
 		delete(f, "signature_key")
-		return [][]byte{encodeJSON(f)}, "signature_key removed"
+		return [][]byte{encodeJSON(f)}, "signature_key removed", nil
 	}},
-	"tampered_amount": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+	"tampered_amount": {1, func(e *Emulator, t *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
 		f["gross_amount"] = amount(tampered(t.gross))
-		return [][]byte{encodeJSON(f)}, "signed over the true gross_amount, then gross_amount changed to " + amount(tampered(t.gross))
+		return [][]byte{encodeJSON(f)}, "signed over the true gross_amount, then gross_amount changed to " + amount(tampered(t.gross)), nil
 	}},
-	"wrong_amount": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+	"wrong_amount": {1, func(e *Emulator, t *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
 		g := amount(offByOne(t.gross))
 		f["gross_amount"] = g
 		f["signature_key"] = e.signature(t.orderID, str(f["status_code"]), g)
-		return [][]byte{encodeJSON(f)}, "validly signed, but gross_amount " + g + " is not the transaction's " + amount(t.gross)
+		return [][]byte{encodeJSON(f)}, "validly signed, but gross_amount " + g + " is not the transaction's " + amount(t.gross), nil
 	}},
-	"out_of_order": {1, func(e *Emulator, t *txn, f map[string]any) ([][]byte, string) {
+	"out_of_order": {1, func(e *Emulator, t *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
 		settled := e.notifyFields(t, StatusSettlement)
 		late := e.notifyFields(t, StatusPending)
 		delete(late, "settlement_time")
 		return [][]byte{encodeJSON(settled), encodeJSON(late)},
-			"a valid settlement, then a valid pending notification that arrives late (as after a retry)"
+			"a valid settlement, then a valid pending notification that arrives late (as after a retry)", nil
 	}},
+	"other_order_signature": {1, craftOtherOrderSignature},
+	"replay":                {1, craftReplay},
 }
 
-func craftValid(_ *Emulator, _ *txn, f map[string]any) ([][]byte, string) {
-	return [][]byte{encodeJSON(f)}, ""
+// craftOtherOrderSignature is this transaction's notification carrying the
+// signature_key of another order: the one Midtrans computed for the
+// transaction named by signature_from (order_id, transaction_id or token)
+// with the same status_code and its own gross_amount, i.e. what that
+// order's genuine notification of this kind carried. Only a merchant that
+// recomputes signature_key over THIS notification's order_id disregards it.
+func craftOtherOrderSignature(e *Emulator, t *txn, f map[string]any, c crafting) ([][]byte, string, error) {
+	from := c.params["signature_from"]
+	if from == "" {
+		return nil, "", fmt.Errorf("midtrans: notification other_order_signature needs signature_from: the order_id of another transaction whose signature_key to copy")
+	}
+	other, err := e.st.lookup(from)
+	if err != nil {
+		return nil, "", err
+	}
+	if other == t {
+		return nil, "", fmt.Errorf("midtrans: notification other_order_signature: signature_from %q is this transaction; name another order", from)
+	}
+	code := str(f["status_code"])
+	f["signature_key"] = e.signature(other.orderID, code, amount(other.gross))
+	return [][]byte{encodeJSON(f)}, fmt.Sprintf("signature_key copied from order %s (sha512 of its order_id + %q + %q + server key)",
+		other.orderID, code, amount(other.gross)), nil
+}
+
+// craftReplay resends, byte for byte, the last genuine notification with
+// the asked transaction_status that the merchant already received for this
+// transaction (answered at all): a replay of something already seen,
+// after the order may have moved on. Its signature_key is valid: it is
+// Midtrans' own.
+func craftReplay(e *Emulator, t *txn, _ map[string]any, c crafting) ([][]byte, string, error) {
+	for i := len(t.seen) - 1; i >= 0; i-- {
+		if t.seen[i].status == c.status {
+			return [][]byte{t.seen[i].body}, fmt.Sprintf("a replay, byte for byte, of the %s notification delivered earlier; the transaction is now %s",
+				c.status, t.status), nil
+		}
+	}
+	return nil, "", fmt.Errorf("midtrans: %w: nothing to replay: no %s notification for %s has reached the merchant yet", errState, c.status, t.orderID)
+}
+
+func craftValid(_ *Emulator, _ *txn, f map[string]any, _ crafting) ([][]byte, string, error) {
+	return [][]byte{encodeJSON(f)}, "", nil
 }
 
 // maxCopies bounds how many copies one action may send.
@@ -84,7 +132,7 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	ds, err := e.crafted(ctx, a.Order, name, status, v, copies)
+	ds, err := e.crafted(ctx, a.Order, name, v, copies, crafting{status: status, params: a.Params})
 	if err != nil {
 		return emulator.Result{}, err
 	}
@@ -94,14 +142,18 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 
 // crafted builds and sends the variant's bodies. Copies of duplicate go one
 // after another, copies of concurrent all at once, with identical bytes.
-func (e *Emulator) crafted(ctx context.Context, id, name, status string, v variant, copies int) ([]emulator.Delivery, error) {
+func (e *Emulator) crafted(ctx context.Context, id, name string, v variant, copies int, c crafting) ([]emulator.Delivery, error) {
 	e.mu.Lock()
 	t, err := e.st.lookup(id)
 	if err != nil {
 		e.mu.Unlock()
 		return nil, err
 	}
-	bodies, why := v.craft(e, t, maps.Clone(e.notifyFields(t, status)))
+	bodies, why, err := v.craft(e, t, maps.Clone(e.notifyFields(t, c.status)), c)
+	if err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
 	target := ""
 	if targets := e.targetsLocked(t); len(targets) > 0 {
 		target = targets[0]

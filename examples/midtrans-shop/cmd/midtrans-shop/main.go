@@ -32,6 +32,7 @@ import (
 type options struct {
 	listen, gatewayURL, publicURL, serverKey, db, webhook string
 	verifyMode                                            string
+	queueDelay                                            time.Duration
 	faults                                                []string
 	listFaults                                            bool
 }
@@ -58,7 +59,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return errors.New("--server-key is required")
 	}
 	cfg := midtransshop.Config{GatewayURL: o.gatewayURL, ServerKey: o.serverKey, PublicURL: o.publicURL, DBPath: o.db,
-		Faults: o.faults, FulfilmentWebhook: o.webhook, VerifyMode: o.verifyMode, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+		Faults: o.faults, FulfilmentWebhook: o.webhook, VerifyMode: o.verifyMode, QueueDelay: o.queueDelay, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	return serve(o.listen, cfg, stderr)
 }
 
@@ -80,6 +81,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
 	str(&o.verifyMode, "verify-mode", midtransshop.VerifyModeSignature,
 		"how notifications are trusted: signature (check signature_key) or requery (ask the Get Status API); both are correct")
+	queue := "0s"
+	str(&queue, "queue-delay", "0s", "apply notifications from a job queue this long after acknowledging them (0s: within the request)")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them)", func(v string) error {
 		if v == "list" {
 			o.listFaults = true
@@ -94,6 +97,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	d, err := time.ParseDuration(queue)
+	if err != nil || d < 0 {
+		return o, fmt.Errorf("--queue-delay %q: want a duration such as 200ms", queue)
+	}
+	o.queueDelay = d
 	if len(o.faults) == 0 && !o.listFaults && getenv("MIDTRANS_SHOP_FAULT") != "" {
 		o.faults = strings.Split(getenv("MIDTRANS_SHOP_FAULT"), ",")
 	}

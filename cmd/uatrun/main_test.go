@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/uatrun/uatrun/harness/demo"
@@ -39,6 +41,34 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// plainUatrun is uatrun built without the race detector, for the fault
+// sweeps: each of those runs a pack to catch one merchant bug, and the
+// engine they exercise runs under -race in process (harness/demo) and in
+// this package's own runs of bin. It is built once, on first use.
+func plainUatrun(t *testing.T) string {
+	t.Helper()
+	plain.once.Do(func() {
+		if len(raceFlags) == 0 {
+			plain.bin = bin
+			return
+		}
+		plain.bin = bin + "-plain"
+		if out, err := exec.Command("go", "build", "-o", plain.bin, ".").CombinedOutput(); err != nil {
+			plain.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if plain.err != nil {
+		t.Fatal(plain.err)
+	}
+	return plain.bin
+}
+
+var plain struct {
+	once sync.Once
+	bin  string
+	err  error
 }
 
 func uatrun(t *testing.T, dir string, args ...string) (string, int) {

@@ -44,6 +44,9 @@ type oopMerchant struct {
 	// notify_url); the test replaces it with a free port.
 	addr      string
 	envPrefix string // the command's flags fall back to variables with this prefix
+	// edits are replacements (old, new, …) that point the config copied
+	// into a run's directory at that directory's keys/.
+	edits []string
 	// args and env start the merchant the way the config's header says.
 	args func(a oopAddrs) []string
 	env  []string
@@ -80,6 +83,28 @@ var oopMerchants = []oopMerchant{
 				"--fulfilment-webhook", "http://" + a.receiver + "/hooks/fulfilment"}
 		},
 		env: []string{"PPNSHOP_API_TOKEN=" + demo.PurwantaraAPIToken, "PPNSHOP_WEBHOOK_SECRET=" + demo.PurwantaraWebhookSecret},
+	},
+	{
+		gateway: "gopay-miniapp", cmd: "./examples/gopay-miniapp-shop/cmd/gopay-miniapp-shop", config: "examples/gopay-miniapp-shop/uatrun.yaml", keys: true,
+		addr: "127.0.0.1:8084", envPrefix: "GOPAYMINI_SHOP_",
+		args: func(a oopAddrs) []string {
+			return []string{"--listen", a.merchant, "--gateway-url", "http://" + a.emulator,
+				"--miniapp-credential", demo.GoPayMiniCredential,
+				"--client-secret", demo.GoPayMiniClientSecret, "--partner-id", demo.GoPayMiniPartnerID,
+				"--merchant-id", demo.GoPayMiniMerchantID, "--pop-id", demo.GoPayMiniPopID,
+				"--private-key", "keys/merchant.pem", "--gateway-public-key", "keys/gateway.pub.pem",
+				"--fulfilment-webhook", "http://" + a.receiver + "/hooks/fulfilment"}
+		},
+	},
+	{
+		gateway: "dana-widget", cmd: "./examples/dana-widget-shop/cmd/dana-widget-shop", config: "examples/dana-widget-shop/uatrun.yaml", keys: true,
+		addr: "127.0.0.1:8085", envPrefix: "DANA_WIDGET_SHOP_",
+		edits: []string{"../../keys/merchant.pub.pem", "keys/merchant.pub.pem", "../../keys/gateway.pem", "keys/gateway.pem"},
+		args: func(a oopAddrs) []string {
+			return []string{"--listen", a.merchant, "--gateway-url", "http://" + a.emulator,
+				"--private-key", "keys/merchant.pem", "--gateway-public-key", "keys/gateway.pub.pem",
+				"--partner-id", demo.PartnerID, "--merchant-id", demo.MerchantID}
+		},
 	},
 	{
 		gateway: "astapa", cmd: "./examples/astapa-shop/cmd/astapa-shop", config: "examples/astapa-shop/uatrun.yaml",
@@ -232,7 +257,7 @@ func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]ev
 	// Only the scenario that catches the fault runs: the clean run already
 	// showed every other one passes, and a whole pack per fault would spend
 	// the CI's time waiting out settle windows.
-	out, code, run := g.run(t, fault, []string{"--scenario", "^" + want + " "}, fault)
+	out, code, run := g.runWith(t, plainUatrun(t), fault, []string{"--scenario", "^" + want + " "}, fault)
 	var got *evidence.Scenario
 	var errored []string
 	for i, sc := range run.Scenarios {
@@ -264,6 +289,12 @@ func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]ev
 // between picking and binding gets fresh ports and another attempt.
 func (g *oopGateway) run(t *testing.T, name string, extra []string, faults ...string) (string, int, *evidence.Run) {
 	t.Helper()
+	return g.runWith(t, bin, name, extra, faults...)
+}
+
+// runWith is run with the given uatrun binary.
+func (g *oopGateway) runWith(t *testing.T, uatrunBin, name string, extra []string, faults ...string) (string, int, *evidence.Run) {
+	t.Helper()
 	for attempt := 1; ; attempt++ {
 		dir := t.TempDir()
 		a := oopFreeAddrs(t)
@@ -276,7 +307,7 @@ func (g *oopGateway) run(t *testing.T, name string, extra []string, faults ...st
 			t.Fatalf("%s %s: %v", g.gateway, name, err)
 		}
 		args := append([]string{"run", "--config", "uatrun.yaml", "--no-color"}, extra...)
-		out, code := oopRunUatrun(t, dir, g.env, 2*time.Minute, args...)
+		out, code := oopRunUatrun(t, uatrunBin, dir, g.env, 2*time.Minute, args...)
 		m.stop(t)
 		// Ports are picked free, then bound: another process may take one
 		// in between, and the readiness probe may even have reached that
@@ -313,7 +344,7 @@ func (g *oopGateway) writeConfig(t *testing.T, dir string, a oopAddrs) {
 	if strings.Contains(g.cfg, "notify_url:") {
 		edits = append(edits, "notify_url: http://"+g.addr+"/", "notify_url: http://"+a.merchant+"/")
 	}
-	editConfig(t, dir, "uatrun.yaml", edits...)
+	editConfig(t, dir, "uatrun.yaml", append(edits, g.edits...)...)
 	if g.keys == "" {
 		return
 	}
@@ -401,12 +432,15 @@ func oopModuleRoot(t *testing.T) string {
 	return root
 }
 
-// oopBuildMerchants builds every merchant command once, with -race when the
-// tests run under it, and returns the binaries by gateway.
+// oopBuildMerchants builds every merchant command once and returns the
+// binaries by gateway. They are built without the race detector even under
+// -race: the merchants are examples (their own packages' tests run them
+// under -race in process), and here they only serve the matrix, where an
+// instrumented merchant would multiply the CPU every fault run costs.
 func oopBuildMerchants(t *testing.T, root string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
-	args := append(append([]string{"build"}, raceFlags...), "-o", dir+string(filepath.Separator))
+	args := []string{"build", "-o", dir + string(filepath.Separator)}
 	for _, m := range oopMerchants {
 		args = append(args, m.cmd)
 	}
@@ -464,11 +498,11 @@ func oopFreeAddrs(t *testing.T) oopAddrs {
 }
 
 // oopRunUatrun is runBounded with an explicit environment.
-func oopRunUatrun(t *testing.T, dir string, env []string, limit time.Duration, args ...string) (string, int) {
+func oopRunUatrun(t *testing.T, uatrunBin, dir string, env []string, limit time.Duration, args ...string) (string, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, uatrunBin, args...)
 	cmd.Dir, cmd.Env = dir, env
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out

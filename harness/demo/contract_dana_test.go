@@ -2,15 +2,22 @@ package demo
 
 // contractDanaGapura is the dana-gapura column of the pack contract
 // (docs/pack-contract.md).
+//
+// Timestamp skew: the demo judges the merchant's own X-TIMESTAMP against
+// the wall clock (gateway.timestamp_skew: 10m), so a clock hours off fails
+// every call, DANA-CREATE-01 first.
+// A stale X-TIMESTAMP on a notify stays the recommended DANA-SIG-06: DANA
+// documents no rejection of it, and its SDK parsers (dana-go, dana-node)
+// verify the signature without checking the timestamp's age.
 var contractDanaGapura = map[string]contractCell{
 	"wrong-key":            {covers: cov("DANA-SIG-01", "notify-no-verify")},
 	"tampered-body":        {covers: cov("DANA-SIG-02", "notify-trusts-payload")},
-	"missing-signature":    {covers: cov("DANA-SIG-03", ""), gap: "no fault of the reference shop is named for DANA-SIG-03"},
-	"foreign-signature":    {covers: cov("DANA-SIG-04", ""), gap: "no fault named for DANA-SIG-04; no already-seen (replayed) signature scenario"},
+	"missing-signature":    {covers: cov("DANA-SIG-03", "notify-unsigned-accepted")},
+	"foreign-signature":    {covers: cov("DANA-SIG-04", "notify-signature-memo", "DANA-SIG-07", "notify-reopens-order")},
 	"wrong-amount":         {covers: cov("DANA-SIG-05", "notify-ignores-amount")},
-	"failed-expired":       {covers: cov("DANA-PAY-03", "notify-expired-as-paid"), gap: "expired only: no failed-payment notify scenario"},
-	"duplicate-concurrent": {covers: cov("DANA-IDEM-01", "notify-double-fulfil", "DANA-IDEM-02", ""), gap: "no fault named for DANA-IDEM-02 (concurrent)"},
-	"forged-return":        {covers: cov("DANA-PAY-02", "trust-return-redirect"), gap: "no cancelled-then-paid return scenario"},
+	"failed-expired":       {covers: cov("DANA-PAY-03", "notify-expired-as-paid", "DANA-PAY-06", "notify-refuses-early-close")},
+	"duplicate-concurrent": {covers: cov("DANA-IDEM-01", "notify-double-fulfil", "DANA-IDEM-02", "fulfil-check-then-act")},
+	"forged-return":        {covers: cov("DANA-PAY-02", "trust-return-redirect", "DANA-PAY-07", "return-query-settled-as-paid")},
 	"lost-notify":          {covers: cov("DANA-PAY-05", "reconcile-ignores-query")},
 	"over-refund":          {covers: cov("DANA-REFUND-02", "over-refund")},
 	"refund-retry":         {covers: cov("DANA-REFUND-04", "refund-new-reference-on-retry")},
@@ -21,5 +28,5 @@ var contractDanaGapura = map[string]contractCell{
 	"oauth-state":          na("Hosted Checkout has no account binding or OAuth redirect"),
 	"tokens-echoed":        na("no customer or access token exists in Hosted Checkout"),
 	"two-users":            na("no per-user credential: every call is the merchant's"),
-	"timestamp-skew":       {gap: "DANA-SIG-06 (stale notify X-TIMESTAMP) is recommended, not mandatory, and has no fault; the merchant's own X-TIMESTAMP skew is checked only when gateway.timestamp_skew is set"},
+	"timestamp-skew":       {covers: cov("DANA-CREATE-01", "timestamp-utc-as-jakarta")},
 }

@@ -38,6 +38,7 @@ var danaCatches = map[string]string{
 	"notify-no-verify":              "DANA-SIG-01",
 	"notify-refuses-early-close":    "DANA-PAY-06",
 	"notify-reopens-order":          "DANA-SIG-07",
+	"notify-signature-memo":         "DANA-SIG-04",
 	"notify-trusts-payload":         "DANA-SIG-02",
 	"notify-unsigned-accepted":      "DANA-SIG-03",
 	"notify-wrong-ack":              "DANA-PAY-01",

@@ -93,6 +93,9 @@ func (s *Shop) call(path string, body any, tokenAPI bool, customerToken string) 
 		return answer{}, err
 	}
 	ts := timestamp(time.Now())
+	if s.fault["timestamp-utc-as-jakarta"] {
+		ts = time.Now().UTC().Format("2006-01-02T15:04:05+07:00")
+	}
 	req, err := http.NewRequest(http.MethodPost, s.cfg.GatewayURL+path, bytes.NewReader(raw))
 	if err != nil {
 		return answer{}, err

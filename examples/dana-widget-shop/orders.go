@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 func parseCents(v string) (int64, bool) {
@@ -139,14 +141,44 @@ func (s *Shop) orderStatus(w http.ResponseWriter, r *http.Request) {
 
 // markPaid moves a pending order to paid and fulfils it, once.
 func (s *Shop) markPaid(id string) {
+	if s.fault["fulfil-check-then-act"] {
+		// the bug: the check and the act are apart, so concurrent
+		// notifies all pass the check
+		if o, ok := s.get(id); !ok || o.Status != "pending" {
+			return
+		}
+		time.Sleep(checkThenActWork)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.orders[id].Status = "paid"
+		s.orders[id].Fulfilments++
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orders[id]
 	if o == nil {
 		return
 	}
+	if s.fault["ship-queue-ignores-cancel"] {
+		if o.Status == "pending" {
+			o.Status = "paid"
+		}
+		// the bug: the shipment is queued whatever the order's state, and
+		// the queue does not read it again
+		if !o.queued {
+			o.queued = true
+			time.AfterFunc(shipQueueDelay, func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				o.Fulfilments++
+			})
+		}
+		return
+	}
 	if o.Status == "pending" || (s.fault["notify-double-fulfil"] && o.Status == "paid") ||
-		(s.fault["paid-after-cancel"] && o.Status == "cancelled") {
+		(s.fault["paid-after-cancel"] && o.Status == "cancelled") ||
+		(s.fault["notify-pays-unless-paid"] && o.Status != "paid") {
 		o.Status = "paid"
 		o.Fulfilments++
 	}
@@ -243,7 +275,7 @@ func (s *Shop) reconcile(w http.ResponseWriter, r *http.Request) {
 // returnPage is PAY_RETURN: navigation only, unless the fault trusts it.
 func (s *Shop) returnPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if s.fault["trust-return-redirect"] {
+	if s.fault["trust-return-redirect"] || (s.fault["trust-return-from-cashier"] && sameHost(r.Referer(), s.cfg.GatewayURL)) {
 		s.markPaid(id)
 	}
 	o, _ := s.get(id)
@@ -262,12 +294,28 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		ack(http.StatusBadRequest, "4005600", "Bad Request")
 		return
 	}
-	unsigned := s.fault["notify-unsigned-accepted"] && r.Header.Get("X-SIGNATURE") == ""
-	if !s.fault["notify-no-verify"] && !unsigned {
-		sts, err := stringToSign(r.URL.Path, raw, r.Header.Get("X-TIMESTAMP"))
-		if err != nil || r.Header.Get("X-TIMESTAMP") == "" || verify(s.gwPub, sts, r.Header.Get("X-SIGNATURE")) != nil {
+	sig := r.Header.Get("X-SIGNATURE")
+	unsigned := s.fault["notify-unsigned-accepted"] && sig == ""
+	if !s.fault["notify-no-verify"] && !unsigned && !s.seenSignature(sig) {
+		signed := raw
+		if s.fault["notify-verifies-reserialised"] {
+			signed = reserialise(raw)
+		}
+		sts, err := stringToSign(r.URL.Path, signed, r.Header.Get("X-TIMESTAMP"))
+		if err != nil || r.Header.Get("X-TIMESTAMP") == "" || verify(s.gwPub, sts, sig) != nil {
 			ack(http.StatusUnauthorized, "4015600", "Unauthorized. Invalid Signature")
 			return
+		}
+		// Hardening beyond DANA's SDKs (DANAW-SIG-06, recommended): a
+		// notify signed long ago is a captured one replayed.
+		if ts, err := time.Parse(time.RFC3339, r.Header.Get("X-TIMESTAMP")); err != nil || time.Since(ts).Abs() > notifyMaxAge {
+			ack(http.StatusBadRequest, "4005601", "Invalid Field Format X-TIMESTAMP")
+			return
+		}
+		if s.fault["notify-trusts-seen-signature"] {
+			s.mu.Lock()
+			s.sigs[sig] = true
+			s.mu.Unlock()
 		}
 	}
 	var n struct {
@@ -278,6 +326,12 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 	if json.NewDecoder(bytes.NewReader(raw)).Decode(&n) != nil {
 		ack(http.StatusBadRequest, "4005600", "Bad Request")
 		return
+	}
+	if s.fault["notify-verifies-reserialised"] {
+		// the bug's other half: fields read from the received bytes, the
+		// first of a duplicated key
+		n.Ref, n.Status = gjson.GetBytes(raw, "originalPartnerReferenceNo").Str, gjson.GetBytes(raw, "latestTransactionStatus").Str
+		n.Amount = map[string]string{"value": gjson.GetBytes(raw, "amount.value").Str, "currency": gjson.GetBytes(raw, "amount.currency").Str}
 	}
 	o, ok := s.get(n.Ref)
 	if !ok {
@@ -297,4 +351,41 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ack(http.StatusOK, "2005600", "Successful")
+}
+
+// notifyMaxAge is how far a notify's X-TIMESTAMP may be from the shop's
+// clock.
+const notifyMaxAge = 10 * time.Minute
+
+// seenSignature is the notify-trusts-seen-signature fault: a signature
+// verified once is trusted again, whatever body it comes with.
+func (s *Shop) seenSignature(sig string) bool {
+	if !s.fault["notify-trusts-seen-signature"] || sig == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sigs[sig]
+}
+
+// reserialise is the notify-verifies-reserialised fault's signed form:
+// the body parsed into a map (the last of a duplicated key wins) and
+// encoded again, keys sorted.
+func reserialise(raw []byte) []byte {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return raw
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return raw
+	}
+	return b
+}
+
+// sameHost reports whether the URL a names the host of the URL b.
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Host != "" && ua.Host == ub.Host
 }

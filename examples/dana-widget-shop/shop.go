@@ -38,7 +38,23 @@ var faults = []Fault{
 	{"reuse-external-id", "sends the same X-EXTERNAL-ID on every DANA call"},
 	{"refund-ignores-gateway-error", "books a refund DANA refused"},
 	{"tokens-by-masked-phone", "keeps customer tokens per masked DANA number (0812****0701), so two users whose masked numbers match share the last one's tokens"},
+	{"notify-verifies-reserialised", "verifies X-SIGNATURE over its own re-serialisation of the parsed notify (the last of a duplicated key kept), then reads the fields from the received bytes (the first kept)"},
+	{"notify-trusts-seen-signature", "remembers every X-SIGNATURE it verified and accepts a notify carrying one of them without verifying it against this body"},
+	{"notify-pays-unless-paid", "moves any order that is not paid to paid on a verified paid notify (a refunded or cancelled one too), instead of pending orders only"},
+	{"fulfil-check-then-act", "reads the order, works, then writes it paid and fulfils: concurrent copies of a notify all see it pending and all fulfil"},
+	{"trust-return-from-cashier", "marks the order paid when the shopper comes back to PAY_RETURN from DANA's cashier (Referer on DANA's host), though the shopper may have pressed Cancel"},
+	{"ship-queue-ignores-cancel", "ships from a queue a moment after a verified paid notify, without reading the order again: a paid notify for a cancelled order still ships it"},
+	{"timestamp-utc-as-jakarta", "formats X-TIMESTAMP from the UTC clock with a literal +07:00, 7 hours behind Jakarta time"},
 }
+
+// shipQueueDelay is how long the ship-queue-ignores-cancel fault's queue
+// waits before shipping: shorter than any run.hold the demos use, so the
+// hold after a cancel sees the shipment land.
+const shipQueueDelay = 25 * time.Millisecond
+
+// checkThenActWork is the work between the check and the act of the
+// fulfil-check-then-act fault.
+const checkThenActWork = 30 * time.Millisecond
 
 // Faults lists the switchable faults.
 func Faults() []Fault { return append([]Fault(nil), faults...) }
@@ -66,6 +82,7 @@ type order struct {
 	Fulfilments      int
 	RefundedCents    int64
 	refunds          int
+	queued           bool // its shipment is queued (ship-queue-ignores-cancel)
 }
 
 // Shop is the merchant. It is safe for concurrent use.
@@ -83,6 +100,7 @@ type Shop struct {
 	byMask map[string]*binding // tokens per masked phone (tokens-by-masked-phone)
 	orders map[string]*order
 	seq    int
+	sigs   map[string]bool // X-SIGNATUREs verified (notify-trusts-seen-signature)
 }
 
 // New checks cfg and returns a shop.
@@ -96,7 +114,7 @@ func New(cfg Config) (*Shop, error) {
 		return nil, err
 	}
 	s := &Shop{cfg: cfg, key: key, gwPub: pub, fault: map[string]bool{}, client: &http.Client{Timeout: 8 * time.Second},
-		users: map[string]*binding{}, states: map[string]string{}, orders: map[string]*order{}, byMask: map[string]*binding{}}
+		users: map[string]*binding{}, states: map[string]string{}, orders: map[string]*order{}, byMask: map[string]*binding{}, sigs: map[string]bool{}}
 	for _, f := range cfg.Faults {
 		known := false
 		for _, k := range faults {

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"crypto/rsa"
+	"time"
 
 	danawidgetshop "github.com/uatrun/uatrun/examples/dana-widget-shop"
 	"github.com/uatrun/uatrun/harness/config"
@@ -40,6 +41,13 @@ var danaWidgetCatches = map[string]string{
 	"refund-ignores-gateway-error":  "DANAW-REFUND-03",
 	"tokens-by-masked-phone":        "DANAW-BIND-06",
 	"refund-new-reference-on-retry": "DANAW-IDEM-04",
+	"notify-verifies-reserialised":  "DANAW-SIG-02",
+	"notify-trusts-seen-signature":  "DANAW-SIG-04",
+	"notify-pays-unless-paid":       "DANAW-SIG-05",
+	"fulfil-check-then-act":         "DANAW-IDEM-02",
+	"trust-return-from-cashier":     "DANAW-PAY-06",
+	"ship-queue-ignores-cancel":     "DANAW-CANCEL-03",
+	"timestamp-utc-as-jakarta":      "DANAW-BIND-01",
 }
 
 // DanaWidgetActions are the Widget shop's actions, shared by the demo and
@@ -64,8 +72,11 @@ func danaWidgetConfig() *config.Config {
 		Version: 1,
 		Merchant: config.Merchant{Name: "uatrun example shop (DANA Widget)", Timeout: config.Duration(10e9),
 			Actions: danaWidgetActions(), Statuses: config.DefaultStatuses()},
-		Gateway: config.Gateway{Name: "dana-widget", PartnerID: PartnerID, MerchantID: MerchantID},
-		Report:  config.Report{Dir: "uat-evidence"},
+		// X-TIMESTAMP checked against the wall clock, as the starter
+		// config does (harness/config/starter-dana-widget.yaml).
+		Gateway: config.Gateway{Name: "dana-widget", PartnerID: PartnerID, MerchantID: MerchantID,
+			TimestampSkew: config.Duration(10 * time.Minute)},
+		Report: config.Report{Dir: "uat-evidence"},
 	}
 }
 

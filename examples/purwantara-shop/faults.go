@@ -27,9 +27,33 @@ const (
 	faultCheckThenAct         = "fulfil-check-then-act"
 	faultMatchByAmount        = "match-by-amount"
 	faultStatusFromWebhook    = "status-from-webhook"
+	faultSignatureCache       = "signature-cache"
+	faultSignaturePerTx       = "signature-cache-per-transaction"
+	faultUnsignedAccepted     = "unsigned-webhook-accepted"
+	faultFailedUnhandled      = "failed-status-unhandled"
+	faultNoReconcile          = "no-reconcile"
+	faultReuseReference       = "reuse-reference"
+	faultActiveReopens        = "active-reopens-order"
+	faultReturnFinalAsPaid    = "return-final-as-paid"
 )
 
 var faultCatalogue = map[string]string{
+	faultSignatureCache: "remembers every Signature that verified and accepts a webhook carrying one of them without hashing its body " +
+		"(retries repeat the same Signature), so another webhook's Signature passes on a forged body",
+	faultSignaturePerTx: "remembers the Signatures that verified per transaction uuid and accepts a later webhook of that transaction " +
+		"carrying one of them without hashing its body, so a delivered webhook edited after signing (ACTIVE made PAID) pays the order",
+	faultUnsignedAccepted: "checks the Signature only when the header is present, " +
+		"so a webhook without one (anyone's) is accepted and can mark orders paid",
+	faultFailedUnhandled: "knows only the statuses ACTIVE, PAID and EXPIRED and answers a FAILED webhook 400, " +
+		"so Purwantara keeps retrying it and the failed order stays pending",
+	faultNoReconcile: "its reconcile job reads only its own database and never asks Purwantara's inquiry, " +
+		"so a paid order whose webhook was lost stays pending forever",
+	faultReuseReference: "sends the shopper's cart id as every order's reference (external_id; order_id for QRIS), " +
+		"so Purwantara refuses the cart's second order with 422 has already been taken",
+	faultActiveReopens: "puts a closed (expired, failed, cancelled) order back to pending when an ACTIVE webhook comes, " +
+		"so a replayed creation webhook revives an order Purwantara has closed",
+	faultReturnFinalAsPaid: "on the shopper's return asks Purwantara's inquiry and takes any finished status (not ACTIVE) as paid, " +
+		"so a shopper coming back from an expired or failed payment gets the order",
 	faultTrustSignedAmount: "trusts a correctly signed webhook's amount without comparing it with the order's, " +
 		"so a payment of another amount (a payment link edited, a partial counter payment) pays the order in full",
 	faultCheckThenAct: "ships when the order it read at the start of the webhook was pending, then records the payment, " +

@@ -90,6 +90,60 @@ var faultCases = []struct {
 		}
 		return fmt.Sprint(num(b.order(t, id)["fulfilments"]))
 	}, "1", "2"},
+	{faultUnsignedAccepted, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "payment-link")
+		body := webhookBody(b.order(t, id)["uuid"].(string), id, "PAID", "15000.0000")
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders("", "d1"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultSignatureCache, func(t *testing.T, b *bench) string {
+		// another order's genuine PAID Signature on this order's PAID body
+		other := b.checkout(t, "virtual-account")
+		b.hook(t, other, "PAID", "d1")
+		otherBody := webhookBody(b.order(t, other)["uuid"].(string), other, "PAID", "15000.0000")
+		id := b.checkout(t, "virtual-account")
+		body := webhookBody(b.order(t, id)["uuid"].(string), id, "PAID", "15000.0000")
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders(sign(testSecret, otherBody), "d2"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultSignaturePerTx, func(t *testing.T, b *bench) string {
+		// the delivered ACTIVE webhook with its status edited to PAID
+		id := b.checkout(t, "qris")
+		b.hook(t, id, "ACTIVE", "d0")
+		active := webhookBody(b.order(t, id)["uuid"].(string), id, "ACTIVE", "15000.0000")
+		body := webhookBody(b.order(t, id)["uuid"].(string), id, "PAID", "15000.0000")
+		code, _ := b.do(t, http.MethodPost, WebhookPath, string(body), hookHeaders(sign(testSecret, active), "d1"))
+		return fmt.Sprint(code, " ", b.order(t, id)["status"])
+	}, "401 pending", "200 paid"},
+	{faultFailedUnhandled, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "ewallet/ovo")
+		return fmt.Sprint(b.hook(t, id, "FAILED", "d1"), " ", b.order(t, id)["status"])
+	}, "200 failed", "400 pending"},
+	{faultNoReconcile, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "counter")
+		b.ppn.inquiry = "PAID"
+		b.do(t, http.MethodPost, "/orders/"+id+"/reconcile", `{}`, nil)
+		return fmt.Sprint(b.order(t, id)["status"])
+	}, "paid", "pending"},
+	{faultReuseReference, func(t *testing.T, b *bench) string {
+		b.checkout(t, "virtual-account")
+		b.checkout(t, "virtual-account")
+		reqs := b.ppn.requests()
+		return fmt.Sprint(reqs[0].Body["external_id"] == reqs[1].Body["external_id"])
+	}, "false", "true"},
+	{faultActiveReopens, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "virtual-account")
+		b.hook(t, id, "EXPIRED", "d1")
+		b.hook(t, id, "ACTIVE", "d2") // the creation webhook, replayed
+		return fmt.Sprint(b.order(t, id)["status"])
+	}, "expired", "pending"},
+	{faultReturnFinalAsPaid, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "payment-link")
+		b.ppn.inquiry = "EXPIRED"
+		code, _ := b.do(t, http.MethodGet, "/return?order="+id, "", nil)
+		o := b.order(t, id)
+		return fmt.Sprint(code, " ", o["status"], " ", num(o["fulfilments"]))
+	}, "200 pending 0", "200 paid 1"},
 	{faultCreateIgnoresStatus, func(t *testing.T, b *bench) string {
 		b.ppn.status = http.StatusUnprocessableEntity
 		status, _ := b.do(t, http.MethodPost, "/checkout", `{"amount":"15000"}`, nil)

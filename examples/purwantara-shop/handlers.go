@@ -62,7 +62,15 @@ func (s *Shop) checkout(c *gin.Context) {
 		return
 	}
 	// A shopper closing the tab must not abandon a payment call half-way.
-	ans, err := s.gw.call(context.WithoutCancel(ctx), http.MethodPost, spec.path, spec.body(s, o, s.expiry()))
+	body := spec.body(s, o, s.expiry())
+	if s.faults.on(faultReuseReference) {
+		for _, k := range []string{"external_id", "order_id"} {
+			if _, ok := body[k]; ok {
+				body[k] = s.cartRef // the bug: one cart, one reference, however many orders
+			}
+		}
+	}
+	ans, err := s.gw.call(context.WithoutCancel(ctx), http.MethodPost, spec.path, body)
 	if err != nil {
 		s.log.Warn("create got no answer; order stays pending", "order", o.ID, "err", err)
 		c.JSON(http.StatusBadGateway, gin.H{"error": "Purwantara did not answer; the order stays pending until reconciled", "order_id": o.ID})
@@ -126,6 +134,10 @@ func (s *Shop) reconcile(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if s.faults.on(faultNoReconcile) {
+		s.getOrder(c) // the bug: the database is not the news
+		return
+	}
 	if o.UUID == "" {
 		c.JSON(http.StatusConflict, gin.H{"error": "the order has no Purwantara transaction yet", "status": o.Status})
 		return
@@ -167,6 +179,11 @@ func (s *Shop) returnPage(c *gin.Context) {
 				o, err = s.store.order(c.Request.Context(), id)
 			}
 		}
+		if err == nil && s.faults.on(faultReturnFinalAsPaid) && o.Status == "pending" && s.returnFinished(c.Request.Context(), o) {
+			if err = s.paid(context.WithoutCancel(c.Request.Context()), o); err == nil {
+				o, err = s.store.order(c.Request.Context(), id)
+			}
+		}
 		if err == nil {
 			view.Status, view.Found, status = o.Status, true, http.StatusOK
 		}
@@ -174,6 +191,17 @@ func (s *Shop) returnPage(c *gin.Context) {
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	s.logErr(returnTemplate.Execute(c.Writer, view), "render return page")
+}
+
+// returnFinished is how the return-final-as-paid fault reads the return:
+// Purwantara's inquiry says the payment is no longer ACTIVE, whatever it
+// ended as.
+func (s *Shop) returnFinished(ctx context.Context, o order) bool {
+	if o.UUID == "" {
+		return false
+	}
+	ans, err := s.gw.call(ctx, http.MethodGet, channelSpecs[o.Channel].inquiry+o.UUID, nil)
+	return err == nil && ans.ok() && ans.Data.UUID == o.UUID && ans.Data.Status != "ACTIVE"
 }
 
 // returnSaysPaid is how the trust-return-query fault reads the return

@@ -62,6 +62,13 @@ type Shop struct {
 
 	mu        sync.RWMutex
 	publicURL string
+
+	// sigCache holds Signatures the signature-cache faults have seen
+	// verify; a correct shop never reads it.
+	sigMu    sync.Mutex
+	sigCache map[string]bool
+	// cartRef is the one reference the reuse-reference fault sends.
+	cartRef string
 }
 
 // New validates cfg, opens the database and builds the HTTP handler.
@@ -83,7 +90,8 @@ func New(cfg Config) (*Shop, error) {
 		token = cfg.WebhookSecret
 	}
 	s := &Shop{cfg: cfg, faults: faults, store: st, log: cfg.Logger, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
-		gw: &gatewayClient{baseURL: cfg.GatewayURL, token: token, http: cfg.HTTPClient}}
+		gw:       &gatewayClient{baseURL: cfg.GatewayURL, token: token, http: cfg.HTTPClient},
+		sigCache: map[string]bool{}, cartRef: "CART-" + randomHex(6)}
 	s.handler = s.routes()
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)

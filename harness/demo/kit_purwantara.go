@@ -25,18 +25,26 @@ func init() {
 // purwantaraCatches names, for each fault of the Purwantara shop, the
 // scenario whose rule that fault breaks.
 var purwantaraCatches = map[string]string{
-	"bearer-webhook-secret":       "PPN-CREATE-01",
-	"create-ignores-status":       "PPN-CREATE-07",
-	"dedupe-by-delivery-id":       "PPN-IDEM-02",
-	"double-fulfil-on-redelivery": "PPN-IDEM-01",
-	"expired-as-paid":             "PPN-PAY-03",
-	"fulfil-check-then-act":       "PPN-IDEM-04",
-	"match-by-amount":             "PPN-SIG-05",
-	"status-from-webhook":         "PPN-PAY-08",
-	"trust-signed-amount":         "PPN-SIG-04",
-	"trust-return-query":          "PPN-PAY-07",
-	"verify-reencoded-json":       "PPN-PAY-02",
-	"webhook-no-verify":           "PPN-SIG-01",
+	"bearer-webhook-secret":           "PPN-CREATE-01",
+	"create-ignores-status":           "PPN-CREATE-07",
+	"dedupe-by-delivery-id":           "PPN-IDEM-02",
+	"double-fulfil-on-redelivery":     "PPN-IDEM-01",
+	"expired-as-paid":                 "PPN-PAY-03",
+	"fulfil-check-then-act":           "PPN-IDEM-04",
+	"match-by-amount":                 "PPN-SIG-05",
+	"status-from-webhook":             "PPN-PAY-08",
+	"trust-signed-amount":             "PPN-SIG-04",
+	"trust-return-query":              "PPN-PAY-07",
+	"verify-reencoded-json":           "PPN-PAY-02",
+	"webhook-no-verify":               "PPN-SIG-01",
+	"signature-cache-per-transaction": "PPN-SIG-02",
+	"unsigned-webhook-accepted":       "PPN-SIG-03",
+	"signature-cache":                 "PPN-SIG-06",
+	"active-reopens-order":            "PPN-SIG-07",
+	"failed-status-unhandled":         "PPN-PAY-04",
+	"no-reconcile":                    "PPN-PAY-05",
+	"return-final-as-paid":            "PPN-PAY-09",
+	"reuse-reference":                 "PPN-IDEM-03",
 }
 
 // purwantaraConfig drives the Purwantara shop's HTTP API. gateway.server_key

@@ -34,7 +34,7 @@ var actionParams = map[string][]string{
 	actPay:           {"notify", "channel"},
 	actFail:          {"notify"},
 	actExpire:        {"notify"},
-	actNotify:        {"variant", "copies", "status", "amount"},
+	actNotify:        {"variant", "copies", "status", "amount", "from"},
 	actRespondNext:   {"api", "status", "code", "message", "count"},
 	actCallbackURL:   {"url"},
 	actReturnShopper: {"forged"},
@@ -117,7 +117,7 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 			return emulator.Result{}, fmt.Errorf("purwantara: notify amount applies to variants valid and concurrent (a correctly signed event with that amount)")
 		}
 	}
-	ds, err := e.crafted(ctx, a.Order, name, status, copies, amount)
+	ds, err := e.crafted(ctx, a.Order, name, status, copies, amount, a.Params["from"])
 	if err != nil {
 		return emulator.Result{}, err
 	}

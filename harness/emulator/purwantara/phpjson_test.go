@@ -49,7 +49,7 @@ func TestPayload_IsByteExactPHPStyle(t *testing.T) {
 		created: created, expires: created.Add(24 * time.Hour), instrument: "http://127.0.0.1:9/simulator/9cb8"}
 	got := string(marshalPHP(payload(tx, StatusPaid, created.Add(time.Minute), "OVO")))
 	want := `{"uuid":"9cb83507-a0ab-4d59-ae53-123456789012",` +
-		`"event":{"meta":{"customer_phone":"08123456789"},"type":"payment-link","channel":"OVO"},` +
+		`"event":{"meta":{"customer_phone":"08123456789","customer_name":"Ayu D\u00e9wi S\u00fckarno \ud83c\udf3a"},"type":"payment-link","channel":"OVO"},` +
 		`"title":"Kopi Susu Gula Aren \u2014 Caf\u00e9","amount":"15000.0000","status":"PAID",` +
 		`"paid_at":"2026-03-02T03:05:05.000000Z","settle_at":null,"channel_id":8,` +
 		`"created_at":"2026-03-02T03:04:05.000000Z","expires_at":"2026-03-03T03:04:05.000000Z",` +

@@ -80,7 +80,8 @@ type tx struct {
 	status                         string
 	created, expires, paid, closed time.Time
 	expiry                         clock.Timer
-	last                           *event // the latest real webhook event
+	last                           *event   // the latest real webhook event
+	events                         []*event // every real webhook event, oldest first (replay picks one)
 	deliveries                     []emulator.Delivery
 	forgotten                      bool // dropped from the book: its timer no longer moves it
 

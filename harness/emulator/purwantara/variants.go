@@ -28,6 +28,9 @@ type crafting struct {
 	payload    obj    // body before encoding
 	t          *tx
 	last       *event // the last real event, for redelivery variants
+	from       *event // other_signature: the other transaction's last real event
+	replayed   *event // replay: the newest real event of the asked status
+	status     string // the asked status
 	deliveryID string // one X-PPN-Delivery for every copy of a burst
 }
 
@@ -64,6 +67,31 @@ var variants = map[string]variant{
 	"new_delivery_id": {copies: 1, needsLast: true, build: func(e *Emulator, c crafting, _ int) (wire, string) {
 		return signedWire(c.last.body, newUUID(), e.o.WebhookSecret),
 			"the last " + c.last.status + " event again: same bytes, a new X-PPN-Delivery (first was " + c.last.deliveryID + ")"
+	}},
+	// tampered_status: the transaction's last real event (already
+	// delivered, its Signature genuine) with its status rewritten to the
+	// asked one (default PAID) and nothing else changed: a merchant that
+	// hashes the raw body rejects it; one that trusts a Signature it has
+	// seen before for this transaction, without hashing, does not.
+	"tampered_status": {copies: 1, needsLast: true, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		w := signedWire(c.last.body, newUUID(), e.o.WebhookSecret)
+		w.body = withStatus(c.last.body, c.last.status, c.status)
+		return w, "the last " + c.last.status + " event under its genuine Signature, its status changed to " + c.status + " (a new X-PPN-Delivery)"
+	}},
+	// other_signature: a fresh event for this transaction carrying the
+	// Signature of another transaction's last real webhook (from).
+	"other_signature": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		w := signedWire(c.body, newUUID(), e.o.WebhookSecret)
+		w.header.Set(HeaderSignature, Sign(e.o.WebhookSecret, c.from.body))
+		return w, "a " + c.status + " event for this transaction under the genuine Signature of another transaction's " + c.from.status + " webhook"
+	}},
+	// replay: an earlier real event of the transaction (the newest with the
+	// asked status), its bytes and Signature as sent, under a new
+	// X-PPN-Delivery: what someone who captured it sends after the payment
+	// moved on.
+	"replay": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
+		return signedWire(c.replayed.body, newUUID(), e.o.WebhookSecret),
+			"the earlier " + c.replayed.status + " event replayed: same bytes and Signature, a new X-PPN-Delivery (first was " + c.replayed.deliveryID + ")"
 	}},
 	// concurrent: one event, validly signed, its copies released together
 	// with one X-PPN-Delivery, as when a retry overlaps a slow first
@@ -118,7 +146,7 @@ const maxCopies = 100
 // gateway and no retries. Copies go one after another, except those of
 // concurrent, which are released together. amount (ten-thousandths; 0 =
 // the transaction's) is what a valid or concurrent event says was paid.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, amount int64) ([]emulator.Delivery, error) {
+func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, amount int64, from string) ([]emulator.Delivery, error) {
 	v, ok := variants[name]
 	if !ok {
 		return nil, fmt.Errorf("purwantara: unknown notify variant %q; valid variants: %s", name, strings.Join(variantNames(), ", "))
@@ -128,6 +156,9 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	}
 	c, err := e.crafting(ref, status, v.needsLast, amount)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.craftingFor(name, ref, from, &c); err != nil {
 		return nil, err
 	}
 	target := e.CallbackURL()
@@ -187,7 +218,49 @@ func (e *Emulator) crafting(ref, status string, needsLast bool, amount int64) (c
 			}
 		}
 	}
-	return crafting{body: marshalPHP(p), payload: p, t: t, last: t.last, deliveryID: newUUID()}, nil
+	return crafting{body: marshalPHP(p), payload: p, t: t, last: t.last, status: status, deliveryID: newUUID()}, nil
+}
+
+// craftingFor adds what other_signature (the other transaction's last
+// event) and replay (the earlier event of the asked status) work from.
+func (e *Emulator) craftingFor(name, ref, from string, c *crafting) error {
+	if from != "" && name != "other_signature" {
+		return fmt.Errorf("purwantara: notify from applies to variant other_signature only")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch name {
+	case "other_signature":
+		if from == "" {
+			return fmt.Errorf("purwantara: notify other_signature needs from: the uuid or reference of another transaction whose webhook's Signature to send")
+		}
+		o, err := e.st.lookup(from)
+		if err != nil {
+			return err
+		}
+		if o == c.t {
+			return fmt.Errorf("purwantara: notify other_signature: from %q is this transaction; name another one", from)
+		}
+		if o.last == nil {
+			return fmt.Errorf("purwantara: %w: transaction %s has had no webhook yet, so it has no Signature to lend", emulator.ErrOrderState, from)
+		}
+		c.from = o.last
+	case "replay":
+		for i := len(c.t.events) - 1; i >= 0; i-- {
+			if c.t.events[i].status == c.status {
+				c.replayed = c.t.events[i]
+				return nil
+			}
+		}
+		return fmt.Errorf("purwantara: %w: transaction %s has had no real %s webhook to replay", emulator.ErrOrderState, ref, c.status)
+	}
+	return nil
+}
+
+// withStatus rewrites the top-level "status" member, leaving every other
+// byte as signed.
+func withStatus(body []byte, old, repl string) []byte {
+	return []byte(strings.Replace(string(body), `"status":`+strconv.Quote(old), `"status":`+strconv.Quote(repl), 1))
 }
 
 // tamperedAmount is the classic pay-less forgery: 1 rupiah (2 if the

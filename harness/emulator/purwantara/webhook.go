@@ -36,6 +36,18 @@ func Sign(secret string, payload []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
+// PayerName is the customer name every webhook's event.meta carries: free
+// text with non-ASCII letters and an emoji above U+FFFF, so that every
+// genuine webhook travels with PHP's \u escapes (a surrogate pair for the
+// emoji) and a merchant verifying a re-encoded body instead of the raw bytes
+// fails on every channel, whatever its own titles say (⚠ choice: the
+// published sample's meta shows only customer_phone).
+const PayerName = "Ayu Déwi Sükarno 🌺"
+
+// maxEvents bounds the real events a transaction keeps for replay; a
+// transaction has at most a handful (ACTIVE, then one final status).
+const maxEvents = 16
+
 // job is one event to deliver: the transaction and the exact event.
 type job struct {
 	t  *tx
@@ -47,6 +59,9 @@ type job struct {
 func (e *Emulator) eventLocked(t *tx) job {
 	ev := &event{body: marshalPHP(payload(t, t.status, t.paid, t.provider)), deliveryID: newUUID(), status: t.status}
 	t.last = ev
+	if len(t.events) < maxEvents {
+		t.events = append(t.events, ev)
+	}
 	return job{t: t, ev: ev}
 }
 
@@ -60,7 +75,7 @@ func payload(t *tx, status string, paid time.Time, provider string) obj {
 	}
 	p := obj{
 		{"uuid", t.uuid},
-		{"event", obj{{"meta", obj{{"customer_phone", orNull(t.customerPhone)}}},
+		{"event", obj{{"meta", obj{{"customer_phone", orNull(t.customerPhone)}, {"customer_name", PayerName}}},
 			{"type", t.ch.eventType}, {"channel", orNull(provider)}}},
 		{"title", t.displayTitle()},
 		{"amount", formatAmount(t.amount)},

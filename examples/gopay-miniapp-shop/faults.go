@@ -1,5 +1,7 @@
 package gopayminishop
 
+import "time"
+
 // Fault is one switchable integration bug.
 type Fault struct{ Name, Description string }
 
@@ -28,6 +30,12 @@ const (
 	FaultRefundIgnoresRefusal = "refund-ignores-refusal"
 	FaultOneTokenSlot         = "one-token-slot"
 	FaultNotifyReopensOrder   = "notify-reopens-order"
+	FaultNotifyVerifyOwnBody  = "notify-verifies-own-body"
+	FaultNotifyUnsigned       = "notify-unsigned-accepted"
+	FaultCheckThenAct         = "fulfil-check-then-act"
+	FaultOverRefund           = "over-refund"
+	FaultEchoesAccessToken    = "echoes-access-token"
+	FaultTimestampUTC         = "timestamp-utc-as-wib"
 )
 
 // Faults lists the shop's switchable bugs.
@@ -56,5 +64,18 @@ func Faults() []Fault {
 		{FaultRefundIgnoresRefusal, "books a refund even when GoPay refuses it"},
 		{FaultOneTokenSlot, "keeps one access token for all users: the last login's token is used for everyone"},
 		{FaultNotifyReopensOrder, "applies every success notify to any order not paid, so a replayed notify reopens a refunded order"},
+		{FaultNotifyVerifyOwnBody, "verifies X-SIGNATURE over the notify rebuilt with the order's own amount, not over the bytes received, and reads that rebuilt notify"},
+		{FaultNotifyUnsigned, "skips verification when a notify carries no X-SIGNATURE or X-TIMESTAMP (taken for an internal call)"},
+		{FaultCheckThenAct, "reads the order, does its fulfilment work, then marks it paid and fulfils if the order it read was pending: concurrent copies each fulfil"},
+		{FaultOverRefund, "checks a refund against the order's total instead of what is left, and books one GoPay refuses as exceeding the paid amount"},
+		{FaultEchoesAccessToken, "answers the mini app's login with the user's GoPay access token"},
+		{FaultTimestampUTC, "writes X-TIMESTAMP from UTC time labelled +07:00, seven hours behind the real time"},
 	}
 }
+
+// checkThenActWork is what the fulfil-check-then-act fault does between
+// reading the order and fulfilling it (a real backend reserves stock,
+// calls its warehouse): long enough that concurrent copies of one notify
+// all read the order pending before any fulfils, so the bug shows on
+// every run, not only when the scheduler happens to interleave them.
+const checkThenActWork = 50 * time.Millisecond

@@ -31,6 +31,14 @@ var jakarta = time.FixedZone("WIB", 7*3600)
 
 func timestamp(t time.Time) string { return t.In(jakarta).Format("2006-01-02T15:04:05+07:00") }
 
+// xTimestamp is the X-TIMESTAMP of a request sent now.
+func (s *Shop) xTimestamp() string {
+	if s.fault(FaultTimestampUTC) {
+		return time.Now().UTC().Format("2006-01-02T15:04:05+07:00")
+	}
+	return timestamp(time.Now())
+}
+
 // bodyHash is lowercase hex SHA-256 of the minified JSON body.
 func bodyHash(body []byte) (string, error) {
 	var min bytes.Buffer
@@ -163,7 +171,7 @@ func (s *Shop) b2bToken(ctx context.Context, fresh bool) (string, error) {
 	if !fresh && tok != "" && time.Now().Before(exp) {
 		return tok, nil
 	}
-	ts := timestamp(time.Now())
+	ts := s.xTimestamp()
 	sig, err := signRSA(s.key, s.cfg.PartnerID+"|"+ts)
 	if err != nil {
 		return "", err
@@ -201,7 +209,7 @@ func (s *Shop) snapCall(ctx context.Context, path string, body any) (answer, err
 			return answer{}, err
 		}
 		hash, _ := bodyHash(raw)
-		ts := timestamp(time.Now())
+		ts := s.xTimestamp()
 		h := http.Header{}
 		h.Set("Authorization", "Bearer "+tok)
 		h.Set("X-TIMESTAMP", ts)

@@ -40,7 +40,10 @@ var catches = map[string]string{
 	gopayminishop.FaultNotifyNoAmountCheck: "GPM-SIG-05", gopayminishop.FaultLaunchCancelFinal: "GPM-PAY-07",
 	gopayminishop.FaultB2BNeverRefreshed: "GPM-PAY-08", gopayminishop.FaultRefundRetryNewRef: "GPM-REFUND-03",
 	gopayminishop.FaultRefundIgnoresRefusal: "GPM-REFUND-04", gopayminishop.FaultOneTokenSlot: "GPM-AUTH-07",
-	gopayminishop.FaultNotifyReopensOrder: "GPM-SIG-06",
+	gopayminishop.FaultNotifyReopensOrder: "GPM-SIG-06", gopayminishop.FaultNotifyVerifyOwnBody: "GPM-SIG-02",
+	gopayminishop.FaultNotifyUnsigned: "GPM-SIG-03", gopayminishop.FaultCheckThenAct: "GPM-IDEM-02",
+	gopayminishop.FaultOverRefund: "GPM-REFUND-05", gopayminishop.FaultEchoesAccessToken: "GPM-AUTH-08",
+	gopayminishop.FaultTimestampUTC: "GPM-PAY-09",
 }
 
 // TestOutOfProcess_UatrunRunJudgesTheBackendAsItsOwnProcess builds uatrun

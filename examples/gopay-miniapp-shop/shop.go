@@ -175,7 +175,11 @@ func (s *Shop) login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, 200, map[string]string{"user": in.User, "account_id": acct, "status": "logged_in"})
+	answer := map[string]string{"user": in.User, "account_id": acct, "status": "logged_in"}
+	if s.fault(FaultEchoesAccessToken) {
+		answer["access_token"] = tok
+	}
+	writeJSON(w, 200, answer)
 }
 
 // userToken is the cached access token of a logged-in user.
@@ -401,6 +405,21 @@ func (s *Shop) launchReturn(w http.ResponseWriter, r *http.Request) {
 // markPaid moves a pending order to paid and fulfils it once (every time
 // under the double-fulfil fault).
 func (s *Shop) markPaid(o *order, notify bool) {
+	if notify && s.fault(FaultCheckThenAct) {
+		s.mu.Lock()
+		pending := o.Status == "pending"
+		s.mu.Unlock()
+		if !pending {
+			return
+		}
+		time.Sleep(checkThenActWork) // the work between the check and the act
+		s.mu.Lock()
+		o.Status = "paid"
+		o.Fulfilments++
+		s.mu.Unlock()
+		s.announce(o.ID)
+		return
+	}
 	s.mu.Lock()
 	reopen := notify && s.fault(FaultNotifyReopensOrder) && o.Status != "paid"
 	fulfil := o.Status == "pending" || reopen || (notify && s.fault(FaultNotifyDoubleFulfil))
@@ -412,7 +431,14 @@ func (s *Shop) markPaid(o *order, notify bool) {
 	}
 	id := o.ID
 	s.mu.Unlock()
-	if fulfil && s.cfg.FulfilmentWebhook != "" {
+	if fulfil {
+		s.announce(id)
+	}
+}
+
+// announce posts a fulfilment to the fulfilment webhook, when one is set.
+func (s *Shop) announce(id string) {
+	if s.cfg.FulfilmentWebhook != "" {
 		b, _ := json.Marshal(map[string]string{"order_id": id})
 		if resp, err := s.client.Post(s.cfg.FulfilmentWebhook, "application/json", bytes.NewReader(b)); err == nil {
 			resp.Body.Close()
@@ -422,7 +448,11 @@ func (s *Shop) markPaid(o *order, notify bool) {
 
 func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-	if !s.fault(FaultNotifyNoVerify) {
+	unsigned := r.Header.Get("X-SIGNATURE") == "" || r.Header.Get("X-TIMESTAMP") == ""
+	if s.fault(FaultNotifyVerifyOwnBody) {
+		body = s.rebuiltNotify(body)
+	}
+	if !s.fault(FaultNotifyNoVerify) && !(unsigned && s.fault(FaultNotifyUnsigned)) {
 		hash, err := bodyHash(body)
 		if err != nil || verifyRSA(s.pub, "POST:"+r.URL.Path+":"+hash+":"+r.Header.Get("X-TIMESTAMP"), r.Header.Get("X-SIGNATURE")) != nil {
 			writeJSON(w, 401, map[string]string{"responseCode": "4015600", "responseMessage": "Unauthorized. Invalid Signature"})
@@ -463,6 +493,29 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	writeJSON(w, 200, map[string]string{"responseCode": "2005600", "responseMessage": "Successful"})
+}
+
+// rebuiltNotify is the notify-verifies-own-body fault: the notify as the
+// backend would have had GoPay send it, with the order's own amount, keys
+// sorted and minified; the bytes received are dropped.
+func (s *Shop) rebuiltNotify(body []byte) []byte {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	ref, _ := m["originalPartnerReferenceNo"].(string)
+	s.mu.Lock()
+	o := s.orders[ref]
+	s.mu.Unlock()
+	if o == nil {
+		return body
+	}
+	m["amount"] = map[string]any{"value": o.Amount, "currency": "IDR"}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 func (s *Shop) reconcile(w http.ResponseWriter, r *http.Request) {
@@ -536,7 +589,11 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 	_ = readJSON(r, &in)
 	c, ok := parseCents(in.Amount)
 	s.mu.Lock()
-	if !ok || (o.Status != "paid" && o.Status != "partially_refunded") || o.refunded+c > o.cents {
+	left := o.cents - o.refunded
+	if s.fault(FaultOverRefund) {
+		left = o.cents
+	}
+	if !ok || (o.Status != "paid" && o.Status != "partially_refunded") || c > left {
 		s.mu.Unlock()
 		writeJSON(w, 409, map[string]string{"error": "cannot refund " + in.Amount})
 		return
@@ -557,7 +614,8 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 			}
 			a, err = s.snapCall(r.Context(), "/v1.0/debit/refund", body) // the same partnerRefundNo
 		}
-		if (err != nil || a.code() != "2005800") && !s.fault(FaultRefundIgnoresRefusal) {
+		booked := err == nil && (a.code() == "2005800" || (a.code() == "4035802" && s.fault(FaultOverRefund)))
+		if !booked && !s.fault(FaultRefundIgnoresRefusal) {
 			writeJSON(w, 502, map[string]any{"error": "GoPay refused the refund", "gateway": a.body})
 			return
 		}

@@ -51,6 +51,12 @@ var gopayMiniCatches = map[string]string{
 	gopayminishop.FaultRefundIgnoresRefusal: "GPM-REFUND-04",
 	gopayminishop.FaultOneTokenSlot:         "GPM-AUTH-07",
 	gopayminishop.FaultNotifyReopensOrder:   "GPM-SIG-06",
+	gopayminishop.FaultNotifyVerifyOwnBody:  "GPM-SIG-02",
+	gopayminishop.FaultNotifyUnsigned:       "GPM-SIG-03",
+	gopayminishop.FaultCheckThenAct:         "GPM-IDEM-02",
+	gopayminishop.FaultOverRefund:           "GPM-REFUND-05",
+	gopayminishop.FaultEchoesAccessToken:    "GPM-AUTH-08",
+	gopayminishop.FaultTimestampUTC:         "GPM-PAY-09",
 }
 
 // gopayMiniActions are the shop's HTTP actions, shared by the demo and

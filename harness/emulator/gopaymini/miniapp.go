@@ -76,7 +76,7 @@ func (e *Emulator) tokenExchange(in *call) *reply {
 			" and is valid for 6 minutes; call getAuthCode again")
 	}
 	c.usedBy = in.Seq
-	tok := token(24)
+	tok := UserTokenPrefix + token(24)
 	e.st.tokens.Put(tok, c.user)
 	if e.o.Redactor != nil {
 		e.o.Redactor.AddIssued(tok)

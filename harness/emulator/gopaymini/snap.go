@@ -93,7 +93,7 @@ func (e *Emulator) b2bToken(in *call) *reply {
 	if in.doc.Get("grant_type").Exists() {
 		in.Violations = append(in.Violations, "grant_type in snake case: the ASPI contract and Midtrans' page spell it grantType (accepted)")
 	}
-	tok := token(32)
+	tok := B2BTokenPrefix + token(32)
 	t := &b2bToken{}
 	t.age.Age(e.clk) // issued now, on the clock current now
 	e.mu.Lock()

@@ -210,6 +210,14 @@ func (s *state) nextID(prefix string) string {
 	return fmt.Sprintf("%s%08d%s", prefix, s.seq, hex.EncodeToString(b))
 }
 
+// Prefixes of the credentials the emulator issues: opaque to the
+// merchant, and recognisable in its own answers (GPM-AUTH-08 checks that a
+// backend never hands them to the mini app).
+const (
+	UserTokenPrefix = "uatrun-gpm-at-"
+	B2BTokenPrefix  = "uatrun-gpm-b2b-"
+)
+
 // token is an opaque bearer credential.
 func token(n int) string {
 	b := make([]byte, n)

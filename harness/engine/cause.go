@@ -80,16 +80,17 @@ func explain(ev *evidence.Step, refusals []string) {
 	ev.Reason = cause + " (then " + ev.Reason + ")"
 }
 
-// isSetup reports whether a step only prepares the scenario: a merchant
-// action expected merely to succeed, or a gateway control action. When
-// such a step fails, the scenario's remedy is about a rule that was never
-// reached, so the step's own hint is shown instead. A step that expects a
-// refusal ("!2xx") is the rule itself.
+// isSetup reports whether a step only prepares the scenario: a step of
+// the scenario's setup: section, a merchant action expected merely to
+// succeed, or a gateway control action. When such a step fails, the
+// scenario's remedy is about a rule that was never reached, so the step's
+// own hint is shown instead. A step that expects a refusal ("!2xx") is the
+// rule itself.
 func isSetup(st scenario.Step) bool {
-	switch st.Kind {
-	case scenario.KindGateway:
+	switch {
+	case st.Setup, st.Kind == scenario.KindGateway:
 		return true
-	case scenario.KindMerchant:
+	case st.Kind == scenario.KindMerchant:
 		for _, e := range st.Expect {
 			if e.Key != "status" || e.Matcher != "2xx" {
 				return false
@@ -100,15 +101,24 @@ func isSetup(st scenario.Step) bool {
 	return false
 }
 
-// remedy is the one line of "what to fix" for a failed step.
-func (r *ScenarioRun) remedy(st scenario.Step, refusals []string) string {
+// remedy is the one line of "what to fix" for a failed step: the step's
+// own remedy; for a setup step, the refused gateway call behind it; else
+// what the failed checks say to fix (fixes.go), each failed check without
+// a fix of its own falling back to the scenario's remedy (or, for a setup
+// step, to making the step succeed).
+func (r *ScenarioRun) remedy(st scenario.Step, checks []evidence.Check, refusals []string) string {
+	fallback := r.sc.Remedy
+	if isSetup(st) {
+		fallback = "This step only sets the scenario up: make " + st.Display() + " succeed first; this scenario's own rule was not reached."
+	}
 	switch {
 	case st.Remedy != "":
 		return st.Remedy
 	case len(refusals) > 0 && isSetup(st):
 		return "Fix the refused gateway call first (" + refusals[0] + "); this scenario's own rule was not reached."
-	case isSetup(st):
-		return "This step only sets the scenario up: make " + st.Display() + " succeed first; this scenario's own rule was not reached."
 	}
-	return r.sc.Remedy
+	if fix := checkFixes(checks, fallback); fix != "" {
+		return fix
+	}
+	return fallback
 }

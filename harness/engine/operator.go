@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/scenario"
@@ -37,40 +38,51 @@ func (s *ScenarioRun) notePayment(st scenario.Step, ds []emulator.Delivery) {
 // awaitPaid runs after step i: when a payment is pending and a later step
 // has the merchant act, it polls the merchant's order state until it reads
 // PAID or run.settle passes. The scenario gives the floor up while it
-// waits. The reads are kept as the step's exchanges.
-func (s *ScenarioRun) awaitPaid(ctx context.Context, i int) *result {
-	if !s.paidPending || !s.laterMerchantAct(i) {
-		return nil
+// waits. The reads are kept as the step's exchanges. unpaid says why the
+// later step cannot act on a paid order when the merchant answered every
+// read and never read PAID; a setup step (setup.go) is ERRORED with it.
+func (s *ScenarioRun) awaitPaid(ctx context.Context, i int) (out *result, unpaid string) {
+	next := s.laterMerchantAct(i)
+	if !s.paidPending || next < 0 {
+		return nil, ""
 	}
 	s.paidPending = false
 	if !s.e.t.Merchant.Has(statusAction) {
-		return nil
+		return nil, ""
 	}
 	if _, ok := s.vars["order"]; !ok {
-		return nil
+		return nil, ""
 	}
 	s.release()
 	read := scenario.Step{Kind: scenario.KindMerchant, Target: statusAction}
 	paid := s.e.status("PAID")
-	out := &result{}
+	out = &result{}
+	last, answered := "", false
 	poll(ctx, s.e.t.Settle, func() bool {
 		ar, res := s.callAction(ctx, read)
 		out.exchanges = append(out.exchanges[:0], res.exchanges...)
 		v, ok := ar.Captures["status"]
-		return res.err != "" || !ok || scenario.Match(paid, v, true)
+		last, answered = v, res.err == "" && ok
+		return !answered || scenario.Match(paid, v, true)
 	})
-	return out
+	if answered && !scenario.Match(paid, last, true) {
+		st := s.sc.Steps[next]
+		unpaid = fmt.Sprintf("the merchant acknowledged the payment, but %s still read %q after run.settle (%s), so step %d (%s) cannot act on a paid order",
+			statusAction, last, s.e.t.Settle, next+1, st.Display())
+	}
+	return out, unpaid
 }
 
 // statusAction is the merchant action that reads an order's state.
 const statusAction = "order_status"
 
-// laterMerchantAct reports whether a step after i has the merchant act.
-func (s *ScenarioRun) laterMerchantAct(i int) bool {
-	for _, st := range s.sc.Steps[min(i+1, len(s.sc.Steps)):] {
-		if st.Kind == scenario.KindMerchant && acts(st) {
-			return true
+// laterMerchantAct is the index of the first step after i that has the
+// merchant act, or -1.
+func (s *ScenarioRun) laterMerchantAct(i int) int {
+	for j := i + 1; j < len(s.sc.Steps); j++ {
+		if st := s.sc.Steps[j]; st.Kind == scenario.KindMerchant && acts(st) {
+			return j
 		}
 	}
-	return false
+	return -1
 }

@@ -18,10 +18,12 @@ type lazyBooker struct {
 	fakeMerchant
 	paidAt  atomic.Int64 // unix nanos; 0: not yet
 	refunds atomic.Int32
+	// neverBooks: the queue never books the payment.
+	neverBooks bool
 }
 
 func (m *lazyBooker) Call(ctx context.Context, a string, vars map[string]any) (ActionResult, error) {
-	booked := m.paidAt.Load() != 0 && time.Now().UnixNano() >= m.paidAt.Load()
+	booked := m.paidAt.Load() != 0 && time.Now().UnixNano() >= m.paidAt.Load() && !m.neverBooks
 	switch a {
 	case "refund":
 		m.refunds.Add(1)

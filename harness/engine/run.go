@@ -12,8 +12,10 @@ import (
 
 // ScenarioRun is one scenario in progress. Call Step for each step in
 // order (or RunAll), then Finish, which runs the teardown and returns the
-// evidence. A step that does not pass stops the scenario: later steps are
-// SKIPPED with a reason, teardown still runs.
+// evidence. A step that does not pass decides the verdict and stops the
+// scenario: later steps are SKIPPED with a reason, except that after a
+// FAILED step the later checks of the merchant's state still run, to
+// record the outcome (outcome.go); teardown always runs.
 type ScenarioRun struct {
 	e        *Engine
 	sc       *scenario.Scenario
@@ -22,8 +24,11 @@ type ScenarioRun struct {
 	cbMark   int
 	out      evidence.Scenario
 	stopped  *evidence.Step // the step that stopped the scenario
-	started  time.Time
-	clk      *clock.Fake // this scenario's test clock; nil without Clocks
+	// wrong: state checks judged after a FAILED step that failed too
+	// (outcome.go), as "step N (name): reason".
+	wrong   []string
+	started time.Time
+	clk     *clock.Fake // this scenario's test clock; nil without Clocks
 	// whole: the scenario holds one attribution window from Start to
 	// Finish (Parallel 1), so no step takes the floor.
 	whole   bool
@@ -62,13 +67,16 @@ func (r *ScenarioRun) Scenario() *scenario.Scenario { return r.sc }
 func (r *ScenarioRun) Step(ctx context.Context, i int) evidence.Step {
 	st := r.sc.Steps[i]
 	var ev evidence.Step
-	if r.stopped != nil {
-		ev = r.skipped(st, i, fmt.Sprintf("not run: step %d (%s) did not pass", r.stopped.Index+1, r.stopped.Name))
-	} else {
+	switch {
+	case r.stopped == nil:
 		ev = r.exec(ctx, st, i)
 		if ev.Verdict != evidence.Passed {
 			r.stopped = &ev
 		}
+	case r.judgesOutcome(st):
+		ev = r.outcome(ctx, st, i)
+	default:
+		ev = r.skipped(st, i, fmt.Sprintf("not run: step %d (%s) did not pass", r.stopped.Index+1, r.stopped.Name))
 	}
 	r.out.Steps = append(r.out.Steps, ev)
 	return ev
@@ -99,18 +107,25 @@ func (r *ScenarioRun) Finish(ctx context.Context) evidence.Scenario {
 		r.e.close(r)
 	}
 	r.out.Verdict, r.out.Reason = r.verdict()
+	r.out.Outcome = r.outcomeFound()
 	r.out.DurationMS = ms(time.Since(r.started))
 	return r.out
 }
 
 // verdict is the one place that decides a scenario's outcome: the first
-// step that did not pass decides it; teardown never changes it.
+// step that did not pass decides it, and the reason says whether the
+// state checks judged after it found the outcome wrong too; neither those
+// nor the teardown ever change it.
 func (r *ScenarioRun) verdict() (evidence.Verdict, string) {
-	if r.stopped != nil {
-		return r.stopped.Verdict, fmt.Sprintf("step %d (%s at %s:%d): %s",
-			r.stopped.Index+1, r.stopped.Name, r.stopped.File, r.stopped.Line, r.stopped.Reason)
+	if r.stopped == nil {
+		return evidence.Passed, ""
 	}
-	return evidence.Passed, ""
+	reason := fmt.Sprintf("step %d (%s at %s:%d): %s",
+		r.stopped.Index+1, r.stopped.Name, r.stopped.File, r.stopped.Line, r.stopped.Reason)
+	if note := r.outcomeNote(); note != "" {
+		reason += "; " + note
+	}
+	return r.stopped.Verdict, reason
 }
 
 // exec runs one step with a timeout and fills the common evidence fields.
@@ -121,7 +136,8 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 		ctx = clock.NewContext(ctx, r.clk)
 	}
 	start := time.Now()
-	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col, At: r.stamp()}
+	ev := evidence.Step{Index: i, Kind: st.Kind, Name: st.Display(), File: st.Pos.File, Line: st.Pos.Line, Col: st.Pos.Col,
+		Setup: st.Setup, At: r.stamp()}
 	mark := r.e.callMark()
 	res := r.act(ctx, st)
 	if st.Or != nil && res.err == "" && res.failed() {
@@ -136,15 +152,21 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 			explain(&ev, refusals)
 		}
 		if ev.Verdict == evidence.Failed {
-			ev.Remedy = r.remedy(st, refusals)
+			ev.Remedy = r.remedy(st, ev.Checks, refusals)
 		}
 	}
 	ev.DurationMS = ms(time.Since(start))
 	r.keepFloor(i, ev.Verdict == evidence.Passed)
 	if ev.Verdict == evidence.Passed {
-		if w := r.awaitPaid(ctx, i); w != nil {
+		if w, unpaid := r.awaitPaid(ctx, i); w != nil {
 			ev.Exchanges = append(ev.Exchanges, w.exchanges...)
+			if unpaid != "" && st.Setup {
+				ev.Verdict, ev.Reason = evidence.Errored, unpaid
+			}
 		}
+	}
+	if st.Setup {
+		cannotProceed(&ev, st)
 	}
 	return ev
 }

@@ -176,6 +176,9 @@ func (s *ScenarioRun) checkViolations(res *result, calls []emulator.Call, matche
 	actual := strings.Join(all, "; ")
 	if matcher == "none" {
 		res.checks = append(res.checks, checkOf("protocol violations", "none", firstNonEmpty(actual, "none"), len(all) == 0))
+		if len(all) > 0 {
+			res.fixLast(violationFix(all))
+		}
 		return
 	}
 	res.check("protocol violations", matcher, actual, len(all) > 0)
@@ -197,8 +200,10 @@ func (s *ScenarioRun) checkCall(res *result, c emulator.Call, exps []scenario.Ex
 				actual += " (" + detail + ")"
 			}
 			res.checks = append(res.checks, checkOf("signature", e.Matcher, actual, strings.HasPrefix(actual, e.Matcher) && e.Matcher != ""))
+			res.fixLast(signatureFix(c, e.Matcher, actual))
 		case "response_code":
 			res.check("gateway responseCode", e.Matcher, c.ResponseCode, c.ResponseCode != "")
+			res.fixLast(refusedCallFix(c, e.Matcher))
 		case "body":
 			res.checkJSON("request", []byte(c.Exchange.Request.Body), e.Path, e.Matcher)
 		case "response":

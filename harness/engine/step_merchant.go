@@ -127,6 +127,9 @@ func (s *ScenarioRun) checkAction(st scenario.Step, ar ActionResult, res *result
 				m = "!" + m
 			}
 			res.check("order status", m, v, true)
+			if e.Key == "status_is" {
+				res.fixLast(s.e.statusWordFix(e.Matcher, v))
+			}
 		case "fulfilments", "refunded":
 			v, ok := ar.Captures[e.Key]
 			if !ok {

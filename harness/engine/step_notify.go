@@ -96,6 +96,7 @@ func checkDeliveries(res *result, ds []emulator.Delivery, exps []scenario.Expect
 				res.check(label+" HTTP status", e.Matcher, itoa(d.Status), d.Status != 0)
 			case "response_code":
 				res.check(label+" responseCode", e.Matcher, d.ResponseCode, d.ResponseCode != "")
+				res.fixLast(notifyCodeFix(label, e.Matcher, d.ResponseCode))
 			case "body":
 				res.checkJSON(label+" answer", []byte(answerBody(d)), e.Path, e.Matcher)
 			case "sent":

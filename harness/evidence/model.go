@@ -76,6 +76,11 @@ type Check struct {
 	Expected string `json:"expected"`
 	Actual   string `json:"actual"`
 	OK       bool   `json:"ok"`
+
+	// Fix is what to change when this check fails, where the rule it
+	// checks says so (a protocol violation, a signature, a gateway code);
+	// "" leaves it to the scenario's remedy.
+	Fix string `json:"fix,omitempty"`
 }
 
 // Step is one executed scenario step.
@@ -93,6 +98,14 @@ type Step struct {
 	Exchanges  []Exchange `json:"exchanges,omitempty"`
 	At         Stamp      `json:"at"`
 	DurationMS float64    `json:"duration_ms"`
+
+	// Setup marks a step that only reaches the state under test; when it
+	// cannot proceed it is ERRORED, never FAILED.
+	Setup bool `json:"setup,omitempty"`
+	// AfterFailure marks a step judged after an earlier step failed, to
+	// record whether the outcome was wrong too; it never decides the
+	// scenario's verdict.
+	AfterFailure bool `json:"after_failure,omitempty"`
 }
 
 // Scenario is one executed scenario.
@@ -112,7 +125,18 @@ type Scenario struct {
 	Steps      []Step   `json:"steps,omitempty"`
 	At         Stamp    `json:"at"`
 	DurationMS float64  `json:"duration_ms"`
+
+	// Outcome, for a FAILED scenario whose outcome was judged after the
+	// failure (AfterFailure steps): OutcomeWrong when one of those steps
+	// failed too, OutcomeHeld when all passed; "" when none ran.
+	Outcome string `json:"outcome,omitempty"`
 }
+
+// Outcomes a FAILED scenario's later state checks found.
+const (
+	OutcomeWrong = "wrong"
+	OutcomeHeld  = "held"
+)
 
 // Fix is the one line of "what to fix" for a scenario that did not pass:
 // the remedy of the step that decided its verdict ("" when none).

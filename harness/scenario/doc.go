@@ -7,4 +7,8 @@
 // unknown keys, unknown step kinds (with the nearest valid one suggested),
 // templates that use a variable no earlier step sets, malformed matchers
 // and durations.
+//
+// A scenario's setup: section lists the steps that only reach the state
+// under test; they run first, as steps marked Setup, and the engine
+// reports one that cannot proceed as ERRORED, never FAILED.
 package scenario

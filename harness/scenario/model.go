@@ -68,8 +68,11 @@ type Scenario struct {
 	MapsTo      []string
 	Description string
 	// Remedy is what to fix when the scenario fails, unless a step says better.
-	Remedy   string
-	Vars     map[string]string
+	Remedy string
+	Vars   map[string]string
+	// Steps are the scenario's steps in order: first those of its setup:
+	// section (Step.Setup), which only reach the state under test, then
+	// those of steps:.
 	Steps    []Step
 	Teardown []Step
 	Pos      Pos
@@ -107,6 +110,10 @@ type Step struct {
 	Within    time.Duration // bounded wait; 0 means the engine default
 	IfMissing string        // merchant/wait: what an unconfigured action means: error (default), review, skip
 	Remedy    string
+	// Setup: the step comes from the scenario's setup: section. It only
+	// reaches the state under test, so when it cannot proceed the
+	// scenario is ERRORED (the rule was never reached), never FAILED.
+	Setup bool
 	// Or is another reading of the same rule: when this step's checks
 	// fail, the step passes if Or's hold (a gateway that documents two
 	// correct ways, e.g. retry Create Order or ask Query Payment).

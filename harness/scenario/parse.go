@@ -11,7 +11,7 @@ import (
 )
 
 var scenarioKeys = []string{"id", "title", "gateway", "family", "mandatory", "tier", "labels", "maps_to",
-	"description", "remedy", "vars", "steps", "teardown", "feature", "exclusive"}
+	"description", "remedy", "vars", "setup", "steps", "teardown", "feature", "exclusive"}
 
 // stepOptions lists the keys each step kind accepts besides its own.
 var stepOptions = map[string][]string{
@@ -101,10 +101,16 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 	sc.Description = p.str(m["description"])
 	sc.Remedy = p.str(m["remedy"])
 	sc.Vars = p.stringMap(m["vars"], "vars")
+	if m["setup"] != nil {
+		sc.Steps = p.steps(m["setup"])
+		for i := range sc.Steps {
+			sc.Steps[i].Setup = true
+		}
+	}
 	if m["steps"] == nil {
 		p.errorf(n, "add a steps: list", "scenario %q has no steps", sc.ID)
 	} else {
-		sc.Steps = p.steps(m["steps"])
+		sc.Steps = append(sc.Steps, p.steps(m["steps"])...)
 	}
 	if m["teardown"] != nil {
 		sc.Teardown = p.steps(m["teardown"])

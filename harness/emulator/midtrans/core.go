@@ -262,7 +262,7 @@ func (e *Emulator) refund(in *inbound, direct bool) *reply {
 	}
 	if direct && t.denyNext > 0 {
 		t.denyNext--
-		return e.deniedReply(t, e.newRefund(key, reason, n))
+		return e.deniedReply(t, e.newRefund(t, key, reason, n))
 	}
 	if t.pendingNext > 0 {
 		t.pendingNext--
@@ -325,19 +325,19 @@ func (e *Emulator) repeatRefund(in *inbound, t *txn, prev *refund, asked int64) 
 // addRefund records a refund approved at once and moves the state; e.mu
 // is held.
 func (e *Emulator) addRefund(t *txn, key, reason string, n int64) *refund {
-	r := e.newRefund(key, reason, n)
+	r := e.newRefund(t, key, reason, n)
 	t.book(r)
 	return r
 }
 
 // newRefund numbers a refund; Midtrans makes up a refund_key when the
 // request has none. e.mu is held.
-func (e *Emulator) newRefund(key, reason string, n int64) *refund {
+func (e *Emulator) newRefund(t *txn, key, reason string, n int64) *refund {
 	e.st.refundSeq++
 	if key == "" {
 		key = newUUID()
 	}
-	return &refund{id: e.st.refundSeq, uuid: newUUID(), key: key, amount: n, reason: reason, at: e.clk.Now()}
+	return &refund{id: e.st.refundSeq, uuid: newUUID(), key: key, amount: n, reason: reason, at: e.clockOf(t).Now()}
 }
 
 // book moves a refund's money: the transaction reads partial_refund, or

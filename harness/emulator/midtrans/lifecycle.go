@@ -88,16 +88,16 @@ func (e *Emulator) transition(id, action, paymentType, bank, store string) (*txn
 			// A card payment is captured (fraud_status accept) and
 			// settles later, in Midtrans' batch (status cycle: capture →
 			// settlement); pay on the capture settles it now.
-			t.status, t.captured = StatusCapture, e.clk.Now()
+			t.status, t.captured = StatusCapture, e.clockOf(t).Now()
 			e.armCardSettlement(t)
 			break
 		}
-		t.settled = e.clk.Now()
+		t.settled = e.clockOf(t).Now()
 	case actChallenge:
 		t.fraud = FraudChallenge
 		t.stopExpiry()
 	case actAccept:
-		t.fraud, t.captured = FraudAccept, e.clk.Now()
+		t.fraud, t.captured = FraudAccept, e.clockOf(t).Now()
 		e.armCardSettlement(t)
 	case actDeny:
 		t.denials++
@@ -123,10 +123,10 @@ func (e *Emulator) armPaymentWindow(t *txn) {
 	if t.expiryFixed {
 		// start_time fixed one deadline; page_expiry may have closed the
 		// page sooner, but the payment follows the deadline.
-		w = t.deadline.Sub(e.clk.Now())
+		w = t.deadline.Sub(e.clockOf(t).Now())
 	}
-	t.expiresAt = e.clk.Now().Add(w)
-	t.expiry = e.clk.AfterFunc(w, func() { e.expireByTimer(t) })
+	t.expiresAt = e.clockOf(t).Now().Add(w)
+	t.expiry = e.clockOf(t).AfterFunc(w, func() { e.expireByTimer(t) })
 }
 
 // armCardSettlement settles an accepted card capture CardSettlement
@@ -135,13 +135,13 @@ func (e *Emulator) armCardSettlement(t *txn) {
 	if t.settle != nil {
 		t.settle.Stop()
 	}
-	t.settle = e.clk.AfterFunc(e.o.CardSettlement, func() {
+	t.settle = e.clockOf(t).AfterFunc(e.o.CardSettlement, func() {
 		e.mu.Lock()
 		if t.status != StatusCapture || t.fraud != FraudAccept {
 			e.mu.Unlock()
 			return
 		}
-		t.status, t.settled, t.settle = StatusSettlement, e.clk.Now(), nil
+		t.status, t.settled, t.settle = StatusSettlement, e.clockOf(t).Now(), nil
 		jobs := e.eventLocked(t, StatusSettlement)
 		e.mu.Unlock()
 		e.deliverAll(context.Background(), jobs)
@@ -159,7 +159,7 @@ func (e *Emulator) allowed(t *txn, action string, from []string) error {
 	case action == actPay && t.status == StatusCapture:
 		ok = t.fraud == FraudAccept
 	case (action == actPay || action == actDeny) && t.status == StatusDeny:
-		ok = e.clk.Now().Before(t.expiresAt)
+		ok = e.clockOf(t).Now().Before(t.expiresAt)
 	}
 	if ok {
 		return nil

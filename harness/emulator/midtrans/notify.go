@@ -76,7 +76,7 @@ func (e *Emulator) notifyFields(t *txn, status string) map[string]any {
 		addRefunds(m, t) // refund_amount and refunds[], as Midtrans' refund notifications carry them
 	}
 	if status == StatusSettlement && t.settled.IsZero() {
-		m["settlement_time"] = wib(e.clk.Now())
+		m["settlement_time"] = wib(e.clockOf(t).Now())
 	}
 	return m
 }
@@ -152,7 +152,7 @@ const maxRedirects = 5
 // a scenario decides when it arrives; e.mu is held.
 func (e *Emulator) notifyLater(t *txn, status string) {
 	jobs := e.eventLocked(t, status)
-	e.st.events = append(e.st.events, e.clk.AfterFunc(e.o.EventNotifyDelay, func() {
+	e.st.events = append(e.st.events, e.clockOf(t).AfterFunc(e.o.EventNotifyDelay, func() {
 		e.deliverAll(context.Background(), jobs)
 	}))
 }

@@ -33,10 +33,10 @@ const maxSettleAfter = 30 * 24 * time.Hour
 // delay it settles itself that long later on the test clock; e.mu is
 // held.
 func (e *Emulator) addPendingRefund(t *txn, key, reason string, n int64) *refund {
-	r := e.newRefund(key, reason, n)
+	r := e.newRefund(t, key, reason, n)
 	t.pendingRefunds = append(t.pendingRefunds, r)
 	if t.pendingAfter > 0 {
-		r.settle = e.clk.AfterFunc(t.pendingAfter, func() { e.settleByTimer(t, r) })
+		r.settle = e.clockOf(t).AfterFunc(t.pendingAfter, func() { e.settleByTimer(t, r) })
 	}
 	return r
 }
@@ -93,9 +93,9 @@ const refundMethod = "online"
 // clock, with bank_confirmed_at on every refund confirmed by then; e.mu
 // is held.
 func (e *Emulator) confirmLater(t *txn) {
-	e.st.events = append(e.st.events, e.clk.AfterFunc(e.o.BankConfirmDelay, func() {
+	e.st.events = append(e.st.events, e.clockOf(t).AfterFunc(e.o.BankConfirmDelay, func() {
 		e.mu.Lock()
-		now, changed := e.clk.Now(), false
+		now, changed := e.clockOf(t).Now(), false
 		for _, r := range t.refunds {
 			if r.bankConfirmed.IsZero() {
 				r.bankConfirmed, changed = now, true

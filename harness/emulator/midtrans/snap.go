@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 )
 
@@ -336,8 +337,9 @@ func (e *Emulator) urlList(in *inbound, header string) []string {
 
 // newTxn stores a pending transaction and arms its expiry; e.mu is held.
 func (e *Emulator) newTxn(r snapReq, lifetime time.Duration) *txn {
-	now := e.clk.Now()
-	t := &txn{orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
+	clk := clock.View(e.clk)
+	now := clk.Now()
+	t := &txn{clk: clk, orderID: r.orderID, transactionID: newUUID(), token: newUUID(), gross: r.gross,
 		status: StatusPending, fraud: FraudAccept, finishURL: r.finishURL,
 		email: r.email, name: r.name, created: now, expiresAt: r.expiresAt,
 		expiryDur: r.expiryDur, expiryFixed: r.expiryFixed, deadline: r.deadline}
@@ -345,7 +347,7 @@ func (e *Emulator) newTxn(r snapReq, lifetime time.Duration) *txn {
 	e.st.byOrder[t.orderID] = t
 	e.st.byID[t.transactionID] = t
 	e.st.byID[t.token] = t
-	t.expiry = e.clk.AfterFunc(lifetime, func() { e.expireByTimer(t) })
+	t.expiry = clk.AfterFunc(lifetime, func() { e.expireByTimer(t) })
 	return t
 }
 

@@ -57,6 +57,13 @@ type txn struct {
 	refunds                       []*refund // settled: money moved, counted in refunded
 	refunded                      int64
 	deliveries                    []emulator.Delivery
+	// clk is the test clock the transaction lives on: the one current
+	// when its Snap request arrived, i.e. its scenario's. Its expiry,
+	// settlement, refund and notification timers and deadlines all run on
+	// it, so a merchant's later call for this order (a queue refunding
+	// while another scenario acts) never arms a timer on, or reads the
+	// time of, another scenario's clock.
+	clk clock.Clock
 	// seen are the genuine notifications the merchant received (answered
 	// at all), oldest first, for the replay variant.
 	seen []seenNotice
@@ -151,6 +158,14 @@ func (s *state) stopTimers() {
 		ev.Stop()
 	}
 	s.events = nil
+}
+
+// clockOf is the test clock t lives on (the emulator's when unset).
+func (e *Emulator) clockOf(t *txn) clock.Clock {
+	if t.clk != nil {
+		return t.clk
+	}
+	return e.clk
 }
 
 func (t *txn) stopExpiry() {

@@ -36,6 +36,7 @@ const (
 	FaultOverRefund           = "over-refund"
 	FaultEchoesAccessToken    = "echoes-access-token"
 	FaultTimestampUTC         = "timestamp-utc-as-wib"
+	FaultSignatureCache       = "notify-signature-cache"
 )
 
 // Faults lists the shop's switchable bugs.
@@ -70,6 +71,7 @@ func Faults() []Fault {
 		{FaultOverRefund, "checks a refund against the order's total instead of what is left, and books one GoPay refuses as exceeding the paid amount"},
 		{FaultEchoesAccessToken, "answers the mini app's login with the user's GoPay access token"},
 		{FaultTimestampUTC, "writes X-TIMESTAMP from UTC time labelled +07:00, seven hours behind the real time"},
+		{FaultSignatureCache, "remembers the X-SIGNATUREs it verified and skips verification when one comes again, whatever the body"},
 	}
 }
 

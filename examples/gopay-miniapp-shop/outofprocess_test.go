@@ -43,7 +43,7 @@ var catches = map[string]string{
 	gopayminishop.FaultNotifyReopensOrder: "GPM-SIG-06", gopayminishop.FaultNotifyVerifyOwnBody: "GPM-SIG-02",
 	gopayminishop.FaultNotifyUnsigned: "GPM-SIG-03", gopayminishop.FaultCheckThenAct: "GPM-IDEM-02",
 	gopayminishop.FaultOverRefund: "GPM-REFUND-05", gopayminishop.FaultEchoesAccessToken: "GPM-AUTH-08",
-	gopayminishop.FaultTimestampUTC: "GPM-PAY-09",
+	gopayminishop.FaultTimestampUTC: "GPM-PAY-09", gopayminishop.FaultSignatureCache: "GPM-SIG-07",
 }
 
 // TestOutOfProcess_UatrunRunJudgesTheBackendAsItsOwnProcess builds uatrun

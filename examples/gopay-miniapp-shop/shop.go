@@ -54,6 +54,7 @@ type Shop struct {
 	b2bExp    time.Time
 	sessions  map[string]*session
 	orders    map[string]*order
+	seenSigs  map[string]bool // the notify-signature-cache fault's memory
 }
 
 type session struct {
@@ -95,7 +96,7 @@ func New(cfg Config) (*Shop, error) {
 		return nil, err
 	}
 	s := &Shop{cfg: cfg, key: key, pub: pub, client: &http.Client{Timeout: 10 * time.Second},
-		sessions: map[string]*session{}, orders: map[string]*order{}}
+		sessions: map[string]*session{}, orders: map[string]*order{}, seenSigs: map[string]bool{}}
 	m := http.NewServeMux()
 	m.HandleFunc("POST /miniapp/login", s.login)
 	m.HandleFunc("POST /miniapp/users/{user}/push", s.push)
@@ -452,11 +453,20 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 	if s.fault(FaultNotifyVerifyOwnBody) {
 		body = s.rebuiltNotify(body)
 	}
-	if !s.fault(FaultNotifyNoVerify) && !(unsigned && s.fault(FaultNotifyUnsigned)) {
+	sig := r.Header.Get("X-SIGNATURE")
+	s.mu.Lock()
+	cached := s.fault(FaultSignatureCache) && s.seenSigs[sig]
+	s.mu.Unlock()
+	if !s.fault(FaultNotifyNoVerify) && !(unsigned && s.fault(FaultNotifyUnsigned)) && !cached {
 		hash, err := bodyHash(body)
-		if err != nil || verifyRSA(s.pub, "POST:"+r.URL.Path+":"+hash+":"+r.Header.Get("X-TIMESTAMP"), r.Header.Get("X-SIGNATURE")) != nil {
+		if err != nil || verifyRSA(s.pub, "POST:"+r.URL.Path+":"+hash+":"+r.Header.Get("X-TIMESTAMP"), sig) != nil {
 			writeJSON(w, 401, map[string]string{"responseCode": "4015600", "responseMessage": "Unauthorized. Invalid Signature"})
 			return
+		}
+		if s.fault(FaultSignatureCache) {
+			s.mu.Lock()
+			s.seenSigs[sig] = true
+			s.mu.Unlock()
 		}
 	}
 	var n struct {

@@ -57,6 +57,7 @@ var gopayMiniCatches = map[string]string{
 	gopayminishop.FaultOverRefund:           "GPM-REFUND-05",
 	gopayminishop.FaultEchoesAccessToken:    "GPM-AUTH-08",
 	gopayminishop.FaultTimestampUTC:         "GPM-PAY-09",
+	gopayminishop.FaultSignatureCache:       "GPM-SIG-07",
 }
 
 // gopayMiniActions are the shop's HTTP actions, shared by the demo and

@@ -39,7 +39,7 @@ var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "gopay-miniapp", 
 	actFail:          {"notify"},
 	actAbandon:       nil,
 	actRespondNext:   {"api", "code", "message", "count"},
-	actNotify:        {"variant", "copies"},
+	actNotify:        {"variant", "copies", "signature_of"},
 	actReturnShopper: {"status", "forged"},
 }}
 
@@ -101,7 +101,7 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 		if name == "" {
 			name = "valid"
 		}
-		ds, note, err := e.crafted(ctx, a.Order, name, copies)
+		ds, note, err := e.crafted(ctx, a.Order, name, copies, p["signature_of"])
 		if err != nil {
 			return emulator.Result{}, err
 		}

@@ -209,11 +209,17 @@ func with(m map[string]any, k string, v any) map[string]any {
 // crafted sends a one-shot notify variant: no retries. A legitimate
 // variant settles a pending payment as paid and tells the true state; an
 // adversarial one claims success (00) whatever the state, and its record
-// names the state the status API answers instead.
-func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([]emulator.Delivery, string, error) {
+// names the state the status API answers instead. sigOf, with
+// other_order_signature only, names another payment whose delivered
+// notify lends its headers: a signature the merchant has already seen and
+// verified, on this payment's body.
+func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int, sigOf string) ([]emulator.Delivery, string, error) {
 	v, ok := variants[name]
 	if !ok && name != replay {
 		return nil, "", fmt.Errorf("gopay-miniapp: unknown notify variant %q; valid: %v", name, variantNames())
+	}
+	if sigOf != "" && name != "other_order_signature" {
+		return nil, "", fmt.Errorf("gopay-miniapp: signature_of goes with the other_order_signature variant only, not %q", name)
 	}
 	if copies == 0 {
 		copies = max(v.copies, 1)
@@ -251,6 +257,14 @@ func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([
 			"debit_notify "+name, j.body, errNoURL))}, note, nil
 	}
 	w, why := v.craft(e, j, e.wall.Now())
+	if sigOf != "" {
+		seen, err := e.seenHeaders(sigOf, p)
+		if err != nil {
+			return nil, "", err
+		}
+		w = wire{target: j.target, header: seen, body: j.body}
+		why = "headers (X-TIMESTAMP, X-EXTERNAL-ID, X-SIGNATURE) of the notify already delivered for payment " + sigOf + ", on this payment's body"
+	}
 	if v.legitimate {
 		e.remember(p, w)
 	} else if note != "" {
@@ -260,6 +274,23 @@ func (e *Emulator) crafted(ctx context.Context, ref, name string, copies int) ([
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
 		return e.send(ctx, j, w, i, check)
 	}), note, nil
+}
+
+// seenHeaders are the headers of the newest legitimate notify delivered
+// for the payment ref, which must not be p.
+func (e *Emulator) seenHeaders(ref string, p *payment) (http.Header, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	q, err := e.st.lookup(ref)
+	switch {
+	case err != nil:
+		return nil, err
+	case q == p:
+		return nil, fmt.Errorf("gopay-miniapp: signature_of %q is the payment itself; name another payment (the replay variant re-sends this one's)", ref)
+	case q.lastNotify == nil:
+		return nil, fmt.Errorf("%w: payment %s has had no notify yet whose signature could be reused; pay it first", emulator.ErrOrderState, ref)
+	}
+	return q.lastNotify.header.Clone(), nil
 }
 
 // replayLocked re-sends the newest delivered legitimate notify of p as it

@@ -195,3 +195,39 @@ func TestClockLeak_AMovedClockAgesTokensAndCodesInItsScenarioOnly(t *testing.T) 
 		t.Fatalf("a new scenario after B moved its clock: %s, want 2005400", got)
 	}
 }
+
+// other_order_signature with signature_of lends the headers of a notify
+// already delivered for another payment to this payment's body: a
+// signature the merchant has seen and verified, which must not verify
+// here. Without a delivered notify, or with the payment itself, it is
+// refused.
+func TestNotify_SeenSignatureOfAnotherPayment(t *testing.T) {
+	f := newFixture(t, nil)
+	sink := newSink(t, &f.gkey.PublicKey, `{"responseCode":"2005600","responseMessage":"Successful"}`)
+	a, b := "ORD-SEEN-A", "ORD-SEEN-B"
+	for _, ref := range []string{a, b} {
+		f.snapCall("/v1.0/debit/payment-host-to-host", paymentBody(ref, "15000.00", sink.srv.URL+"/notify", sink.srv.URL+"/back"), nil)
+	}
+	seen := map[string]string{"variant": "other_order_signature", "signature_of": b}
+	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: a, Params: seen}); err == nil {
+		t.Fatal("signature_of a payment with no delivered notify was accepted")
+	}
+	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: b, Params: seen}); err == nil {
+		t.Fatal("signature_of the payment itself was accepted")
+	}
+	act(t, f.e, emulator.Action{Name: actPay, Order: b})
+	r := act(t, f.e, emulator.Action{Name: actNotify, Order: a, Params: seen})
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.got) != 2 || sink.verified != 1 {
+		t.Fatalf("%d notifies, %d verified; want B's valid one and A's failing", len(sink.got), sink.verified)
+	}
+	for _, h := range []string{"X-SIGNATURE", "X-TIMESTAMP", "X-EXTERNAL-ID"} {
+		if x, y := sink.got[0].Header.Get(h), sink.got[1].Header.Get(h); x == "" || x != y {
+			t.Fatalf("%s not lent from B's notify: %q vs %q", h, x, y)
+		}
+	}
+	if !strings.Contains(string(sink.bodies[1]), a) || !strings.Contains(r.Detail, "adversarial") {
+		t.Fatalf("body %s, detail %s", sink.bodies[1], r.Detail)
+	}
+}

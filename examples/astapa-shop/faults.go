@@ -24,9 +24,15 @@ const (
 	faultVerifyErrorTrusts   = "verify-error-trusts-webhook"
 	faultCancelOnForged      = "cancel-on-forged"
 	faultVerifyMetadataOrder = "verify-metadata-order"
+	faultExpireLeftPending   = "expire-left-pending"
+	faultWebhookUnlessPend   = "webhook-confirmed-unless-pending"
 )
 
 var faultCatalogue = map[string]string{
+	faultExpireLeftPending: "knows verify's cancel but reads its expire as still payable and leaves the order pending, " +
+		"so an expired payment's order stays open forever and its stock stays reserved",
+	faultWebhookUnlessPend: "takes item.purchased as confirmed whenever verify no longer says pending, " +
+		"so a forged webhook for a cancelled or expired payment ships the goods",
 	faultWebhookTrusted: "fulfils on item.purchased without asking verify, " +
 		"so anyone who can POST to the webhook URL gets goods for free (Astapa signs nothing)",
 	faultDoubleFulfil: "fulfils on every confirmed webhook with no exactly-once guard, " +

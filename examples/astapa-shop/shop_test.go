@@ -209,6 +209,19 @@ func TestFaults_Round2EachBreaksItsRule(t *testing.T) {
 			_, o := do(t, s, http.MethodGet, "/orders/"+b, "")
 			return fmt.Sprint(o["status"])
 		}, "pending", "paid"},
+		{faultExpireLeftPending, func(t *testing.T, s *Shop, f *fakeAstapa) string {
+			id := checkout(t, s)
+			f.status.Store("expire")
+			_, o := do(t, s, http.MethodPost, "/orders/"+id+"/reconcile", "")
+			return fmt.Sprint(o["status"])
+		}, "expired", "pending"},
+		{faultWebhookUnlessPend, func(t *testing.T, s *Shop, f *fakeAstapa) string {
+			id := checkout(t, s)
+			f.status.Store("cancel")
+			do(t, s, http.MethodPost, WebhookPath, purchased(id, 15000)) // forged
+			_, o := do(t, s, http.MethodGet, "/orders/"+id, "")
+			return fmt.Sprint(o["status"], " ", o["fulfilments"])
+		}, "cancelled 0", "paid 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.fault, func(t *testing.T) {

@@ -23,17 +23,19 @@ func init() {
 // astapaCatches names, for each fault of the Astapa shop, the scenario
 // whose rule that fault breaks.
 var astapaCatches = map[string]string{
-	"amount-not-integer":             "AST-CREATE-01",
-	"cancel-on-forged":               "AST-SIG-04",
-	"fulfil-check-then-act":          "AST-IDEM-02",
-	"verify-error-trusts-webhook":    "AST-SIG-03",
-	"verify-metadata-order":          "AST-SIG-05",
-	"double-fulfil":                  "AST-IDEM-01",
-	"no-reconcile":                   "AST-PAY-02",
-	"reuse-order-id":                 "AST-IDEM-03",
-	"verify-any-status-paid":         "AST-CANCEL-01",
-	"verify-reads-midtrans-field":    "AST-PAY-01",
-	"webhook-trusted-without-verify": "AST-SIG-01",
+	"amount-not-integer":               "AST-CREATE-01",
+	"cancel-on-forged":                 "AST-SIG-04",
+	"fulfil-check-then-act":            "AST-IDEM-02",
+	"verify-error-trusts-webhook":      "AST-SIG-03",
+	"verify-metadata-order":            "AST-SIG-05",
+	"double-fulfil":                    "AST-IDEM-01",
+	"no-reconcile":                     "AST-PAY-02",
+	"reuse-order-id":                   "AST-IDEM-03",
+	"verify-any-status-paid":           "AST-CANCEL-01",
+	"verify-reads-midtrans-field":      "AST-PAY-01",
+	"webhook-trusted-without-verify":   "AST-SIG-01",
+	"expire-left-pending":              "AST-CANCEL-02",
+	"webhook-confirmed-unless-pending": "AST-SIG-02",
 }
 
 func astapaConfig() *config.Config {

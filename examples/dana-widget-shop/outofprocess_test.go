@@ -27,6 +27,9 @@ var catches = map[string]string{
 	"notify-ignores-status": "DANAW-PAY-05", "notify-unsigned-accepted": "DANAW-SIG-03", "echoes-tokens": "DANAW-TOKEN-02",
 	"paid-after-cancel": "DANAW-CANCEL-03", "reuse-external-id": "DANAW-IDEM-05", "refund-ignores-gateway-error": "DANAW-REFUND-03",
 	"tokens-by-masked-phone": "DANAW-BIND-06", "refund-new-reference-on-retry": "DANAW-IDEM-04",
+	"notify-verifies-reserialised": "DANAW-SIG-02", "notify-trusts-seen-signature": "DANAW-SIG-04", "notify-pays-unless-paid": "DANAW-SIG-05",
+	"fulfil-check-then-act": "DANAW-IDEM-02", "trust-return-from-cashier": "DANAW-PAY-06", "ship-queue-ignores-cancel": "DANAW-CANCEL-03",
+	"timestamp-utc-as-jakarta": "DANAW-BIND-01",
 }
 
 // TestOutOfProcess builds uatrun and the shop, starts the shop as its own
@@ -43,11 +46,24 @@ func TestOutOfProcess(t *testing.T) {
 	}
 	bin := t.TempDir()
 	uatrun, shop := filepath.Join(bin, "uatrun"), filepath.Join(bin, "dana-widget-shop")
-	for out, pkg := range map[string]string{uatrun: "./cmd/uatrun", shop: "./examples/dana-widget-shop/cmd/dana-widget-shop"} {
-		cmd := exec.Command("go", "build", "-o", out, pkg)
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	// Both binaries at once: the builds mostly wait on the compiler
+	// and linker of the other.
+	builds := map[string]string{uatrun: "./cmd/uatrun", shop: "./examples/dana-widget-shop/cmd/dana-widget-shop"}
+	errs := make(chan string, len(builds))
+	for out, pkg := range builds {
+		go func() {
+			cmd := exec.Command("go", "build", "-o", out, pkg)
+			cmd.Dir = root
+			if b, err := cmd.CombinedOutput(); err != nil {
+				errs <- "go build " + pkg + ": " + err.Error() + "\n" + string(b)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range builds {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
 		}
 	}
 	dir := t.TempDir()
@@ -64,7 +80,11 @@ func TestOutOfProcess(t *testing.T) {
 	if len(catches) != len(names) {
 		t.Errorf("the test names %d faults, the shop has %d", len(catches), len(names))
 	}
+	// Every run has its own shop process, ports and evidence directory,
+	// and mostly waits on the merchant, so the runs overlap (go test
+	// -parallel bounds how many at once).
 	t.Run("clean", func(t *testing.T) {
+		t.Parallel()
 		code, run := runOnce(t, root, dir, uatrun, shop, "", nil)
 		if code != 0 {
 			t.Fatalf("exit %d, want 0", code)
@@ -78,6 +98,7 @@ func TestOutOfProcess(t *testing.T) {
 	sort.Strings(names)
 	for _, f := range names {
 		t.Run(f, func(t *testing.T) {
+			t.Parallel()
 			want := catches[f]
 			code, run := runOnce(t, root, dir, uatrun, shop, f, []string{"--scenario", "^" + want + " "})
 			if code != 1 {

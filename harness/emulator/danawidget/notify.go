@@ -284,6 +284,9 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status, from string, 
 		return []emulator.Delivery{e.record(o, e.rec.Undelivered(d, "finish_notify "+name, job.body, errNoURL))}, note, nil
 	}
 	w, why := craft(e, job, e.wall.Now())
+	if !legitimate[name] {
+		why = e.disagreement(job, w, why)
+	}
 	check := bisnap.SelfCheck(&e.o.GatewayPrivateKey.PublicKey, job.target, w.header, w.body, why)
 	return emulator.SendCopies(copies, name == "concurrent", func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
@@ -319,4 +322,25 @@ func (e *Emulator) reuseSeen(name, from string) func(e *Emulator, job notifyJob,
 		return w, "X-SIGNATURE, X-TIMESTAMP and X-EXTERNAL-ID of the notify sent for order " + other.partnerRef + " at " + stamp(other.seen.at) +
 			", on this order's paid notify; " + answers
 	}
+}
+
+// disagreement adds to an adversarial variant's record what its body says
+// against what Query Payment answers for the order now, when they differ.
+func (e *Emulator) disagreement(job notifyJob, w wire, why string) string {
+	var sent struct {
+		Ref    string `json:"originalPartnerReferenceNo"`
+		Status string `json:"latestTransactionStatus"`
+	}
+	_ = json.Unmarshal(w.body, &sent)
+	e.mu.Lock()
+	answer, status := statusCodes[job.o.status], job.o.status
+	e.mu.Unlock()
+	if sent.Status == "" || (sent.Status == answer && sent.Ref == job.partnerRef) {
+		return why
+	}
+	lie := "this notify says " + sent.Status + " for " + sent.Ref + "; Query Payment answers " + answer + " " + status + " for " + job.partnerRef
+	if why == "" {
+		return lie
+	}
+	return why + "; " + lie
 }

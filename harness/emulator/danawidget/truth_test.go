@@ -173,6 +173,25 @@ func TestNotify_EveryLegitimateNotifySaysWhatQueryAnswers(t *testing.T) {
 		r.clk.Advance(6 * time.Hour)
 	}
 
+	// The adversarial variants may disagree with Query, and say so.
+	lying := order("adversarial variants")
+	for _, v := range []string{"wrong_key", "missing_signature", "stale_timestamp", "wrong_amount", "tampered_body"} {
+		res, err := r.e.Act(nil, emulator.Action{Name: actNotify, Order: lying, Params: map[string]string{"variant": v}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Deliveries) == 0 || res.Deliveries[0].Exchange.Signature == nil ||
+			!strings.Contains(res.Deliveries[0].Exchange.Signature.Detail, "Query Payment answers 01 INIT") {
+			t.Errorf("%s for an open order: its record does not say Query Payment answers 01 INIT: %+v", v, res.Deliveries)
+		}
+	}
+	if got := m.seen(lying); len(got) == 0 {
+		t.Error("the adversarial variants reached no merchant")
+	}
+	m.mu.Lock()
+	delete(m.got, lying) // they lie by design
+	m.mu.Unlock()
+
 	for ref, want := range paths {
 		got := m.seen(ref)
 		if len(got) < want {

@@ -43,7 +43,7 @@ func (s *ScenarioRun) notePayment(st scenario.Step, ds []emulator.Delivery) {
 // read and never read PAID; a setup step (setup.go) is ERRORED with it.
 func (s *ScenarioRun) awaitPaid(ctx context.Context, i int) (out *result, unpaid string) {
 	next := s.laterMerchantAct(i)
-	if !s.paidPending || next < 0 {
+	if !s.paidPending || next < 0 || s.stopped != nil { // nothing acts after a step that did not pass
 		return nil, ""
 	}
 	s.paidPending = false

@@ -162,6 +162,7 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 			ev.Exchanges = append(ev.Exchanges, w.exchanges...)
 			if unpaid != "" && st.Setup {
 				ev.Verdict, ev.Reason = evidence.Errored, unpaid
+				ev.Remedy = "Book a payment once you acknowledge its notify, so order_status reads it PAID within run.settle; this scenario's own rule was not reached."
 			}
 		}
 	}

@@ -86,6 +86,9 @@ func TestSetup_APaymentTheMerchantNeverBooksIsErrored(t *testing.T) {
 	if got.Steps[3].Verdict != evidence.Skipped {
 		t.Errorf("the refund ran: %s", got.Steps[3].Verdict)
 	}
+	if !strings.Contains(got.Fix(), "Book a payment once you acknowledge its notify") {
+		t.Errorf("fix %q", got.Fix())
+	}
 }
 
 func TestSetup_AConformingMerchantPasses(t *testing.T) {

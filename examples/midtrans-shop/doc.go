@@ -40,6 +40,12 @@
 //   - When a notification never comes, reconcile with GET /v2/{id}/status
 //     and apply the answer through the same exactly-once path.
 //
+// Config.QueueDelay (--queue-delay) turns it into the queue-based design
+// many shops use: a notification is acknowledged once authenticated and
+// booked by a worker a moment later. The exactly-once rules stay in the
+// database, so the queue adds lag, never a second fulfilment; the pack
+// passes either way.
+//
 // The shop is a library first (uatrun's demo runs it in-process) and a
 // command second (cmd/midtrans-shop).
 package midtransshop

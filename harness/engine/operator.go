@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
 )
 
@@ -14,7 +15,10 @@ import (
 // a scenario's payment was acknowledged and a later step asks the merchant
 // to act, the engine first lets the merchant's state settle to PAID
 // (bounded by run.settle, not judged): a queue-based merchant is never
-// asked to refund an order it has not booked yet, on any gateway.
+// asked to refund an order it has not booked yet, on any gateway. When the
+// payment was a step of the scenario's setup: and the merchant never reads
+// PAID, the later step cannot proceed: the setup step is ERRORED with
+// that reason (setup.go), rather than the refund judged on an unpaid order.
 
 // paymentNotifies are the notify variants that tell the merchant, truly,
 // that the order is paid.
@@ -32,6 +36,21 @@ func (s *ScenarioRun) notePayment(st scenario.Step, ds []emulator.Delivery) {
 			s.paidPending = true
 			return
 		}
+	}
+}
+
+// settlePayment runs after step i passed: it lets the merchant's state
+// settle to PAID (awaitPaid), keeping the reads as the step's exchanges. A
+// setup step whose payment the merchant never books cannot proceed.
+func (s *ScenarioRun) settlePayment(ctx context.Context, ev *evidence.Step, st scenario.Step, i int) {
+	w, unpaid := s.awaitPaid(ctx, i)
+	if w == nil {
+		return
+	}
+	ev.Exchanges = append(ev.Exchanges, w.exchanges...)
+	if unpaid != "" && st.Setup {
+		ev.Verdict, ev.Reason = evidence.Errored, unpaid
+		ev.Remedy = "Book a payment once you acknowledge its notify, so order_status reads it PAID within run.settle; this scenario's own rule was not reached."
 	}
 }
 

@@ -158,17 +158,9 @@ func (r *ScenarioRun) exec(ctx context.Context, st scenario.Step, i int) evidenc
 	ev.DurationMS = ms(time.Since(start))
 	r.keepFloor(i, ev.Verdict == evidence.Passed)
 	if ev.Verdict == evidence.Passed {
-		if w, unpaid := r.awaitPaid(ctx, i); w != nil {
-			ev.Exchanges = append(ev.Exchanges, w.exchanges...)
-			if unpaid != "" && st.Setup {
-				ev.Verdict, ev.Reason = evidence.Errored, unpaid
-				ev.Remedy = "Book a payment once you acknowledge its notify, so order_status reads it PAID within run.settle; this scenario's own rule was not reached."
-			}
-		}
+		r.settlePayment(ctx, &ev, st, i)
 	}
-	if st.Setup {
-		cannotProceed(&ev, st)
-	}
+	cannotProceed(&ev, st)
 	return ev
 }
 

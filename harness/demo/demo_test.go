@@ -215,6 +215,7 @@ var mixesScenarios = map[string]bool{
 	"midtrans-snap/reuse-order-id":        true,
 	"astapa/reuse-order-id":               true,
 	"purwantara/expired-as-paid":          true,
+	"purwantara/reuse-reference":          true,
 }
 
 // sameVerdictFor requires one scenario to be judged alike in two runs.

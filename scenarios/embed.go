@@ -9,7 +9,11 @@ import (
 	"github.com/uatrun/uatrun/harness/scenario"
 )
 
-//go:embed dana-gapura midtrans-snap purwantara astapa gopay-miniapp dana-widget
+// packs is every pack directory, by glob: a new gateway's pack is embedded
+// as soon as its directory exists (TestPacks_AreTheRegistrys checks that
+// each registered gateway has one and no pack lacks a gateway).
+//
+//go:embed */*.yaml
 var packs embed.FS
 
 // FS is the embedded packs, one directory per gateway.

@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/scenario"
 )
 
@@ -47,5 +49,19 @@ func TestDanaPack_CoversEveryFamily(t *testing.T) {
 func TestLoad_UnknownPackNamesTheBuiltins(t *testing.T) {
 	if _, err := Load("dana"); err == nil {
 		t.Fatal("unknown pack loaded")
+	}
+}
+
+// Every registered gateway has a built-in pack, and every pack belongs to
+// a registered gateway: the glob embeds whatever directory exists, so a
+// stray or missing one is caught here, not at run time.
+func TestPacks_AreTheRegistrys(t *testing.T) {
+	var want []string
+	for _, d := range gateway.All() {
+		want = append(want, d.Pack)
+	}
+	slices.Sort(want)
+	if got := Names(); !slices.Equal(got, want) {
+		t.Fatalf("built-in packs %v, registry packs %v", got, want)
 	}
 }

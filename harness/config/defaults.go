@@ -3,12 +3,14 @@ package config
 import (
 	"strings"
 	"time"
+
+	"github.com/uatrun/uatrun/harness/gateway"
 )
 
 // Defaults for everything optional in the config file.
 const (
 	DefaultVersion         = 1
-	DefaultGateway         = "dana-gapura"
+	DefaultGateway         = gateway.Default
 	DefaultMerchantTimeout = 10 * time.Second
 	DefaultListen          = "127.0.0.1:0"
 	DefaultMaxBody         = 1 << 20 // bytes
@@ -26,36 +28,22 @@ const (
 	MaxFileSize = 1 << 20
 )
 
-// notifyRetry is each gateway's default notify retry schedule: the one the
-// gateway documents (Midtrans: 2, 10, 30, 90, 210 minutes), or the
-// emulator's own where the gateway publishes none. It mirrors each
-// emulator package's default (TestDefaultNotifyRetry_IsTheEmulators
-// keeps them equal), so `uatrun run` and `uatrun emulate` retry the way
-// the emulator does on its own.
-var notifyRetry = map[string][]time.Duration{
-	"dana-gapura":   {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
-	"dana-widget":   {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
-	"gopay-miniapp": {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
-	"midtrans-snap": {2 * time.Minute, 10 * time.Minute, 30 * time.Minute, 90 * time.Minute, 210 * time.Minute},
-	"astapa":        {time.Minute, 5 * time.Minute, 30 * time.Minute},
-	"purwantara":    {time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour},
-}
-
 // DefaultNotifyRetry is the notify retry schedule on the virtual clock
-// when gateway.notify_retry is left out: the named gateway's own (nil for
-// a gateway uatrun does not know, which validation reports).
-func DefaultNotifyRetry(gateway string) []Duration {
+// when gateway.notify_retry is left out: the named gateway's own, from its
+// registry entry (nil for a gateway uatrun does not know, which validation
+// reports). The registry mirrors each emulator package's default
+// (TestDefaultNotifyRetry_IsTheEmulators keeps them equal), so `uatrun
+// run` and `uatrun emulate` retry the way the emulator does on its own.
+func DefaultNotifyRetry(name string) []Duration {
 	var out []Duration
-	for _, d := range notifyRetry[gateway] {
+	for _, d := range gateway.Retry(name) {
 		out = append(out, Duration(d))
 	}
 	return out
 }
 
-// Gateways lists the gateway names the config accepts.
-func Gateways() []string {
-	return []string{"dana-gapura", "midtrans-snap", "astapa", "purwantara", "gopay-miniapp", "dana-widget"}
-}
+// Gateways lists the gateway names the config accepts: the registry's.
+func Gateways() []string { return gateway.IDs() }
 
 // Formats lists the report formats, which are also the default.
 func Formats() []string { return []string{"html", "json", "junit", "markdown"} }

@@ -1,10 +1,11 @@
 package config
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
-	"sort"
-	"strings"
+	"slices"
+
+	"github.com/uatrun/uatrun/harness/gateway"
 )
 
 // Starter is the commented starter config for DANA Gapura that `uatrun
@@ -15,49 +16,36 @@ import (
 //go:embed starter.yaml
 var Starter []byte
 
-var (
-	//go:embed starter-midtrans-snap.yaml
-	starterMidtrans []byte
-	//go:embed starter-astapa.yaml
-	starterAstapa []byte
-	//go:embed starter-purwantara.yaml
-	starterPurwantara []byte
-	//go:embed starter-gopay-miniapp.yaml
-	starterGoPayMiniApp []byte
-	//go:embed starter-dana-widget.yaml
-	starterDanaWidget []byte
-)
-
 // starters are the templates `uatrun init --gateway G` writes: every
 // setting that gateway reads, commented, and no reference to files of
-// uatrun's repository.
-var starters = map[string][]byte{
-	"dana-gapura":   Starter,
-	"midtrans-snap": starterMidtrans,
-	"astapa":        starterAstapa,
-	"purwantara":    starterPurwantara,
-	"gopay-miniapp": starterGoPayMiniApp,
-	"dana-widget":   starterDanaWidget,
-}
+// uatrun's repository. Each gateway's registry entry names its file, so
+// a new template needs no line here.
+//
+//go:embed starter*.yaml
+var starters embed.FS
 
-// StarterGateways lists the gateways with a starter config.
+// StarterGateways lists the gateways with a starter config, in the
+// registry's order.
 func StarterGateways() []string {
-	out := make([]string, 0, len(starters))
-	for g := range starters {
-		out = append(out, g)
+	var out []string
+	for _, d := range gateway.All() {
+		if _, err := starters.ReadFile(d.Starter); err == nil {
+			out = append(out, d.ID)
+		}
 	}
-	sort.Strings(out)
 	return out
 }
 
-// StarterFor returns the starter config for a gateway ("" is dana-gapura).
-func StarterFor(gateway string) ([]byte, error) {
-	if gateway == "" {
-		gateway = "dana-gapura"
+// StarterFor returns the starter config for a gateway ("" is the default
+// gateway).
+func StarterFor(name string) ([]byte, error) {
+	d, err := gateway.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("no starter config: %w", err)
 	}
-	b, ok := starters[gateway]
-	if !ok {
-		return nil, fmt.Errorf("no starter config for gateway %q; choose one of %s", gateway, strings.Join(StarterGateways(), ", "))
+	b, err := starters.ReadFile(d.Starter)
+	if err != nil {
+		return nil, fmt.Errorf("no starter config for gateway %q (harness/config/%s is missing); choose one of %v", d.ID, d.Starter, StarterGateways())
 	}
-	return b, nil
+	return slices.Clone(b), nil
 }

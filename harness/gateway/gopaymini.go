@@ -1,0 +1,51 @@
+package gateway
+
+var gopayMini = Descriptor{
+	ID:            "gopay-miniapp",
+	Name:          "GoPay Mini App",
+	Product:       "GoPay Mini App back end and Midtrans BI-SNAP payments (auth code, token exchange, GoPay APIs, B2B token, host-to-host, debit notify)",
+	Emulator:      "gopaymini",
+	Pack:          "gopay-miniapp",
+	Starter:       "starter-gopay-miniapp.yaml",
+	Example:       "examples/gopay-miniapp-shop",
+	ExampleConfig: "examples/gopay-miniapp-shop/uatrun.yaml",
+	Doc:           "docs/emulators/gopay-miniapp.md",
+	Features:      []string{"disbursement"},
+	NotifyRetry:   biSnapRetry,
+	APIs: []string{"token_exchange", "profile", "cashback", "reminder_create", "reminder_delete", "push_notification",
+		"b2b_token", "create_payment", "query_payment", "cancel_payment", "refund_payment"},
+	Actions: []Action{
+		{"auth_code", []string{"user", "code", "consent"}}, {"consent", []string{"user", "granted"}},
+		{"wallet", []string{"balance"}}, {"pay", []string{"notify"}}, {"fail", []string{"notify"}}, {"abandon", nil},
+		respondNext, {"notify", []string{"variant", "copies", "signature_of"}},
+		{"return_shopper", []string{"status", "forged"}},
+	},
+	Notify: []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "missing_signature",
+		"missing_timestamp", "stale_timestamp", "other_order_signature", "replay", "wrong_amount"},
+	MerchantActions: []string{"login", "profile", "push", "reward", "checkout", "order_status", "cancel", "refund", "reconcile"},
+	Emulate: Emulate{
+		Replaces: "https://public-mini-app-merchants.gopayapi.com and https://merchants.midtrans.com",
+		TrustKey: true,
+		Credentials: []string{
+			"mini-app credential (token exchange, Authorization: Basic base64(client_id:client_secret)) = gateway.server_key",
+			"BI-SNAP client id (X-CLIENT-KEY, X-PARTNER-ID) = gateway.partner_id; client secret (HMAC-SHA512) = gateway.client_secret",
+			"B2B token signature: your key's public half = gateway.merchant_public_key; debit notify URL = gateway.notify_url",
+		},
+		Routes: []Route{
+			{"POST", ControlPrefix + "/users/{user}/auth_code", "play getAuthCode for a user: {\"success\":true,\"data\":{\"authCode\":…}} (consent=true grants Get Profile)"},
+			{"POST", ControlPrefix + "/users/{user}/consent", "the user grants or withdraws Get Profile consent (granted=true|false)"},
+			{"GET", ControlPrefix + "/payments", "payments, their status and notifies"},
+			exchangesRoute("notify"),
+			{"POST", ControlPrefix + "/payments/{partnerReferenceNo}/{pay|fail|abandon|notify|return_shopper}", "settle a payment; notify?variant=wrong_key sends a crafted notify"},
+			{"POST", ControlPrefix + "/wallet", "set the merchant's GoPay Coins balance (balance=0)"},
+			{"POST", ControlPrefix + "/respond_next", "the next call(s) to an API get an error answer"},
+			{"GET", "/gopay/pay/{referenceNo}", "the launchPayment page (Pay / Fail / Abandon) the payment deeplink opens"},
+		},
+	},
+	Keys: Keys{
+		MerchantKey:       "your mini-app back end signs its B2B token requests with this (keep it secret)",
+		MerchantPublicKey: "uatrun verifies your B2B token X-SIGNATURE with this (gateway.merchant_public_key)",
+		GatewayKey:        "uatrun's emulator signs debit notifies with this (gateway.gateway_private_key)",
+		GatewayPublicKey:  "your back end verifies debit notifies with this instead of GoPay's (Midtrans BI-SNAP) public key",
+	},
+}

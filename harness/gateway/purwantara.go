@@ -1,0 +1,45 @@
+package gateway
+
+var purwantara = Descriptor{
+	ID:            "purwantara",
+	Name:          "Purwantara",
+	Product:       "Purwantara payment API (VA, QRIS, OVO, ShopeePay, payment link, counter; HMAC-signed webhooks)",
+	Emulator:      "purwantara",
+	Pack:          "purwantara",
+	Starter:       "starter-purwantara.yaml",
+	Example:       "examples/purwantara-shop",
+	ExampleConfig: "examples/purwantara-shop/uatrun.yaml",
+	Doc:           "docs/emulators/purwantara.md",
+	NotifyRetry:   biSnapRetry,
+	APIs: []string{"create", "create_virtual_account", "create_qris", "create_ewallet_ovo", "create_ewallet_shopeepay",
+		"create_payment_link", "create_counter", "create_ewallet_dana", "inquiry", "cancel", "list", "unknown_path"},
+	Actions: []Action{
+		{"pay", []string{"notify", "channel"}}, {"fail", []string{"notify"}}, {"expire", []string{"notify"}},
+		{"notify", []string{"variant", "copies", "status", "amount", "from"}},
+		{"respond_next", []string{"api", "status", "code", "message", "count"}},
+		{"set_callback_url", []string{"url"}}, {"return_shopper", []string{"forged"}},
+	},
+	Notify: []string{"valid", "concurrent", "missing_signature", "new_delivery_id", "other_signature", "redelivery",
+		"replay", "tampered_amount", "tampered_status", "unknown_order", "wrong_secret"},
+	MerchantActions: []string{"checkout", "order_status", "cancel", "reconcile"},
+	Emulate: Emulate{
+		Replaces: "https://sandbox-api.purwantara.id",
+		Credentials: []string{
+			"API token (Authorization: Bearer …) = gateway.server_key",
+			"webhook secret (Signature = HMAC-SHA256 of the body) = gateway.client_secret",
+			"team Callback URL = gateway.notify_url, or POST /_uatrun/dashboard {\"callback_url\": …}",
+		},
+		Routes: []Route{
+			{"GET", ControlPrefix + "/transactions", "transactions, their status and webhooks"},
+			exchangesRoute("webhook"),
+			{"GET", ControlPrefix + "/dashboard", "the team Callback URL"},
+			{"POST", ControlPrefix + "/dashboard", "change it: {\"callback_url\": …}"},
+			{"GET", ControlPrefix + "/callback_url", "the same setting, as {\"url\"}"},
+			{"POST", ControlPrefix + "/callback_url", "change it: {\"url\": …}"},
+			{"POST", ControlPrefix + "/transactions/{uuid}/{pay|fail|expire|notify|return_shopper}", "the payment simulator; notify?variant=wrong_secret sends a crafted webhook; return_shopper?forged=true visits the return URL as the shopper"},
+			{"POST", ControlPrefix + "/respond_next", "the next call(s) to an API get an error answer"},
+			{"GET", "/simulator/{uuid}", "the simulator page (Pay / Fail / Expire) the payment links point at"},
+		},
+	},
+	Keys: Keys{None: "Purwantara signs nothing with RSA: your API token (gateway.server_key) authenticates your calls and webhooks carry an HMAC-SHA256 of the team secret (gateway.client_secret)"},
+}

@@ -17,7 +17,7 @@ var gopayMini = Descriptor{
 	Actions: []Action{
 		{"auth_code", []string{"user", "code", "consent"}}, {"consent", []string{"user", "granted"}},
 		{"wallet", []string{"balance"}}, {"pay", []string{"notify"}}, {"fail", []string{"notify"}}, {"abandon", nil},
-		respondNext, {"notify", []string{"variant", "copies", "signature_of"}},
+		respondNext, {"notify", []string{"variant", "copies", "from"}},
 		{"return_shopper", []string{"status", "forged"}},
 	},
 	Notify: []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "missing_signature",

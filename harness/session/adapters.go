@@ -13,6 +13,7 @@ import (
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/merchant"
 	"github.com/uatrun/uatrun/harness/receiver"
 )
@@ -44,19 +45,18 @@ var RealClocks = Clocks{Test: clock.Real{}, Wall: clock.Real{}}
 // GatewayFactory builds one gateway's emulator from the config.
 type GatewayFactory func(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error)
 
-// gatewayKind is a registered emulator.
-type gatewayKind struct {
-	product string // what it emulates, for the evidence
-	build   GatewayFactory
-}
+// gateways maps a gateway id to its emulator's factory. Each emulator
+// registers itself in its own gateway_<name>.go file; everything else
+// about the gateway is its registry entry (harness/gateway).
+var gateways = map[string]GatewayFactory{}
 
-// gateways maps a gateway id to its emulator. Each emulator registers itself
-// in its own gateway_<name>.go file.
-var gateways = map[string]gatewayKind{}
-
-// RegisterGateway adds an emulator under a gateway id.
-func RegisterGateway(name, product string, build GatewayFactory) {
-	gateways[name] = gatewayKind{product: product, build: build}
+// RegisterGateway adds an emulator under a registered gateway id. An id
+// the registry does not know is a programming error, caught at start-up.
+func RegisterGateway(name string, build GatewayFactory) {
+	if !gateway.Known(name) {
+		panic("session: gateway " + name + " has an emulator but no entry in harness/gateway")
+	}
+	gateways[name] = build
 }
 
 // GatewayNames lists the gateways uatrun can emulate.
@@ -69,17 +69,24 @@ func GatewayNames() []string {
 	return out
 }
 
-func productOf(name string) string { return gateways[name].product }
+// productOf is what the gateway's emulator plays, for the evidence.
+func productOf(name string) string {
+	d, err := gateway.Lookup(name)
+	if err != nil {
+		return ""
+	}
+	return d.Product
+}
 
 // NewGateway builds the emulator named in the config, on any clocks (uatrun
 // emulate serves it on RealClocks for manual UAT).
 func NewGateway(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {
-	name := firstNonEmpty(g.Name, "dana-gapura")
-	kind, ok := gateways[name]
+	name := firstNonEmpty(g.Name, gateway.Default)
+	build, ok := gateways[name]
 	if !ok {
 		return nil, fmt.Errorf("gateway %q has no emulator (available: %s)", name, strings.Join(GatewayNames(), ", "))
 	}
-	return kind.build(g, keys, clk, red, version)
+	return build(g, keys, clk, red, version)
 }
 
 // driver adapts merchant.Driver to engine.Merchant, sorting its errors

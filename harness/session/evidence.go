@@ -12,6 +12,7 @@ import (
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/reporters"
 )
@@ -225,7 +226,7 @@ func stamp(s *Session) evidence.Stamp {
 }
 
 func gatewayName(cfg *config.Config) string {
-	return firstNonEmpty(cfg.Gateway.Name, "dana-gapura")
+	return firstNonEmpty(cfg.Gateway.Name, gateway.Default)
 }
 
 // secretsOf lists the config's secret values for the redactor: what the

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(astapa.GatewayName, "Astapa shop payments (Midtrans behind Astapa)", newAstapa)
+	RegisterGateway(astapa.GatewayName, newAstapa)
 }
 
 // newAstapa builds the Astapa emulator. gateway.partner_id is the

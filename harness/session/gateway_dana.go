@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(dana.GatewayName, "DANA Gapura Hosted Checkout (BI-SNAP Payment Gateway)", newDana)
+	RegisterGateway(dana.GatewayName, newDana)
 }
 
 func newDana(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(danawidget.GatewayName, "DANA Widget API (account binding, OTT, widget payment; BI-SNAP)", newDanaWidget)
+	RegisterGateway(danawidget.GatewayName, newDanaWidget)
 }
 
 func newDanaWidget(g config.Gateway, keys Keys, clk Clocks, red *evidence.Redactor, version string) (Gateway, error) {

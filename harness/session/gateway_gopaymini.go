@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(gopaymini.GatewayName, "GoPay Mini App back end and Midtrans BI-SNAP payments (auth code, token exchange, GoPay APIs, B2B token, host-to-host, debit notify)", newGoPayMini)
+	RegisterGateway(gopaymini.GatewayName, newGoPayMini)
 }
 
 // newGoPayMini builds the GoPay Mini App emulator. gateway.server_key is

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(midtrans.GatewayName, "Midtrans Snap and Core API (HTTP notifications)", newMidtrans)
+	RegisterGateway(midtrans.GatewayName, newMidtrans)
 }
 
 // newMidtrans builds the Midtrans emulator. It needs no RSA keys: calls

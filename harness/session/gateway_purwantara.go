@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	RegisterGateway(purwantara.GatewayName, "Purwantara payment API (VA, QRIS, OVO, ShopeePay, payment link, counter; HMAC-signed webhooks)", newPurwantara)
+	RegisterGateway(purwantara.GatewayName, newPurwantara)
 }
 
 // newPurwantara builds the Purwantara emulator. It needs no RSA keys: the

@@ -8,52 +8,49 @@ import (
 
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/engine"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/scenario"
-	"github.com/uatrun/uatrun/harness/snap"
-	"github.com/uatrun/uatrun/harness/suggest"
 )
 
 // Vocabulary is what a gateway's emulator understands: the control
-// actions a gateway or notify step may name (notify is one of them) and
-// the APIs a gateway_received step may judge.
+// actions a gateway step may name (notify is one of them) with the params
+// each takes, the notify variants a notify step may send, and the APIs a
+// gateway_received step may judge.
 type Vocabulary struct {
+	Gateway string
 	Actions []string
-	APIs    []string
+	// Params maps each action to the params it takes.
+	Params map[string][]string
+	Notify []string
+	APIs   []string
 }
 
-// VocabularyOf asks the configured gateway's emulator for its words. The
-// emulator is built, never started; throwaway keys stand in for keys the
-// config does not name.
+// VocabularyOf is the configured gateway's words, from its registry entry
+// (the registry's tests keep each entry equal to its emulator's own
+// words), so validating needs no key and starts nothing.
 func VocabularyOf(g config.Gateway) (Vocabulary, error) {
-	keys, err := LoadKeys(g)
+	d, err := gateway.Lookup(g.Name)
 	if err != nil {
 		return Vocabulary{}, err
 	}
-	gw, err := NewGateway(g, keys, RealClocks, nil, "validate")
-	if err != nil {
-		// An emulator that signs needs keys the config may not name yet.
-		k, kerr := snap.GenerateKey()
-		if kerr != nil {
-			return Vocabulary{}, kerr
-		}
-		keys = Keys{MerchantPublic: &k.PublicKey, GatewayPrivate: k}
-		if gw, err = NewGateway(g, keys, RealClocks, nil, "validate"); err != nil {
-			return Vocabulary{}, err
-		}
+	v := Vocabulary{Gateway: d.ID, Actions: d.ActionNames(), Params: map[string][]string{},
+		Notify: slices.Clone(d.Notify), APIs: append(slices.Clone(d.APIs), engine.AnyAPI)}
+	for _, a := range d.Actions {
+		v.Params[a.Name] = a.Params
 	}
-	defer gw.Close()
-	return Vocabulary{Actions: gw.Actions(), APIs: append(gw.APIs(), engine.AnyAPI)}, nil
+	return v, nil
 }
 
-// CheckWords refuses steps that name a gateway action or API the
-// configured gateway does not have, each at its file:line:col with the
-// nearest word, before anything runs.
+// CheckWords refuses steps that name a gateway action, notify variant,
+// param or API the configured gateway does not have, each at its
+// file:line:col with the nearest word and the known ones, before anything
+// runs.
 func CheckWords(v Vocabulary, packs []*scenario.Pack) error {
 	var problems []string
 	for _, p := range packs {
 		for _, sc := range p.Scenarios {
 			for _, st := range append(slices.Clone(sc.Steps), sc.Teardown...) {
-				if msg := v.check(st); msg != "" {
+				for _, msg := range v.check(st) {
 					problems = append(problems, fmt.Sprintf("%s: %s", st.Pos, msg))
 				}
 			}
@@ -63,27 +60,6 @@ func CheckWords(v Vocabulary, packs []*scenario.Pack) error {
 		return nil
 	}
 	return fmt.Errorf("%s", strings.Join(problems, "\n"))
-}
-
-func (v Vocabulary) check(st scenario.Step) string {
-	var known []string
-	what := ""
-	switch st.Kind {
-	case scenario.KindGateway:
-		known, what = v.Actions, "gateway action"
-	case scenario.KindGatewayReceived:
-		known, what = v.APIs, "API"
-	default:
-		return ""
-	}
-	if slices.Contains(known, st.Target) {
-		return ""
-	}
-	fix := suggest.DidYouMean(st.Target, known)
-	if fix == "" {
-		fix = "the gateway has: " + strings.Join(known, ", ")
-	}
-	return fmt.Sprintf("unknown %s %q; %s", what, st.Target, fix)
 }
 
 // MissingAction is a merchant action a pack calls that the config does not

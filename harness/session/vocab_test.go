@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -80,5 +81,60 @@ func TestMissingActions_NamesTheActionsAndWhatTheirStepsBecome(t *testing.T) {
 	}
 	if m, ok := got["refund"]; !ok || m.Outcome != "ERRORED" || len(m.Scenarios) == 0 {
 		t.Errorf("refund: %+v, want listed as ERRORED with its scenarios", m)
+	}
+}
+
+// A notify variant the gateway does not send, and a param its notify does
+// not take, are refused before anything runs, at their position, with the
+// gateway's own variants listed (they used to pass validate and be
+// ERRORED mid-run).
+func TestCheckWords_UnknownNotifyVariantsAndParamsAreRefused(t *testing.T) {
+	src := "id: MY-02\ntitle: custom\ngateway: dana-gapura\ntier: optional\nvars: {v: valid}\nsteps:\n" +
+		"  - notify: wrng_key\n    order: x\n" + // 7
+		"  - notify: other_order_signature\n    order: x\n    with: {signature_of: y}\n" + // 9
+		"  - gateway: notify\n    order: x\n    with: {variant: forged}\n" + // 12
+		"  - gateway: pay\n    order: x\n    with: {notfy: drop}\n" + // 15
+		"  - notify: wrong_key\n    order: x\n    with: {from: y, status: \"05\"}\n" + // 18
+		"  - gateway: notify\n    order: x\n    with: {variant: \"{{.v}}\"}\n" // 21
+	pack, err := scenario.LoadFS(fstest.MapFS{"x.yaml": {Data: []byte(src)}}, ".", "my")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := session.VocabularyOf(config.Gateway{Name: "dana-gapura"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = session.CheckWords(v, []*scenario.Pack{pack})
+	if err == nil {
+		t.Fatal("unknown notify words were accepted")
+	}
+	for _, want := range []string{
+		`my/x.yaml:7:5: unknown notify variant "wrng_key" for dana-gapura; did you mean "wrong_key"?; its variants: valid, duplicate,`,
+		`my/x.yaml:9:5: notify does not take "signature_of" (with: signature_of); it takes: copies, status, from`,
+		`my/x.yaml:12:5: unknown notify variant "forged" for dana-gapura; its variants: valid,`,
+		`my/x.yaml:15:5: pay does not take "notfy" (with: notfy); did you mean "notify"?; it takes: notify`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks\n  %s\ngot:\n%v", want, err)
+		}
+	}
+	for _, fine := range []string{":18:", ":21:"} {
+		if strings.Contains(err.Error(), fine) {
+			t.Errorf("a known variant with its own params, or a templated one, was refused: %v", err)
+		}
+	}
+}
+
+// Each gateway's words are its own: Midtrans has no wrong_key notify.
+func TestVocabularyOf_IsTheConfiguredGateways(t *testing.T) {
+	v, err := session.VocabularyOf(config.Gateway{Name: "midtrans-snap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(v.Notify, "wrong_key") || !slices.Contains(v.Notify, "wrong_signature") {
+		t.Errorf("midtrans-snap variants: %v", v.Notify)
+	}
+	if _, err := session.VocabularyOf(config.Gateway{Name: "paypal"}); err == nil || !strings.Contains(err.Error(), "dana-gapura") {
+		t.Errorf("unknown gateway: %v, want the known ones listed", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -90,13 +91,17 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if status != "00" && status != "05" {
 		return emulator.Result{}, fmt.Errorf("dana: notify status %q: a Gapura finish notify is 00 (paid) or 05 (closed)", status)
 	}
-	copies, err := parseCopies(a.Params["copies"])
+	v, err := bisnap.Find(variants, "dana", name)
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	from := a.Params["from"]
-	if from != "" && name != variantOtherOrder {
-		return emulator.Result{}, fmt.Errorf("dana: notify param from names the order whose signature %s lends; variant %s takes none", variantOtherOrder, name)
+	copies, err := v.CopiesOf(a.Params[bisnap.ParamCopies])
+	if err != nil {
+		return emulator.Result{}, fmt.Errorf("dana: %w", err)
+	}
+	from := a.Params[bisnap.ParamFrom]
+	if from != "" && !v.Takes(bisnap.ParamFrom) {
+		return emulator.Result{}, fmt.Errorf("dana: notify param from names the order whose signature %s lends; variant %s takes none", bisnap.VariantOtherOrder, name)
 	}
 	ds, err := e.crafted(ctx, a.Order, name, status, copies, from)
 	if err != nil {

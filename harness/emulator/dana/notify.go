@@ -3,7 +3,6 @@ package dana
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -33,7 +32,7 @@ type notifyJob struct {
 // eventLocked snapshots a notify for o; e.mu is held.
 func (e *Emulator) eventLocked(o *order, status, variant string) notifyJob {
 	return notifyJob{o: o, partnerRef: o.partnerRef, variant: variant,
-		body:   notifyBody(notifyFields(o, status, e.clk.Now())),
+		body:   bisnap.Body(notifyFields(o, status, e.clk.Now())),
 		target: e.notifyTarget(o), partnerID: o.partnerID}
 }
 
@@ -87,17 +86,6 @@ func paidInfo(o *order, fallback time.Time) map[string]any {
 		"payOptionInfos": []any{option}}}
 }
 
-// notifyBody encodes the notify minified with keys sorted at every level
-// and HTML characters escaped: exactly what dana-go's parser would rebuild
-// if it ever re-encoded the body, so both of its paths verify.
-func notifyBody(m map[string]any) []byte {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return []byte("{}")
-	}
-	return b
-}
-
 // wire is one outgoing notify request, fully built.
 type wire struct {
 	target string
@@ -113,15 +101,13 @@ func (e *Emulator) signedWire(job notifyJob, ts string, key *rsa.PrivateKey) wir
 	return wire{target: job.target, header: h, body: job.body, label: "finish_notify " + job.variant}
 }
 
-// keepFirstSent remembers the first genuine notify sent for o, byte for
-// byte with its headers, so the replay variant can send it again.
-func (e *Emulator) keepFirstSent(o *order, w wire) {
+// keepSent remembers the newest genuine notify sent for o, byte for byte
+// with its headers, so replay can send it again and other_order_signature
+// can lend its headers.
+func (e *Emulator) keepSent(o *order, w wire) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if o.firstSent == nil {
-		w.header = w.header.Clone()
-		o.firstSent = &w
-	}
+	o.sent = &bisnap.Sent{Header: w.header.Clone(), Body: w.body, At: e.wall.Now()}
 }
 
 func (e *Emulator) nextExternalID() string {
@@ -145,7 +131,7 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 		return e.undeliverable(job, attempt)
 	}
 	w := e.signedWire(job, snap.FormatTimestamp(e.wall.Now()), e.o.GatewayPrivateKey)
-	e.keepFirstSent(job.o, w)
+	e.keepSent(job.o, w)
 	d := e.send(ctx, job, w, attempt, e.selfCheck(w, ""))
 	if !d.Acked {
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })

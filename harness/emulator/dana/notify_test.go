@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -228,7 +229,7 @@ func TestNotifyVariants_CraftWhatTheyPromise(t *testing.T) {
 	}{
 		{"valid", true, 1, nil},
 		{"duplicate", true, 2, nil},
-		{"concurrent", true, 5, nil},
+		{"concurrent", true, bisnap.ConcurrentCopies, nil},
 		{"wrong_key", false, 1, nil},
 		{"tampered_body", false, 1, func(t *testing.T, r received) { wantAmount(t, r, "1.00") }},
 		{"missing_signature", false, 1, func(t *testing.T, r received) { wantNoHeader(t, r, "X-SIGNATURE") }},
@@ -244,7 +245,7 @@ func TestNotifyVariants_CraftWhatTheyPromise(t *testing.T) {
 			}
 		}},
 		{"other_order_signature", false, 1, func(t *testing.T, r received) { wantAmount(t, r, "10000.00") }},
-		{"wrong_amount", true, 1, func(t *testing.T, r received) { wantAmount(t, r, "9999.00") }},
+		{"wrong_amount", true, 1, func(t *testing.T, r received) { wantAmount(t, r, "10001.00") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.variant, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/snap"
 )
 
@@ -52,13 +53,13 @@ func TestNotify_ReplayResendsTheFirstNotifyUnchanged(t *testing.T) {
 	f := newFixture(t)
 	f.create("INV-RP", "10000.00")
 	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-RP",
-		Params: map[string]string{"variant": variantReplay}}); err == nil || !strings.Contains(err.Error(), "no finish notify") {
+		Params: map[string]string{"variant": bisnap.VariantReplay}}); err == nil || !strings.Contains(err.Error(), "no finish notify") {
 		t.Fatalf("replay before any notify: %v", err)
 	}
 	f.act(actPay, "INV-RP", nil)
 	f.clk.Advance(time.Hour)
-	res := f.act(actNotify, "INV-RP", map[string]string{"variant": variantReplay})
-	if len(res.Deliveries) != 1 || res.Deliveries[0].Variant != variantReplay || !res.Deliveries[0].Acked {
+	res := f.act(actNotify, "INV-RP", map[string]string{"variant": bisnap.VariantReplay})
+	if len(res.Deliveries) != 1 || res.Deliveries[0].Variant != bisnap.VariantReplay || !res.Deliveries[0].Acked {
 		t.Fatalf("deliveries %+v", res.Deliveries)
 	}
 	got := f.merchant.notifies()
@@ -86,19 +87,19 @@ func TestNotify_OtherOrderSignatureFromARealOrder(t *testing.T) {
 	f := newFixture(t)
 	f.create("INV-A", "10000.00")
 	f.create("INV-B", "10000.00")
-	params := map[string]string{"variant": variantOtherOrder, "from": "INV-B"}
+	params := map[string]string{"variant": bisnap.VariantOtherOrder, "from": "INV-B"}
 	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-A", Params: params}); err == nil ||
 		!strings.Contains(err.Error(), "pay it first") {
 		t.Fatalf("before B's notify: %v", err)
 	}
-	for _, bad := range []map[string]string{{"variant": "valid", "from": "INV-B"}, {"variant": variantOtherOrder, "from": "INV-A"}} {
+	for _, bad := range []map[string]string{{"variant": "valid", "from": "INV-B"}, {"variant": bisnap.VariantOtherOrder, "from": "INV-A"}} {
 		if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-A", Params: bad}); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
 	}
 	f.act(actPay, "INV-B", nil)
 	res := f.act(actNotify, "INV-A", params)
-	if len(res.Deliveries) != 1 || res.Deliveries[0].Order != "INV-A" || res.Deliveries[0].Variant != variantOtherOrder {
+	if len(res.Deliveries) != 1 || res.Deliveries[0].Order != "INV-A" || res.Deliveries[0].Variant != bisnap.VariantOtherOrder {
 		t.Fatalf("deliveries %+v", res.Deliveries)
 	}
 	got := f.merchant.notifies()

@@ -128,7 +128,7 @@ type order struct {
 	refunds                                                       []*refund
 	refundedCents                                                 int64
 	deliveries                                                    []emulator.Delivery
-	firstSent                                                     *wire // the first genuine notify sent, for the replay variant
+	sent                                                          *bisnap.Sent // the newest genuine notify sent, for replay and other_order_signature
 }
 
 // refund is one accepted refund.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
@@ -211,10 +212,6 @@ func (e *Emulator) payLocked(o *order, payer string, now time.Time) error {
 	return nil
 }
 
-// legitimate are the notify variants that tell the truth: what Query
-// Payment answers for the order when they are sent.
-var legitimate = map[string]bool{"valid": true, "duplicate": true, "concurrent": true}
-
 // agreeLocked makes o agree with a legitimate notify of status before it
 // is sent, so the notify and Query Payment never contradict each other: a
 // paid (00) notify for an order still at the cashier pays it first (the
@@ -251,15 +248,15 @@ func (e *Emulator) notify(ctx context.Context, a emulator.Action) (emulator.Resu
 	if status != "00" && status != "05" {
 		return emulator.Result{}, fmt.Errorf("dana-widget: notify status %q: a finish notify is 00 (paid) or 05 (closed)", status)
 	}
-	copies := 0
-	if s := a.Params["copies"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			return emulator.Result{}, fmt.Errorf("dana-widget: copies %q must be a whole number from 1 to 100", s)
-		}
-		copies = n
+	v, err := bisnap.Find(variants, "dana-widget", name)
+	if err != nil {
+		return emulator.Result{}, err
 	}
-	ds, note, err := e.crafted(ctx, a.Order, name, status, a.Params["from"], copies)
+	copies, err := v.CopiesOf(a.Params[bisnap.ParamCopies])
+	if err != nil {
+		return emulator.Result{}, fmt.Errorf("dana-widget: %w", err)
+	}
+	ds, note, err := e.crafted(ctx, a.Order, name, status, a.Params[bisnap.ParamFrom], copies)
 	if err != nil {
 		return emulator.Result{}, err
 	}

@@ -232,8 +232,8 @@ type order struct {
 	refunds                                        []*refund
 	refundedCents                                  int64
 	deliveries                                     []emulator.Delivery
-	seen                                           *sentWire // the last legitimate notify sent
-	forgotten                                      bool      // dropped from the book: its timer no longer moves it
+	seen                                           *bisnap.Sent // the newest legitimate notify sent
+	forgotten                                      bool         // dropped from the book: its timer no longer moves it
 }
 
 type refund struct {

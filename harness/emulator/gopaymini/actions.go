@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -39,7 +39,7 @@ var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "gopay-miniapp", 
 	actFail:          {"notify"},
 	actAbandon:       nil,
 	actRespondNext:   {"api", "code", "message", "count"},
-	actNotify:        {"variant", "copies", "signature_of"},
+	actNotify:        {"variant", bisnap.ParamCopies, bisnap.ParamFrom},
 	actReturnShopper: {"status", "forged"},
 }}
 
@@ -89,19 +89,19 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	case actRespondNext:
 		return e.respondNext(p)
 	case actNotify:
-		copies := 0
-		if s := p["copies"]; s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 || n > 100 {
-				return emulator.Result{}, fmt.Errorf("gopay-miniapp: copies %q must be 1 to 100", s)
-			}
-			copies = n
-		}
 		name := p["variant"]
 		if name == "" {
-			name = "valid"
+			name = bisnap.VariantValid
 		}
-		ds, note, err := e.crafted(ctx, a.Order, name, copies, p["signature_of"])
+		v, err := bisnap.Find(variants, "gopay-miniapp", name)
+		if err != nil {
+			return emulator.Result{}, err
+		}
+		copies, err := v.CopiesOf(p[bisnap.ParamCopies])
+		if err != nil {
+			return emulator.Result{}, fmt.Errorf("gopay-miniapp: %w", err)
+		}
+		ds, note, err := e.crafted(ctx, a.Order, v, copies, p[bisnap.ParamFrom])
 		if err != nil {
 			return emulator.Result{}, err
 		}
@@ -285,16 +285,6 @@ func withQuery(target, k, v string) string {
 	q.Set(k, v)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-func variantNames() []string {
-	out := make([]string, 0, len(variants)+1)
-	for k := range variants {
-		out = append(out, k)
-	}
-	out = append(out, replay)
-	sort.Strings(out)
-	return out
 }
 
 // control serves /_uatrun/ actions.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // Payment states and the latestTransactionStatus each reads as (ASPI's
@@ -77,8 +78,8 @@ type payment struct {
 	firstBody                                             string             // the create body, for idempotency
 	answer                                                []byte
 	deliveries                                            []emulator.Delivery
-	clk                                                   clock.Clock // the test clock current at its creation: its scenario's
-	lastNotify                                            *wire       // the newest legitimate notify, as sent
+	clk                                                   clock.Clock  // the test clock current at its creation: its scenario's
+	lastNotify                                            *bisnap.Sent // the newest legitimate notify, as sent
 	expiry                                                clock.Timer
 	forgotten                                             bool // dropped from the book: its timer no longer moves it
 }

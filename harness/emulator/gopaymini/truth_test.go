@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // A legitimate notify never contradicts the status API: a valid,
@@ -68,11 +69,11 @@ func TestNotify_ReplayResendsTheNotifyAlreadySeen(t *testing.T) {
 	sink := newSink(t, &f.gkey.PublicKey, `{"responseCode":"2005600","responseMessage":"Successful"}`)
 	ref := "ORD-REPLAY-1"
 	f.snapCall("/v1.0/debit/payment-host-to-host", paymentBody(ref, "15000.00", sink.srv.URL+"/notify", sink.srv.URL+"/back"), nil)
-	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: ref, Params: map[string]string{"variant": replay}}); err == nil {
+	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: ref, Params: map[string]string{"variant": bisnap.VariantReplay}}); err == nil {
 		t.Fatal("a replay with no notify delivered yet was accepted")
 	}
 	act(t, f.e, emulator.Action{Name: actPay, Order: ref})
-	r := act(t, f.e, emulator.Action{Name: actNotify, Order: ref, Params: map[string]string{"variant": replay}})
+	r := act(t, f.e, emulator.Action{Name: actNotify, Order: ref, Params: map[string]string{"variant": bisnap.VariantReplay}})
 	sink.mu.Lock()
 	defer sink.mu.Unlock()
 	if len(sink.got) != 2 || string(sink.bodies[0]) != string(sink.bodies[1]) {
@@ -196,7 +197,7 @@ func TestClockLeak_AMovedClockAgesTokensAndCodesInItsScenarioOnly(t *testing.T) 
 	}
 }
 
-// other_order_signature with signature_of lends the headers of a notify
+// other_order_signature with from lends the headers of a notify
 // already delivered for another payment to this payment's body: a
 // signature the merchant has seen and verified, which must not verify
 // here. Without a delivered notify, or with the payment itself, it is
@@ -208,12 +209,12 @@ func TestNotify_SeenSignatureOfAnotherPayment(t *testing.T) {
 	for _, ref := range []string{a, b} {
 		f.snapCall("/v1.0/debit/payment-host-to-host", paymentBody(ref, "15000.00", sink.srv.URL+"/notify", sink.srv.URL+"/back"), nil)
 	}
-	seen := map[string]string{"variant": "other_order_signature", "signature_of": b}
+	seen := map[string]string{"variant": "other_order_signature", "from": b}
 	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: a, Params: seen}); err == nil {
-		t.Fatal("signature_of a payment with no delivered notify was accepted")
+		t.Fatal("from a payment with no delivered notify was accepted")
 	}
 	if _, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: b, Params: seen}); err == nil {
-		t.Fatal("signature_of the payment itself was accepted")
+		t.Fatal("from the payment itself was accepted")
 	}
 	act(t, f.e, emulator.Action{Name: actPay, Order: b})
 	r := act(t, f.e, emulator.Action{Name: actNotify, Order: a, Params: seen})

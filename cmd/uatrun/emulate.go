@@ -9,14 +9,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/receiver"
 	"github.com/uatrun/uatrun/harness/session"
 )
 
 func newEmulateCmd() *cobra.Command {
-	var cfgPath string
+	var cfgPath, gw string
 	cmd := &cobra.Command{
 		Use:   "emulate --config FILE",
 		Short: "Serve the gateway emulator and callback receiver for manual UAT",
@@ -33,18 +33,23 @@ the newest 10,000 exchanges and calls within 64 MiB, the receiver the newest
 the /_uatrun/ list routes answer a page at a time: ?limit= (default 100, at
 most 1,000) items after ?after=, with the next page's URL in the Link header.`,
 		Example: `  uatrun emulate --config uatrun.yaml
+  uatrun emulate --gateway midtrans-snap --config midtrans.yaml
   curl -s http://127.0.0.1:9080/_uatrun/orders`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulate(cmd.OutOrStdout(), cfgPath) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runEmulate(cmd.OutOrStdout(), cfgPath, gw) },
 	}
 	cmd.Flags().StringVarP(&cfgPath, "config", "c", "uatrun.yaml", "config file")
+	addGatewayFlag(cmd, &gw, "", "refuse a config for another gateway (the config's gateway.name decides)")
 	return cmd
 }
 
-func runEmulate(w io.Writer, cfgPath string) error {
+func runEmulate(w io.Writer, cfgPath, want string) error {
 	cfg, _, err := loadAll(cfgPath, "")
 	if err != nil {
 		return usageErr(err)
+	}
+	if err := sameGateway(cfgPath, cfg.Gateway.Name, want); err != nil {
+		return err
 	}
 	keys, err := session.LoadKeys(cfg.Gateway)
 	if err != nil {
@@ -75,64 +80,45 @@ func runEmulate(w io.Writer, cfgPath string) error {
 	return nil
 }
 
-// fallbackDescriptions describe the emulators that do not implement
-// emulator.Describer themselves, from the routes they serve.
-var fallbackDescriptions = map[string]emulator.Description{
-	"dana-gapura": {
-		Replaces: "https://api.sandbox.dana.id",
-		TrustKey: true,
-		Links: []emulator.Link{
-			{Method: "GET", Path: emulator.ControlPrefix + "/orders", What: "orders, their status and notifies"},
-			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notify, both directions"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/orders/{ref}/{pay|fail|expire|notify|return_shopper}", What: "settle an order; notify?variant=wrong_key sends a crafted notify"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
-		},
-	},
-	"midtrans-snap": {
-		Replaces: "https://app.sandbox.midtrans.com and https://api.sandbox.midtrans.com",
-		Credentials: []string{
-			"server key (Basic auth, and signature_key = SHA-512 over order_id+status_code+gross_amount+server key) = gateway.server_key",
-			"notification URL = gateway.notify_url, or POST /_uatrun/dashboard",
-		},
-		Links: []emulator.Link{
-			{Method: "GET", Path: emulator.ControlPrefix + "/orders", What: "transactions, their status and notifications"},
-			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notification, both directions"},
-			{Method: "GET", Path: emulator.ControlPrefix + "/dashboard", What: "the notification URL (POST to change it)"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/orders/{order_id}/{choose|pay|deny|expire|notify|return_shopper}", What: "settle a transaction; notify sends a crafted notification"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
-		},
-	},
-}
-
-// describe is the gateway's own description, else its fallback, else the
-// control routes every emulator serves.
-func describe(name string, gw session.Gateway) emulator.Description {
-	if d, ok := gw.(emulator.Describer); ok {
-		return d.Describe()
+// sameGateway refuses to serve a config written for another gateway than
+// --gateway names: its credentials and routes would be the other's.
+func sameGateway(cfgPath, configured, want string) error {
+	if want == "" {
+		return nil
 	}
-	if d, ok := fallbackDescriptions[name]; ok {
-		return d
+	d, err := lookupGateway(want)
+	if err != nil {
+		return err
 	}
-	return emulator.Description{TrustKey: len(gw.PublicKeyPEM()) > 0, Links: []emulator.Link{
-		{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and callback, both directions"},
-	}}
+	if d.ID != configured {
+		return usageErr(fmt.Errorf("%s is a config for %s, not %s (--gateway); write one with: uatrun init --gateway %s --out %s.yaml",
+			cfgPath, configured, d.ID, d.ID, d.ID))
+	}
+	return nil
 }
 
 // writeBanner prints where to point the integration, what it must
 // configure, and every control URL of this gateway's emulator.
+// Everything it says comes from the gateway's registry entry, whose
+// routes a test keeps equal to the ones the emulator serves.
 func writeBanner(w io.Writer, name, configuredKey string, gw session.Gateway, receiverURL string) {
-	d := describe(name, gw)
+	desc, err := gateway.Lookup(name)
+	if err != nil {
+		// Unreachable: session builds only registered gateways.
+		desc = gateway.Descriptor{ID: name, Name: name}
+	}
+	d := desc.Emulate
 	base := gw.URL()
-	fmt.Fprintf(w, "uatrun %s emulating %s\n\n  gateway base URL   %s\n", Version(), name, base)
+	fmt.Fprintf(w, "uatrun %s emulating %s (%s)\n\n  gateway base URL   %s\n", Version(), name, desc.Name, base)
 	if d.Replaces != "" {
-		fmt.Fprintf(w, "      point your integration's %s base URL (%s) here\n", name, d.Replaces)
+		fmt.Fprintf(w, "      point your integration's %s base URL (%s) here\n", desc.Name, d.Replaces)
 	}
 	if d.TrustKey {
 		trust := configuredKey
 		if trust == "" {
 			trust = "this key (the public half of gateway.gateway_private_key):\n" + string(gw.PublicKeyPEM())
 		}
-		fmt.Fprintf(w, "  trust this key     %s\n      verify notifies with it instead of the gateway's real public key\n", trust)
+		fmt.Fprintf(w, "  trust this key     %s\n      verify notifies with it instead of %s's real public key\n", trust, desc.Name)
 	}
 	for i, c := range d.Credentials {
 		label := ""
@@ -142,7 +128,7 @@ func writeBanner(w io.Writer, name, configuredKey string, gw session.Gateway, re
 		fmt.Fprintf(w, "  %-18s %s\n", label, c)
 	}
 	fmt.Fprintf(w, "  control\n")
-	for _, l := range d.Links {
+	for _, l := range d.Routes {
 		fmt.Fprintf(w, "      %-4s %s%s\n           %s\n", l.Method, base, l.Path, l.What)
 	}
 	fmt.Fprintf(w, "  callback receiver  %s\n      send your own webhooks here; each is recorded\n\nPress Ctrl+C to stop.\n", receiverURL)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -11,8 +12,9 @@ import (
 	"testing"
 
 	"github.com/uatrun/uatrun/harness/config"
-	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/demo"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/session"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -123,25 +125,48 @@ func TestEmulateBanner_IsPerGateway(t *testing.T) {
 				t.Errorf("%s banner lacks %q:\n%s", g.cfg.Name, s, out.String())
 			}
 		}
-		if _, own := gw.(emulator.Describer); !own && fallbackDescriptions[g.cfg.Name].Links == nil {
-			t.Errorf("%s has neither a Describe method nor a fallback description", g.cfg.Name)
-		}
+	}
+}
+
+// The banner lists every route of the gateway's registry entry, for every
+// gateway (TestRegistry_RoutesAreTheEmulators proves those are every
+// control route the emulator serves): DANA Widget's used to print one of
+// its eight.
+func TestEmulateBanner_ListsEveryRouteOfItsGateway(t *testing.T) {
+	for _, d := range gateway.All() {
+		t.Run(d.ID, func(t *testing.T) {
+			kit, err := demo.KitFor(d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gw := startBannerGateway(t, kit.Config().Gateway)
+			var out bytes.Buffer
+			writeBanner(&out, gw.Name(), "", gw, "http://127.0.0.1:1")
+			for _, r := range d.Emulate.Routes {
+				if line := fmt.Sprintf("%-4s %s%s\n", r.Method, gw.URL(), r.Path); !strings.Contains(out.String(), line) {
+					t.Errorf("banner lacks %q:\n%s", line, out.String())
+				}
+			}
+			if !strings.Contains(out.String(), d.Name) {
+				t.Errorf("banner never names %s:\n%s", d.Name, out.String())
+			}
+		})
 	}
 }
 
 func startBannerGateway(t *testing.T, g config.Gateway) session.Gateway {
 	t.Helper()
 	var keys session.Keys
-	if g.Name == "dana-gapura" {
+	if d, _ := gateway.Lookup(g.Name); d.Keys.UsesRSA() {
 		merchant, err := snap.GenerateKey()
 		if err != nil {
 			t.Fatal(err)
 		}
-		gateway, err := snap.GenerateKey()
+		gatewayKey, err := snap.GenerateKey()
 		if err != nil {
 			t.Fatal(err)
 		}
-		keys = session.Keys{MerchantPublic: &merchant.PublicKey, GatewayPrivate: gateway}
+		keys = session.Keys{MerchantPublic: &merchant.PublicKey, GatewayPrivate: gatewayKey}
 	}
 	gw, err := session.NewGateway(g, keys, session.RealClocks, evidence.NewRedactor(), "test")
 	if err != nil {

@@ -1,5 +1,7 @@
 package bisnap
 
+import "strconv"
+
 // messages are DANA's responseMessage texts for the codes its products
 // answer, one table for every DANA emulator (Gapura and Widget), taken
 // from DANA's own UAT fixtures (github.com/dana-id/uat-script,
@@ -49,12 +51,52 @@ func (s Service) MessageFor(code string) string {
 }
 
 // Message is DANA's responseMessage for code from the shared table, else
-// DefaultMessage.
+// the message DANA gives that HTTP status and case in every service that
+// lists it (caseMessages), else DefaultMessage.
 func Message(code string) string {
 	if m, ok := messages[code]; ok {
 		return m
 	}
+	if m, ok := caseMessages[caseKey(code)]; ok {
+		return m
+	}
 	return DefaultMessage(code)
+}
+
+// Answer is the reply "<status><service><case>" with DANA's message for
+// that code (MessageFor), so no handler words a code by hand.
+func (s Service) Answer(status int, caseCode, debug string) *Reply {
+	code := strconv.Itoa(status) + s.Code + caseCode
+	return &Reply{Code: code, Message: s.MessageFor(code), Debug: debug}
+}
+
+// caseMessages are DANA's messages by HTTP status and case where every
+// service in the table words them alike (404xx08 is Invalid Merchant
+// whatever the service), derived from messages so they are never written
+// twice. A case that services word differently (40400 is Invalid
+// Transaction Status for cancel, Data Not Available for the history
+// list) is left out.
+var caseMessages = func() map[string]string {
+	out, clash := map[string]string{}, map[string]bool{}
+	for code, m := range messages {
+		k := caseKey(code)
+		if prev, ok := out[k]; ok && prev != m {
+			clash[k] = true
+		}
+		out[k] = m
+	}
+	for k := range clash {
+		delete(out, k)
+	}
+	return out
+}()
+
+// caseKey is a 7-digit code without its service: "404" + "08".
+func caseKey(code string) string {
+	if len(code) != 7 {
+		return code
+	}
+	return code[:3] + code[5:]
 }
 
 // Trigger is the answer to one of DANA's sandbox magic values: code with

@@ -88,6 +88,12 @@ func (a api) fail(httpStatus int, caseCode, message, debug string) *reply {
 	return fromSNAP(a.snap().Fail(httpStatus, caseCode, message, debug))
 }
 
+// answer is the error reply "<http><svc><case>" in DANA's words for that
+// code (bisnap.Message).
+func (a api) answer(httpStatus int, caseCode, debug string) *reply {
+	return fromSNAP(a.snap().Answer(httpStatus, caseCode, debug))
+}
+
 func (a api) format(field, debug string) *reply { return fromSNAP(a.snap().Format(field, debug)) }
 
 func (a api) ok(fields map[string]any) *reply { return fromSNAP(a.snap().OK(fields)) }

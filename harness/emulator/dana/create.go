@@ -284,7 +284,7 @@ func (e *Emulator) createOrder(in *inbound) *reply {
 		if o.canonical == canon {
 			return in.api.okWith(o.createMessage(), o.createReply)
 		}
-		return in.api.fail(http.StatusNotFound, "18", "Inconsistent Request",
+		return in.api.answer(http.StatusNotFound, "18",
 			"partnerReferenceNo "+quote(r.partnerRef)+" was already used by order "+o.referenceNo+
 				" with a different body (validUpTo aside); a retry must resend the same body, a new order needs a new partnerReferenceNo")
 	}
@@ -349,7 +349,7 @@ func (e *Emulator) checkMerchant(a api, merchantID string) *reply {
 	if e.o.MerchantID == "" || merchantID == e.o.MerchantID {
 		return nil
 	}
-	return a.fail(http.StatusNotFound, "08", "Invalid Merchant",
+	return a.answer(http.StatusNotFound, "08",
 		"merchantId "+quote(merchantID)+" is not the merchant this gateway was configured with")
 }
 

@@ -55,7 +55,7 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 	service, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
 	if !c.Missing() && service == queryErrorTrigger {
 		// DANA's UAT triggers its internal error with this value.
-		return in.api.fail(http.StatusInternalServerError, "01", "Internal Server Error", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
+		return in.api.answer(http.StatusInternalServerError, "01", `serviceCode "AZ" is DANA's sandbox trigger for 5005501`)
 	}
 	if service != "" && service != "54" {
 		c.Bad("serviceCode", `serviceCode must be "54" for Payment Gateway orders, got `+quote(service))
@@ -70,7 +70,7 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order with these references was created for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order with these references was created for merchant "+quote(ref.merchantID))
 	}
 	return in.api.ok(queryAnswer(ref, o))
 }
@@ -131,7 +131,7 @@ func (e *Emulator) cancelOrder(in *inbound) *reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
 	}
 	if rep := e.cancelLocked(in.api, o); rep != nil {
 		return rep
@@ -150,11 +150,11 @@ func (e *Emulator) cancelLocked(a api, o *order) *reply {
 	case o.status == StatusCancelled:
 		return nil
 	case o.status == StatusClosed:
-		return a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
+		return a.answer(http.StatusNotFound, "00", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
 	case o.status == StatusSuccess && len(o.refunds) > 0:
-		return a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
+		return a.answer(http.StatusNotFound, "00", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
 	case o.status == StatusSuccess && now.Sub(o.paid) > cancelWindow:
-		return a.fail(http.StatusForbidden, "00", "Transaction Expired", "order "+o.partnerRef+" was paid at "+snap.FormatTimestamp(o.paid)+
+		return a.answer(http.StatusForbidden, "00", "order "+o.partnerRef+" was paid at "+snap.FormatTimestamp(o.paid)+
 			"; paid orders can be cancelled within 24 h only; refund it instead")
 	}
 	o.status, o.cancelled = StatusCancelled, now
@@ -185,7 +185,7 @@ func (e *Emulator) refundOrder(in *inbound) *reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return in.api.fail(http.StatusNotFound, "01", "Transaction Not Found", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
 	}
 	r, rep := e.refundLocked(in.api, o, refundNo, amount, cents)
 	if rep != nil {
@@ -207,14 +207,14 @@ func (e *Emulator) refundLocked(a api, o *order, partnerRefundNo string, amount 
 		if r.cents == cents {
 			return r, nil
 		}
-		return nil, a.fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerRefundNo "+quote(partnerRefundNo)+
+		return nil, a.answer(http.StatusNotFound, "18", "partnerRefundNo "+quote(partnerRefundNo)+
 			" already refunded "+r.amount.Value+"; a retry must resend the same amount, a new refund needs a new partnerRefundNo")
 	}
 	if o.status != StatusSuccess {
-		return nil, a.fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
+		return nil, a.answer(http.StatusNotFound, "00", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
 	}
 	if o.refundedCents+cents > o.cents {
-		return nil, a.fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+
+		return nil, a.answer(http.StatusForbidden, "02", "refunds would total "+
 			bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
 	}
 	now := e.clk.Now()

@@ -170,10 +170,10 @@ func (e *Emulator) customerLocked(in *inbound, c *bisnap.Checker, info gjson.Res
 	}
 	switch sandboxUsers[b.phone] {
 	case userAbnormal:
-		return b, in.svc.Fail(http.StatusForbidden, "05", "Do Not Honor", "DANA user "+b.phone+" is DANA's sandbox user whose account status is abnormal")
+		return b, in.svc.Answer(http.StatusForbidden, "05", "DANA user "+b.phone+" is DANA's sandbox user whose account status is abnormal")
 	case userInactive:
 		if in.svc.Name == APIBalance {
-			return b, in.svc.Fail(http.StatusForbidden, "18", "Inactive Account", "DANA user "+b.phone+" is DANA's sandbox user whose account is inactive")
+			return b, in.svc.Answer(http.StatusForbidden, "18", "DANA user "+b.phone+" is DANA's sandbox user whose account is inactive")
 		}
 	}
 	return b, nil
@@ -301,5 +301,5 @@ func (e *Emulator) checkMerchant(s bisnap.Service, merchantID string) *bisnap.Re
 	if e.o.MerchantID == "" || merchantID == e.o.MerchantID {
 		return nil
 	}
-	return s.Fail(http.StatusNotFound, "08", "Invalid Merchant", "merchantId "+bisnap.Quote(merchantID)+" is not the merchant this gateway was configured with")
+	return s.Answer(http.StatusNotFound, "08", "merchantId "+bisnap.Quote(merchantID)+" is not the merchant this gateway was configured with")
 }

@@ -96,7 +96,7 @@ func (e *Emulator) widgetPayment(in *inbound) *bisnap.Reply {
 		if o.canonical == canon {
 			return s.OK(o.createReply)
 		}
-		return s.Fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerReferenceNo "+bisnap.Quote(r.partnerRef)+
+		return s.Answer(http.StatusNotFound, "18", "partnerReferenceNo "+bisnap.Quote(r.partnerRef)+
 			" was already used by order "+o.referenceNo+" with a different body (validUpTo aside); a retry must resend the same body, a new payment needs a new partnerReferenceNo")
 	}
 	now := e.clk.Now()
@@ -225,7 +225,7 @@ func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return s.Fail(http.StatusNotFound, "01", "Transaction Not Found", "no widget payment with these references for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "01", "no widget payment with these references for merchant "+bisnap.Quote(ref.merchantID))
 	}
 	out := ref.echo(o)
 	out["serviceCode"] = "54"
@@ -278,17 +278,17 @@ func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return s.Fail(http.StatusNotFound, "01", "Transaction Not Found", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "01", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
 	}
 	now := e.clk.Now()
 	switch {
 	case o.status == StatusCancelled:
 	case o.status == StatusClosed:
-		return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
+		return s.Answer(http.StatusNotFound, "00", "order "+o.partnerRef+" is closed ("+o.closeReason+"); there is nothing to cancel")
 	case o.status == StatusSuccess && len(o.refunds) > 0:
-		return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
+		return s.Answer(http.StatusNotFound, "00", "order "+o.partnerRef+" has refunds; a refunded order cannot be cancelled")
 	case o.status == StatusSuccess && now.Sub(o.paid) > cancelWindow:
-		return s.Fail(http.StatusForbidden, "00", "Transaction Expired", "order "+o.partnerRef+" was paid at "+stamp(o.paid)+
+		return s.Answer(http.StatusForbidden, "00", "order "+o.partnerRef+" was paid at "+stamp(o.paid)+
 			"; paid orders can be cancelled within 24 h only; refund it instead")
 	default:
 		if o.status == StatusSuccess {
@@ -326,7 +326,7 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 	defer e.mu.Unlock()
 	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
 	if o == nil {
-		return s.Fail(http.StatusNotFound, "12", "Invalid Bill", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "12", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
 	}
 	var r *refund
 	for _, x := range o.refunds {
@@ -334,7 +334,7 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 			continue
 		}
 		if x.cents != cents {
-			return s.Fail(http.StatusNotFound, "18", "Inconsistent Request", "partnerRefundNo "+bisnap.Quote(refundNo)+" already refunded "+x.amount.Value+
+			return s.Answer(http.StatusNotFound, "18", "partnerRefundNo "+bisnap.Quote(refundNo)+" already refunded "+x.amount.Value+
 				"; a retry must resend the same amount, a new refund needs a new partnerRefundNo")
 		}
 		r = x
@@ -342,11 +342,11 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 	if r == nil {
 		switch {
 		case o.status != StatusSuccess:
-			return s.Fail(http.StatusNotFound, "00", "Invalid Transaction Status", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
+			return s.Answer(http.StatusNotFound, "00", "order "+o.partnerRef+" is "+o.status+"; only paid orders can be refunded")
 		case o.refundedCents+cents > o.cents:
-			return s.Fail(http.StatusForbidden, "02", "Exceeds Transaction Amount Limit", "refunds would total "+bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
+			return s.Answer(http.StatusForbidden, "02", "refunds would total "+bisnap.FormatCents(o.refundedCents+cents)+" but the order paid "+o.amount.Value)
 		case len(o.refunds) >= MaxRefunds:
-			return s.Fail(http.StatusForbidden, "15", "Transaction Not Permitted", "order "+o.partnerRef+" already has "+itoa(MaxRefunds)+
+			return s.Answer(http.StatusForbidden, "15", "order "+o.partnerRef+" already has "+itoa(MaxRefunds)+
 				" refunds, as many as this emulator takes for one order")
 		}
 		now := e.clk.Now()

@@ -17,10 +17,7 @@ import (
 // Signature", an unknown or expired customer token 4016001 "Invalid
 // Access Token", an empty page 4046000 "Data Not Available".
 const (
-	txListInvalidParam   = "Invalid Parameter"
-	txListBadSignature   = "Invalid Signature"
 	txListBadToken       = "Invalid Access Token"
-	txListNoData         = "Data Not Available"
 	txListMaxPageSize    = 100
 	txListDefaultPerPage = 10
 )
@@ -32,10 +29,8 @@ func txListWording(rep *bisnap.Reply) *bisnap.Reply {
 		return rep
 	}
 	switch rep.Code {
-	case "4006001":
-		rep.Message = txListInvalidParam
-	case "4016000":
-		rep.Message = txListBadSignature
+	case "4006001", "4016000":
+		rep.Message = bisnap.Message(rep.Code)
 	}
 	return rep
 }
@@ -94,7 +89,7 @@ func (e *Emulator) transactionList(in *inbound) *bisnap.Reply {
 	}
 	start := (page - 1) * size
 	if start >= len(rows) {
-		return s.Fail(http.StatusNotFound, "00", txListNoData, "no transactions of this user in the range and filters on page "+itoa(page))
+		return s.Answer(http.StatusNotFound, "00", "no transactions of this user in the range and filters on page "+itoa(page))
 	}
 	end := min(start+size, len(rows))
 	detail := make([]any, 0, end-start)

@@ -25,11 +25,12 @@ type demoOpts struct {
 func newDemoCmd() *cobra.Command {
 	var o demoOpts
 	cmd := &cobra.Command{
-		Use:   "demo [--fault NAME]... [--out DIR]",
+		Use:   "demo [--gateway G] [--fault NAME]... [--out DIR]",
 		Short: "Run the full mandated suite against the bundled example shop and emulator",
-		Long: `demo starts the bundled example shop and the gateway emulator in-process, runs
-the full mandated scenario catalogue against them on a virtual clock, and writes
-the sign-off evidence (HTML, JSON, JUnit, Markdown) to --out.
+		Long: `demo starts the gateway's bundled example merchant (--gateway, default
+dana-gapura: examples/shop) and its emulator in-process, runs the full mandated
+scenario catalogue against them on a virtual clock, and writes the sign-off
+evidence (HTML, JSON, JUnit, Markdown) to --out.
 
 --fault switches on one of the shop's real-world integration bugs, to show what
 a failing run and report look like; --fault list prints them.
@@ -43,7 +44,7 @@ a failing run and report look like; --fault list prints them.
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd.OutOrStdout(), o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.gateway, "gateway", demo.DefaultGateway, "gateway to demo: "+strings.Join(demo.Gateways(), ", "))
+	addGatewayFlag(cmd, &o.gateway, demo.DefaultGateway, "gateway to demo")
 	f.StringArrayVar(&o.faults, "fault", nil, "switch on a shop fault (repeatable); 'list' prints them")
 	f.StringVar(&o.out, "out", "uat-evidence", "directory for the evidence and reports")
 	addFilterFlags(cmd, &o.labels, &o.scenario, &o.failFast)
@@ -52,7 +53,11 @@ a failing run and report look like; --fault list prints them.
 }
 
 func runDemo(w io.Writer, o demoOpts) error {
-	kit, err := demo.KitFor(o.gateway)
+	d, err := lookupGateway(o.gateway)
+	if err != nil {
+		return err
+	}
+	kit, err := demo.KitFor(d.ID)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -76,8 +81,8 @@ func runDemo(w io.Writer, o demoOpts) error {
 	}
 	defer s.Close()
 	if !p.quiet {
-		fmt.Fprintf(w, "uatrun %s demo: %s emulator at %s, example shop with faults: %s\n\n",
-			Version(), kit.Gateway, s.Env().GatewayURL, faultList(o.faults))
+		fmt.Fprintf(w, "uatrun %s demo: %s emulator (%s) at %s, example merchant %s with faults: %s\n\n",
+			Version(), kit.Gateway, d.Name, s.Env().GatewayURL, d.Example, faultList(o.faults))
 	}
 	// The same path as 'uatrun run': the shop is reached over HTTP only.
 	if err := s.Preflight(context.Background()); err != nil {

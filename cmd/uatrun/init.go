@@ -6,15 +6,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/uatrun/uatrun/harness/config"
+	gw "github.com/uatrun/uatrun/harness/gateway"
 )
 
 func newInitCmd() *cobra.Command {
-	var out, gateway string
+	var out, name string
 	cmd := &cobra.Command{
 		Use:   "init [--gateway G] [--out FILE]",
 		Short: "Write a commented starter config for a gateway",
@@ -23,19 +23,23 @@ setting that gateway reads, with the actions of a typical shop for you to adapt
 to your own app. It needs no file from uatrun's repository and never overwrites
 an existing file.`,
 		Example: `  uatrun init
-  uatrun init --gateway midtrans-snap -o uatrun.yaml
-  uatrun keys --out keys
+  uatrun init --gateway gopay-miniapp -o uatrun.yaml
+  uatrun keys --gateway gopay-miniapp --out keys
   uatrun validate --config uatrun.yaml`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd.OutOrStdout(), out, gateway) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd.OutOrStdout(), out, name) },
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "uatrun.yaml", "file to write")
-	cmd.Flags().StringVar(&gateway, "gateway", "dana-gapura", "gateway: "+strings.Join(config.StarterGateways(), ", "))
+	addGatewayFlag(cmd, &name, gw.Default, "gateway the config is for")
 	return cmd
 }
 
-func runInit(w io.Writer, path, gateway string) error {
-	tmpl, err := config.StarterFor(gateway)
+func runInit(w io.Writer, path, name string) error {
+	d, err := lookupGateway(name)
+	if err != nil {
+		return err
+	}
+	tmpl, err := config.StarterFor(d.ID)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -50,6 +54,20 @@ func runInit(w io.Writer, path, gateway string) error {
 	if global.quiet {
 		return nil
 	}
-	fmt.Fprintf(w, "wrote %s (%s)\nnext: uatrun keys --out keys && uatrun validate --config %s\n", path, firstNonEmpty(gateway, "dana-gapura"), path)
+	fmt.Fprintf(w, "wrote %s (%s, %s)\nnext: %s\n", path, d.ID, d.Name, nextSteps(d, path))
 	return nil
+}
+
+// nextSteps is what to run after init: the key pairs only for a gateway
+// that signs with RSA.
+func nextSteps(d gw.Descriptor, path string) string {
+	validate := "uatrun validate --config " + path
+	if !d.Keys.UsesRSA() {
+		return validate + "  (" + d.Name + " needs no RSA keys)"
+	}
+	keys := "uatrun keys --out keys"
+	if d.ID != gw.Default {
+		keys = "uatrun keys --gateway " + d.ID + " --out keys"
+	}
+	return keys + " && " + validate
 }

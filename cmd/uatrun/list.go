@@ -7,22 +7,46 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/scenarios"
 )
 
 func newListCmd() *cobra.Command {
-	var pack string
+	var pack, gw string
 	cmd := &cobra.Command{
-		Use:   "list [--pack NAME]",
+		Use:   "list [--gateway G | --pack NAME]",
 		Short: "List the built-in scenarios and the gateway scenarios they map to",
 		Example: `  uatrun list
+  uatrun list --gateway midtrans-snap
   uatrun list --pack dana-gapura`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd.OutOrStdout(), pack) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			only, err := listedPack(pack, gw)
+			if err != nil {
+				return err
+			}
+			return runList(cmd.OutOrStdout(), only)
+		},
 	}
 	cmd.Flags().StringVar(&pack, "pack", "", "one pack: "+strings.Join(scenarios.Names(), ", "))
+	addGatewayFlag(cmd, &gw, "", "only the built-in pack of this gateway")
 	return cmd
+}
+
+// listedPack is the one pack --pack or --gateway asks for ("" for all).
+func listedPack(pack, gw string) (string, error) {
+	if gw == "" {
+		return pack, nil
+	}
+	d, err := lookupGateway(gw)
+	if err != nil {
+		return "", err
+	}
+	if pack != "" && pack != d.Pack {
+		return "", usageErr(fmt.Errorf("--pack %s is not %s's pack (%s); give one of the two flags", pack, d.ID, d.Pack))
+	}
+	return d.Pack, nil
 }
 
 // listJSON is one pack in list's --json output.
@@ -61,7 +85,7 @@ func runList(w io.Writer, only string) error {
 			packs = append(packs, lj)
 			continue
 		}
-		fmt.Fprintf(w, "%s (%d scenarios, digest %s)\n", n, len(p.Scenarios), p.Digest[:12])
+		fmt.Fprintf(w, "%s%s (%d scenarios, digest %s)\n", n, productName(n), len(p.Scenarios), p.Digest[:12])
 		for _, sc := range p.Scenarios {
 			fmt.Fprintf(w, "  %-16s %-11s %-11s %s\n", sc.ID, tierWord(sc), sc.Family, sc.Title)
 			if len(sc.MapsTo) > 0 {
@@ -84,4 +108,14 @@ func tierWord(sc *scenario.Scenario) string {
 		return sc.Tier
 	}
 	return scenario.TierOptional
+}
+
+// productName is ": <gateway name>" for a gateway's pack, "" otherwise.
+func productName(pack string) string {
+	for _, d := range gateway.All() {
+		if d.Pack == pack {
+			return ": " + d.Name
+		}
+	}
+	return ""
 }

@@ -9,9 +9,9 @@
 // Why a leaf package of data: config is imported by every emulator and by
 // session, and config must know the gateway ids and retry defaults; so the
 // registry can import nothing of uatrun's, and nothing here runs an
-// emulator. The emulator-side words are therefore a copy, and
-// TestRegistry_* (registry_test.go, an external test package that may
-// import everything) checks each copy against the running emulator: its
+// emulator. The emulator-side words are therefore a copy, and the
+// TestRegistry_* tests (an external test package, which may import
+// everything) check each copy against the running emulator: its
 // Actions, APIs, the params each action takes, the notify variants it
 // accepts and the control routes it serves. The same tests walk the files
 // each descriptor names (pack, starter, example config, doc page) and the

@@ -75,9 +75,3 @@ func TestTokenHeaders_DANAOrder(t *testing.T) {
 		t.Errorf("no X-CLIENT-KEY: %+v, want 4017400", rep)
 	}
 }
-
-func TestExternalIDKey(t *testing.T) {
-	if len(ExternalIDKey("P", string(make([]byte, 1<<16)))) != 32 || ExternalIDKey("P1", "a") == ExternalIDKey("P2", "a") {
-		t.Error("ExternalIDKey is not a fixed-size per-partner digest")
-	}
-}

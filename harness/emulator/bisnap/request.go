@@ -2,7 +2,6 @@ package bisnap
 
 import (
 	"crypto/rsa"
-	"crypto/sha256"
 	"mime"
 	"net/http"
 	"net/url"
@@ -193,12 +192,4 @@ func NotifyPath(target string) string {
 		return "/"
 	}
 	return u.Path
-}
-
-// ExternalIDKey is how an emulator remembers one partner's X-EXTERNAL-ID
-// to detect reuse within the day: a fixed-size digest, so the memory is
-// bounded in bytes whatever length the client sends.
-func ExternalIDKey(partnerID, externalID string) string {
-	sum := sha256.Sum256([]byte(partnerID + "\x00" + externalID))
-	return string(sum[:])
 }

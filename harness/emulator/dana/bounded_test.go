@@ -3,8 +3,6 @@ package dana
 import (
 	"fmt"
 	"testing"
-
-	"github.com/uatrun/uatrun/harness/clock"
 )
 
 // The order book keeps the newest KeptOrders orders: the oldest is
@@ -34,18 +32,5 @@ func TestState_OrderBookIsBounded(t *testing.T) {
 	}
 	if len(f.e.Orders()) != KeptOrders {
 		t.Errorf("Orders lists %d", len(f.e.Orders()))
-	}
-}
-
-// X-EXTERNAL-ID reuse is remembered for the newest KeptExternalIDs ids of
-// the day.
-func TestState_ExternalIDMemoryIsBounded(t *testing.T) {
-	s := newState()
-	s.resetExternalIDs("2026-03-02")
-	for i := range KeptExternalIDs + 3 {
-		s.rememberExternalID(fmt.Sprint(i), i, clock.Real{})
-	}
-	if _, ok := s.extIDs["0"]; ok || len(s.extIDs) != KeptExternalIDs {
-		t.Fatalf("remembers %d ids, the oldest still: %v", len(s.extIDs), ok)
 	}
 }

@@ -50,7 +50,7 @@ func TestHostile_LongExternalIDsStayBounded(t *testing.T) {
 		t.Errorf("the runtime holds %d MiB; want under %d MiB", after.Sys>>20, sysBound>>20)
 	}
 	f.e.mu.Lock()
-	n := len(f.e.st.extIDs)
+	n := f.e.st.extIDs.Len()
 	f.e.mu.Unlock()
 	if n != 0 {
 		t.Errorf("%d refused requests' X-EXTERNAL-IDs remembered; only authenticated calls are", n)

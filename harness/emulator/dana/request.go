@@ -12,7 +12,6 @@ import (
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
-	"github.com/uatrun/uatrun/harness/snap"
 )
 
 // SignatureScheme names the merchant → DANA signature in evidence.
@@ -131,34 +130,21 @@ func (e *Emulator) checkPartner(in *inbound) *reply {
 		"X-PARTNER-ID "+quote(got)+" is not the clientId this gateway was configured with")
 }
 
-// trackExternalID remembers X-EXTERNAL-ID per partner for the current
-// Jakarta day of the wall clock and handles reuse per Options. Each id is
-// taken for a day on every scenario's test clock (clock.Stamp): a scenario
-// that moves its clock a day on may reuse it, and no other scenario sees
-// that move. Only
-// authenticated calls reach it (headers well-formed, signature verified,
-// partner known), and each id is kept as a fixed-size digest, so the
-// memory is bounded in bytes as well as in count (KeptExternalIDs).
+// trackExternalID remembers X-EXTERNAL-ID per partner (bisnap.ExternalIDs
+// says for how long and how) and handles a reuse per Options. Only
+// authenticated calls reach it.
 func (e *Emulator) trackExternalID(in *inbound) *reply {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return nil
 	}
-	day := e.wall.Now().In(snap.Jakarta).Format("2006-01-02")
-	k := bisnap.ExternalIDKey(in.Req.Header.Get("X-PARTNER-ID"), ext)
 	e.mu.Lock()
-	if e.st.extDay != day {
-		e.st.resetExternalIDs(day)
-	}
-	first, seen := e.st.externalIDUse(k, e.clk)
-	if !seen {
-		e.st.rememberExternalID(k, in.Seq, e.clk)
-	}
+	first, reused := e.st.extIDs.Use(in.Req.Header.Get("X-PARTNER-ID"), ext, in.Seq, e.wall.Now(), e.clk)
 	e.mu.Unlock()
-	if !seen {
+	if !reused {
 		return nil
 	}
-	msg := "X-EXTERNAL-ID " + quote(ext) + " reused within the day (first used by call #" + itoa(first) + ")"
+	msg := bisnap.ReuseViolation(ext, first)
 	if e.o.ExternalIDReuse == ReuseReject {
 		return in.api.fail(http.StatusConflict, "00", "Conflict", msg+"; X-EXTERNAL-ID must be unique per day")
 	}

@@ -31,23 +31,15 @@ const KeptOrders = 10000
 
 // KeptExternalIDs is how many X-EXTERNAL-IDs of the current day are
 // remembered to detect reuse; past it, the oldest are forgotten.
-const KeptExternalIDs = 100000
-
-// externalIDLife is how long a remembered X-EXTERNAL-ID stays taken on a
-// scenario's test clock: DANA wants it unique within the day, so once a
-// scenario has moved its clock a day past the first use, that scenario may
-// use it again. The wall's Jakarta day still bounds the memory as a whole.
-const externalIDLife = 24 * time.Hour
+const KeptExternalIDs = bisnap.KeptExternalIDs
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
-	idSeq   int                    // referenceNo / refundNo / X-EXTERNAL-ID counter
-	orders  *emulator.Ring[*order] // creation order, the newest KeptOrders
-	byKey   map[string]*order      // merchantId \x00 partnerReferenceNo
-	byRef   map[string]*order      // DANA referenceNo
-	extDay  string                 // Jakarta day extIDs belongs to
-	extIDs  map[string]extUse      // bisnap.ExternalIDKey → its first use
-	extKeys *emulator.Ring[string] // extIDs' keys, oldest first
+	idSeq  int                    // referenceNo / refundNo / X-EXTERNAL-ID counter
+	orders *emulator.Ring[*order] // creation order, the newest KeptOrders
+	byKey  map[string]*order      // merchantId \x00 partnerReferenceNo
+	byRef  map[string]*order      // DANA referenceNo
+	extIDs *bisnap.ExternalIDs    // X-EXTERNAL-IDs of the day
 }
 
 func newState() state {
@@ -66,45 +58,8 @@ func newState() state {
 			o.expiry = nil
 		}
 	}
-	s.resetExternalIDs("")
+	s.extIDs = bisnap.NewExternalIDs()
 	return s
-}
-
-// extUse is the first use of one X-EXTERNAL-ID: the call that made it and
-// its age, which runs on each scenario's own test clock (clock.Stamp), so
-// one scenario moving its clock a day on cannot free an id that every
-// other scenario still sees as used today.
-type extUse struct {
-	seq int
-	age *clock.Stamp
-}
-
-// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
-func (s *state) resetExternalIDs(day string) {
-	ids := map[string]extUse{}
-	s.extDay, s.extIDs = day, ids
-	s.extKeys = emulator.NewRing[string](KeptExternalIDs, 0, nil)
-	s.extKeys.OnDrop = func(k string) { delete(ids, k) }
-}
-
-// rememberExternalID records call seq as the first use of key k, aged from
-// now on c's current test clock.
-func (s *state) rememberExternalID(k string, seq int, c clock.Clock) {
-	if _, ok := s.extIDs[k]; !ok {
-		s.extKeys.Push(k)
-	}
-	s.extIDs[k] = extUse{seq: seq, age: clock.NewStamp(c)}
-}
-
-// externalIDUse reports the first use of key k that is still within the
-// day as seen from c's current test clock; an older one is forgotten for
-// the caller, who records a new first use.
-func (s *state) externalIDUse(k string, c clock.Clock) (int, bool) {
-	u, ok := s.extIDs[k]
-	if !ok || u.age.Older(c, externalIDLife) {
-		return 0, false
-	}
-	return u.seq, true
 }
 
 // override is the answer a respond_next injection gives.

@@ -73,9 +73,8 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 	for i := range KeptHeldRedirects + 3 {
 		e.st.hold(heldRedirect{target: fmt.Sprint(i)})
 	}
-	e.st.resetExternalIDs("2026-05-01")
 	for i := range KeptExternalIDs + 3 {
-		e.st.extIDs.Put(fmt.Sprint(i), seenID{seq: i})
+		e.st.extIDs.Use("P1", fmt.Sprint(i), i, e.wall.Now(), e.clk)
 	}
 	sizes := []int{e.st.users.Len(), e.st.codes.Len(), e.st.otts.Len(), len(e.st.held), e.st.extIDs.Len()}
 	oldestHeld := e.st.held[0].target

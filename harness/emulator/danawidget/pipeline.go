@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/tidwall/gjson"
 
-	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
@@ -157,28 +156,19 @@ func (e *Emulator) checkPartner(in *inbound) *bisnap.Reply {
 	return nil
 }
 
-// trackExternalID records an X-EXTERNAL-ID reused within the Jakarta day.
-// Only authenticated calls are remembered (headers well-formed, the
-// signature verified, the partner known), each by a fixed-size digest:
-// the memory is bounded in bytes as well as in count, whatever the
-// client sends.
+// trackExternalID records an X-EXTERNAL-ID reused within the day
+// (bisnap.ExternalIDs says for how long and how). Only authenticated
+// calls reach it.
 func (e *Emulator) trackExternalID(in *inbound) {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
 	if strings.TrimSpace(ext) == "" {
 		return
 	}
-	day := e.wall.Now().In(jakarta).Format("2006-01-02")
-	k := bisnap.ExternalIDKey(in.Req.Header.Get("X-PARTNER-ID"), ext)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.st.extDay != day {
-		e.st.resetExternalIDs(day)
+	if first, reused := e.st.extIDs.Use(in.Req.Header.Get("X-PARTNER-ID"), ext, in.Seq, e.wall.Now(), e.clk); reused {
+		in.Violations = append(in.Violations, bisnap.ReuseViolation(ext, first))
 	}
-	if first, seen := e.st.extIDs.Get(k); seen && !first.at.Older(e.clk, ExternalIDDay) {
-		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+bisnap.Quote(ext)+" reused within the day (first used by call #"+itoa(first.seq)+")")
-		return
-	}
-	e.st.extIDs.Put(k, seenID{seq: in.Seq, at: clock.NewStamp(e.clk)})
 }
 
 // answer writes the reply in DANA's shape and records the call.

@@ -45,7 +45,7 @@ const (
 	KeptHeldRedirects = 100
 	// KeptExternalIDs is how many X-EXTERNAL-IDs of the current Jakarta
 	// day are remembered to detect reuse (a few dozen bytes each).
-	KeptExternalIDs = 100000
+	KeptExternalIDs = bisnap.KeptExternalIDs
 	// MaxRefunds is how many refunds one order takes; the next is refused
 	// Transaction Not Permitted.
 	MaxRefunds = 100
@@ -102,18 +102,10 @@ type ott struct {
 	used   bool
 }
 
-// seenID is an X-EXTERNAL-ID remembered: the call that first used it and
-// its age, so a scenario moving its clock a day on sees a new day there
-// only.
-type seenID struct {
-	seq int
-	at  *clock.Stamp
-}
-
 // ExternalIDDay is how long an X-EXTERNAL-ID stays taken: DANA's "unique
 // within the same day", aged on each scenario's test clock (and forgotten
 // at the wall clock's Jakarta midnight).
-const ExternalIDDay = 24 * time.Hour
+const ExternalIDDay = bisnap.ExternalIDLife
 
 // state is everything the emulator remembers; guarded by Emulator.mu.
 type state struct {
@@ -129,8 +121,7 @@ type state struct {
 	orders       *emulator.Ring[*order] // creation order, the newest KeptOrders
 	byKey        map[string]*order
 	byRef        map[string]*order
-	extDay       string
-	extIDs       *emulator.Memo[seenID]
+	extIDs       *bisnap.ExternalIDs
 }
 
 func newState() state {
@@ -161,7 +152,7 @@ func newState() state {
 		o.forgotten = true
 		o.stopExpiry()
 	}
-	s.resetExternalIDs("")
+	s.extIDs = bisnap.NewExternalIDs()
 	return s
 }
 
@@ -203,11 +194,6 @@ func (s *state) hold(h heldRedirect) {
 		s.held = append([]heldRedirect(nil), s.held[len(s.held)-KeptHeldRedirects+1:]...)
 	}
 	s.held = append(s.held, h)
-}
-
-// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
-func (s *state) resetExternalIDs(day string) {
-	s.extDay, s.extIDs = day, emulator.NewMemo[seenID](KeptExternalIDs, nil)
 }
 
 // heldRedirect is a redirect to the merchant an authorize step kept back

@@ -90,12 +90,11 @@ func TestState_MemoriesAreBounded(t *testing.T) {
 	for i := range KeptReminders + 3 {
 		f.e.st.reminders.Put(fmt.Sprint(i), "GP1")
 	}
-	f.e.st.resetExternalIDs("2026-05-12")
 	for i := range KeptExternalIDs + 3 {
-		f.e.st.extIDs.Put(fmt.Sprint(i), i)
+		f.e.st.extIDs.Use("P1", fmt.Sprint(i), i, f.e.wall.Now(), f.e.clk)
 	}
 	sizes := []int{f.e.st.tokens.Len(), f.e.st.b2b.Len(), f.e.st.users.Len(), f.e.st.cashbacks.Len(), f.e.st.reminders.Len(), f.e.st.extIDs.Len()}
-	_, oldID := f.e.st.extIDs.Get("0")
+	_, oldID := f.e.st.extIDs.Use("P1", "0", 0, f.e.wall.Now(), f.e.clk)
 	f.e.mu.Unlock()
 	if want := []int{KeptUserTokens, KeptB2BTokens, KeptUsers, KeptCashbacks, KeptReminders, KeptExternalIDs}; fmt.Sprint(sizes) != fmt.Sprint(want) || oldID {
 		t.Errorf("remembered %v, want %v; the oldest X-EXTERNAL-ID still: %v", sizes, want, oldID)

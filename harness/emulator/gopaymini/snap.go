@@ -12,6 +12,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
 )
@@ -185,20 +186,16 @@ func (e *Emulator) authTransaction(in *call) *reply {
 	return nil
 }
 
-// trackExternalID records an X-EXTERNAL-ID reused within a Jakarta day.
+// trackExternalID records an X-EXTERNAL-ID reused within the day
+// (bisnap.ExternalIDs says for how long and how). Only authenticated
+// calls reach it.
 func (e *Emulator) trackExternalID(in *call) {
 	ext := in.Req.Header.Get("X-EXTERNAL-ID")
-	day := e.wall.Now().In(snap.Jakarta).Format("2006-01-02")
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.st.extDay != day {
-		e.st.resetExternalIDs(day)
+	if first, reused := e.st.extIDs.Use(in.Req.Header.Get("X-PARTNER-ID"), ext, in.Seq, e.wall.Now(), e.clk); reused {
+		in.Violations = append(in.Violations, bisnap.ReuseViolation(ext, first))
 	}
-	if first, seen := e.st.extIDs.Get(ext); seen {
-		in.Violations = append(in.Violations, "X-EXTERNAL-ID "+quote(ext)+" reused within the day (first used by call #"+strconv.Itoa(first)+")")
-		return
-	}
-	e.st.extIDs.Put(ext, in.Seq)
 }
 
 // money reads an amount object {value, currency}.

@@ -129,7 +129,7 @@ const (
 	KeptReminders = 10000
 	// KeptExternalIDs is how many X-EXTERNAL-IDs of the current Jakarta
 	// day are remembered to detect reuse (a few dozen bytes each).
-	KeptExternalIDs = 100000
+	KeptExternalIDs = bisnap.KeptExternalIDs
 	// MaxRefunds is how many refunds (partnerRefundNos) one payment takes;
 	// the next is refused Transaction Not Permitted.
 	MaxRefunds = 100
@@ -148,8 +148,7 @@ type state struct {
 	byRef        map[string]*payment
 	cashbacks    *emulator.Memo[*cashback]
 	reminders    *emulator.Memo[string] // reminder id → account id
-	extDay       string
-	extIDs       *emulator.Memo[int]
+	extIDs       *bisnap.ExternalIDs
 }
 
 func newState(wallet int64) state {
@@ -174,7 +173,7 @@ func newState(wallet int64) state {
 			p.expiry = nil
 		}
 	}
-	s.resetExternalIDs("")
+	s.extIDs = bisnap.NewExternalIDs()
 	return s
 }
 
@@ -184,11 +183,6 @@ func (s *state) addPayment(p *payment) {
 	s.payments.Push(p)
 	s.byPartnerRef[p.partnerRef] = p
 	s.byRef[p.referenceNo] = p
-}
-
-// resetExternalIDs starts the X-EXTERNAL-ID memory of day afresh.
-func (s *state) resetExternalIDs(day string) {
-	s.extDay, s.extIDs = day, emulator.NewMemo[int](KeptExternalIDs, nil)
 }
 
 // userLocked returns the user with id, creating it.

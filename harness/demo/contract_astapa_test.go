@@ -12,7 +12,7 @@ var contractAstapa = map[string]contractCell{
 	"wrong-amount":         na("Astapa's verify answers no amount and item.purchased is unsigned (seed 003: verify returns status, store_name, redirect_url); the payment is for the amount the merchant created it with, so no word of Astapa's can show another amount paid: the merchant fulfils on verify's settlement (AST-SIG-01 covers a forged webhook, whatever its amount)"),
 	"failed-expired":       {covers: cov("AST-CANCEL-02", "expire-left-pending")},
 	"duplicate-concurrent": {covers: cov("AST-IDEM-01", "double-fulfil", "AST-IDEM-02", "fulfil-check-then-act")},
-	"forged-return":        {covers: cov("AST-SIG-02", "webhook-confirmed-unless-pending"), gap: "no return-page scenario: the buyer returns to Astapa's callback page and the store at store_slug, never to a merchant URL (seed 003)"},
+	"forged-return":        {covers: cov("AST-SIG-02", "webhook-confirmed-unless-pending"), na: "return page: the buyer returns to Astapa's callback page and the store at store_slug, never to a merchant URL (seed 003), so there is no merchant return to forge"},
 	"lost-notify":          {covers: cov("AST-PAY-02", "no-reconcile")},
 	"over-refund":          na(noRefundAPI),
 	"refund-retry":         na(noRefundAPI),

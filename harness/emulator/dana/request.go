@@ -1,7 +1,6 @@
 package dana
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -152,20 +151,6 @@ func (e *Emulator) trackExternalID(in *inbound) *reply {
 	return nil
 }
 
-// echoField copies a request field into the answer when the answer lacks
-// it and the request has it as a string or object.
-func echoField(out map[string]any, body []byte, field string) {
-	if out[field] != nil {
-		return
-	}
-	switch v := gjson.GetBytes(body, field); {
-	case v.Type == gjson.String:
-		out[field] = v.Str
-	case v.IsObject():
-		out[field] = json.RawMessage(v.Raw)
-	}
-}
-
 // answer writes the reply in DANA's shape and records the call.
 func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	body := rep.body(in)
@@ -175,36 +160,7 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: status, Header: c.Writer.Header(), Body: body})
 }
 
-// body renders a reply: responseCode, responseMessage, the reply's fields,
-// the partnerReferenceNo echo on create-order errors, and the teaching text
-// when the merchant asked for X-Debug-Mode.
+// body renders a reply in DANA's envelope (bisnap.Service.Envelope).
 func (rep *reply) body(in *inbound) []byte {
-	out := map[string]any{}
-	for k, v := range rep.fields {
-		out[k] = v
-	}
-	out["responseCode"], out["responseMessage"] = rep.code, rep.message
-	if in.api.name == APICreateOrder {
-		echoField(out, in.Body, "partnerReferenceNo")
-	}
-	if strings.HasPrefix(rep.code, "2") && (in.api.name == APICancelOrder || in.api.name == APIRefundOrder) {
-		// dana-go decodes every 2xx answer and requires these; an injected
-		// 2025700/2025800 must carry them as DANA's own answers do.
-		echoField(out, in.Body, "originalPartnerReferenceNo")
-		if in.api.name == APIRefundOrder {
-			echoField(out, in.Body, "partnerRefundNo")
-			echoField(out, in.Body, "refundAmount")
-		}
-	}
-	if in.debug && rep.debug != "" {
-		info := map[string]any{} // a copy: fields may be shared with stored replies
-		if prev, ok := out["additionalInfo"].(map[string]any); ok {
-			for k, v := range prev {
-				info[k] = v
-			}
-		}
-		info["debugMessage"] = rep.debug
-		out["additionalInfo"] = info
-	}
-	return encodeJSON(out)
+	return in.api.snap().Envelope(&bisnap.Reply{Code: rep.code, Message: rep.message, Fields: rep.fields, Debug: rep.debug}, in.Body, in.debug)
 }

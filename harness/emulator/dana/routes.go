@@ -7,24 +7,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // HeaderEmulator marks every answer as the emulator's, never DANA's.
 const HeaderEmulator = emulator.HeaderEmulator
 
-// internalError is DANA's answer when the emulator itself fails. Nothing
-// should; this is the last line.
-var internalError = []byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`)
-
-// encodeJSON writes v compactly without HTML escaping, so URLs in answers
-// read as the merchant sent them.
-func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
+// encodeJSON writes v compactly without HTML escaping (bisnap.Encode).
+func encodeJSON(v any) []byte { return bisnap.Encode(v) }
 
 // routes builds the gin engine: the five DANA APIs, the hosted checkout,
 // the control API and a teaching 404 for everything else.
 func (e *Emulator) routes() *gin.Engine {
-	g := emulator.NewEngine(e.version, internalError)
+	g := emulator.NewEngine(e.version, bisnap.InternalError)
 	handlers := map[string]handler{APICreateOrder: e.createOrder, APIQueryPayment: e.queryPayment,
 		APICancelOrder: e.cancelOrder, APIRefundOrder: e.refundOrder, APIConsultPay: e.consultPay}
 	for _, a := range apis {

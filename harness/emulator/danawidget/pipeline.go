@@ -1,7 +1,6 @@
 package danawidget
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -15,10 +14,7 @@ import (
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
-// internalError is DANA's answer when the emulator itself fails.
-var internalError = []byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`)
-
-func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
+func encodeJSON(v any) []byte { return bisnap.Encode(v) }
 
 // inbound is one merchant request on its way through validation.
 type inbound struct {
@@ -34,7 +30,7 @@ type handler func(in *inbound) *bisnap.Reply
 // routes builds the engine: the nine APIs, the OAuth page, the cashier,
 // the control API and a teaching 404.
 func (e *Emulator) routes() *gin.Engine {
-	g := emulator.NewEngine(e.version, internalError)
+	g := emulator.NewEngine(e.version, bisnap.InternalError)
 	handlers := map[string]handler{
 		APIApplyToken: e.applyToken, APIApplyOTT: e.applyOTT, APIUnbinding: e.unbinding, APIBalance: e.balance,
 		APIProfile: e.queryProfile, APIPayment: e.widgetPayment, APIQuery: e.queryPayment, APICancel: e.cancelOrder, APIRefund: e.refundOrder,
@@ -178,55 +174,11 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *bisnap.Reply) {
 	if in.svc.auth == authOpenAPI && rep.Fields != nil && rep.Fields["response"] != nil {
 		body, status = encodeJSON(rep.Fields), http.StatusOK
 	} else {
-		body = renderSNAP(in, rep)
+		body = in.svc.Envelope(rep, in.Body, in.debug)
 	}
 	c.Data(status, "application/json", body)
 	call := emulator.Call{API: in.svc.Name, Signature: in.sig, ResponseCode: rep.Code, Violations: in.Violations, Hint: rep.Debug}
 	e.rec.AddCall(call, in.Inbound, in.Violations, emulator.Answer{Status: status, Header: c.Writer.Header(), Body: body})
-}
-
-// renderSNAP is responseCode, responseMessage, the reply's fields, and the
-// teaching text in additionalInfo.debugMessage when X-Debug-Mode asked.
-func renderSNAP(in *inbound, rep *bisnap.Reply) []byte {
-	out := map[string]any{}
-	for k, v := range rep.Fields {
-		out[k] = v
-	}
-	out["responseCode"], out["responseMessage"] = rep.Code, rep.Message
-	if in.svc.Name == APIPayment {
-		echo(out, in.Body, "partnerReferenceNo")
-	}
-	if strings.HasPrefix(rep.Code, "2") && (in.svc.Name == APICancel || in.svc.Name == APIRefund) {
-		echo(out, in.Body, "originalPartnerReferenceNo")
-		if in.svc.Name == APIRefund {
-			echo(out, in.Body, "partnerRefundNo")
-			echo(out, in.Body, "refundAmount")
-		}
-	}
-	if in.debug && rep.Debug != "" {
-		info := map[string]any{}
-		if prev, ok := out["additionalInfo"].(map[string]any); ok {
-			for k, v := range prev {
-				info[k] = v
-			}
-		}
-		info["debugMessage"] = rep.Debug
-		out["additionalInfo"] = info
-	}
-	return encodeJSON(out)
-}
-
-// echo copies a request field into the answer when missing there.
-func echo(out map[string]any, body []byte, field string) {
-	if out[field] != nil {
-		return
-	}
-	switch v := gjson.GetBytes(body, field); {
-	case v.Type == gjson.String:
-		out[field] = v.Str
-	case v.IsObject():
-		out[field] = json.RawMessage(v.Raw)
-	}
 }
 
 // unknownPath answers a path DANA Widget does not serve with a SNAP-shaped

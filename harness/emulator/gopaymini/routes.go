@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
 )
 
@@ -60,10 +61,7 @@ func apiByName(name string) (api, bool) {
 	return api{}, false
 }
 
-// internalError is the answer when the emulator itself fails.
-var internalError = []byte(`{"responseCode":"5000000","responseMessage":"Internal Server Error"}`)
-
-func encodeJSON(v any) []byte { return emulator.CompactJSON(v, internalError) }
+func encodeJSON(v any) []byte { return bisnap.Encode(v) }
 
 // reply is one answer: its HTTP status, the code Calls record (the
 // responseCode for BI-SNAP, the HTTP status for mini-app APIs), its body
@@ -123,7 +121,7 @@ type call struct {
 
 // routes builds the gin engine.
 func (e *Emulator) routes() *gin.Engine {
-	g := emulator.NewEngine(e.version, internalError)
+	g := emulator.NewEngine(e.version, bisnap.InternalError)
 	handlers := map[string]struct {
 		auth   func(*call) *reply
 		handle func(*call) *reply

@@ -19,7 +19,7 @@ var astapa = Descriptor{
 		{"respond_next", []string{"api", "code", "message", "count", "order_id"}},
 		{"notify", []string{"variant", "copies", "order_id"}},
 	},
-	Notify:          []string{"valid", "duplicate", "concurrent", "altered", "forged", "unknown_order", "wrong_amount"},
+	Notify:          variants("valid", "duplicate", "concurrent", "altered", "forged", "unknown_order", "wrong_amount"),
 	MerchantActions: []string{"checkout", "order_status", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://astapa.com",

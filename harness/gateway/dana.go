@@ -1,6 +1,9 @@
 package gateway
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // biSnapRetry is the notify retry schedule the BI-SNAP emulators use:
 // DANA and GoPay publish none, so this is the emulators' own.
@@ -8,6 +11,36 @@ var biSnapRetry = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute
 
 // respondNext is every BI-SNAP emulator's error injection.
 var respondNext = Action{"respond_next", []string{"api", "code", "message", "count"}}
+
+// bisnapCommon are the notify variants every BI-SNAP emulator sends
+// (bisnap.Common), in its order.
+var bisnapCommon = []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "missing_signature",
+	"missing_timestamp", "stale_timestamp", "other_order_signature", "replay", "wrong_amount"}
+
+// bisnapVariants is a BI-SNAP gateway's notify variants: the common ones,
+// then its own, each taking copies (other_order_signature also from, the
+// order whose headers it lends) and the gateway-wide params.
+func bisnapVariants(own []string, gatewayParams ...string) []Variant {
+	var out []Variant
+	for _, name := range append(slices.Clone(bisnapCommon), own...) {
+		params := []string{"copies"}
+		if name == "other_order_signature" {
+			params = append(params, "from")
+		}
+		out = append(out, Variant{name, append(params, gatewayParams...)})
+	}
+	return out
+}
+
+// variants is a gateway's notify variants when its emulator declares no
+// params per variant.
+func variants(names ...string) []Variant {
+	out := make([]Variant, len(names))
+	for i, n := range names {
+		out[i] = Variant{Name: n}
+	}
+	return out
+}
 
 // exchangesRoute is served by every emulator.
 func exchangesRoute(what string) Route {
@@ -30,8 +63,7 @@ var dana = Descriptor{
 		{"pay", []string{"notify"}}, {"fail", nil}, {"expire", nil}, respondNext,
 		{"notify", []string{"variant", "copies", "status", "from"}}, {"return_shopper", []string{"forged"}},
 	},
-	Notify: []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "missing_signature",
-		"missing_timestamp", "malformed_timestamp", "stale_timestamp", "other_order_signature", "replay", "wrong_amount"},
+	Notify:          bisnapVariants([]string{"malformed_timestamp"}, "status"),
 	MerchantActions: []string{"checkout", "order_status", "cancel", "refund", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://api.sandbox.dana.id",

@@ -19,8 +19,7 @@ var danaWidget = Descriptor{
 		respondNext, {"notify", []string{"variant", "copies", "status", "from"}},
 		{"return_shopper", []string{"forged"}}, {"cashier_cancel", []string{"url"}},
 	},
-	Notify: []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "duplicate_key_body", "missing_signature",
-		"missing_timestamp", "malformed_timestamp", "stale_timestamp", "other_order_signature", "replay", "wrong_amount", "late_paid"},
+	Notify:          bisnapVariants([]string{"malformed_timestamp", "duplicate_key_body", "late_paid"}, "status"),
 	MerchantActions: []string{"bind", "binding", "unbind", "balance", "profile", "checkout", "order_status", "cancel", "refund", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://api.sandbox.dana.id and https://m.sandbox.dana.id",

@@ -49,7 +49,7 @@ type Descriptor struct {
 	// params each takes.
 	Actions []Action
 	// Notify are the notify variants a notify step may send.
-	Notify []string
+	Notify []Variant
 	// MerchantActions are the merchant actions the pack calls, which the
 	// starter config, the example's config and the demo kit all define.
 	MerchantActions []string
@@ -63,6 +63,23 @@ type Descriptor struct {
 type Action struct {
 	Name   string
 	Params []string
+}
+
+// Variant is one notify variant and the params a notify step sending it
+// may give. Params nil means the emulator declares none per variant: the
+// notify action's params apply.
+type Variant struct {
+	Name   string
+	Params []string
+}
+
+// NotifyNames lists the notify variants, in the descriptor's order.
+func (d Descriptor) NotifyNames() []string {
+	out := make([]string, len(d.Notify))
+	for i, v := range d.Notify {
+		out[i] = v.Name
+	}
+	return out
 }
 
 // Emulate tells a person how to point an integration at the running

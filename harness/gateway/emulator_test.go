@@ -12,6 +12,10 @@ import (
 
 	"github.com/uatrun/uatrun/harness/demo"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
+	"github.com/uatrun/uatrun/harness/emulator/dana"
+	"github.com/uatrun/uatrun/harness/emulator/danawidget"
+	"github.com/uatrun/uatrun/harness/emulator/gopaymini"
 	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/session"
 	"github.com/uatrun/uatrun/harness/snap"
@@ -65,8 +69,35 @@ func TestRegistry_WordsAreTheEmulators(t *testing.T) {
 func TestRegistry_NotifyVariantsAreTheEmulators(t *testing.T) {
 	for _, d := range gateway.All() {
 		t.Run(d.ID, func(t *testing.T) {
-			sameSet(t, "notify variants", d.Notify, notifyVariants(t, startEmulator(t, d.ID)))
+			sameSet(t, "notify variants", d.NotifyNames(), notifyVariants(t, startEmulator(t, d.ID)))
 		})
+	}
+}
+
+// Where an emulator declares params per notify variant (the BI-SNAP
+// ones export their table), the registry has exactly those; elsewhere it
+// declares none, and the notify action's params apply.
+func TestRegistry_NotifyVariantParamsAreTheEmulators(t *testing.T) {
+	declared := map[string][]bisnap.Variant{
+		dana.GatewayName: dana.NotifyVariants(), danawidget.GatewayName: danawidget.NotifyVariants(),
+		gopaymini.GatewayName: gopaymini.NotifyVariants(),
+	}
+	for _, d := range gateway.All() {
+		table, ok := declared[d.ID]
+		for _, v := range d.Notify {
+			if !ok {
+				if v.Params != nil {
+					t.Errorf("%s %s: registry declares params %v; the emulator declares none per variant", d.ID, v.Name, v.Params)
+				}
+				continue
+			}
+			i := slices.IndexFunc(table, func(e bisnap.Variant) bool { return e.Name == v.Name })
+			if i < 0 {
+				t.Errorf("%s: the emulator's table has no %s", d.ID, v.Name)
+				continue
+			}
+			sameSet(t, d.ID+" "+v.Name+" params", v.Params, table[i].Params)
+		}
 	}
 }
 
@@ -156,8 +187,8 @@ func actionParams(t *testing.T, gw session.Gateway, action string) []string {
 }
 
 // notifyVariants asks the emulator for its notify variants: every one
-// refuses an unknown variant listing the valid ones. (Once the emulators
-// export their variant names, read those instead.)
+// refuses an unknown variant listing the valid ones, the one way to ask
+// that all six answer alike.
 func notifyVariants(t *testing.T, gw session.Gateway) []string {
 	t.Helper()
 	_, err := gw.Act(context.Background(), emulator.Action{Name: "notify", Order: "registry-probe", Params: map[string]string{"variant": "registry_probe"}})

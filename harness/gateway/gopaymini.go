@@ -20,8 +20,7 @@ var gopayMini = Descriptor{
 		respondNext, {"notify", []string{"variant", "copies", "from"}},
 		{"return_shopper", []string{"status", "forged"}},
 	},
-	Notify: []string{"valid", "duplicate", "concurrent", "wrong_key", "tampered_body", "missing_signature",
-		"missing_timestamp", "stale_timestamp", "other_order_signature", "replay", "wrong_amount"},
+	Notify:          bisnapVariants(nil),
 	MerchantActions: []string{"login", "profile", "push", "reward", "checkout", "order_status", "cancel", "refund", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://public-mini-app-merchants.gopayapi.com and https://merchants.midtrans.com",

@@ -22,8 +22,8 @@ var midtrans = Descriptor{
 		{"return_shopper", []string{"transaction_status"}}, {"refund_pending", []string{"count", "settle_after"}},
 		{"refund_settle", []string{"notify"}}, {"refund_deny", []string{"count"}},
 	},
-	Notify: []string{"valid", "duplicate", "concurrent", "missing_signature", "other_order_signature", "out_of_order",
-		"replay", "tampered_amount", "wrong_amount", "wrong_signature"},
+	Notify: variants("valid", "duplicate", "concurrent", "missing_signature", "other_order_signature", "out_of_order",
+		"replay", "tampered_amount", "wrong_amount", "wrong_signature"),
 	MerchantActions: []string{"checkout", "order_status", "cancel", "refund", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://app.sandbox.midtrans.com and https://api.sandbox.midtrans.com",

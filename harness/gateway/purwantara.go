@@ -19,8 +19,8 @@ var purwantara = Descriptor{
 		{"respond_next", []string{"api", "status", "code", "message", "count"}},
 		{"set_callback_url", []string{"url"}}, {"return_shopper", []string{"forged"}},
 	},
-	Notify: []string{"valid", "concurrent", "missing_signature", "new_delivery_id", "other_signature", "redelivery",
-		"replay", "tampered_amount", "tampered_status", "unknown_order", "wrong_secret"},
+	Notify: variants("valid", "concurrent", "missing_signature", "new_delivery_id", "other_signature", "redelivery",
+		"replay", "tampered_amount", "tampered_status", "unknown_order", "wrong_secret"),
 	MerchantActions: []string{"checkout", "order_status", "cancel", "reconcile"},
 	Emulate: Emulate{
 		Replaces: "https://sandbox-api.purwantara.id",

@@ -22,7 +22,10 @@ type Vocabulary struct {
 	// Params maps each action to the params it takes.
 	Params map[string][]string
 	Notify []string
-	APIs   []string
+	// VariantParams maps a notify variant to the params it takes, for
+	// emulators that declare them per variant (the BI-SNAP ones).
+	VariantParams map[string][]string
+	APIs          []string
 }
 
 // VocabularyOf is the configured gateway's words, from its registry entry
@@ -34,9 +37,14 @@ func VocabularyOf(g config.Gateway) (Vocabulary, error) {
 		return Vocabulary{}, err
 	}
 	v := Vocabulary{Gateway: d.ID, Actions: d.ActionNames(), Params: map[string][]string{},
-		Notify: slices.Clone(d.Notify), APIs: append(slices.Clone(d.APIs), engine.AnyAPI)}
+		Notify: d.NotifyNames(), VariantParams: map[string][]string{}, APIs: append(slices.Clone(d.APIs), engine.AnyAPI)}
 	for _, a := range d.Actions {
 		v.Params[a.Name] = a.Params
+	}
+	for _, n := range d.Notify {
+		if n.Params != nil {
+			v.VariantParams[n.Name] = n.Params
+		}
 	}
 	return v, nil
 }

@@ -94,8 +94,9 @@ func TestCheckWords_UnknownNotifyVariantsAndParamsAreRefused(t *testing.T) {
 		"  - notify: other_order_signature\n    order: x\n    with: {signature_of: y}\n" + // 9
 		"  - gateway: notify\n    order: x\n    with: {variant: forged}\n" + // 12
 		"  - gateway: pay\n    order: x\n    with: {notfy: drop}\n" + // 15
-		"  - notify: wrong_key\n    order: x\n    with: {from: y, status: \"05\"}\n" + // 18
-		"  - gateway: notify\n    order: x\n    with: {variant: \"{{.v}}\"}\n" // 21
+		"  - notify: other_order_signature\n    order: x\n    with: {from: y, status: \"05\"}\n" + // 18
+		"  - gateway: notify\n    order: x\n    with: {variant: \"{{.v}}\"}\n" + // 21
+		"  - notify: wrong_key\n    order: x\n    with: {from: y}\n" // 24
 	pack, err := scenario.LoadFS(fstest.MapFS{"x.yaml": {Data: []byte(src)}}, ".", "my")
 	if err != nil {
 		t.Fatal(err)
@@ -110,9 +111,11 @@ func TestCheckWords_UnknownNotifyVariantsAndParamsAreRefused(t *testing.T) {
 	}
 	for _, want := range []string{
 		`my/x.yaml:7:5: unknown notify variant "wrng_key" for dana-gapura; did you mean "wrong_key"?; its variants: valid, duplicate,`,
-		`my/x.yaml:9:5: notify does not take "signature_of" (with: signature_of); it takes: copies, status, from`,
+		`my/x.yaml:9:5: notify other_order_signature does not take "signature_of" (with: signature_of); it takes: copies, from, status`,
 		`my/x.yaml:12:5: unknown notify variant "forged" for dana-gapura; its variants: valid,`,
 		`my/x.yaml:15:5: pay does not take "notfy" (with: notfy); did you mean "notify"?; it takes: notify`,
+		// Params are the variant's own where the emulator declares them.
+		`my/x.yaml:24:5: notify wrong_key does not take "from" (with: from); it takes: copies, status`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks\n  %s\ngot:\n%v", want, err)

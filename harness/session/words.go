@@ -19,7 +19,10 @@ func (v Vocabulary) check(st scenario.Step) []string {
 		if msgs := v.variant(st.Target); len(msgs) > 0 {
 			return msgs
 		}
-		// The step's own variant and copies: keys fill these params.
+		// The step's own variant: key fills that param.
+		if takes, ok := v.VariantParams[st.Target]; ok {
+			return v.paramsOf("notify "+st.Target, takes, st.With, "variant")
+		}
 		return v.params("notify", st.With, "variant")
 	case scenario.KindGateway:
 		if msgs := v.word("gateway action", st.Target, v.Actions); len(msgs) > 0 {
@@ -68,6 +71,11 @@ func (v Vocabulary) params(action string, with map[string]string, filled ...stri
 	if !ok {
 		return nil
 	}
+	return v.paramsOf(action, takes, with, filled...)
+}
+
+// paramsOf refuses with: keys not among takes (or among filled).
+func (v Vocabulary) paramsOf(what string, takes []string, with map[string]string, filled ...string) []string {
 	var unknown []string
 	for k := range with {
 		if !slices.Contains(takes, k) || slices.Contains(filled, k) {
@@ -85,7 +93,7 @@ func (v Vocabulary) params(action string, with map[string]string, filled ...stri
 	}
 	var out []string
 	for _, k := range unknown {
-		msg := fmt.Sprintf("%s does not take %q (with: %s)", action, k, k)
+		msg := fmt.Sprintf("%s does not take %q (with: %s)", what, k, k)
 		if fix := suggest.DidYouMean(k, allowed); fix != "" {
 			msg += "; " + fix
 		}

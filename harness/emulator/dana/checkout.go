@@ -1,15 +1,13 @@
 package dana
 
 import (
-	"bytes"
 	"errors"
-	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // The hosted checkout speaks DANA's page contract, so a browser flow
@@ -47,34 +45,20 @@ type checkoutData struct {
 	Notice string
 }
 
-var checkoutTmpl = template.Must(template.New("checkout").Parse(`<!doctype html>
+var checkoutTmpl = bisnap.PageTemplate("checkout", `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>DANA checkout (uatrun emulator) · {{.PartnerReferenceNo}}</title>
 <style>
-*{box-sizing:border-box}
-body{font-family:system-ui,sans-serif;background:#eef4fb;margin:0;padding:1rem;color:#1b1b1b;line-height:1.4}
-main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 2px 8px #0002}
-.banner{background:#fff4ce;border:1px solid #e0c060;border-radius:6px;padding:.4rem .6rem;font-size:.85rem;margin:0 0 1rem}
-h1{font-size:1.15rem;color:#0b6cc0;margin:0 0 .5rem}h2{font-size:1rem;margin:1.2rem 0 .5rem}
+{{pageStyle}}
+h2{font-size:1rem;margin:1.2rem 0 .5rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem;margin:.5rem 0}
 dt{color:#555}dd{margin:0;overflow-wrap:anywhere}.amount{font-size:1.6rem;font-weight:600;margin:.2rem 0}
 ul.methods{list-style:none;padding:0;margin:0}
 .method{border:1px solid #c9d8ea;border-radius:8px;margin:.4rem 0}
 .method .bank-title{display:block;padding:.8rem 1rem;color:#0b6cc0;font-weight:600;text-decoration:none;font-size:1.05rem}
-.method .bank-title:focus,.btn:focus,button:focus,a:focus,input:focus{outline:3px solid #f0a400;outline-offset:2px}
-label{display:block;font-weight:600;margin:.6rem 0 .3rem}
-.desktop-input{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem}
-.desktop-input label{flex-basis:100%;margin:0}
-.prefix{padding:.55rem .6rem;background:#eef4fb;border-radius:6px}
-input{font-size:1.1rem;padding:.5rem .6rem;border:1px solid #8aa;border-radius:6px;min-width:0;flex:1;width:100%}
-.desktop-input input{width:auto}
-.btn,button{font-size:1rem;padding:.6rem 1.2rem;margin:.6rem .4rem 0 0;border:0;border-radius:6px;cursor:pointer;display:inline-block;text-decoration:none}
-.btn-continue,.btn-primary{background:#0b6cc0;color:#fff}
+.method .bank-title:focus{outline:3px solid #f0a400;outline-offset:2px}
 .shortcut{background:#e7e7e7;color:#1b1b1b}.shortcut.fail{background:#b3261e;color:#fff}
 .back{color:#0b6cc0}
-.error{color:#b3261e;font-weight:600}.notice{font-weight:600}
-form{margin:0}.inline{display:inline}
-.note{color:#555;font-size:.85rem;margin-top:1rem}
 </style></head><body><main>
 <p class="banner">uatrun emulator — offline stand-in for DANA's hosted checkout. No real money moves.</p>
 <h1>DANA Gapura hosted checkout — uatrun emulator</h1>
@@ -122,44 +106,26 @@ form{margin:0}.inline{display:inline}
 Fail closes it with a 05 notify; Cancel leaves it unpaid. Sandbox login: any mobile number and any 6-digit PIN
 (e.g. 083811223355 and 181818).</p>
 </main></body></html>
-`))
+`)
 
 // render answers one checkout page.
 func (e *Emulator) render(c *gin.Context, status int, d checkoutData) {
-	var buf bytes.Buffer
-	if err := checkoutTmpl.Execute(&buf, d); err != nil {
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("checkout page failed to render"))
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
-}
-
-func notFound(c *gin.Context, what string) {
-	c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found (uatrun emulator)</title><p>"+what+" (uatrun emulator)</p>"))
+	bisnap.RenderPage(c, status, checkoutTmpl, d)
 }
 
 // settledNotice says why an order that is no longer INIT cannot be paid.
 func settledNotice(v OrderView) string {
-	switch v.Status {
-	case StatusSuccess:
-		return "This order is already paid."
-	case StatusInit:
+	if v.Status == StatusInit {
 		return ""
-	default:
-		s := "This order is " + strings.ToLower(v.Status)
-		if v.CloseReason != "" {
-			s += " (" + v.CloseReason + ")"
-		}
-		return s + " and can no longer be paid."
 	}
+	return bisnap.SettledNotice(v.Status == StatusSuccess, v.Status, v.CloseReason)
 }
 
 // checkoutPage serves GET /checkout/:ref (?step=phone for the DANA login).
 func (e *Emulator) checkoutPage(c *gin.Context) {
 	v, ok := e.orderView(c.Param("ref"))
 	if !ok {
-		notFound(c, "No such DANA order at this emulator.")
+		bisnap.PageNotFound(c, "No such DANA order at this emulator.")
 		return
 	}
 	d := checkoutData{OrderView: v, Step: "choose"}
@@ -174,26 +140,6 @@ func (e *Emulator) checkoutPage(c *gin.Context) {
 	e.render(c, http.StatusOK, d)
 }
 
-// normalizePhone reads a mobile number typed as 08…, 8…, 628… or +628…
-// (spaces and dashes ignored) and returns it without the country code
-// and leading 0, or "" when it is not one.
-func normalizePhone(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "+")
-	if strings.HasPrefix(s, "62") {
-		s = s[2:]
-	}
-	s = strings.TrimPrefix(s, "0")
-	if len(s) < 8 || len(s) > 12 || s[0] != '8' || strings.Trim(s, "0123456789") != "" {
-		return ""
-	}
-	return s
-}
-
-func validPIN(s string) bool {
-	return len(s) == 6 && strings.Trim(s, "0123456789") == ""
-}
-
 // checkoutChoice serves the page's forms. login and confirm are the DANA
 // login's steps; pay, fail and cancel the emulator shortcuts: pay or fail
 // the order (with its notify), or leave it (cancel), then send the
@@ -203,28 +149,28 @@ func (e *Emulator) checkoutChoice(c *gin.Context) {
 	ref, choice := c.Param("ref"), c.Param("choice")
 	v, ok := e.orderView(ref)
 	if !ok || (choice != actPay && choice != actFail && choice != "cancel" && choice != "login" && choice != "confirm") {
-		notFound(c, "No such checkout action.")
+		bisnap.PageNotFound(c, "No such checkout action.")
 		return
 	}
 	switch choice {
 	case "login":
-		d := checkoutData{OrderView: v, Step: "pin", Phone: normalizePhone(c.PostForm("phone"))}
+		d := checkoutData{OrderView: v, Step: "pin", Phone: bisnap.NormalizePhone(c.PostForm("phone"))}
 		if v.Status != StatusInit {
-			d.Step, d.Error = "refused", "Payment refused: "+lowerFirst(settledNotice(v))
+			d.Step, d.Error = "refused", bisnap.Refused(settledNotice(v))
 			e.render(c, http.StatusConflict, d)
 			return
 		}
 		if d.Phone == "" {
-			d.Step, d.Phone, d.Error = "phone", c.PostForm("phone"), "Enter an Indonesian mobile number, e.g. 811 2233 4455."
+			d.Step, d.Phone, d.Error = "phone", c.PostForm("phone"), bisnap.PhoneHint
 			e.render(c, http.StatusUnprocessableEntity, d)
 			return
 		}
 		e.render(c, http.StatusOK, d)
 		return
 	case "confirm":
-		d := checkoutData{OrderView: v, Step: "pin", Phone: normalizePhone(c.PostForm("phone"))}
+		d := checkoutData{OrderView: v, Step: "pin", Phone: bisnap.NormalizePhone(c.PostForm("phone"))}
 		if v.Status != StatusInit {
-			d.Step, d.Error = "refused", "Payment refused: "+lowerFirst(settledNotice(v))
+			d.Step, d.Error = "refused", bisnap.Refused(settledNotice(v))
 			e.render(c, http.StatusConflict, d)
 			return
 		}
@@ -233,8 +179,8 @@ func (e *Emulator) checkoutChoice(c *gin.Context) {
 			e.render(c, http.StatusUnprocessableEntity, d)
 			return
 		}
-		if !validPIN(c.PostForm("pin")) {
-			d.Error = "The PIN is 6 digits."
+		if !bisnap.ValidPIN(c.PostForm("pin")) {
+			d.Error = bisnap.PINHint
 			e.render(c, http.StatusUnprocessableEntity, d)
 			return
 		}
@@ -247,7 +193,7 @@ func (e *Emulator) checkoutChoice(c *gin.Context) {
 	if errors.Is(err, errState) && c.Param("choice") == "confirm" {
 		// Paid (or closed) by another request since the page was read.
 		if v, ok = e.orderView(ref); ok {
-			e.render(c, http.StatusConflict, checkoutData{OrderView: v, Step: "refused", Error: "Payment refused: " + lowerFirst(settledNotice(v))})
+			e.render(c, http.StatusConflict, checkoutData{OrderView: v, Step: "refused", Error: bisnap.Refused(settledNotice(v))})
 			return
 		}
 	}
@@ -256,13 +202,6 @@ func (e *Emulator) checkoutChoice(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, v.ReturnURL)
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // orderView finds one order by referenceNo or partnerReferenceNo.

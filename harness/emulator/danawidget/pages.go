@@ -1,15 +1,14 @@
 package danawidget
 
 import (
-	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 )
 
 // The OAuth binding page and the cashier speak DANA's page contract, so
@@ -51,27 +50,15 @@ type pageData struct {
 	Status   string
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTmpl = bisnap.PageTemplate("page", `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} (uatrun emulator)</title>
 <style>
-*{box-sizing:border-box}
-body{font-family:system-ui,sans-serif;background:#eef4fb;margin:0;padding:1rem;color:#1b1b1b;line-height:1.4}
-main{max-width:28rem;margin:auto;background:#fff;border-radius:12px;padding:1.25rem;box-shadow:0 2px 8px #0002}
-.banner{background:#fff4ce;border:1px solid #e0c060;border-radius:6px;padding:.4rem .6rem;font-size:.85rem;margin:0 0 1rem}
-h1{font-size:1.15rem;color:#0b6cc0;margin:0 0 .5rem}p{overflow-wrap:anywhere}
-label{display:block;font-weight:600;margin:.6rem 0 .3rem}
-.desktop-input{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem}
-.desktop-input label{flex-basis:100%;margin:0}
-.prefix{padding:.55rem .6rem;background:#eef4fb;border-radius:6px}
-input{font-size:1.1rem;padding:.5rem .6rem;border:1px solid #8aa;border-radius:6px;min-width:0;flex:1;width:100%}
-.desktop-input input{width:auto}
-.btn,button{font-size:1rem;padding:.6rem 1.2rem;margin:.6rem .4rem 0 0;border:0;border-radius:6px;cursor:pointer}
-.btn-continue,.btn-primary,.btn-link-account{background:#0b6cc0;color:#fff}
+{{pageStyle}}
+p{overflow-wrap:anywhere}
+.btn-link-account{background:#0b6cc0;color:#fff}
 .secondary{background:#e7e7e7;color:#1b1b1b}.secondary.fail{background:#b3261e;color:#fff}
-button:focus,input:focus{outline:3px solid #f0a400;outline-offset:2px}
-.error,.problem{color:#b3261e;font-weight:600}.notice{font-weight:600}
-form{margin:0}.inline{display:inline}.note{color:#555;font-size:.85rem;margin-top:1rem}
+.problem{color:#b3261e;font-weight:600}
 </style></head><body><main>
 <p class="banner">uatrun emulator — offline stand-in for DANA. No real account or money is involved.</p>
 <h1>{{.Title}} — uatrun emulator</h1>
@@ -117,35 +104,9 @@ p.addEventListener("input",function(){if(!sent&&/^[0-9]{6}$/.test(p.value)){sent
 {{end}}{{end}}
 <p class="note">Sandbox login: any mobile number and any 6-digit PIN (e.g. 083811223355 and 181818).</p>
 </main></body></html>
-`))
+`)
 
-func renderPage(c *gin.Context, status int, d pageData) {
-	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, d); err != nil {
-		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("page failed to render"))
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
-}
-
-// normalizePhone reads a mobile number typed as 08…, 8…, 628… or +628…
-// (spaces and dashes ignored) and returns it without the country code and
-// leading 0, or "" when it is not one.
-func normalizePhone(s string) string {
-	s = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	s = strings.TrimPrefix(s, "+")
-	if strings.HasPrefix(s, "62") {
-		s = s[2:]
-	}
-	s = strings.TrimPrefix(s, "0")
-	if len(s) < 8 || len(s) > 12 || s[0] != '8' || strings.Trim(s, "0123456789") != "" {
-		return ""
-	}
-	return s
-}
-
-func validPIN(s string) bool { return len(s) == 6 && strings.Trim(s, "0123456789") == "" }
+func renderPage(c *gin.Context, status int, d pageData) { bisnap.RenderPage(c, status, pageTmpl, d) }
 
 // oauthData is the OAuth page for the URL in c.
 func (e *Emulator) oauthData(c *gin.Context) pageData {
@@ -157,7 +118,7 @@ func (e *Emulator) oauthData(c *gin.Context) pageData {
 		if r.merchantID != "" {
 			merchant = "Merchant " + r.merchantID
 		}
-		d.Phone = normalizePhone(r.phone)
+		d.Phone = bisnap.NormalizePhone(r.phone)
 	}
 	if err != nil {
 		d.Problems = append(d.Problems, err.Error())
@@ -191,10 +152,10 @@ func (e *Emulator) oauthChoice(c *gin.Context) {
 		return
 	}
 	typed, hasPhone := c.GetPostForm("phone")
-	phone := normalizePhone(typed)
+	phone := bisnap.NormalizePhone(typed)
 	if hasPhone && phone == "" && choice != "deny" && choice != "close" {
 		d := e.oauthData(c)
-		d.Phone, d.Error = typed, "Enter an Indonesian mobile number, e.g. 811 2233 4455."
+		d.Phone, d.Error = typed, bisnap.PhoneHint
 		renderPage(c, http.StatusUnprocessableEntity, d)
 		return
 	}
@@ -210,9 +171,9 @@ func (e *Emulator) oauthChoice(c *gin.Context) {
 		renderPage(c, http.StatusOK, d)
 		return
 	case "approve":
-		if pin, ok := c.GetPostForm("pin"); ok && !validPIN(pin) {
+		if pin, ok := c.GetPostForm("pin"); ok && !bisnap.ValidPIN(pin) {
 			d := e.oauthData(c)
-			d.Step, d.Phone, d.Error = "pin", phone, "The PIN is 6 digits."
+			d.Step, d.Phone, d.Error = "pin", phone, bisnap.PINHint
 			renderPage(c, http.StatusUnprocessableEntity, d)
 			return
 		}
@@ -251,15 +212,15 @@ func (e *Emulator) cashierData(c *gin.Context) (pageData, bool) {
 	who := "Not logged in: log in to DANA to pay."
 	if t, _ := e.st.otts.Get(c.Query("ott")); t != nil && !t.used {
 		who = "Logged in with the OTT as " + mask(t.b.phone) + "."
-		d.Phone = normalizePhone(t.b.phone)
+		d.Phone = bisnap.NormalizePhone(t.b.phone)
 	}
 	d.Lines = []string{"IDR " + o.amount.Value + " · order " + o.partnerRef + " · " + o.status, who}
 	switch o.status {
 	case StatusInit, StatusPaying:
 	case StatusSuccess:
-		d.Step, d.Notice, d.Lines = "done", "This order is already paid.", d.Lines[:1]
+		d.Step, d.Notice, d.Lines = "done", bisnap.SettledNotice(true, o.status, ""), d.Lines[:1]
 	default:
-		d.Step, d.Notice, d.Lines = "closed", "This order is "+strings.ToLower(o.status)+" and can no longer be paid.", d.Lines[:1]
+		d.Step, d.Notice, d.Lines = "closed", bisnap.SettledNotice(false, o.status, ""), d.Lines[:1]
 	}
 	return d, true
 }
@@ -268,7 +229,7 @@ func (e *Emulator) cashierData(c *gin.Context) (pageData, bool) {
 func (e *Emulator) cashierPage(c *gin.Context) {
 	d, ok := e.cashierData(c)
 	if !ok {
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", []byte("<!doctype html><title>Not found (uatrun emulator)</title><p>No such DANA payment at this emulator (uatrun emulator)."))
+		bisnap.PageNotFound(c, "No such DANA payment at this emulator.")
 		return
 	}
 	renderPage(c, http.StatusOK, d)
@@ -286,34 +247,34 @@ func (e *Emulator) cashierChoice(c *gin.Context) {
 		return
 	}
 	refuse := func(why string) {
-		d.Step, d.Error, d.Notice = "refused", "Payment refused: "+why, ""
+		d.Step, d.Error, d.Notice = "refused", bisnap.Refused(why), ""
 		renderPage(c, http.StatusConflict, d)
 	}
 	typed, hasPhone := c.GetPostForm("phone")
-	phone := normalizePhone(typed)
+	phone := bisnap.NormalizePhone(typed)
 	if choice == "login" || (choice == actPay && hasPhone) {
 		switch {
 		case d.Status == StatusSuccess:
-			refuse("this order is already paid.")
+			refuse(bisnap.SettledNotice(true, "", ""))
 			return
 		case d.Step == "closed":
-			refuse(strings.ToLower(d.Notice[:1]) + d.Notice[1:])
+			refuse(d.Notice)
 			return
 		case phone == "":
-			d.Step, d.Phone, d.Error = "phone", typed, "Enter an Indonesian mobile number, e.g. 811 2233 4455."
+			d.Step, d.Phone, d.Error = "phone", typed, bisnap.PhoneHint
 			renderPage(c, http.StatusUnprocessableEntity, d)
 			return
 		case choice == "login":
 			d.Step, d.Phone = "pin", phone
 			renderPage(c, http.StatusOK, d)
 			return
-		case !validPIN(c.PostForm("pin")):
-			d.Step, d.Phone, d.Error = "pin", phone, "The PIN is 6 digits."
+		case !bisnap.ValidPIN(c.PostForm("pin")):
+			d.Step, d.Phone, d.Error = "pin", phone, bisnap.PINHint
 			renderPage(c, http.StatusUnprocessableEntity, d)
 			return
 		}
 	} else if choice == actPay && d.Status == StatusSuccess {
-		refuse("this order is already paid.")
+		refuse(bisnap.SettledNotice(true, "", ""))
 		return
 	}
 	if choice != "cancel" {
@@ -324,7 +285,7 @@ func (e *Emulator) cashierChoice(c *gin.Context) {
 		if _, err := e.Act(c.Request.Context(), a); err != nil {
 			if errors.Is(err, emulator.ErrOrderState) && choice == actPay {
 				if d2, ok := e.cashierData(c); ok && d2.Status == StatusSuccess {
-					refuse("this order is already paid.")
+					refuse(bisnap.SettledNotice(true, "", ""))
 				} else {
 					refuse(err.Error())
 				}

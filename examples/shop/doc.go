@@ -52,6 +52,13 @@
 //   - When a notify never comes, reconcile: Query Payment and apply the
 //     answer (00 paid, 05 closed) through the same exactly-once path.
 //
+// Config.QueueDelay (--queue-delay) turns it into the queue-based design
+// many shops use: a Finish Notify is authenticated and checked in the
+// request, acknowledged 2005600 at once, and booked by a worker a moment
+// later that re-reads the order. The exactly-once rules stay in the
+// database, so the queue adds lag, never a second fulfilment or a shipped
+// cancelled order; the pack passes either way.
+//
 // The shop is a library first (uatrun's demo command runs it in-process)
 // and a command second (cmd/shop).
 package shop

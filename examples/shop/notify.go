@@ -180,17 +180,45 @@ func (s *Shop) applyNotify(ctx context.Context, o order, status string) snapAnsw
 			return serverError // sandbox convention: the first one fails, untouched
 		}
 	}
-	var err error
-	switch {
-	case status == "00" || (status == "05" && s.faults.on(faultNotifyExpiredAsPaid)):
-		err = s.notifyPaid(ctx, o)
-	case status == "05":
-		_, err = s.store.closePending(ctx, o.ID, "expired")
-	default:
+	if status != "00" && status != "05" {
 		return badFormat("latestTransactionStatus")
 	}
-	if err != nil {
+	if s.queue != nil {
+		return s.enqueue(o.ID, status)
+	}
+	if err := s.book(ctx, o, status); err != nil {
 		s.log.Error("notify: apply", "order", o.ID, "err", err)
+		return serverError
+	}
+	return ackOK
+}
+
+// book changes state for a checked notify: 00 pays (and fulfils once), 05
+// closes a still-pending order.
+func (s *Shop) book(ctx context.Context, o order, status string) error {
+	if status == "00" || s.faults.on(faultNotifyExpiredAsPaid) {
+		return s.notifyPaid(ctx, o)
+	}
+	_, err := s.store.closePending(ctx, o.ID, "expired")
+	return err
+}
+
+// enqueue acknowledges a checked notify and leaves the booking to the
+// queue: the queue-based design, which books the payment a moment after
+// DANA got its 2005600. The worker re-reads the order, so a notify for an
+// order cancelled meanwhile ships nothing (the exactly-once door only
+// opens from pending). A full queue answers 5005601, which DANA retries.
+func (s *Shop) enqueue(id, status string) snapAnswer {
+	ok := s.queue.add(func(ctx context.Context) {
+		o, err := s.store.order(ctx, id)
+		if err == nil {
+			err = s.book(ctx, o, status)
+		}
+		if err != nil {
+			s.log.Error("queued notify not booked", "order", id, "err", err)
+		}
+	})
+	if !ok {
 		return serverError
 	}
 	return ackOK

@@ -55,6 +55,13 @@ type Config struct {
 	ISEAmount string
 	// Logger receives operational logs (never keys or signatures); default discards.
 	Logger *slog.Logger
+	// QueueDelay, when positive, makes the shop a queue-based design: a
+	// Finish Notify is authenticated and checked (order, amount, status)
+	// in the request and acknowledged 2005600 at once, and a worker books
+	// and fulfils it QueueDelay later, re-reading the order first. The
+	// order reads paid a moment after DANA got its answer. 0 books it
+	// within the request.
+	QueueDelay time.Duration
 }
 
 // Shop is the reference merchant: an http.Handler plus its database.
@@ -67,6 +74,7 @@ type Shop struct {
 	log        *slog.Logger
 	iseAmount  int64 // sen; 0 = off
 	handler    http.Handler
+	queue      *jobQueue // nil unless Config.QueueDelay > 0
 
 	mu        sync.RWMutex
 	publicURL string
@@ -105,6 +113,9 @@ func New(cfg Config) (*Shop, error) {
 	s.dana = &danaClient{baseURL: cfg.GatewayURL, partnerID: cfg.PartnerID, channelID: cfg.ChannelID,
 		key: key, http: cfg.HTTPClient, now: cfg.Now, faults: faults, log: cfg.Logger}
 	s.handler = s.routes()
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
 	}
@@ -144,6 +155,9 @@ func validate(cfg Config) error {
 	if n := len(cfg.ChannelID); n > 5 {
 		errs = append(errs, errors.New("channel ID must be 1–5 characters"))
 	}
+	if cfg.QueueDelay < 0 {
+		errs = append(errs, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay))
+	}
 	return errors.Join(errs...)
 }
 
@@ -169,8 +183,15 @@ func (s *Shop) SetPublicURL(u string) {
 	s.publicURL = strings.TrimRight(u, "/")
 }
 
-// Close closes the database. The handler must not be used afterwards.
-func (s *Shop) Close() error { return s.store.Close() }
+// Close stops the notify queue (jobs not yet run are dropped, as a crashed
+// worker's would be; reconcile's Query Payment books them) and closes the
+// database. The handler must not be used afterwards.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return s.store.Close()
+}
 
 // baseURL is the configured public URL, or the Host the request came to.
 func (s *Shop) baseURL(r *http.Request) string {

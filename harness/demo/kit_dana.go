@@ -90,6 +90,18 @@ func startShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, f
 	return startShopWith(env, key, faults, nil)
 }
 
+// ShopStarterWith returns a Kit.Start for the example shop of another
+// correct design: base's QueueDelay (a queue-based shop that books a
+// notify a moment after acknowledging it) and VerifyLikeSDK are kept; the
+// gateway, keys, faults and fulfilment webhook are the run's.
+func ShopStarterWith(base shop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startShopWith(env, key, faults, func(c *shop.Config) {
+			c.QueueDelay, c.VerifyLikeSDK = base.QueueDelay, base.VerifyLikeSDK
+		})
+	}
+}
+
 // startShopWith is startShop with a last word on the shop's config (e.g. a
 // verification mode).
 func startShopWith(env session.Env, key *rsa.PrivateKey, faults []string, tweak func(*shop.Config)) (string, func() error, error) {

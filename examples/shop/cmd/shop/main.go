@@ -33,6 +33,7 @@ type options struct {
 	privateKey, gatewayPublicKey, db, webhook            string
 	faults                                               []string
 	listFaults, verifyLikeSDK                            bool
+	queueDelay                                           time.Duration
 }
 
 func main() {
@@ -82,6 +83,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
 	fs.BoolVar(&o.verifyLikeSDK, "verify-like-sdk", getenv(envName("verify-like-sdk")) == "true",
 		"check notifies only as DANA's SDK parsers do (no X-TIMESTAMP form or age check) (env SHOP_VERIFY_LIKE_SDK=true)")
+	queue := "0s"
+	str(&queue, "queue-delay", "0s", "book notifies from a job queue this long after acknowledging them (0s: within the request)")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them) (env SHOP_FAULT, comma-separated)",
 		func(v string) error {
 			if v == "list" {
@@ -97,6 +100,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	d, err := time.ParseDuration(queue)
+	if err != nil || d < 0 {
+		return o, fmt.Errorf("--queue-delay %q: want a duration such as 300ms", queue)
+	}
+	o.queueDelay = d
 	if len(o.faults) == 0 && !o.listFaults && getenv("SHOP_FAULT") != "" {
 		o.faults = strings.Split(getenv("SHOP_FAULT"), ",")
 	}
@@ -121,7 +129,7 @@ func shopConfig(o options, log *slog.Logger) (shop.Config, error) {
 	}
 	return shop.Config{GatewayURL: o.gatewayURL, PublicURL: o.publicURL, PartnerID: o.partnerID,
 		MerchantID: o.merchantID, PrivateKeyPEM: key, GatewayPublicKeyPEM: pub, DBPath: o.db,
-		Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: log, VerifyLikeSDK: o.verifyLikeSDK}, nil
+		Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: log, VerifyLikeSDK: o.verifyLikeSDK, QueueDelay: o.queueDelay}, nil
 }
 
 // serve runs the shop until SIGINT/SIGTERM, then drains requests in flight.

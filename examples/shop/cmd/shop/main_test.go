@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uatrun/uatrun/examples/shop"
 )
@@ -30,6 +31,8 @@ func TestParseFlags_FlagsWinOverEnvironment(t *testing.T) {
 			map[string]string{"SHOP_LISTEN": "0.0.0.0:80", "SHOP_FAULT": "over-refund"},
 			options{listen: "127.0.0.1:0", faults: []string{"sign-wrong-path", "timestamp-utc-z"}}},
 		{"fault list", []string{"--fault", "list"}, nil, options{listen: "127.0.0.1:8080", listFaults: true}},
+		{"queue delay", []string{"--queue-delay", "300ms"}, nil, options{listen: "127.0.0.1:8080", queueDelay: 300 * time.Millisecond}},
+		{"queue delay from env", nil, map[string]string{"SHOP_QUEUE_DELAY": "1s"}, options{listen: "127.0.0.1:8080", queueDelay: time.Second}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +70,8 @@ func TestRun_RejectsBadStartup(t *testing.T) {
 		{"--private-key", "/nonexistent", "--gateway-public-key", "/nonexistent"}, // unreadable keys
 		{"extra-argument"},
 		{"--no-such-flag"},
+		{"--queue-delay", "soon"},
+		{"--queue-delay", "-1s"},
 	} {
 		if err := run(args, env(nil), io.Discard, io.Discard); err == nil {
 			t.Errorf("run %v: no error", args)

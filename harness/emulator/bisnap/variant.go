@@ -273,3 +273,39 @@ func TamperedAmount(cents int64) string {
 	}
 	return "1.00"
 }
+
+// Step reads a notify step's params: the variant (valid when none is
+// named) and its copies (the variant's default when none are given). A
+// param the variant does not take, such as from on anything but
+// other_order_signature, is refused.
+func Step(vs []Variant, gateway string, p map[string]string) (Variant, int, error) {
+	name := p["variant"]
+	if name == "" {
+		name = VariantValid
+	}
+	v, err := Find(vs, gateway, name)
+	if err != nil {
+		return Variant{}, 0, err
+	}
+	if p[ParamFrom] != "" && !v.Takes(ParamFrom) {
+		return Variant{}, 0, fmt.Errorf("%s: notify param from names the order whose notify lends its headers to %s; variant %s takes none",
+			gateway, VariantOtherOrder, name)
+	}
+	copies, err := v.CopiesOf(p[ParamCopies])
+	if err != nil {
+		return Variant{}, 0, fmt.Errorf("%s: %w", gateway, err)
+	}
+	return v, copies, nil
+}
+
+// FinishStatus reads a DANA notify step's status param: the finish notify
+// is 00 (paid, the default) or 05 (closed).
+func FinishStatus(gateway, s string) (string, error) {
+	switch s {
+	case "":
+		return "00", nil
+	case "00", "05":
+		return s, nil
+	}
+	return "", fmt.Errorf("%s: notify status %q: a finish notify is 00 (paid) or 05 (closed)", gateway, s)
+}

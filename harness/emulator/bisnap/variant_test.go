@@ -196,3 +196,31 @@ func TestBody_SortedMinifiedAndCopiesLeaveTheOriginal(t *testing.T) {
 		t.Errorf("MadeUpOrder %v", m)
 	}
 }
+
+func TestStep_ReadsVariantCopiesAndRefusesStrayParams(t *testing.T) {
+	vs := Variants(nil)
+	v, n, err := Step(vs, "gw", map[string]string{})
+	if err != nil || v.Name != VariantValid || n != 1 {
+		t.Errorf("no params: %s %d %v", v.Name, n, err)
+	}
+	v, n, err = Step(vs, "gw", map[string]string{"variant": VariantOtherOrder, ParamFrom: "B", ParamCopies: "3"})
+	if err != nil || v.Name != VariantOtherOrder || n != 3 {
+		t.Errorf("other_order_signature from B: %s %d %v", v.Name, n, err)
+	}
+	for _, p := range []map[string]string{{"variant": "sneaky"}, {ParamFrom: "B"}, {ParamCopies: "0"}} {
+		if _, _, err := Step(vs, "gw", p); err == nil || !strings.HasPrefix(err.Error(), "gw: ") {
+			t.Errorf("%v: %v, want a gateway-named error", p, err)
+		}
+	}
+}
+
+func TestFinishStatus(t *testing.T) {
+	for in, want := range map[string]string{"": "00", "00": "00", "05": "05"} {
+		if got, err := FinishStatus("dana", in); err != nil || got != want {
+			t.Errorf("%q: %q %v", in, got, err)
+		}
+	}
+	if _, err := FinishStatus("dana", "01"); err == nil {
+		t.Error("status 01 accepted")
+	}
+}

@@ -80,35 +80,20 @@ func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.R
 
 // actNotify sends a crafted notify variant.
 func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	name := a.Params["variant"]
-	if name == "" {
-		name = "valid"
-	}
-	status := a.Params["status"]
-	if status == "" {
-		status = "00"
-	}
-	if status != "00" && status != "05" {
-		return emulator.Result{}, fmt.Errorf("dana: notify status %q: a Gapura finish notify is 00 (paid) or 05 (closed)", status)
-	}
-	v, err := bisnap.Find(variants, "dana", name)
+	status, err := bisnap.FinishStatus("dana", a.Params[ParamStatus])
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	copies, err := v.CopiesOf(a.Params[bisnap.ParamCopies])
+	v, copies, err := bisnap.Step(variants, "dana", a.Params)
 	if err != nil {
-		return emulator.Result{}, fmt.Errorf("dana: %w", err)
+		return emulator.Result{}, err
 	}
-	from := a.Params[bisnap.ParamFrom]
-	if from != "" && !v.Takes(bisnap.ParamFrom) {
-		return emulator.Result{}, fmt.Errorf("dana: notify param from names the order whose signature %s lends; variant %s takes none", bisnap.VariantOtherOrder, name)
-	}
-	ds, err := e.crafted(ctx, a.Order, name, status, copies, from)
+	ds, err := e.crafted(ctx, a.Order, v, status, copies, a.Params[bisnap.ParamFrom])
 	if err != nil {
 		return emulator.Result{}, err
 	}
 	return emulator.Delivered(ds, fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
-		name, status, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
+		v.Name, status, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
 }
 
 // actRespondNext queues an injected answer for the next call(s) to an API.

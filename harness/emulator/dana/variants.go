@@ -25,13 +25,9 @@ func NotifyVariants() []bisnap.Variant { return variants }
 // crafted sends a one-shot notify variant for order ref: no state change,
 // no retries. Copies of duplicate are sent one after another, copies of
 // concurrent all at once; every copy carries identical bytes.
-func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, from string) ([]emulator.Delivery, error) {
-	v, err := bisnap.Find(variants, "dana", name)
-	if err != nil {
-		return nil, err
-	}
+func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, status string, copies int, from string) ([]emulator.Delivery, error) {
 	e.mu.Lock()
-	job, c, err := e.craftLocked(ref, name, status, from)
+	job, c, err := e.craftLocked(ref, v.Name, status, from)
 	e.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -43,7 +39,7 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	if err != nil {
 		return nil, fmt.Errorf("dana: order %s: %w", ref, err)
 	}
-	w := wire{target: job.target, header: bw.Header, body: bw.Body, label: "finish_notify " + name}
+	w := wire{target: job.target, header: bw.Header, body: bw.Body, label: "finish_notify " + v.Name}
 	if !v.Adversarial {
 		e.keepSent(job.o, w)
 	}

@@ -243,25 +243,20 @@ func formatBalance(c int64) string { return "IDR " + strconv.FormatInt(c/100, 10
 
 // notify sends a crafted finish notify.
 func (e *Emulator) notify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
-	name := firstNonEmpty(a.Params["variant"], "valid")
-	status := firstNonEmpty(a.Params["status"], "00")
-	if status != "00" && status != "05" {
-		return emulator.Result{}, fmt.Errorf("dana-widget: notify status %q: a finish notify is 00 (paid) or 05 (closed)", status)
-	}
-	v, err := bisnap.Find(variants, "dana-widget", name)
+	status, err := bisnap.FinishStatus("dana-widget", a.Params[paramStatus])
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	copies, err := v.CopiesOf(a.Params[bisnap.ParamCopies])
+	v, copies, err := bisnap.Step(variants, "dana-widget", a.Params)
 	if err != nil {
-		return emulator.Result{}, fmt.Errorf("dana-widget: %w", err)
+		return emulator.Result{}, err
 	}
-	ds, note, err := e.crafted(ctx, a.Order, name, status, a.Params[bisnap.ParamFrom], copies)
+	ds, note, err := e.crafted(ctx, a.Order, v, status, a.Params[bisnap.ParamFrom], copies)
 	if err != nil {
 		return emulator.Result{}, err
 	}
 	detail := fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged",
-		name, status, len(ds), a.Order, emulator.Acked(ds))
+		v.Name, status, len(ds), a.Order, emulator.Acked(ds))
 	if note != "" {
 		detail = note + "; " + detail
 	}

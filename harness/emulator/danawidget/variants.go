@@ -67,14 +67,8 @@ func latePaid(c bisnap.Craft) (bisnap.Wire, error) {
 // agreeLocked) and returns what it did; the adversarial ones change
 // nothing. from names another order whose sent notify lends its headers
 // (other_order_signature).
-func (e *Emulator) crafted(ctx context.Context, ref, name, status, from string, copies int) ([]emulator.Delivery, string, error) {
-	v, err := bisnap.Find(variants, "dana-widget", name)
-	if err != nil {
-		return nil, "", err
-	}
-	if from != "" && !v.Takes(bisnap.ParamFrom) {
-		return nil, "", fmt.Errorf("dana-widget: notify from %q: only other_order_signature takes another order's notify", from)
-	}
+func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, status, from string, copies int) ([]emulator.Delivery, string, error) {
+	name := v.Name
 	e.mu.Lock()
 	job, c, note, err := e.craftLocked(v, ref, status, from)
 	e.mu.Unlock()

@@ -89,24 +89,16 @@ func (e *Emulator) Act(ctx context.Context, a emulator.Action) (emulator.Result,
 	case actRespondNext:
 		return e.respondNext(p)
 	case actNotify:
-		name := p["variant"]
-		if name == "" {
-			name = bisnap.VariantValid
-		}
-		v, err := bisnap.Find(variants, "gopay-miniapp", name)
+		v, copies, err := bisnap.Step(variants, "gopay-miniapp", p)
 		if err != nil {
 			return emulator.Result{}, err
-		}
-		copies, err := v.CopiesOf(p[bisnap.ParamCopies])
-		if err != nil {
-			return emulator.Result{}, fmt.Errorf("gopay-miniapp: %w", err)
 		}
 		ds, note, err := e.crafted(ctx, a.Order, v, copies, p[bisnap.ParamFrom])
 		if err != nil {
 			return emulator.Result{}, err
 		}
 		return emulator.Delivered(ds, fmt.Sprintf("%sdebit notify %s sent %d time(s) for payment %s; %d acknowledged with %s",
-			note, name, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
+			note, v.Name, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
 	default:
 		return e.returnShopper(ctx, a.Order, p["status"], p["forged"] == "true")
 	}

@@ -27,9 +27,6 @@ func NotifyVariants() []bisnap.Variant { return variants }
 // notify lends its headers: a signature the merchant has already seen and
 // verified, on this payment's body.
 func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, copies int, from string) ([]emulator.Delivery, string, error) {
-	if from != "" && !v.Takes(bisnap.ParamFrom) {
-		return nil, "", fmt.Errorf("gopay-miniapp: from goes with the other_order_signature variant only, not %q", v.Name)
-	}
 	e.mu.Lock()
 	j, c, note, err := e.craftLocked(ref, v, from)
 	e.mu.Unlock()

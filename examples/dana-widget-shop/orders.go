@@ -2,6 +2,7 @@ package danawidgetshop
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -342,6 +343,14 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		ack(http.StatusBadRequest, "4005601", "Invalid Field Format amount")
 		return
 	}
+	if s.queue != nil {
+		if !s.enqueue(n.Ref, n.Status) {
+			ack(http.StatusInternalServerError, "5005601", "Internal Server Error")
+			return
+		}
+		ack(http.StatusOK, "2005600", "Successful")
+		return
+	}
 	switch {
 	case n.Status == "00", s.fault["notify-ignores-status"]:
 		s.markPaid(n.Ref)
@@ -351,6 +360,32 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ack(http.StatusOK, "2005600", "Successful")
+}
+
+// enqueue leaves a checked notify's booking to the queue: the queue-based
+// design, which books the payment a moment after DANA got its 2005600.
+// The worker reads the order again under the lock (markPaid moves only a
+// pending order to paid), so a notify for an order cancelled meanwhile
+// ships nothing. false: the queue is full or closed, and DANA retries.
+func (s *Shop) enqueue(id, status string) bool {
+	return s.queue.add(func(context.Context) {
+		switch {
+		case status == "00", s.fault["notify-ignores-status"]:
+			s.markPaid(id)
+		case status == "05":
+			s.expirePending(id)
+		}
+	})
+}
+
+// expirePending closes a still-pending order as expired; a paid or
+// cancelled one is left as it is.
+func (s *Shop) expirePending(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.orders[id]; o != nil && o.Status == "pending" {
+		o.Status = "expired"
+	}
 }
 
 // notifyMaxAge is how far a notify's X-TIMESTAMP may be from the shop's

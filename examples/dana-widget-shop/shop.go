@@ -68,6 +68,12 @@ type Config struct {
 	PrivateKeyPEM       []byte // signs requests
 	GatewayPublicKeyPEM []byte // verifies finish notifies
 	Faults              []string
+	// QueueDelay, when positive, makes the shop a queue-based design: a
+	// finish notify is verified and checked (order, amount) in the request
+	// and acknowledged 2005600 at once, and a worker books and fulfils it
+	// QueueDelay later, reading the order again first. 0 books it within
+	// the request.
+	QueueDelay time.Duration
 }
 
 type binding struct {
@@ -101,6 +107,8 @@ type Shop struct {
 	orders map[string]*order
 	seq    int
 	sigs   map[string]bool // X-SIGNATUREs verified (notify-trusts-seen-signature)
+
+	queue *jobQueue // nil unless Config.QueueDelay > 0
 }
 
 // New checks cfg and returns a shop.
@@ -125,8 +133,14 @@ func New(cfg Config) (*Shop, error) {
 		}
 		s.fault[f] = true
 	}
+	if cfg.QueueDelay < 0 {
+		return nil, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay)
+	}
 	s.cfg.GatewayURL = strings.TrimSuffix(cfg.GatewayURL, "/")
 	s.cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	return s, nil
 }
 
@@ -143,8 +157,15 @@ func (s *Shop) publicURL() string {
 	return s.cfg.PublicURL
 }
 
-// Close releases nothing; the shop keeps state in memory.
-func (s *Shop) Close() error { return nil }
+// Close stops the notify queue, if any (jobs not yet run are dropped, as
+// a crashed worker's would be; reconcile's Query Payment books them). The
+// shop keeps state in memory.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return nil
+}
 
 // Handler serves the shop's API, its OAuth callback, PAY_RETURN page and
 // notify endpoint.

@@ -81,12 +81,26 @@ func danaWidgetConfig() *config.Config {
 }
 
 func startDanaWidgetShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	return startDanaWidgetShopWith(env, key, faults, danawidgetshop.Config{})
+}
+
+// DanaWidgetShopStarterWith returns a Kit.Start for the Widget shop of
+// another correct design: base's QueueDelay (a queue-based shop that books
+// a notify a moment after acknowledging it) is kept; the gateway, keys and
+// faults are the run's.
+func DanaWidgetShopStarterWith(base danawidgetshop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startDanaWidgetShopWith(env, key, faults, base)
+	}
+}
+
+func startDanaWidgetShopWith(env session.Env, key *rsa.PrivateKey, faults []string, base danawidgetshop.Config) (string, func() error, error) {
 	pem, err := snap.MarshalPrivateKeyPEM(key)
 	if err != nil {
 		return "", nil, err
 	}
 	s, err := danawidgetshop.New(danawidgetshop.Config{GatewayURL: env.GatewayURL, PartnerID: PartnerID, MerchantID: MerchantID,
-		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM, Faults: faults})
+		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM, Faults: faults, QueueDelay: base.QueueDelay})
 	if err != nil {
 		return "", nil, err
 	}

@@ -53,6 +53,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	str(&merchantID, "merchant-id", "", "merchantId issued by DANA")
 	str(&privateKey, "private-key", "", "merchant RSA private key PEM file")
 	str(&gatewayKey, "gateway-public-key", "", "DANA public key PEM file")
+	queue := "0s"
+	str(&queue, "queue-delay", "0s", "book notifies from a job queue this long after acknowledging them (0s: within the request)")
 	var faults []string
 	list := false
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them) (env "+envName("fault")+", comma-separated)", func(v string) error {
@@ -65,6 +67,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	})
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	queueDelay, err := time.ParseDuration(queue)
+	if err != nil || queueDelay < 0 {
+		return fmt.Errorf("--queue-delay %q: want a duration such as 300ms", queue)
 	}
 	if list {
 		for _, f := range danawidgetshop.Faults() {
@@ -90,10 +96,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		publicURL = "http://" + listen
 	}
 	s, err := danawidgetshop.New(danawidgetshop.Config{GatewayURL: gatewayURL, PublicURL: publicURL, PartnerID: partnerID,
-		MerchantID: merchantID, PrivateKeyPEM: key, GatewayPublicKeyPEM: pub, Faults: faults})
+		MerchantID: merchantID, PrivateKeyPEM: key, GatewayPublicKeyPEM: pub, Faults: faults, QueueDelay: queueDelay})
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err

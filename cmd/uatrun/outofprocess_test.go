@@ -251,7 +251,8 @@ func (g *oopGateway) clean(t *testing.T) map[string]evidence.Scenario {
 
 // fault runs the merchant with one fault: exit 1 and the scenario the kit
 // names FAILED (never ERRORED: a merchant bug is judged, not a stopped
-// run). A catch counts only when that scenario passes on the clean
+// run; only a scenario whose setup: could not proceed may be ERRORED,
+// see oopSetupStopped). A catch counts only when that scenario passes on the clean
 // merchant; otherwise the FAILED shows nothing about the fault.
 func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]evidence.Scenario) {
 	// Only the scenario that catches the fault runs: the clean run already
@@ -264,7 +265,7 @@ func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]ev
 		if sc.ID == want {
 			got = &run.Scenarios[i]
 		}
-		if sc.Verdict == evidence.Errored {
+		if sc.Verdict == evidence.Errored && !oopSetupStopped(sc) {
 			errored = append(errored, fmt.Sprintf("%s: %s", sc.ID, oopWhy(sc)))
 		}
 	}
@@ -282,6 +283,29 @@ func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]ev
 		t.Errorf("fault %s: %s FAILED, but it does not pass on the clean merchant either (%s: %s), so the catch is unproven",
 			fault, want, c.Verdict, oopWhy(c))
 	}
+}
+
+// oopSetupReason starts the reason of a setup: step that could not proceed
+// (harness/engine/setup.go).
+const oopSetupReason = "setup could not proceed, so the rule under test was not reached: "
+
+// oopSetupStopped reports whether an ERRORED scenario stopped in its
+// setup: section (the first step that did not pass is a setup step,
+// ERRORED with the engine's setup reason): it never reached its rule, so
+// ERRORED is its right verdict under a fault that breaks what it builds
+// on. The fault's own scenario must still FAIL.
+func oopSetupStopped(sc evidence.Scenario) bool {
+	if sc.Verdict != evidence.Errored {
+		return false
+	}
+	for _, st := range sc.Steps {
+		if st.Verdict == evidence.Passed {
+			continue
+		}
+		return st.Setup && st.Verdict == evidence.Errored && strings.HasPrefix(st.Reason, oopSetupReason) &&
+			strings.Contains(sc.Reason, oopSetupReason)
+	}
+	return false
 }
 
 // run starts the merchant with faults, writes the config with this run's

@@ -38,6 +38,12 @@ type Config struct {
 	// scenarios act). It is a design choice, not a fault.
 	StatusOnRead bool
 	Faults       []string
+	// QueueDelay, when positive, makes the shop a queue-based design: a
+	// debit notify is verified and checked (order, amount) in the request
+	// and acknowledged 2005600 at once, and a worker books and fulfils it
+	// QueueDelay later, reading the order again first. 0 books it within
+	// the request.
+	QueueDelay time.Duration
 }
 
 // Shop is the mini-app backend.
@@ -55,6 +61,8 @@ type Shop struct {
 	sessions  map[string]*session
 	orders    map[string]*order
 	seenSigs  map[string]bool // the notify-signature-cache fault's memory
+
+	queue *jobQueue // nil unless Config.QueueDelay > 0
 }
 
 type session struct {
@@ -83,6 +91,9 @@ func New(cfg Config) (*Shop, error) {
 	if cfg.GatewayURL == "" || !strings.Contains(cfg.MiniAppCredential, ":") || cfg.PartnerID == "" || cfg.ClientSecret == "" {
 		return nil, fmt.Errorf("gateway URL, mini-app credential (client_id:client_secret), partner id and client secret are required")
 	}
+	if cfg.QueueDelay < 0 {
+		return nil, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay)
+	}
 	cfg.GatewayURL = strings.TrimSuffix(cfg.GatewayURL, "/")
 	if cfg.ChannelID == "" {
 		cfg.ChannelID = "95221"
@@ -110,14 +121,24 @@ func New(cfg Config) (*Shop, error) {
 	m.HandleFunc("POST /orders/{id}/reconcile", s.reconcile)
 	m.HandleFunc("POST "+NotifyPath, s.notify)
 	s.mux = m
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	return s, nil
 }
 
 // Handler serves the shop.
 func (s *Shop) Handler() http.Handler { return s.mux }
 
-// Close releases nothing; it is here for symmetry with the other shops.
-func (s *Shop) Close() error { return nil }
+// Close stops the notify queue, if any (jobs not yet run are dropped, as
+// a crashed worker's would be; reconcile's status query books them). The
+// shop keeps state in memory.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return nil
+}
 
 // SetPublicURL is where the GoPay app and the gateway reach the shop.
 func (s *Shop) SetPublicURL(u string) {
@@ -492,17 +513,46 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 	if s.fault(FaultNotifyIgnoresStatus) {
 		n.Status = "00"
 	}
-	switch n.Status {
+	if s.queue != nil {
+		if !s.enqueue(n.Ref, n.Status) {
+			writeJSON(w, 500, map[string]string{"responseCode": "5005601", "responseMessage": "Internal Server Error"})
+			return
+		}
+	} else {
+		s.book(o, n.Status)
+	}
+	writeJSON(w, 200, map[string]string{"responseCode": "2005600", "responseMessage": "Successful"})
+}
+
+// book applies a checked notify: 00 pays the order (once), 05 and 06
+// close it unpaid when it is still pending.
+func (s *Shop) book(o *order, status string) {
+	switch status {
 	case "00":
 		s.markPaid(o, true)
 	case "05", "06":
 		s.mu.Lock()
 		if o.Status == "pending" {
-			o.Status = map[string]string{"05": "cancelled", "06": "failed"}[n.Status]
+			o.Status = map[string]string{"05": "cancelled", "06": "failed"}[status]
 		}
 		s.mu.Unlock()
 	}
-	writeJSON(w, 200, map[string]string{"responseCode": "2005600", "responseMessage": "Successful"})
+}
+
+// enqueue leaves a checked notify's booking to the queue: the queue-based
+// design, which books the payment a moment after GoPay got its 2005600.
+// The worker reads the order again (markPaid moves only a pending order to
+// paid, under the lock), so a notify for an order cancelled meanwhile
+// ships nothing. false: the queue is full or closed, and GoPay retries.
+func (s *Shop) enqueue(id, status string) bool {
+	return s.queue.add(func(context.Context) {
+		s.mu.Lock()
+		o := s.orders[id]
+		s.mu.Unlock()
+		if o != nil {
+			s.book(o, status)
+		}
+	})
 }
 
 // rebuiltNotify is the notify-verifies-own-body fault: the notify as the

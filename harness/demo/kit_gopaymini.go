@@ -96,6 +96,21 @@ func gopayMiniConfig() *config.Config {
 // startGoPayMiniShop runs the mini-app backend in-process on a loopback
 // port, reached over HTTP only, on its own wall clock.
 func startGoPayMiniShop(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	return startGoPayMiniShopWith(env, key, faults, gopayminishop.Config{})
+}
+
+// GoPayMiniShopStarterWith returns a Kit.Start for the mini-app backend of
+// another correct design: base's QueueDelay (a queue-based backend that
+// books a notify a moment after acknowledging it) and StatusOnRead are
+// kept; the gateway, credentials, keys, faults and fulfilment webhook are
+// the run's.
+func GoPayMiniShopStarterWith(base gopayminishop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, key *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startGoPayMiniShopWith(env, key, faults, base)
+	}
+}
+
+func startGoPayMiniShopWith(env session.Env, key *rsa.PrivateKey, faults []string, base gopayminishop.Config) (string, func() error, error) {
 	pem, err := snap.MarshalPrivateKeyPEM(key)
 	if err != nil {
 		return "", nil, err
@@ -105,6 +120,7 @@ func startGoPayMiniShop(env session.Env, key *rsa.PrivateKey, faults []string) (
 		ClientSecret: GoPayMiniClientSecret, MerchantID: GoPayMiniMerchantID, PopID: GoPayMiniPopID,
 		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
 		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", Faults: faults,
+		StatusOnRead: base.StatusOnRead, QueueDelay: base.QueueDelay,
 	})
 	if err != nil {
 		return "", nil, err

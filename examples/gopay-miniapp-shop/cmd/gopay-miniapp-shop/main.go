@@ -50,8 +50,12 @@ func run() error {
 	pubPath := flag.String("gateway-public-key", "keys/gateway.pub.pem", "gateway public key (PEM) verifying debit notifies")
 	publicURL := flag.String("public-url", "", "where the GoPay app and the gateway reach this shop (default http://LISTEN)")
 	webhook := flag.String("fulfilment-webhook", "", "URL fulfilments are posted to")
+	queueDelay := flag.Duration("queue-delay", 0, "book debit notifies from a job queue this long after acknowledging them (0s: within the request)")
 	flag.Var(&faults, "fault", "switch on an integration bug (repeatable); 'list' prints them")
 	flag.Parse()
+	if *queueDelay < 0 {
+		return fmt.Errorf("--queue-delay %s: want a duration such as 300ms", *queueDelay)
+	}
 	if len(faults) == 1 && faults[0] == "list" {
 		for _, f := range gopayminishop.Faults() {
 			fmt.Printf("%-32s %s\n", f.Name, f.Description)
@@ -68,10 +72,11 @@ func run() error {
 	}
 	s, err := gopayminishop.New(gopayminishop.Config{GatewayURL: *gateway, MiniAppCredential: *cred, PartnerID: *partner,
 		ClientSecret: *secret, MerchantID: *merchant, PopID: *pop, PrivateKeyPEM: key, GatewayPublicKeyPEM: pub,
-		FulfilmentWebhook: *webhook, Faults: faults})
+		FulfilmentWebhook: *webhook, Faults: faults, QueueDelay: *queueDelay})
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err

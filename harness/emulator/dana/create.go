@@ -340,7 +340,7 @@ func createAnswer(o *order, base string) map[string]any {
 // checkoutBase is where the hosted checkout page lives: the configured
 // base, else the started server, else the host the merchant called.
 func (e *Emulator) checkoutBase(r *http.Request) string {
-	return e.host.BaseURL(e.o.CheckoutBaseURL, r)
+	return e.BaseURL(e.o.CheckoutBaseURL, r)
 }
 
 // checkMerchant answers 404<svc>08 Invalid Merchant for a merchantId other

@@ -9,12 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
-	"github.com/uatrun/uatrun/harness/snap"
 )
 
 // GatewayName is the id scenarios use for this emulator.
@@ -29,9 +27,7 @@ const (
 // DefaultNotifyRetry is the retry schedule after an unacknowledged finish
 // notify. DANA does not publish its schedule (the portal only says it keeps
 // retrying for a while); this one is ours and runs on the virtual clock.
-var DefaultNotifyRetry = []time.Duration{
-	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
-}
+var DefaultNotifyRetry = bisnap.DefaultNotifyRetry
 
 // validUpTo limits for Options.ValidUpToMax. DANA's sandbox flow refuses a
 // validUpTo more than 30 minutes ahead (dana-go's ValidateValidUpToDate in
@@ -69,14 +65,12 @@ type Emulator struct {
 	clk     clock.Clock // gateway timers (expiry, cancel window, retries)
 	wall    clock.Clock // every time a merchant sends or receives
 	client  *http.Client
-	engine  *gin.Engine
-	pubPEM  []byte
 	version string
 
-	host     emulator.Host
-	rec      *emulator.Recorder
-	retries  *emulator.Retries             // notify retries on the clock
-	injected emulator.Injections[override] // respond_next answers
+	*bisnap.Server // Handler, Start, URL, PublicKeyPEM, Name
+	rec            *emulator.Recorder
+	retries        *emulator.Retries             // notify retries on the clock
+	injected       emulator.Injections[override] // respond_next answers
 
 	mu sync.Mutex
 	st state
@@ -87,15 +81,15 @@ func New(o Options) (*Emulator, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	srv, err := bisnap.NewServer(GatewayName, "dana", o.GatewayPrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("dana: gateway public key: %w", err)
+		return nil, err
 	}
-	e := &Emulator{o: o, host: emulator.Host{Name: "dana"}, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub,
+	e := &Emulator{o: o, Server: srv, clk: o.Clock, wall: o.Wall, client: o.HTTPClient,
 		version: GatewayName + "/" + o.Version, st: newState()}
 	e.rec = emulator.NewRecorder("dana", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
-	e.engine = e.routes()
+	e.Serve(e.routes())
 	return e, nil
 }
 
@@ -123,50 +117,22 @@ func checkOptions(o *Options) error {
 	case o.ValidUpToMax == 0:
 		o.ValidUpToMax = SandboxValidUpToMax
 	}
-	if o.NotifyRetry == nil {
-		o.NotifyRetry = DefaultNotifyRetry
-	}
-	for i, d := range o.NotifyRetry {
-		if d <= 0 {
-			return fmt.Errorf("dana: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
-		}
-	}
-	if o.NotifyURL != "" {
-		if err := emulator.CheckAbsURL(o.NotifyURL); err != nil {
-			return fmt.Errorf("dana: Options.NotifyURL: %w", err)
-		}
+	if err := bisnap.CheckNotifyOptions("dana", &o.NotifyRetry, o.NotifyURL); err != nil {
+		return err
 	}
 	o.CheckoutBaseURL = strings.TrimSuffix(o.CheckoutBaseURL, "/")
 	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 8*time.Second)
 	return nil
 }
 
-// Handler is the gin engine serving the DANA API, the hosted checkout page
-// and the /_uatrun/ control API.
-func (e *Emulator) Handler() http.Handler { return e.engine }
-
-// Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
-
-// URL is the base URL the merchant points its DANA base URL at, or "" before
-// Start.
-func (e *Emulator) URL() string { return e.host.URL() }
-
 // Close stops the server and every pending expiry and retry timer.
 func (e *Emulator) Close() error {
-	e.retries.Stop()
-	e.mu.Lock()
-	e.st.stopTimers()
-	e.mu.Unlock()
-	return e.host.Close()
+	return e.Shutdown(e.retries, func() {
+		e.mu.Lock()
+		e.st.stopTimers()
+		e.mu.Unlock()
+	})
 }
-
-// PublicKeyPEM is the gateway public key (PKIX PEM) the merchant must trust
-// to verify finish notifies.
-func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
-
-// Name is the gateway id, "dana-gapura".
-func (e *Emulator) Name() string { return GatewayName }
 
 // APIs lists the names Calls accepts.
 func (e *Emulator) APIs() []string {

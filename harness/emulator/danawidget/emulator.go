@@ -9,14 +9,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/emulator/dana"
 	"github.com/uatrun/uatrun/harness/evidence"
-	"github.com/uatrun/uatrun/harness/snap"
 )
 
 // GatewayName is the id scenarios use for this emulator.
@@ -41,7 +38,7 @@ const (
 
 // DefaultNotifyRetry is the retry schedule after an unacknowledged finish
 // notify, on the test clock (DANA publishes none).
-var DefaultNotifyRetry = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour}
+var DefaultNotifyRetry = bisnap.DefaultNotifyRetry
 
 // Options configure an Emulator. MerchantPublicKey and GatewayPrivateKey
 // are required.
@@ -78,15 +75,13 @@ type Emulator struct {
 	clk     clock.Clock
 	wall    clock.Clock
 	client  *http.Client
-	engine  *gin.Engine
-	pubPEM  []byte
 	version string
 	red     *evidence.Redactor
 
-	host     emulator.Host
-	rec      *emulator.Recorder
-	retries  *emulator.Retries
-	injected emulator.Injections[override]
+	*bisnap.Server // Handler, Start, URL, PublicKeyPEM, Name
+	rec            *emulator.Recorder
+	retries        *emulator.Retries
+	injected       emulator.Injections[override]
 
 	// pg is the Payment Gateway (Gapura) API on the same DANA host: its
 	// paths are routed to it, its orders acted on through the same control
@@ -121,22 +116,12 @@ func New(o Options) (*Emulator, error) {
 	def(&o.AccessTokenTTL, DefaultAccessTokenTTL)
 	def(&o.RefreshTokenTTL, DefaultRefreshTokenTTL)
 	def(&o.OTTTTL, DefaultOTTTTL)
-	if o.NotifyRetry == nil {
-		o.NotifyRetry = DefaultNotifyRetry
-	}
-	for i, d := range o.NotifyRetry {
-		if d <= 0 {
-			return nil, fmt.Errorf("dana-widget: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
-		}
+	if err := bisnap.CheckNotifyOptions("dana-widget", &o.NotifyRetry, o.NotifyURL); err != nil {
+		return nil, err
 	}
 	for i, u := range o.RedirectURLs {
 		if err := emulator.CheckAbsURL(u); err != nil {
 			return nil, fmt.Errorf("dana-widget: Options.RedirectURLs[%d]: %w", i, err)
-		}
-	}
-	if o.NotifyURL != "" {
-		if err := emulator.CheckAbsURL(o.NotifyURL); err != nil {
-			return nil, fmt.Errorf("dana-widget: Options.NotifyURL: %w", err)
 		}
 	}
 	emulator.FillDefaults(&o.Clock, &o.Wall, &o.HTTPClient, &o.Version, 8*time.Second)
@@ -144,12 +129,12 @@ func New(o Options) (*Emulator, error) {
 		o.Redactor = evidence.NewRedactor()
 	}
 	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
-	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	srv, err := bisnap.NewServer(GatewayName, "dana-widget", o.GatewayPrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("dana-widget: gateway public key: %w", err)
+		return nil, err
 	}
-	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub, red: o.Redactor,
-		version: GatewayName + "/" + o.Version, host: emulator.Host{Name: "dana-widget"}, st: newState()}
+	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, Server: srv, red: o.Redactor,
+		version: GatewayName + "/" + o.Version, st: newState()}
 	e.pg, err = dana.New(dana.Options{PartnerID: o.PartnerID, MerchantID: o.MerchantID, MerchantPublicKey: o.MerchantPublicKey,
 		GatewayPrivateKey: o.GatewayPrivateKey, Clock: o.Clock, Wall: o.Wall, NotifyURL: o.NotifyURL, NotifyRetry: o.NotifyRetry,
 		TimestampSkew: o.TimestampSkew, ValidUpToMax: o.ValidUpToMax, Redactor: o.Redactor, HTTPClient: o.HTTPClient,
@@ -159,36 +144,19 @@ func New(o Options) (*Emulator, error) {
 	}
 	e.rec = emulator.NewRecorder("danaw", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
-	e.engine = e.routes()
+	e.Serve(e.routes())
 	return e, nil
 }
-
-// Handler serves the Widget APIs, the OAuth page, the cashier and the
-// /_uatrun/ control API.
-func (e *Emulator) Handler() http.Handler { return e.engine }
-
-// Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
-
-// URL is the base URL the merchant points its DANA hosts at ("" before Start).
-func (e *Emulator) URL() string { return e.host.URL() }
 
 // Close stops the server and every pending timer.
 func (e *Emulator) Close() error {
 	_ = e.pg.Close()
-	e.retries.Stop()
-	e.mu.Lock()
-	e.st.orders.Each(func(o *order) { o.stopExpiry() })
-	e.mu.Unlock()
-	return e.host.Close()
+	return e.Shutdown(e.retries, func() {
+		e.mu.Lock()
+		e.st.orders.Each(func(o *order) { o.stopExpiry() })
+		e.mu.Unlock()
+	})
 }
-
-// PublicKeyPEM is the key the merchant verifies notifies (and Open API
-// answers) with.
-func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
-
-// Name is "dana-widget".
-func (e *Emulator) Name() string { return GatewayName }
 
 // APIs lists the names Calls accepts: the Widget APIs, the OAuth page,
 // and the Payment Gateway APIs served on the same host.

@@ -34,7 +34,7 @@ func (e *Emulator) base(r *http.Request) string {
 	if u := e.URL(); u != "" || r == nil {
 		return u
 	}
-	return e.host.BaseURL("", r)
+	return e.BaseURL("", r)
 }
 
 // maxOAuthURL bounds the OAuth URL the page reads: dana-go's are a few

@@ -10,12 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/emulator"
+	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
-	"github.com/uatrun/uatrun/harness/snap"
 )
 
 // GatewayName is the id scenarios use for this emulator.
@@ -45,9 +43,7 @@ const (
 
 // DefaultNotifyRetry is the retry schedule of an unacknowledged debit
 // notify. Midtrans does not publish one for BI-SNAP; this is ours.
-var DefaultNotifyRetry = []time.Duration{
-	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour,
-}
+var DefaultNotifyRetry = bisnap.DefaultNotifyRetry
 
 // Options configure an Emulator. MerchantPublicKey, GatewayPrivateKey,
 // ClientSecret and MiniAppCredential are required.
@@ -90,15 +86,13 @@ type Emulator struct {
 	clk     clock.Clock
 	wall    clock.Clock
 	client  *http.Client
-	engine  *gin.Engine
-	pubPEM  []byte
 	version string
 	basic   string // the expected Authorization value of the token exchange
 
-	host     emulator.Host
-	rec      *emulator.Recorder
-	retries  *emulator.Retries
-	injected emulator.Injections[override]
+	*bisnap.Server // Handler, Start, URL, PublicKeyPEM, Name
+	rec            *emulator.Recorder
+	retries        *emulator.Retries
+	injected       emulator.Injections[override]
 
 	mu sync.Mutex
 	st state
@@ -109,17 +103,16 @@ func New(o Options) (*Emulator, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	pub, err := snap.MarshalPublicKeyPEM(&o.GatewayPrivateKey.PublicKey)
+	srv, err := bisnap.NewServer(GatewayName, "gopay-miniapp", o.GatewayPrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("gopay-miniapp: gateway public key: %w", err)
+		return nil, err
 	}
-	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, pubPEM: pub,
-		host: emulator.Host{Name: "gopay-miniapp"}, version: GatewayName + "/" + o.Version,
+	e := &Emulator{o: o, clk: o.Clock, wall: o.Wall, client: o.HTTPClient, Server: srv, version: GatewayName + "/" + o.Version,
 		basic: "Basic " + base64.StdEncoding.EncodeToString([]byte(o.MiniAppCredential)),
 		st:    newState(o.WalletBalance)}
 	e.rec = emulator.NewRecorder("gopay", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
-	e.engine = e.routes()
+	e.Serve(e.routes())
 	return e, nil
 }
 
@@ -147,18 +140,8 @@ func checkOptions(o *Options) error {
 	default:
 		return fmt.Errorf("gopay-miniapp: Options.PopIDMissing %q: want %q or %q", o.PopIDMissing, PopIDReject, PopIDRecord)
 	}
-	if o.NotifyRetry == nil {
-		o.NotifyRetry = DefaultNotifyRetry
-	}
-	for i, d := range o.NotifyRetry {
-		if d <= 0 {
-			return fmt.Errorf("gopay-miniapp: Options.NotifyRetry[%d] = %s: each retry delay must be positive", i, d)
-		}
-	}
-	if o.NotifyURL != "" {
-		if err := emulator.CheckAbsURL(o.NotifyURL); err != nil {
-			return fmt.Errorf("gopay-miniapp: Options.NotifyURL: %w", err)
-		}
+	if err := bisnap.CheckNotifyOptions("gopay-miniapp", &o.NotifyRetry, o.NotifyURL); err != nil {
+		return err
 	}
 	if o.WalletBalance == 0 {
 		o.WalletBalance = DefaultWalletBalance
@@ -168,30 +151,14 @@ func checkOptions(o *Options) error {
 	return nil
 }
 
-// Handler serves the mini-app backend APIs, the BI-SNAP payment APIs, the
-// launchPayment page and the /_uatrun/ control API.
-func (e *Emulator) Handler() http.Handler { return e.engine }
-
-// Start serves on addr ("" = 127.0.0.1:0) in the background.
-func (e *Emulator) Start(addr string) error { return e.host.Start(addr, e.engine) }
-
-// URL is the base URL the merchant points both GoPay hosts at, or "".
-func (e *Emulator) URL() string { return e.host.URL() }
-
 // Close stops the server and every pending timer and retry.
 func (e *Emulator) Close() error {
-	e.retries.Stop()
-	e.mu.Lock()
-	e.st.stopTimers()
-	e.mu.Unlock()
-	return e.host.Close()
+	return e.Shutdown(e.retries, func() {
+		e.mu.Lock()
+		e.st.stopTimers()
+		e.mu.Unlock()
+	})
 }
-
-// PublicKeyPEM is the key the merchant verifies debit notifies with.
-func (e *Emulator) PublicKeyPEM() []byte { return append([]byte(nil), e.pubPEM...) }
-
-// Name is "gopay-miniapp".
-func (e *Emulator) Name() string { return GatewayName }
 
 // APIs lists the names Calls accepts.
 func (e *Emulator) APIs() []string {

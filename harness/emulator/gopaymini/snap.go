@@ -310,7 +310,7 @@ func (e *Emulator) createPayment(in *call) *reply {
 	p := &payment{partnerRef: ref, referenceNo: e.st.nextID("A1"), merchantID: mid, partnerID: in.Req.Header.Get("X-PARTNER-ID"),
 		popID: pop, value: value, currency: "IDR", cents: cents, status: StatusPending, returnURL: returnURL,
 		notifyURL: notifyURL, created: now, refunds: map[string]*refund{}, clk: clock.View(e.clk)}
-	page := e.host.BaseURL(e.o.PageBaseURL, in.Req) + "/gopay/pay/" + p.referenceNo
+	page := e.BaseURL(e.o.PageBaseURL, in.Req) + "/gopay/pay/" + p.referenceNo
 	out := a.ok(map[string]any{"referenceNo": p.referenceNo, "partnerReferenceNo": ref,
 		"webRedirectUrl": page, "appRedirectUrl": page + "?via=app",
 		"additionalInfo": map[string]any{"popId": pop}})

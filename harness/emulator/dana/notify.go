@@ -14,7 +14,7 @@ import (
 )
 
 // AckCode is the responseCode a merchant answers a finish notify with.
-const AckCode = "2005600"
+const AckCode = bisnap.AckCode
 
 // errNoURL is the delivery error when an order has nowhere to be notified.
 var errNoURL = errors.New("no NOTIFICATION url")
@@ -150,12 +150,7 @@ func (e *Emulator) undeliverable(job notifyJob, attempt int) emulator.Delivery {
 // with responseCode 2005600 acknowledges; redirects are followed.
 func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
-		Outbound: emulator.Outbound{URL: w.target, Header: w.header, Body: w.body,
-			BuildError: "build notify request", FollowRedirects: true},
-		Label: w.label, Signature: sig, CodeField: "responseCode",
-		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
-	})
+	d = e.rec.Deliver(ctx, e.client, d, bisnap.NotifyCallback(w.label, w.target, w.header, w.body, sig, true))
 	return e.recordDelivery(job.o, d)
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // AckCode is how a merchant acknowledges a finish notify.
-const AckCode = "2005600"
+const AckCode = bisnap.AckCode
 
 var errNoURL = errors.New("no NOTIFICATION url")
 
@@ -120,11 +120,7 @@ func (e *Emulator) send(ctx context.Context, job notifyJob, w wire, attempt int,
 		e.mu.Unlock()
 	}
 	d := emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
-		Outbound: emulator.Outbound{URL: job.target, Header: w.header, Body: w.body, BuildError: "build notify request", FollowRedirects: true},
-		Label:    "finish_notify " + job.variant, Signature: sig, CodeField: "responseCode",
-		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
-	})
+	d = e.rec.Deliver(ctx, e.client, d, bisnap.NotifyCallback("finish_notify "+job.variant, job.target, w.header, w.body, sig, true))
 	return e.record(job.o, d)
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // AckCode is the responseCode a merchant acknowledges a debit notify with.
-const AckCode = "2005600"
+const AckCode = bisnap.AckCode
 
 var errNoURL = errors.New("no notify URL: gateway.notify_url is empty and the payment had no NOTIFICATION urlParam")
 
@@ -99,11 +99,7 @@ func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Del
 // send posts one wire. Only HTTP 200 with responseCode 2005600 acknowledges.
 func (e *Emulator) send(ctx context.Context, j job, w wire, attempt int, sig *evidence.SignatureCheck) emulator.Delivery {
 	d := emulator.Delivery{Order: j.ref, Variant: j.variant, Attempt: attempt}
-	d = e.rec.Deliver(ctx, e.client, d, emulator.Callback{
-		Outbound: emulator.Outbound{URL: w.target, Header: w.header, Body: w.body, BuildError: "build notify request"},
-		Label:    "debit_notify " + j.variant, Signature: sig, CodeField: "responseCode",
-		Acked: func(status int, code string) bool { return status == http.StatusOK && code == AckCode },
-	})
+	d = e.rec.Deliver(ctx, e.client, d, bisnap.NotifyCallback("debit_notify "+j.variant, w.target, w.header, w.body, sig, false))
 	return e.record(j.p, d)
 }
 

@@ -23,6 +23,14 @@
 //   - Control actions for scenarios (Act: pay, fail, expire, respond_next,
 //     notify with crafted variants, return_shopper), the same over HTTP
 //     under /_uatrun/, and a hosted checkout page at /checkout/{referenceNo}.
+//     The notify variants are the BI-SNAP table of harness/emulator/bisnap
+//     plus DANA's malformed_timestamp (NotifyVariants lists them).
+//
+// What every BI-SNAP emulator shares — codes and DANA's messages, the
+// answer envelope, body and header checks, signatures, the X-EXTERNAL-ID
+// memory, notify signing and acknowledgement, the server lifecycle and
+// the pages' login and style — lives in harness/emulator/bisnap; this
+// package keeps Gapura's APIs, its orders and its checkout flow.
 //   - DANA's sandbox triggers from its UAT script: cancel references
 //     (2025700, 4035700, …), refund amounts (225800.00, 435815.00, …) and
 //     the Query Payment serviceCode "AZ", each answered with its code

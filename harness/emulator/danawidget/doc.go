@@ -6,9 +6,12 @@
 // Profile (a DANA Open API envelope), Account Unbinding and the Finish
 // Notify, at the paths dana-go calls.
 //
-// It shares the BI-SNAP plumbing (codes, body checks, headers, RSA
-// signatures, notify signing) with the Gapura emulator through
-// harness/emulator/bisnap and keeps two clocks: the scenario's test clock
+// It shares the BI-SNAP plumbing (codes and DANA's messages, the answer
+// envelope, body checks, headers, RSA signatures, the X-EXTERNAL-ID
+// memory, notify variants, signing and acknowledgement, the server
+// lifecycle, the pages' login and style) with the Gapura emulator through
+// harness/emulator/bisnap; its own notify variants are duplicate_key_body
+// and late_paid (NotifyVariants lists them all). It keeps two clocks: the scenario's test clock
 // for code, token, OTT and order lifetimes and notify retries, and the
 // merchant's wall clock for X-TIMESTAMP, validUpTo and the times it reads.
 //

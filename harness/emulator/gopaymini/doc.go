@@ -27,6 +27,10 @@
 //     status, cancel and refund (HMAC-SHA512 symmetric signatures over the
 //     minified body), and the signed /v1.0/debit/notify to the merchant,
 //     retried on the test clock until answered HTTP 200 2005600.
+//   - The BI-SNAP notify variants of harness/emulator/bisnap, which also
+//     holds the X-EXTERNAL-ID memory, notify signing and acknowledgement
+//     and the server lifecycle this package shares with the DANA
+//     emulators (NotifyVariants lists the variants).
 //   - The page the payment deeplink opens, playing the GoPay app that
 //     launchPayment opens: Pay, Fail or Abandon, then the redirect back to
 //     the mini app's PAY_RETURN url with launchPayment's status.

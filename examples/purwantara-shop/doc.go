@@ -43,6 +43,13 @@
 //   - When a webhook never comes, reconcile: ask the channel's inquiry
 //     endpoint and apply its status through the same exactly-once path.
 //
+// Config.QueueDelay (--queue-delay) turns it into the queue-based design
+// many shops use: a webhook is authenticated and checked in the request,
+// answered 200 at once, and booked by a worker a moment later that
+// re-reads the order. The exactly-once rules stay in the database, so the
+// queue adds lag, never a second fulfilment or a shipped cancelled order;
+// the pack passes either way.
+//
 // The shop is a library first (uatrun's demo runs it in-process) and a
 // command second (cmd/purwantara-shop).
 package purwantarashop

@@ -49,6 +49,12 @@ type Config struct {
 	Validity time.Duration
 	// Logger receives operational logs (never secrets); default discards.
 	Logger *slog.Logger
+	// QueueDelay, when positive, makes the shop a queue-based design: a
+	// webhook is authenticated and checked (order, transaction, amount,
+	// status) in the request and answered 200 at once, and a worker books
+	// and fulfils it QueueDelay later, re-reading the order first. 0 books
+	// it within the request.
+	QueueDelay time.Duration
 }
 
 // Shop is the reference merchant: an http.Handler plus its database.
@@ -59,6 +65,7 @@ type Shop struct {
 	gw      *gatewayClient
 	log     *slog.Logger
 	handler http.Handler
+	queue   *jobQueue // nil unless Config.QueueDelay > 0
 
 	mu        sync.RWMutex
 	publicURL string
@@ -93,6 +100,9 @@ func New(cfg Config) (*Shop, error) {
 		gw:       &gatewayClient{baseURL: cfg.GatewayURL, token: token, http: cfg.HTTPClient},
 		sigCache: map[string]bool{}, cartRef: "CART-" + randomHex(6)}
 	s.handler = s.routes()
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
 	}
@@ -135,6 +145,9 @@ func validate(cfg Config) error {
 	if cfg.WebhookSecret == "" {
 		errs = append(errs, errors.New("the webhook secret (the team secret) is required"))
 	}
+	if cfg.QueueDelay < 0 {
+		errs = append(errs, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay))
+	}
 	return errors.Join(errs...)
 }
 
@@ -157,8 +170,15 @@ func (s *Shop) base() string {
 	return s.publicURL
 }
 
-// Close closes the database. The handler must not be used afterwards.
-func (s *Shop) Close() error { return s.store.Close() }
+// Close stops the webhook queue (jobs not yet run are dropped, as a
+// crashed worker's would be; reconcile's inquiry books them) and closes
+// the database. The handler must not be used afterwards.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return s.store.Close()
+}
 
 func (s *Shop) routes() http.Handler {
 	gin.SetMode(gin.ReleaseMode)

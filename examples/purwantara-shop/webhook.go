@@ -64,7 +64,7 @@ func (s *Shop) handleWebhook(ctx context.Context, h http.Header, raw []byte) (in
 		// the bug: someone paid this amount, so it must be our newest order
 		if amount, perr := parsePPNAmount(p.Amount); perr == nil {
 			if o, err = s.store.newestPendingWithAmount(ctx, amount); err == nil {
-				return s.deduplicated(ctx, o, p, h.Get("X-PPN-Delivery"))
+				return s.book(ctx, o, p, h.Get("X-PPN-Delivery"))
 			}
 		}
 	}
@@ -82,7 +82,52 @@ func (s *Shop) handleWebhook(ctx context.Context, h http.Header, raw []byte) (in
 		// The webhook beat the create answer; it is authentic, so its uuid is.
 		s.logErr(s.store.setUUID(ctx, o.ID, p.UUID), "webhook: record uuid")
 	}
-	return s.deduplicated(ctx, o, p, h.Get("X-PPN-Delivery"))
+	return s.book(ctx, o, p, h.Get("X-PPN-Delivery"))
+}
+
+// book applies an authentic webhook for o: within the request, or, in
+// queue mode, once its answer is known (the amount and status checks a
+// refusal depends on), from the queue a moment after the 200. The worker
+// re-reads the order and goes through the same exactly-once door, so a
+// webhook for an order cancelled meanwhile ships nothing. A full queue
+// answers 503, which Purwantara retries.
+func (s *Shop) book(ctx context.Context, o order, p payload, deliveryID string) (int, string) {
+	if s.queue == nil {
+		return s.deduplicated(ctx, o, p, deliveryID)
+	}
+	if code, msg, ok := s.acceptable(o, p.Status, p.Amount); !ok {
+		return code, msg
+	}
+	id := o.ID
+	queued := s.queue.add(func(ctx context.Context) {
+		o, err := s.store.order(ctx, id)
+		if err != nil {
+			s.log.Error("queued webhook: load order", "order", id, "err", err)
+			return
+		}
+		if code, msg := s.deduplicated(ctx, o, p, deliveryID); code >= 300 {
+			s.log.Warn("queued webhook not applied", "order", id, "status", code, "reason", msg)
+		}
+	})
+	if !queued {
+		return http.StatusServiceUnavailable, "busy; retry"
+	}
+	return http.StatusOK, "queued"
+}
+
+// acceptable is apply's refusals, checked before a webhook is queued: an
+// amount that is not the order's, and a status the shop does not know.
+func (s *Shop) acceptable(o order, status, amount string) (int, string, bool) {
+	if got, err := parsePPNAmount(amount); (err != nil || got != o.Amount) && !s.faults.on(faultTrustSignedAmount) {
+		s.log.Warn("amount differs from the order", "order", o.ID)
+		return http.StatusBadRequest, "amount " + strconv.Quote(amount) + " is not the order's", false
+	}
+	switch {
+	case status == "FAILED" && s.faults.on(faultFailedUnhandled),
+		status != "ACTIVE" && status != "PAID" && status != "FAILED" && status != "EXPIRED" && status != "CANCELLED":
+		return http.StatusBadRequest, "unknown status " + strconv.Quote(status), false
+	}
+	return 0, "", true
 }
 
 // authentic is verify, except under the faults that skip it: a missing

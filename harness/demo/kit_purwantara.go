@@ -75,9 +75,23 @@ func purwantaraConfig() *config.Config {
 // port, on its own wall clock (HTTP only), then registers its webhook URL as
 // the team Callback URL on the emulator's dashboard (Settings > Team).
 func startPurwantaraShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	return startPurwantaraShopWith(env, faults, purwantarashop.Config{})
+}
+
+// PurwantaraShopStarterWith returns a Kit.Start for the Purwantara shop of
+// another correct design: base's QueueDelay (a queue-based shop that books
+// a webhook a moment after answering it) is kept; the gateway, secrets,
+// faults and fulfilment webhook are the run's.
+func PurwantaraShopStarterWith(base purwantarashop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startPurwantaraShopWith(env, faults, base)
+	}
+}
+
+func startPurwantaraShopWith(env session.Env, faults []string, base purwantarashop.Config) (string, func() error, error) {
 	s, err := purwantarashop.New(purwantarashop.Config{
 		GatewayURL: env.GatewayURL, APIToken: PurwantaraAPIToken, WebhookSecret: PurwantaraWebhookSecret,
-		Faults: faults, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment",
+		Faults: faults, FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", QueueDelay: base.QueueDelay,
 	})
 	if err != nil {
 		return "", nil, err

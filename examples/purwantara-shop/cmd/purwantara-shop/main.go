@@ -31,6 +31,7 @@ type options struct {
 	listen, gatewayURL, publicURL, token, secret, db, webhook string
 	faults                                                    []string
 	listFaults                                                bool
+	queueDelay                                                time.Duration
 }
 
 func main() {
@@ -53,7 +54,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 	cfg := shop.Config{GatewayURL: opts.gatewayURL, PublicURL: opts.publicURL, APIToken: opts.token,
 		WebhookSecret: opts.secret, DBPath: opts.db, Faults: opts.faults, FulfilmentWebhook: opts.webhook,
-		Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+		QueueDelay: opts.queueDelay, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	return serve(opts.listen, cfg, stderr)
 }
 
@@ -75,6 +76,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.secret, "webhook-secret", "", "team secret that signs webhooks")
 	str(&o.db, "db", "", "SQLite database file (default: in memory)")
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
+	queue := "0s"
+	str(&queue, "queue-delay", "0s", "book webhooks from a job queue this long after answering them (0s: within the request)")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them) (env PPNSHOP_FAULT, comma-separated)",
 		func(v string) error {
 			if v == "list" {
@@ -90,6 +93,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	d, err := time.ParseDuration(queue)
+	if err != nil || d < 0 {
+		return o, fmt.Errorf("--queue-delay %q: want a duration such as 300ms", queue)
+	}
+	o.queueDelay = d
 	if len(o.faults) == 0 && !o.listFaults && getenv("PPNSHOP_FAULT") != "" {
 		o.faults = strings.Split(getenv("PPNSHOP_FAULT"), ",")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRun_ListsFaults(t *testing.T) {
@@ -33,5 +34,18 @@ func TestRun_RefusesAnIncompleteConfig(t *testing.T) {
 	err := run([]string{"--listen", "127.0.0.1:0"}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "API token") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestParseFlags_QueueDelay(t *testing.T) {
+	none := func(string) string { return "" }
+	o, err := parseFlags([]string{"--queue-delay", "300ms"}, none, &bytes.Buffer{})
+	if err != nil || o.queueDelay != 300*time.Millisecond {
+		t.Errorf("--queue-delay 300ms: %+v, %v", o, err)
+	}
+	for _, bad := range []string{"soon", "-1s"} {
+		if _, err := parseFlags([]string{"--queue-delay", bad}, none, &bytes.Buffer{}); err == nil {
+			t.Errorf("--queue-delay %s accepted", bad)
+		}
 	}
 }

@@ -24,6 +24,13 @@
 //   - Cancel, expire and refund reach the shop only through verify (Astapa
 //     sends no webhook for them): reconcile pending and paid orders.
 //
+// Config.QueueDelay (--queue-delay) turns it into the queue-based design
+// many shops use: item.purchased is checked and confirmed with verify in
+// the request, answered 200 at once, and booked by a worker a moment later
+// that re-reads the order. The exactly-once rules stay in the database, so
+// the queue adds lag, never a second fulfilment or a shipped cancelled
+// order; the pack passes either way.
+//
 // The shop is a library first (uatrun's demo runs it in-process) and a
 // command second (cmd/astapa-shop).
 package astapashop

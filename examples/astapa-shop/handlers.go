@@ -168,6 +168,9 @@ func (s *Shop) handleWebhook(ctx context.Context, w webhookBody) (int, string) {
 		s.logErr(ignoreMoved(s.store.move(ctx, o.ID, "pending", "cancelled")), "cancel suspected fraud")
 		return http.StatusForbidden, "webhook not confirmed: order cancelled"
 	}
+	if s.queue != nil {
+		return s.enqueue(o, status)
+	}
 	if err := s.applyVerified(ctx, o, status, true); err != nil {
 		return http.StatusInternalServerError, "try again"
 	}
@@ -175,6 +178,35 @@ func (s *Shop) handleWebhook(ctx context.Context, w webhookBody) (int, string) {
 		return http.StatusConflict, "not settled yet at Astapa"
 	}
 	return http.StatusOK, "ok"
+}
+
+// enqueue leaves a confirmed webhook's booking to the queue: the
+// queue-based design, which books the payment a moment after Astapa got
+// its 200. A status that would leave a pending order pending is answered
+// 409 at once, as within the request. The worker re-reads the order and
+// goes through the same exactly-once door, so a webhook for an order
+// cancelled meanwhile ships nothing. A full queue answers 503, which
+// Astapa retries.
+func (s *Shop) enqueue(o order, status string) (int, string) {
+	moves := status == "settlement" || status == "cancel" || status == "expire" ||
+		(s.faults.on(faultVerifyAnyStatusPaid) && status != "pending" && status != "")
+	if o.Status == "pending" && !moves {
+		return http.StatusConflict, "not settled yet at Astapa"
+	}
+	id := o.ID
+	queued := s.queue.add(func(ctx context.Context) {
+		o, err := s.store.order(ctx, id)
+		if err == nil {
+			err = s.applyVerified(ctx, o, status, true)
+		}
+		if err != nil {
+			s.log.Error("queued webhook not booked", "order", id, "err", err)
+		}
+	})
+	if !queued {
+		return http.StatusServiceUnavailable, "busy; retry"
+	}
+	return http.StatusOK, "queued"
 }
 
 // readStatus reads verify's status (or, under a fault, Midtrans' field name).

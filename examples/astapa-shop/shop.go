@@ -29,6 +29,12 @@ type Config struct {
 	// FulfilmentWebhook, when set, receives a POST per fulfilment.
 	FulfilmentWebhook string
 	Logger            *slog.Logger
+	// QueueDelay, when positive, makes the shop a queue-based design: an
+	// item.purchased webhook is checked (order, amount) and confirmed with
+	// Astapa's verify in the request and answered 200 at once, and a
+	// worker books and fulfils the verified status QueueDelay later,
+	// re-reading the order first. 0 books it within the request.
+	QueueDelay time.Duration
 }
 
 // Shop is the reference merchant: an http.Handler plus its database.
@@ -39,6 +45,7 @@ type Shop struct {
 	api     *astapaClient
 	log     *slog.Logger
 	handler http.Handler
+	queue   *jobQueue // nil unless Config.QueueDelay > 0
 }
 
 // WebhookPath is where the shop receives item.purchased; set it as the
@@ -66,6 +73,9 @@ func New(cfg Config) (*Shop, error) {
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
 		errs = append(errs, errors.New("client ID and client secret are required"))
 	}
+	if cfg.QueueDelay < 0 {
+		errs = append(errs, fmt.Errorf("queue delay %s must not be negative", cfg.QueueDelay))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -81,14 +91,24 @@ func New(cfg Config) (*Shop, error) {
 		api: &astapaClient{baseURL: strings.TrimRight(cfg.GatewayURL, "/"), clientID: cfg.ClientID,
 			clientSecret: cfg.ClientSecret, http: cfg.HTTPClient, log: cfg.Logger}}
 	s.handler = s.routes()
+	if cfg.QueueDelay > 0 {
+		s.queue = newJobQueue(cfg.QueueDelay)
+	}
 	return s, nil
 }
 
 // Handler serves the shop's HTTP API and the webhook endpoint.
 func (s *Shop) Handler() http.Handler { return s.handler }
 
-// Close closes the database.
-func (s *Shop) Close() error { return s.store.Close() }
+// Close stops the webhook queue (jobs not yet run are dropped, as a
+// crashed worker's would be; reconcile's verify books them) and closes the
+// database.
+func (s *Shop) Close() error {
+	if s.queue != nil {
+		s.queue.close()
+	}
+	return s.store.Close()
+}
 
 func (s *Shop) routes() http.Handler {
 	r := gin.New()

@@ -61,9 +61,23 @@ func astapaConfig() *config.Config {
 // startAstapaShop runs the Astapa shop in-process, then sets the project
 // webhook URL on the emulator to it, as a merchant does in Astapa.
 func startAstapaShop(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+	return startAstapaShopWith(env, faults, astapashop.Config{})
+}
+
+// AstapaShopStarterWith returns a Kit.Start for the Astapa shop of another
+// correct design: base's QueueDelay (a queue-based shop that books a
+// confirmed webhook a moment after answering it) is kept; the gateway,
+// credentials, faults and fulfilment webhook are the run's.
+func AstapaShopStarterWith(base astapashop.Config) func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error) {
+	return func(env session.Env, _ *rsa.PrivateKey, faults []string) (string, func() error, error) {
+		return startAstapaShopWith(env, faults, base)
+	}
+}
+
+func startAstapaShopWith(env session.Env, faults []string, base astapashop.Config) (string, func() error, error) {
 	s, err := astapashop.New(astapashop.Config{GatewayURL: env.GatewayURL, ClientID: AstapaClientID,
 		ClientSecret: AstapaClientSecret, Faults: faults,
-		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment"})
+		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", QueueDelay: base.QueueDelay})
 	if err != nil {
 		return "", nil, err
 	}

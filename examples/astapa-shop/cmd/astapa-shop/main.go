@@ -32,6 +32,7 @@ type options struct {
 	listen, gatewayURL, clientID, clientSecret, db, webhook string
 	faults                                                  []string
 	listFaults                                              bool
+	queueDelay                                              time.Duration
 }
 
 func main() {
@@ -57,7 +58,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s, err := astapashop.New(astapashop.Config{GatewayURL: o.gatewayURL, ClientID: o.clientID, ClientSecret: o.clientSecret,
-		DBPath: o.db, Faults: o.faults, FulfilmentWebhook: o.webhook, Logger: slog.New(slog.NewTextHandler(stderr, nil))})
+		DBPath: o.db, Faults: o.faults, FulfilmentWebhook: o.webhook, QueueDelay: o.queueDelay, Logger: slog.New(slog.NewTextHandler(stderr, nil))})
 	if err != nil {
 		return err
 	}
@@ -81,6 +82,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	str(&o.clientSecret, "client-secret", "", "Astapa project client_secret (server-side only)")
 	str(&o.db, "db", "", "SQLite database file (default: in memory)")
 	str(&o.webhook, "fulfilment-webhook", "", "URL that receives a POST for each fulfilment")
+	queue := "0s"
+	str(&queue, "queue-delay", "0s", "book confirmed webhooks from a job queue this long after answering them (0s: within the request)")
 	fs.Func("fault", "start with a deliberate fault (repeatable; \"list\" prints them)", func(v string) error {
 		if v == "list" {
 			o.listFaults = true
@@ -95,6 +98,11 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	d, err := time.ParseDuration(queue)
+	if err != nil || d < 0 {
+		return o, fmt.Errorf("--queue-delay %q: want a duration such as 300ms", queue)
+	}
+	o.queueDelay = d
 	if len(o.faults) == 0 && !o.listFaults && getenv("ASTAPA_SHOP_FAULT") != "" {
 		o.faults = strings.Split(getenv("ASTAPA_SHOP_FAULT"), ",")
 	}

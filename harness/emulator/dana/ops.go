@@ -11,47 +11,20 @@ import (
 )
 
 // orderRef is how query, cancel and refund name an order.
-type orderRef struct {
-	merchantID, partnerRef, referenceNo, externalID string
-}
+type orderRef = bisnap.OrderRef
 
-// readRef reads merchantId and the original references. With
-// partnerMandatory the partnerReferenceNo is required (cancel, refund);
-// otherwise either reference will do (query).
-func readRef(c *bisnap.Checker, doc gjson.Result, partnerMandatory bool) orderRef {
-	var r orderRef
-	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
-	if partnerMandatory {
-		r.partnerRef, _ = c.Str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
-	} else {
-		r.partnerRef, _ = c.OptStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
+// echo is the reference block an answer about o (nil: not found) carries.
+func echo(ref orderRef, o *order) map[string]any {
+	if o == nil {
+		return ref.Echo("", "")
 	}
-	r.referenceNo, _ = c.OptStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
-	r.externalID, _ = c.OptStr(doc.Get("originalExternalId"), "originalExternalId", 64)
-	if !partnerMandatory && r.partnerRef == "" && r.referenceNo == "" {
-		c.Needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
-	}
-	return r
-}
-
-// echo is the reference block every answer about an order carries.
-func (r orderRef) echo(o *order) map[string]any {
-	out := map[string]any{"originalPartnerReferenceNo": r.partnerRef}
-	if o != nil {
-		out["originalPartnerReferenceNo"], out["originalReferenceNo"] = o.partnerRef, o.referenceNo
-	} else if r.referenceNo != "" {
-		out["originalReferenceNo"] = r.referenceNo
-	}
-	if r.externalID != "" {
-		out["originalExternalId"] = r.externalID
-	}
-	return out
+	return ref.Echo(o.partnerRef, o.referenceNo)
 }
 
 // queryPayment answers service 55 (§1.8).
 func (e *Emulator) queryPayment(in *inbound) *reply {
 	c := in.api.checker()
-	ref := readRef(c, in.doc, false)
+	ref := bisnap.ReadRef(c, in.doc, false)
 	service, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
 	if !c.Missing() && service == queryErrorTrigger {
 		// DANA's UAT triggers its internal error with this value.
@@ -63,14 +36,14 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 	if rep := verdict(c); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(in.api, ref.MerchantID); rep != nil {
 		return rep
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return in.api.answer(http.StatusNotFound, "01", "no order with these references was created for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order with these references was created for merchant "+quote(ref.MerchantID))
 	}
 	return in.api.ok(queryAnswer(ref, o))
 }
@@ -81,7 +54,7 @@ func (e *Emulator) queryPayment(in *inbound) *reply {
 // JSON booleans there fail dana-go's decoding and leave the merchant an
 // empty response.
 func queryAnswer(ref orderRef, o *order) map[string]any {
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["serviceCode"] = "54"
 	out["latestTransactionStatus"], out["transactionStatusDesc"] = statusCodes[o.status], o.status
 	out["transAmount"], out["amount"] = o.amount.JSON(), o.amount.JSON()
@@ -113,7 +86,7 @@ func queryAnswer(ref orderRef, o *order) map[string]any {
 // cancelOrder answers service 57 (§1.9).
 func (e *Emulator) cancelOrder(in *inbound) *reply {
 	c := in.api.checker()
-	ref := readRef(c, in.doc, true)
+	ref := bisnap.ReadRef(c, in.doc, true)
 	c.OptStr(in.doc.Get("reason"), "reason", 256)
 	if bisnap.Present(in.doc.Get("amount")) {
 		c.Money(in.doc.Get("amount"), "amount")
@@ -121,7 +94,7 @@ func (e *Emulator) cancelOrder(in *inbound) *reply {
 	if rep := verdict(c); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(in.api, ref.MerchantID); rep != nil {
 		return rep
 	}
 	if rep := cancelTrigger(in.api, ref); rep != nil {
@@ -129,14 +102,14 @@ func (e *Emulator) cancelOrder(in *inbound) *reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.PartnerRef)+" for merchant "+quote(ref.MerchantID))
 	}
 	if rep := e.cancelLocked(in.api, o); rep != nil {
 		return rep
 	}
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["cancelTime"] = stamp(o.cancelled)
 	out["transactionDate"] = stamp(o.created)
 	return in.api.ok(out)
@@ -168,14 +141,14 @@ func (e *Emulator) cancelLocked(a api, o *order) *reply {
 // refundOrder answers service 58 (§1.10).
 func (e *Emulator) refundOrder(in *inbound) *reply {
 	c := in.api.checker()
-	ref := readRef(c, in.doc, true)
+	ref := bisnap.ReadRef(c, in.doc, true)
 	refundNo, _ := c.Str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
 	amount, cents, _ := c.Money(in.doc.Get("refundAmount"), "refundAmount")
 	c.OptStr(in.doc.Get("reason"), "reason", 256)
 	if rep := verdict(c); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(in.api, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(in.api, ref.MerchantID); rep != nil {
 		return rep
 	}
 	if rep := refundTrigger(in.api, ref, refundNo, amount); rep != nil {
@@ -183,15 +156,15 @@ func (e *Emulator) refundOrder(in *inbound) *reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.partnerRef)+" for merchant "+quote(ref.merchantID))
+		return in.api.answer(http.StatusNotFound, "01", "no order "+quote(ref.PartnerRef)+" for merchant "+quote(ref.MerchantID))
 	}
 	r, rep := e.refundLocked(in.api, o, refundNo, amount, cents)
 	if rep != nil {
 		return rep
 	}
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["refundNo"], out["partnerRefundNo"] = r.refundNo, r.partnerRefundNo
 	out["refundAmount"], out["refundTime"] = r.amount.JSON(), stamp(r.at)
 	return in.api.ok(out)

@@ -16,15 +16,15 @@ const queryErrorTrigger = bisnap.QueryErrorServiceCode
 // cancelTrigger answers a sandbox cancel reference. A 2xx answer carries
 // originalPartnerReferenceNo, which dana-go requires to decode it.
 func cancelTrigger(a api, ref orderRef) *reply {
-	code, ok := bisnap.CancelTrigger(ref.partnerRef)
+	code, ok := bisnap.CancelTrigger(ref.PartnerRef)
 	if !ok {
 		return nil
 	}
 	rep := &reply{code: code, message: a.snap().MessageFor(code)}
 	if httpStatus(code) < 300 {
-		rep.fields = ref.echo(nil)
+		rep.fields = echo(ref, nil)
 	} else {
-		rep.debug = "originalPartnerReferenceNo " + ref.partnerRef + " is DANA's sandbox trigger for " + code + "; no order was looked up or changed"
+		rep.debug = "originalPartnerReferenceNo " + ref.PartnerRef + " is DANA's sandbox trigger for " + code + "; no order was looked up or changed"
 	}
 	return rep
 }
@@ -40,7 +40,7 @@ func refundTrigger(a api, ref orderRef, partnerRefundNo string, amount bisnap.Mo
 	}
 	rep := &reply{code: code, message: a.snap().MessageFor(code)}
 	if httpStatus(code) < 300 {
-		rep.fields = ref.echo(nil)
+		rep.fields = echo(ref, nil)
 		rep.fields["partnerRefundNo"], rep.fields["refundAmount"] = partnerRefundNo, amount.JSON()
 	} else {
 		rep.debug = "refundAmount " + amount.Value + " is DANA's sandbox trigger for " + code + "; nothing was refunded"

@@ -174,40 +174,16 @@ func (e *Emulator) expire(o *order) {
 }
 
 // orderRef is how query, cancel and refund name an order.
-type orderRef struct{ merchantID, partnerRef, referenceNo, externalID string }
+type orderRef = bisnap.OrderRef
 
-func readRef(c *bisnap.Checker, doc gjson.Result, partnerMandatory bool) orderRef {
-	var r orderRef
-	r.merchantID, _ = c.Str(doc.Get("merchantId"), "merchantId", 64)
-	if partnerMandatory {
-		r.partnerRef, _ = c.Str(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
-	} else {
-		r.partnerRef, _ = c.OptStr(doc.Get("originalPartnerReferenceNo"), "originalPartnerReferenceNo", 64)
-	}
-	r.referenceNo, _ = c.OptStr(doc.Get("originalReferenceNo"), "originalReferenceNo", 64)
-	r.externalID, _ = c.OptStr(doc.Get("originalExternalId"), "originalExternalId", 64)
-	if !partnerMandatory && r.partnerRef == "" && r.referenceNo == "" {
-		c.Needs("originalPartnerReferenceNo", "name the order by originalPartnerReferenceNo (your partnerReferenceNo) or originalReferenceNo (DANA's referenceNo)")
-	}
-	return r
-}
-
-func (r orderRef) echo(o *order) map[string]any {
-	out := map[string]any{"originalPartnerReferenceNo": r.partnerRef}
-	if o != nil {
-		out["originalPartnerReferenceNo"], out["originalReferenceNo"] = o.partnerRef, o.referenceNo
-	}
-	if r.externalID != "" {
-		out["originalExternalId"] = r.externalID
-	}
-	return out
-}
+// echo is the reference block an answer about o carries.
+func echo(ref orderRef, o *order) map[string]any { return ref.Echo(o.partnerRef, o.referenceNo) }
 
 // queryPayment answers service 55.
 func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
 	s := in.svc.Service
 	c := bisnap.NewChecker(s)
-	ref := readRef(c, in.doc, false)
+	ref := bisnap.ReadRef(c, in.doc, false)
 	svcCode, _ := c.Str(in.doc.Get("serviceCode"), "serviceCode", 0)
 	if !c.Missing() && svcCode == bisnap.QueryErrorServiceCode {
 		return trigger(s, "5005501", "serviceCode "+strconv.Quote(svcCode))
@@ -218,16 +194,16 @@ func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
 	if rep := c.Result(); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(s, ref.MerchantID); rep != nil {
 		return rep
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return s.Answer(http.StatusNotFound, "01", "no widget payment with these references for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "01", "no widget payment with these references for merchant "+bisnap.Quote(ref.MerchantID))
 	}
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["serviceCode"] = "54"
 	out["latestTransactionStatus"], out["transactionStatusDesc"] = statusCodes[o.status], o.status
 	out["transAmount"], out["amount"] = o.amount.JSON(), o.amount.JSON()
@@ -260,7 +236,7 @@ func (e *Emulator) queryPayment(in *inbound) *bisnap.Reply {
 func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 	s := in.svc.Service
 	c := bisnap.NewChecker(s)
-	ref := readRef(c, in.doc, true)
+	ref := bisnap.ReadRef(c, in.doc, true)
 	c.OptStr(in.doc.Get("reason"), "reason", 256)
 	if bisnap.Present(in.doc.Get("amount")) {
 		c.Money(in.doc.Get("amount"), "amount")
@@ -268,17 +244,17 @@ func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 	if rep := c.Result(); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(s, ref.MerchantID); rep != nil {
 		return rep
 	}
-	if code, ok := bisnap.CancelTrigger(ref.partnerRef); ok {
-		return trigger(s, code, "originalPartnerReferenceNo "+ref.partnerRef)
+	if code, ok := bisnap.CancelTrigger(ref.PartnerRef); ok {
+		return trigger(s, code, "originalPartnerReferenceNo "+ref.PartnerRef)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return s.Answer(http.StatusNotFound, "01", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "01", "no widget payment "+bisnap.Quote(ref.PartnerRef)+" for merchant "+bisnap.Quote(ref.MerchantID))
 	}
 	now := e.clk.Now()
 	switch {
@@ -300,7 +276,7 @@ func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 		}
 		o.stopExpiry()
 	}
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["cancelTime"], out["transactionDate"] = stamp(o.cancelled), stamp(o.created)
 	return s.OK(out)
 }
@@ -309,14 +285,14 @@ func (e *Emulator) cancelOrder(in *inbound) *bisnap.Reply {
 func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 	s := in.svc.Service
 	c := bisnap.NewChecker(s)
-	ref := readRef(c, in.doc, true)
+	ref := bisnap.ReadRef(c, in.doc, true)
 	refundNo, _ := c.Str(in.doc.Get("partnerRefundNo"), "partnerRefundNo", 64)
 	amount, cents, _ := c.Money(in.doc.Get("refundAmount"), "refundAmount")
 	c.OptStr(in.doc.Get("reason"), "reason", 256)
 	if rep := c.Result(); rep != nil {
 		return rep
 	}
-	if rep := e.checkMerchant(s, ref.merchantID); rep != nil {
+	if rep := e.checkMerchant(s, ref.MerchantID); rep != nil {
 		return rep
 	}
 	if code, ok := bisnap.RefundTrigger(amount.Value); ok {
@@ -324,9 +300,9 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	o := e.st.find(ref.merchantID, ref.partnerRef, ref.referenceNo)
+	o := e.st.find(ref.MerchantID, ref.PartnerRef, ref.ReferenceNo)
 	if o == nil {
-		return s.Answer(http.StatusNotFound, "12", "no widget payment "+bisnap.Quote(ref.partnerRef)+" for merchant "+bisnap.Quote(ref.merchantID))
+		return s.Answer(http.StatusNotFound, "12", "no widget payment "+bisnap.Quote(ref.PartnerRef)+" for merchant "+bisnap.Quote(ref.MerchantID))
 	}
 	var r *refund
 	for _, x := range o.refunds {
@@ -355,7 +331,7 @@ func (e *Emulator) refundOrder(in *inbound) *bisnap.Reply {
 		o.refundedCents += cents
 		e.creditLocked(o, cents)
 	}
-	out := ref.echo(o)
+	out := echo(ref, o)
 	out["refundNo"], out["partnerRefundNo"], out["refundAmount"], out["refundTime"] = r.refundNo, r.partnerRefundNo, r.amount.JSON(), stamp(r.at)
 	return s.OK(out)
 }

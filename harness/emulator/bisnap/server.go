@@ -19,19 +19,23 @@ var DefaultNotifyRetry = []time.Duration{
 }
 
 // Server is what every BI-SNAP emulator has alike around its protocol:
-// the HTTP server's lifecycle, the gateway's public key and its name.
-// An emulator embeds it for Handler, Start, URL, PublicKeyPEM and Name,
-// and closes it from its own Close (Shutdown).
+// the HTTP server's lifecycle, the gateway's public key, its name and the
+// names its calls and actions go by. An emulator embeds it for Handler,
+// Start, URL, Close, PublicKeyPEM, Name, APIs and Actions.
 type Server struct {
-	name   string
-	host   emulator.Host
-	engine http.Handler
-	pubPEM []byte
+	name          string
+	host          emulator.Host
+	engine        http.Handler
+	pubPEM        []byte
+	apis, actions []string
+	retries       *emulator.Retries
+	stop          func()
 }
 
-// NewServer is the server of gateway name signing with key; logName
+// NewServer is the server of gateway name signing with key, whose
+// merchant calls are named apis and control actions actions; logName
 // prefixes its errors.
-func NewServer(name, logName string, key *rsa.PrivateKey) (*Server, error) {
+func NewServer(name, logName string, key *rsa.PrivateKey, apis, actions []string) (*Server, error) {
 	if key == nil {
 		return nil, errors.New(logName + ": Options.GatewayPrivateKey is required (it signs notifies)")
 	}
@@ -39,7 +43,7 @@ func NewServer(name, logName string, key *rsa.PrivateKey) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: gateway public key: %w", logName, err)
 	}
-	return &Server{name: name, host: emulator.Host{Name: logName}, pubPEM: pub}, nil
+	return &Server{name: name, host: emulator.Host{Name: logName}, pubPEM: pub, apis: apis, actions: actions}, nil
 }
 
 // Serve sets the handler, once the emulator's routes are built.
@@ -68,11 +72,25 @@ func (s *Server) PublicKeyPEM() []byte { return append([]byte(nil), s.pubPEM...)
 // Name is the gateway id scenarios use.
 func (s *Server) Name() string { return s.name }
 
-// Shutdown stops the notify retries, then the emulator's own timers
-// (stop), then the server: nothing fires after Close returns.
-func (s *Server) Shutdown(retries *emulator.Retries, stop func()) error {
-	retries.Stop()
-	stop()
+// APIs lists the names Calls accepts.
+func (s *Server) APIs() []string { return append([]string(nil), s.apis...) }
+
+// Actions lists the names Act accepts.
+func (s *Server) Actions() []string { return append([]string(nil), s.actions...) }
+
+// OnClose says what Close stops before the server: the notify retries and
+// the emulator's own timers (stop, which takes the emulator's lock).
+func (s *Server) OnClose(retries *emulator.Retries, stop func()) { s.retries, s.stop = retries, stop }
+
+// Close stops the notify retries, the emulator's timers, then the server:
+// nothing fires after Close returns.
+func (s *Server) Close() error {
+	if s.retries != nil {
+		s.retries.Stop()
+	}
+	if s.stop != nil {
+		s.stop()
+	}
 	return s.host.Close()
 }
 

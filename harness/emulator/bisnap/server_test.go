@@ -17,11 +17,18 @@ import (
 // Start on loopback, URL, and Shutdown that stops retries and the
 // emulator's timers before the server.
 func TestServer_Lifecycle(t *testing.T) {
-	s, err := NewServer("gw", "gw-log", gatewayKey)
+	s, err := NewServer("gw", "gw-log", gatewayKey, []string{"create"}, []string{"pay"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hi") }))
+	if apis := s.APIs(); len(apis) != 1 || apis[0] != "create" || s.Actions()[0] != "pay" {
+		t.Errorf("lists %v %v", s.APIs(), s.Actions())
+	}
+	s.APIs()[0] = "changed"
+	if s.APIs()[0] != "create" {
+		t.Error("APIs hands out its own slice")
+	}
 	if s.Name() != "gw" || !strings.Contains(string(s.PublicKeyPEM()), "PUBLIC KEY") || s.URL() != "" || s.Handler() == nil {
 		t.Fatalf("before Start: %q %q", s.Name(), s.URL())
 	}
@@ -45,10 +52,15 @@ func TestServer_Lifecycle(t *testing.T) {
 	}
 	retries := emulator.NewRetries(clock.NewFake(time.Now()), DefaultNotifyRetry)
 	stopped := false
-	if err := s.Shutdown(retries, func() { stopped = true }); err != nil || !stopped || s.URL() != "" {
-		t.Errorf("Shutdown: %v, stopped %v, URL %q", err, stopped, s.URL())
+	s.OnClose(retries, func() { stopped = true })
+	if err := s.Close(); err != nil || !stopped || s.URL() != "" {
+		t.Errorf("Close: %v, stopped %v, URL %q", err, stopped, s.URL())
 	}
-	if _, err := NewServer("gw", "gw-log", nil); err == nil {
+	bare, _ := NewServer("gw", "gw-log", gatewayKey, nil, nil)
+	if err := bare.Close(); err != nil {
+		t.Errorf("closing a server never started, with nothing to stop: %v", err)
+	}
+	if _, err := NewServer("gw", "gw-log", nil, nil, nil); err == nil {
 		t.Error("no key accepted")
 	}
 }

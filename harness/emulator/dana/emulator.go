@@ -81,7 +81,7 @@ func New(o Options) (*Emulator, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	srv, err := bisnap.NewServer(GatewayName, "dana", o.GatewayPrivateKey)
+	srv, err := bisnap.NewServer(GatewayName, "dana", o.GatewayPrivateKey, apiNames(), actionNames)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +89,11 @@ func New(o Options) (*Emulator, error) {
 		version: GatewayName + "/" + o.Version, st: newState()}
 	e.rec = emulator.NewRecorder("dana", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
+	e.OnClose(e.retries, func() {
+		e.mu.Lock()
+		e.st.stopTimers()
+		e.mu.Unlock()
+	})
 	e.Serve(e.routes())
 	return e, nil
 }
@@ -125,25 +130,13 @@ func checkOptions(o *Options) error {
 	return nil
 }
 
-// Close stops the server and every pending expiry and retry timer.
-func (e *Emulator) Close() error {
-	return e.Shutdown(e.retries, func() {
-		e.mu.Lock()
-		e.st.stopTimers()
-		e.mu.Unlock()
-	})
-}
+var _ emulator.Gateway = (*Emulator)(nil)
 
-// APIs lists the names Calls accepts.
-func (e *Emulator) APIs() []string {
+// apiNames lists the names Calls accepts.
+func apiNames() []string {
 	out := make([]string, len(apis))
 	for i, a := range apis {
 		out[i] = a.name
 	}
 	return out
 }
-
-// Actions lists the names Act accepts.
-func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
-
-var _ emulator.Gateway = (*Emulator)(nil)

@@ -129,7 +129,7 @@ func New(o Options) (*Emulator, error) {
 		o.Redactor = evidence.NewRedactor()
 	}
 	o.BaseURL = strings.TrimSuffix(o.BaseURL, "/")
-	srv, err := bisnap.NewServer(GatewayName, "dana-widget", o.GatewayPrivateKey)
+	srv, err := bisnap.NewServer(GatewayName, "dana-widget", o.GatewayPrivateKey, nil, actionNames)
 	if err != nil {
 		return nil, err
 	}
@@ -144,18 +144,14 @@ func New(o Options) (*Emulator, error) {
 	}
 	e.rec = emulator.NewRecorder("danaw", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
-	e.Serve(e.routes())
-	return e, nil
-}
-
-// Close stops the server and every pending timer.
-func (e *Emulator) Close() error {
-	_ = e.pg.Close()
-	return e.Shutdown(e.retries, func() {
+	e.OnClose(e.retries, func() {
+		_ = e.pg.Close()
 		e.mu.Lock()
 		e.st.orders.Each(func(o *order) { o.stopExpiry() })
 		e.mu.Unlock()
 	})
+	e.Serve(e.routes())
+	return e, nil
 }
 
 // APIs lists the names Calls accepts: the Widget APIs, the OAuth page,
@@ -177,9 +173,6 @@ func (e *Emulator) APIs() []string {
 // PaymentGateway is the Payment Gateway (Gapura) API served on the same
 // host.
 func (e *Emulator) PaymentGateway() *dana.Emulator { return e.pg }
-
-// Actions lists the names Act accepts.
-func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
 
 // secret registers an issued code or token with the redactor, so it never
 // reaches evidence.

@@ -46,9 +46,6 @@ var actions = emulator.ActionSet{Gateway: GatewayName, Prefix: "gopay-miniapp", 
 // paymentActions are the per-payment actions of the control API.
 var paymentActions = []string{actPay, actFail, actAbandon, actNotify, actReturnShopper}
 
-// Actions lists the names Act accepts.
-func (e *Emulator) Actions() []string { return append([]string(nil), actionNames...) }
-
 var (
 	snapCode   = regexp.MustCompile(`^[2-5]\d{6}$`)
 	httpStatus = regexp.MustCompile(`^[2-5]\d{2}$`)

@@ -103,7 +103,7 @@ func New(o Options) (*Emulator, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	srv, err := bisnap.NewServer(GatewayName, "gopay-miniapp", o.GatewayPrivateKey)
+	srv, err := bisnap.NewServer(GatewayName, "gopay-miniapp", o.GatewayPrivateKey, apiNames(), actionNames)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +112,11 @@ func New(o Options) (*Emulator, error) {
 		st:    newState(o.WalletBalance)}
 	e.rec = emulator.NewRecorder("gopay", o.Redactor, o.Clock)
 	e.retries = emulator.NewRetries(o.Clock, o.NotifyRetry)
+	e.OnClose(e.retries, func() {
+		e.mu.Lock()
+		e.st.stopTimers()
+		e.mu.Unlock()
+	})
 	e.Serve(e.routes())
 	return e, nil
 }
@@ -151,17 +156,8 @@ func checkOptions(o *Options) error {
 	return nil
 }
 
-// Close stops the server and every pending timer and retry.
-func (e *Emulator) Close() error {
-	return e.Shutdown(e.retries, func() {
-		e.mu.Lock()
-		e.st.stopTimers()
-		e.mu.Unlock()
-	})
-}
-
-// APIs lists the names Calls accepts.
-func (e *Emulator) APIs() []string {
+// apiNames lists the names Calls accepts.
+func apiNames() []string {
 	out := make([]string, len(apis))
 	for i, a := range apis {
 		out[i] = a.name

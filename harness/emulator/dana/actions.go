@@ -88,11 +88,11 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	ds, err := e.crafted(ctx, a.Order, v, status, copies, a.Params[bisnap.ParamFrom])
+	ds, note, err := e.crafted(ctx, a.Order, v, status, copies, a.Params[bisnap.ParamFrom])
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	return emulator.Delivered(ds, fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
+	return emulator.Delivered(ds, note+fmt.Sprintf("finish notify %s (status %s) sent %d time(s) for order %s; %d acknowledged with %s",
 		v.Name, status, len(ds), a.Order, emulator.Acked(ds), AckCode)), nil
 }
 

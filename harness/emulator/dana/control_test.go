@@ -32,9 +32,9 @@ func TestControl_DrivesOrdersOverHTTP(t *testing.T) {
 		check                     string // gjson path that must exist
 	}{
 		{"GET", "/_uatrun/orders", "", "", 200, "0.referenceNo"},
+		{"POST", "/_uatrun/orders/INV-1/pay", "application/x-www-form-urlencoded", "notify=send", 200, "deliveries.0.acked"},
 		{"POST", "/_uatrun/orders/INV-1/notify?variant=duplicate", "", "", 200, "deliveries.1.acked"},
 		{"POST", "/_uatrun/orders/INV-1/notify", "application/json", `{"variant":"concurrent","copies":3}`, 200, "deliveries.2.exchange"},
-		{"POST", "/_uatrun/orders/INV-1/pay", "application/x-www-form-urlencoded", "notify=send", 200, "deliveries.0.acked"},
 		{"POST", "/_uatrun/orders/INV-1/pay", "", "", 409, "error"},
 		{"POST", "/_uatrun/orders/INV-404/pay", "", "", 404, "error"},
 		{"POST", "/_uatrun/orders/INV-1/refund", "", "", 404, "error"},

@@ -69,3 +69,28 @@ func (e *Emulator) settle(ref, action string) (notifyJob, error) {
 	}
 	return e.eventLocked(o, "05", "valid"), nil
 }
+
+// agreeLocked makes o agree with a legitimate notify of status before it
+// is sent, so the notify and Query Payment never contradict each other,
+// as in every BI-SNAP emulator: a paid (00) notify for an INIT order pays
+// it first, a closed (05) one closes it (payment failed). One that
+// contradicts a final state is refused; only the adversarial variants
+// lie. It returns what it did, "" when the order already agreed; e.mu is
+// held.
+func (e *Emulator) agreeLocked(o *order, status string) (string, error) {
+	now := e.clk.Now()
+	switch {
+	case status == "00" && o.status == StatusSuccess, status == "05" && (o.status == StatusClosed || o.status == StatusCancelled):
+		return "", nil
+	case status == "00" && o.status == StatusInit:
+		o.status, o.paid, o.finished = StatusSuccess, now, now
+		o.stopExpiry()
+		return "order " + o.partnerRef + " paid first, so Query Payment answers 00 as the notify says; ", nil
+	case status == "05" && o.status == StatusInit:
+		e.closeLocked(o, reasonFailed)
+		return "order " + o.partnerRef + " closed (payment failed) first, so Query Payment answers 05 as the notify says; ", nil
+	}
+	return "", fmt.Errorf("dana: %w: a legitimate notify says %s but Query Payment answers order %s as %s; "+
+		"DANA only notifies what it would answer, so use an adversarial variant (wrong_amount, replay, …) to send one that disagrees",
+		errState, status, o.partnerRef, o.status)
+}

@@ -1,7 +1,9 @@
 package dana
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -271,8 +273,15 @@ func TestNotifyVariants_CraftWhatTheyPromise(t *testing.T) {
 			if sig := res.Deliveries[0].Exchange.Signature; sig == nil || sig.Valid != tc.verifies {
 				t.Errorf("evidence signature check %+v", sig)
 			}
-			if f.order("INV-1").Status != StatusInit || f.clk.Pending() != 1 {
-				t.Errorf("a crafted notify changed state or scheduled retries")
+			// A legitimate notify pays the order first, so Query agrees
+			// with it (and the expiry timer stops); an adversarial one
+			// changes nothing. None schedules a retry.
+			want, timers := StatusInit, 1
+			if v, _ := bisnap.Find(variants, "dana", tc.variant); !v.Adversarial {
+				want, timers = StatusSuccess, 0
+			}
+			if f.order("INV-1").Status != want || f.clk.Pending() != timers {
+				t.Errorf("order %s with %d timers, want %s with %d", f.order("INV-1").Status, f.clk.Pending(), want, timers)
 			}
 		})
 	}
@@ -358,4 +367,23 @@ func TestReturnShopper_VisitsPayReturnAndChangesNothing(t *testing.T) {
 
 func actionFor(name, order string, p map[string]string) emulator.Action {
 	return emulator.Action{Name: name, Order: order, Params: p}
+}
+
+// A legitimate notify says what Query Payment answers: a 05 closes an INIT
+// order first, and a 00 for an order that was closed is refused (only an
+// adversarial variant may lie).
+func TestNotify_LegitimateVariantsTellWhatQueryAnswers(t *testing.T) {
+	f := newFixture(t)
+	f.create("INV-05", "10000.00")
+	f.act(actNotify, "INV-05", map[string]string{"variant": "valid", "status": "05"})
+	if o := f.order("INV-05"); o.Status != StatusClosed || o.CloseReason != reasonFailed {
+		t.Fatalf("a legitimate 05 left the order %s (%s)", o.Status, o.CloseReason)
+	}
+	_, err := f.e.Act(context.Background(), emulator.Action{Name: actNotify, Order: "INV-05", Params: map[string]string{"variant": "duplicate"}})
+	if !errors.Is(err, emulator.ErrOrderState) {
+		t.Errorf("a legitimate 00 for a closed order: %v, want refused", err)
+	}
+	if res := f.act(actNotify, "INV-05", map[string]string{"variant": "wrong_key"}); len(res.Deliveries) != 1 {
+		t.Errorf("an adversarial notify for a closed order was not sent: %+v", res)
+	}
 }

@@ -22,22 +22,25 @@ var variants = bisnap.Variants([]bisnap.Variant{bisnap.MalformedTimestamp}, Para
 // with their params and meaning, for scenario validation.
 func NotifyVariants() []bisnap.Variant { return variants }
 
-// crafted sends a one-shot notify variant for order ref: no state change,
-// no retries. Copies of duplicate are sent one after another, copies of
-// concurrent all at once; every copy carries identical bytes.
-func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, status string, copies int, from string) ([]emulator.Delivery, error) {
+// crafted sends a one-shot notify variant for order ref, with no
+// retries, and says what it did to the order. A legitimate variant first
+// brings an INIT order to the state it reports (agreeLocked); the
+// adversarial ones change nothing. Copies of duplicate are sent one after
+// another, copies of concurrent all at once; every copy carries
+// identical bytes.
+func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, status string, copies int, from string) ([]emulator.Delivery, string, error) {
 	e.mu.Lock()
-	job, c, err := e.craftLocked(ref, v.Name, status, from)
+	job, c, note, err := e.craftLocked(ref, v, status, from)
 	e.mu.Unlock()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if job.target == "" {
-		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
+		return []emulator.Delivery{e.undeliverable(job, 1)}, note, nil
 	}
 	bw, err := v.Build(c)
 	if err != nil {
-		return nil, fmt.Errorf("dana: order %s: %w", ref, err)
+		return nil, "", fmt.Errorf("dana: order %s: %w", ref, err)
 	}
 	w := wire{target: job.target, header: bw.Header, body: bw.Body, label: "finish_notify " + v.Name}
 	if !v.Adversarial {
@@ -46,17 +49,24 @@ func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, st
 	check := e.selfCheck(w, bw.Why)
 	return emulator.SendCopies(copies, v.AtOnce, func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
-	}), nil
+	}), note, nil
 }
 
 // craftLocked gathers what a variant is built from; e.mu is held.
 // Headers carry the wall clock at sending, as DANA's would; the body's
 // event times stay on the test clock.
-func (e *Emulator) craftLocked(ref, name, status, from string) (notifyJob, bisnap.Craft, error) {
+func (e *Emulator) craftLocked(ref string, v bisnap.Variant, status, from string) (notifyJob, bisnap.Craft, string, error) {
 	o, err := e.st.lookup(ref)
 	if err != nil {
-		return notifyJob{}, bisnap.Craft{}, err
+		return notifyJob{}, bisnap.Craft{}, "", err
 	}
+	note := ""
+	if !v.Adversarial {
+		if note, err = e.agreeLocked(o, status); err != nil {
+			return notifyJob{}, bisnap.Craft{}, "", err
+		}
+	}
+	name := v.Name
 	fields := notifyFields(o, status, e.clk.Now())
 	job := notifyJob{o: o, partnerRef: o.partnerRef, variant: name, body: bisnap.Body(fields),
 		target: e.notifyTarget(o), partnerID: o.partnerID}
@@ -67,10 +77,10 @@ func (e *Emulator) craftLocked(ref, name, status, from string) (notifyJob, bisna
 	seen := o
 	if from != "" {
 		if seen, err = e.st.lookup(from); err != nil {
-			return notifyJob{}, bisnap.Craft{}, err
+			return notifyJob{}, bisnap.Craft{}, "", err
 		}
 		if seen == o {
-			return notifyJob{}, bisnap.Craft{}, fmt.Errorf("dana: notify %s: from names order %s itself; name another order", bisnap.VariantOtherOrder, ref)
+			return notifyJob{}, bisnap.Craft{}, "", fmt.Errorf("dana: notify %s: from names order %s itself; name another order", bisnap.VariantOtherOrder, ref)
 		}
 	}
 	if seen.sent != nil {
@@ -79,11 +89,11 @@ func (e *Emulator) craftLocked(ref, name, status, from string) (notifyJob, bisna
 		c.Seen = &cp
 	}
 	if name == bisnap.VariantReplay && c.Seen == nil {
-		return notifyJob{}, bisnap.Craft{}, fmt.Errorf("dana: notify replay: no finish notify has been sent for order %s yet; "+
+		return notifyJob{}, bisnap.Craft{}, "", fmt.Errorf("dana: notify replay: no finish notify has been sent for order %s yet; "+
 			"pay, fail or expire it first (the replay resends that notify)", ref)
 	}
 	if name == bisnap.VariantReplay {
 		job.body, job.variant = c.Seen.Body, name
 	}
-	return job, c, nil
+	return job, c, note, nil
 }

@@ -48,6 +48,8 @@ type htmlDoc struct {
 	Details     []scenarioView
 	Env         []fact
 	Rerun       []fact
+	RunFacts    []fact // the header's "how this run was produced"
+	Target      string // the merchant base URL, credentials removed
 	Signers     []signerView
 	Seal        digestInfo
 	Trust       trustView
@@ -66,6 +68,11 @@ type scenarioRow struct {
 	MapsTo                            []string
 	Mandatory                         bool
 	Clock                             string // furthest test-clock advance, "" when none
+	// Outcome, OutcomeClass: what a FAILED scenario's outcome checks
+	// found ("outcome also wrong", "outcome held: …"); "" when none.
+	Outcome, OutcomeClass string
+	// SetupErrored: ERRORED because its setup could not proceed.
+	SetupErrored bool
 }
 
 // blockerView is a mandated scenario that did not pass, with what
@@ -88,9 +95,16 @@ type stepView struct {
 	Kind, Name, Where, Verdict, Class     string
 	Reason, Remedy, Duration, Time, Clock string
 	Problem                               bool // failed or errored: printed in full
-	Checks                                []evidence.Check
+	Setup, AfterFailure                   bool
+	Checks                                []checkView
 	ChecksHeld                            string // "3 of 3 checks hold"
 	Exchanges                             []exchangeView
+}
+
+// checkView is a check with the fix shown beside it when it failed.
+type checkView struct {
+	evidence.Check
+	ShowFix bool
 }
 
 type exchangeView struct {
@@ -149,7 +163,7 @@ func buildDoc(run *evidence.Run, gen time.Time) (*htmlDoc, error) {
 		Verdict: goLiveWord(run), Why: goLiveReason(run), Counts: counts(run),
 		Date: fmtTime(run.Meta.Started.Real), Zone: zoneNote,
 		Env: environment(run), Rerun: rerun(run), Signers: signers(run.Meta.SignOff), Seal: seal,
-		Trust: trustOf(run, seal),
+		Trust: trustOf(run, seal), RunFacts: runFacts(run), Target: safeURL(run.Meta.Target),
 	}
 	if r := run.Rerendered; r != nil {
 		doc.Rerendered = &rerenderView{At: fmtTime(r.At), From: r.From, Version: r.Version, Sealed: r.Sealed}
@@ -185,6 +199,7 @@ func rowOf(sc *evidence.Scenario, anchor string) scenarioRow {
 	row := scenarioRow{
 		Anchor: anchor, ID: sc.ID, Title: sc.Title, MapsTo: sc.MapsTo, Mandatory: sc.Mandatory,
 		Verdict: verdictWord(sc.Verdict), Class: verdictClass(sc.Verdict),
+		Outcome: OutcomeLabel(sc), OutcomeClass: outcomeClass(sc), SetupErrored: setupErrored(sc),
 	}
 	if d := furthest(sc); d > 0 {
 		row.Clock = offset(d)
@@ -214,9 +229,12 @@ func stepViewOf(sc *evidence.Scenario, st *evidence.Step) stepView {
 	v := stepView{
 		No: st.Index + 1, Kind: st.Kind, Name: st.Name, Where: where(st.File, st.Line, st.Col),
 		Verdict: verdictWord(st.Verdict), Class: verdictClass(st.Verdict),
-		Reason: st.Reason, Remedy: st.Remedy, Duration: fmtMS(st.DurationMS),
-		Time: fmtClock(st.At.Real), Clock: testClock(sc.At, st.At), Checks: st.Checks,
-		Problem: isProblem(st.Verdict),
+		Reason: st.Reason, Remedy: stepRemedy(st), Duration: fmtMS(st.DurationMS),
+		Time: fmtClock(st.At.Real), Clock: testClock(sc.At, st.At),
+		Problem: isProblem(st.Verdict), Setup: st.Setup, AfterFailure: st.AfterFailure,
+	}
+	for _, c := range st.Checks {
+		v.Checks = append(v.Checks, checkView{Check: c, ShowFix: !c.OK && c.Fix != ""})
 	}
 	if n := len(st.Checks); n > 0 {
 		v.ChecksHeld = fmt.Sprintf("%d of %d checks hold", n-len(failedChecks(st)), n)
@@ -281,7 +299,7 @@ func environment(run *evidence.Run) []fact {
 	m := run.Meta
 	return nonEmpty([]fact{
 		{"Merchant", m.Merchant}, {"Gateway", m.Gateway}, {"Product", m.Product},
-		{"Mode", m.Environment}, {"Target (merchant base URL)", m.Target},
+		{"Mode", m.Environment}, {"Target (merchant base URL)", safeURL(m.Target)},
 		{"Run by", m.RunBy}, {"Host", m.Host}, {"Run ID", run.ID}, {"Evidence schema", run.Schema},
 		{"Started", fmtTime(m.Started.Real)},
 		{"Finished", finished(run, m.Finished.Real)},
@@ -296,6 +314,7 @@ func rerun(run *evidence.Run) []fact {
 	m := run.Meta
 	fs := []fact{
 		{"uatrun version", strings.TrimSpace(m.Tool + " " + m.Version)},
+		{"Merchant build (--merchant-version)", m.MerchantVersion},
 		{"Configuration SHA-256 (secrets removed)", m.ConfigDigest},
 		{"Scenario filter", m.Filter},
 		{"Scenario order", m.Order},
@@ -303,7 +322,37 @@ func rerun(run *evidence.Run) []fact {
 	for _, p := range m.Packs {
 		fs = append(fs, fact{fmt.Sprintf("Pack %s (%d files) SHA-256", p.Name, p.Files), p.Digest})
 	}
+	for _, c := range m.Commands {
+		fs = append(fs, fact{"Program the config runs", commandLine(c)})
+	}
 	return nonEmpty(fs)
+}
+
+// runFacts head the document: which build of the merchant was judged, by
+// which uatrun, and how the run was produced; the full digests follow in
+// section 4.
+func runFacts(run *evidence.Run) []fact {
+	m := run.Meta
+	fs := []fact{
+		{"Merchant build", merchantVersion(m)},
+		{"uatrun version", firstNonEmpty(m.Version, "unknown")},
+		{"Gateway", m.Gateway},
+		{"Scenario order", orderWord(m)},
+		{"Scenario filter", m.Filter},
+		{"Config SHA-256", short(m.ConfigDigest)},
+	}
+	if n := len(m.Commands); n > 0 {
+		fs = append(fs, fact{"Programs the config runs", fmt.Sprintf("%d (section 4)", n)})
+	}
+	return nonEmpty(fs)
+}
+
+// short is the first 16 characters of a digest, marked as cut.
+func short(d string) string {
+	if len(d) <= 16 {
+		return d
+	}
+	return d[:16] + "…"
 }
 
 // trustOf names the trust case: unsigned, or signed by a key whose holder

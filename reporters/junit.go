@@ -150,8 +150,15 @@ func runProperties(run *evidence.Run, info digestInfo) []junitProperty {
 	m := run.Meta
 	props := []junitProperty{
 		{"run_id", run.ID}, {"merchant", m.Merchant}, {"gateway", m.Gateway}, {"product", m.Product},
-		{"environment", m.Environment}, {"target", m.Target}, {"version", m.Version},
+		{"environment", m.Environment}, {"target", safeURL(m.Target)}, {"version", m.Version},
 		{"run_by", m.RunBy}, {"filter", m.Filter}, {"config_digest", m.ConfigDigest},
+	}
+	// Written since the first format: listed only when the run has them,
+	// so an older document's junit.xml reads as it did.
+	for _, p := range []junitProperty{{"merchant_version", m.MerchantVersion}, {"order", m.Order}} {
+		if p.Value != "" {
+			props = append(props, p)
+		}
 	}
 	for _, p := range m.Packs {
 		props = append(props, junitProperty{"pack." + p.Name, p.Digest})
@@ -181,13 +188,16 @@ func junitCaseOf(sc *evidence.Scenario) junitCase {
 	for _, name := range sc.MapsTo {
 		c.Properties = append(c.Properties, junitProperty{"maps_to", xmlText(name)})
 	}
+	if l := OutcomeLabel(sc); l != "" {
+		c.Properties = append(c.Properties, junitProperty{"outcome", xmlText(sc.Outcome)})
+	}
 	switch sc.Verdict {
 	case evidence.Passed:
 	case evidence.Failed:
 		if sc.Tier == "recommended" {
 			// Hardening advice never blocks: a CI gating on JUnit failures
 			// must not fail on it. The verdict stays in the properties.
-			c.Skipped = &junitSkipped{Message: xmlText("recommended, not required: FAILED: " + sc.Reason)}
+			c.Skipped = &junitSkipped{Message: xmlText("recommended, not required: FAILED" + withLabel(OutcomeLabel(sc)) + ": " + sc.Reason)}
 			break
 		}
 		c.Failure = problem(sc, "FAILED")
@@ -219,6 +229,12 @@ func problem(sc *evidence.Scenario, typ string) *junitProblem {
 		st := steps[0]
 		msg = fmt.Sprintf("step %d (%s) at %s: %s", st.Index+1, st.Name, where(st.File, st.Line, st.Col), firstNonEmpty(st.Reason, sc.Reason))
 	}
+	switch {
+	case OutcomeLabel(sc) != "":
+		msg = OutcomeLabel(sc) + " — " + msg
+	case setupErrored(sc):
+		msg = labelSetupErrored + " — " + msg
+	}
 	var b strings.Builder
 	if sc.Reason != "" {
 		fmt.Fprintf(&b, "%s\n", sc.Reason)
@@ -230,16 +246,31 @@ func problem(sc *evidence.Scenario, typ string) *junitProblem {
 }
 
 func writeStepProblem(b *strings.Builder, st *evidence.Step) {
-	fmt.Fprintf(b, "\nstep %d %s — %s: %s\n", st.Index+1, st.Name, where(st.File, st.Line, st.Col), verdictWord(st.Verdict))
+	fmt.Fprintf(b, "\nstep %d %s — %s: %s", st.Index+1, st.Name, where(st.File, st.Line, st.Col), verdictWord(st.Verdict))
+	for _, l := range stepLabels(st) {
+		fmt.Fprintf(b, " (%s)", l)
+	}
+	b.WriteString("\n")
 	if st.Reason != "" {
 		fmt.Fprintf(b, "  reason:   %s\n", st.Reason)
 	}
 	for _, c := range failedChecks(st) {
 		fmt.Fprintf(b, "  %s\n    expected: %s\n    actual:   %s\n", c.What, c.Expected, c.Actual)
+		if c.Fix != "" {
+			fmt.Fprintf(b, "    what to fix: %s\n", c.Fix)
+		}
 	}
-	if st.Remedy != "" {
-		fmt.Fprintf(b, "  what to fix: %s\n", st.Remedy)
+	if r := stepRemedy(st); r != "" {
+		fmt.Fprintf(b, "  what to fix: %s\n", r)
 	}
+}
+
+// withLabel is " (label)", or "" when there is none.
+func withLabel(l string) string {
+	if l == "" {
+		return ""
+	}
+	return " (" + l + ")"
 }
 
 // stepLog is one line per step, for CI logs.

@@ -73,6 +73,7 @@ func mdHeader(b *strings.Builder, run *evidence.Run) {
 		fmt.Fprintf(b, " (%s)", mdCode(m.Gateway))
 	}
 	fmt.Fprintf(b, " · %s · run %s · %s\n\n", mdText(firstNonEmpty(m.Environment, "emulate")), mdCode(run.ID), mdText(fmtTime(m.Started.Real)))
+	mdRunFacts(b, run)
 	if run.Incomplete {
 		b.WriteString("> [!WARNING]\n> **INCOMPLETE** — the run did not finish; this summary was rebuilt from its journal and cannot support go-live.\n\n")
 	}
@@ -83,6 +84,60 @@ func mdHeader(b *strings.Builder, run *evidence.Run) {
 		fmt.Fprintf(b, "> [!NOTE]\n> **RE-RENDERED** from %s on %s, after the run.\n\n", mdCode(r.From), mdText(fmtTime(r.At)))
 	}
 	fmt.Fprintf(b, "**%s** %s.\n", mdText(goLiveReason(run)), mdText(countLine(run)))
+}
+
+// mdRunFacts says which merchant build was judged, by which uatrun, and
+// how the run was produced; the programs the config runs follow in a
+// collapsed section.
+func mdRunFacts(b *strings.Builder, run *evidence.Run) {
+	m := run.Meta
+	parts := []string{
+		"merchant build " + mdCodeOr(m.MerchantVersion, merchantVersion(m)),
+		"uatrun " + mdCode(firstNonEmpty(m.Version, "unknown")),
+		"order: " + mdText(orderWord(m)),
+	}
+	if m.Filter != "" {
+		parts = append(parts, "filter: "+mdText(clip(m.Filter, mdClip)))
+	}
+	if m.ConfigDigest != "" {
+		parts = append(parts, "config SHA-256 "+mdCode(m.ConfigDigest))
+	}
+	fmt.Fprintf(b, "%s\n\n", strings.Join(parts, " · "))
+	if len(m.Commands) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "<details>\n<summary>Programs the config runs (%d)</summary>\n\n", len(m.Commands))
+	for i, c := range m.Commands {
+		if i == mdMaxProblems {
+			fmt.Fprintf(b, "- … and %d more in `evidence.html`\n", len(m.Commands)-i)
+			break
+		}
+		fmt.Fprintf(b, "- %s\n", mdText(clip(commandLine(c), 2*mdClip)))
+	}
+	b.WriteString("\n</details>\n\n")
+}
+
+// mdCodeOr is s as code, or the plain words when s is empty.
+func mdCodeOr(s, words string) string {
+	if s == "" {
+		return mdText(words)
+	}
+	return mdCode(s)
+}
+
+// mdTag is a finding's label, in bold.
+func mdTag(label string) string { return "**" + mdText(label) + "**" }
+
+// mdFinding is the label a scenario carries beside its verdict: what its
+// outcome checks found, or that its setup never reached the rule.
+func mdFinding(sc *evidence.Scenario) string {
+	switch {
+	case OutcomeLabel(sc) != "":
+		return mdTag(OutcomeLabel(sc))
+	case setupErrored(sc):
+		return mdTag(labelSetupErrored)
+	}
+	return ""
 }
 
 // mdTable is the scenario table in a collapsed section, cut to fit room
@@ -101,6 +156,9 @@ func mdTable(run *evidence.Run, room int) string {
 		note := ""
 		if sc.Verdict != evidence.Passed {
 			note = mdText(clip(sc.Reason, mdClip))
+			if f := mdFinding(sc); f != "" {
+				note = f + " — " + note
+			}
 		}
 		row := fmt.Sprintf("| %s | %s | %s | %s %s | %s |\n",
 			mdCode(sc.ID), mdText(clip(sc.Title, mdClip)), tierWord(sc),
@@ -130,13 +188,17 @@ func mdProblems(b *strings.Builder, run *evidence.Run) {
 		if len(steps) == 0 {
 			n++
 			if n <= mdMaxProblems {
-				fmt.Fprintf(b, "- %s %s %s: %s\n", verdictMark[sc.Verdict], mdCode(sc.ID), verdictWord(sc.Verdict), mdText(clip(sc.Reason, mdClip)))
+				fmt.Fprintf(b, "- %s %s %s%s: %s\n", verdictMark[sc.Verdict], mdCode(sc.ID), verdictWord(sc.Verdict), mdSuffix(mdFinding(sc)), mdText(clip(sc.Reason, mdClip)))
 			}
 		}
-		for _, st := range steps {
+		for i, st := range steps {
 			n++
 			if n <= mdMaxProblems {
-				mdStep(b, sc, st)
+				finding := ""
+				if i == 0 {
+					finding = mdFinding(sc)
+				}
+				mdStep(b, sc, st, finding)
 			}
 		}
 	}
@@ -145,8 +207,13 @@ func mdProblems(b *strings.Builder, run *evidence.Run) {
 	}
 }
 
-func mdStep(b *strings.Builder, sc *evidence.Scenario, st *evidence.Step) {
-	fmt.Fprintf(b, "- %s %s step %d %s", verdictMark[st.Verdict], mdCode(sc.ID), st.Index+1, mdCode(st.Name))
+// mdStep lists one failing step; finding is the scenario's label, shown
+// on the step that decided it.
+func mdStep(b *strings.Builder, sc *evidence.Scenario, st *evidence.Step, finding string) {
+	fmt.Fprintf(b, "- %s %s%s step %d %s", verdictMark[st.Verdict], mdCode(sc.ID), mdSuffix(finding), st.Index+1, mdCode(st.Name))
+	for _, l := range stepLabels(st) {
+		fmt.Fprintf(b, " (%s)", mdTag(l))
+	}
 	if w := where(st.File, st.Line, st.Col); w != "" {
 		fmt.Fprintf(b, " at %s", mdCode(w))
 	}
@@ -156,10 +223,21 @@ func mdStep(b *strings.Builder, sc *evidence.Scenario, st *evidence.Step) {
 	b.WriteString("\n")
 	for _, c := range failedChecks(st) {
 		fmt.Fprintf(b, "  - %s: expected %s, got %s\n", mdText(clip(c.What, mdClip)), mdCode(clip(c.Expected, mdClip)), mdCode(clip(c.Actual, mdClip)))
+		if c.Fix != "" {
+			fmt.Fprintf(b, "    - What to fix: %s\n", mdText(clip(c.Fix, 2*mdClip)))
+		}
 	}
-	if st.Remedy != "" {
-		fmt.Fprintf(b, "  - What to fix: %s\n", mdText(clip(st.Remedy, 2*mdClip)))
+	if r := stepRemedy(st); r != "" {
+		fmt.Fprintf(b, "  - What to fix: %s\n", mdText(clip(r, 2*mdClip)))
 	}
+}
+
+// mdSuffix is " — finding", or "" when there is none.
+func mdSuffix(finding string) string {
+	if finding == "" {
+		return ""
+	}
+	return " — " + finding
 }
 
 func mdReviews(b *strings.Builder, run *evidence.Run) {

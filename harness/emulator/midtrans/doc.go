@@ -62,6 +62,10 @@
 //   - Snap refuses an order_id once its shopper chose a method (before
 //     that, a new token replaces the old one, as Midtrans documents).
 //   - Retries carry no random shift; only 2xx acknowledges.
+//   - One truth per order: a retry, or a notification due after a Core
+//     API call, goes out only while GET /v2/{id}/status still answers its
+//     transaction_status and fraud_status; valid, duplicate and concurrent
+//     bring the transaction to the status they report first.
 //   - A transaction paid without a chosen method reads payment_type
 //     bank_transfer with a BCA virtual account.
 //

@@ -109,8 +109,15 @@ func (e *Emulator) deliverAll(ctx context.Context, jobs []notifyJob) []emulator.
 // schedules the next on the test clock as Midtrans' notification engine
 // does: how many retries depends on the answer (retriesFor), their delays
 // on the schedule (DefaultNotifyRetry or the configured one). Retries
-// resend the same body.
+// resend the same body, but only while the Get Status API still answers
+// what it says: once the transaction moved on (a pending one paid, a
+// settled one refunded, a capture settled), the newer state has its own
+// notification and the old one is not sent again (see stale). The same
+// holds for a notification due EventNotifyDelay after a Core API call.
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
+	if why := e.stale(job); why != "" {
+		return emulator.Delivery{Order: job.order, Variant: job.variant, Attempt: attempt, Error: "not sent: " + why}
+	}
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
@@ -119,6 +126,50 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
 	}
 	return d
+}
+
+// stale says why job's notification no longer agrees with what GET
+// /v2/{order_id}/status answers for its transaction (transaction_status,
+// fraud_status or transaction_id moved on, or the order_id now names
+// another transaction), or "" while it still does.
+func (e *Emulator) stale(job notifyJob) string {
+	doc := gjson.ParseBytes(job.body)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := job.t
+	if doc.Get("transaction_status").String() == t.status && doc.Get("fraud_status").String() == t.fraud &&
+		doc.Get("transaction_id").String() == t.transactionID && t.chosen && e.st.byOrder[t.orderID] == t {
+		return ""
+	}
+	return "this notification says transaction_status " + doc.Get("transaction_status").String() + " for " + t.orderID +
+		"; the Get Status API answers " + e.answerLocked(t)
+}
+
+// answerLocked is what GET /v2/{order_id}/status answers for t's order
+// now, in words; e.mu is held.
+func (e *Emulator) answerLocked(t *txn) string {
+	now := e.st.byOrder[t.orderID]
+	switch {
+	case now == nil || !now.chosen:
+		return "404 (no payment method chosen yet) for " + t.orderID
+	case now != t:
+		return "transaction_status " + now.status + " of another transaction (" + now.transactionID + ") for " + t.orderID
+	}
+	return "transaction_status " + t.status + ", fraud_status " + t.fraud + ", gross_amount " + amount(t.gross) + " for " + t.orderID
+}
+
+// disagreementLocked is, for an adversarial notification body, what it
+// claims against what the Get Status API answers for the transaction
+// now, or "" when they agree; e.mu is held.
+func (e *Emulator) disagreementLocked(t *txn, body []byte) string {
+	doc := gjson.ParseBytes(body)
+	says := "transaction_status " + doc.Get("transaction_status").String() + ", fraud_status " + doc.Get("fraud_status").String() +
+		", gross_amount " + doc.Get("gross_amount").String() + " for " + doc.Get("order_id").String()
+	answer := e.answerLocked(t)
+	if says == answer {
+		return ""
+	}
+	return "this notification says " + says + "; the Get Status API (GET /v2/" + t.orderID + "/status) answers " + answer
 }
 
 // retriesFor is how many times Midtrans retries a notification answered

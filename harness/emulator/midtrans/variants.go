@@ -110,8 +110,10 @@ func craftValid(_ *Emulator, _ *txn, f map[string]any, _ crafting) ([][]byte, st
 // maxCopies bounds how many copies one action may send.
 const maxCopies = 100
 
-// actNotify sends a crafted notification variant: no state change, no
-// retries, to the transaction's first notification URL.
+// actNotify sends a crafted notification variant, with no retries, to
+// the transaction's first notification URL. A legitimate variant (valid,
+// duplicate, concurrent) first brings the transaction to the state it
+// reports (agreeLocked); the adversarial ones change nothing.
 func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
 	name := a.Params["variant"]
 	if name == "" {
@@ -132,27 +134,49 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	ds, err := e.crafted(ctx, a.Order, name, v, copies, crafting{status: status, params: a.Params})
+	ds, note, err := e.crafted(ctx, a.Order, name, v, copies, crafting{status: status, params: a.Params})
 	if err != nil {
 		return emulator.Result{}, err
 	}
-	return emulator.Delivered(ds, fmt.Sprintf("notification %s (transaction_status %s) sent %d time(s) for order %s; %d answered 2xx",
-		name, status, len(ds), a.Order, emulator.Acked(ds))), nil
+	if note != "" {
+		note += "; "
+	}
+	return emulator.Delivered(ds, fmt.Sprintf("%snotification %s (transaction_status %s) sent %d time(s) for order %s; %d answered 2xx",
+		note, name, status, len(ds), a.Order, emulator.Acked(ds))), nil
 }
 
 // crafted builds and sends the variant's bodies. Copies of duplicate go one
 // after another, copies of concurrent all at once, with identical bytes.
-func (e *Emulator) crafted(ctx context.Context, id, name string, v variant, copies int, c crafting) ([]emulator.Delivery, error) {
+func (e *Emulator) crafted(ctx context.Context, id, name string, v variant, copies int, c crafting) ([]emulator.Delivery, string, error) {
 	e.mu.Lock()
 	t, err := e.st.lookup(id)
 	if err != nil {
 		e.mu.Unlock()
-		return nil, err
+		return nil, "", err
+	}
+	note := ""
+	if legitimate[name] {
+		if note, err = e.agreeLocked(t, name, c.status); err != nil {
+			e.mu.Unlock()
+			return nil, "", err
+		}
 	}
 	bodies, why, err := v.craft(e, t, maps.Clone(e.notifyFields(t, c.status)), c)
 	if err != nil {
 		e.mu.Unlock()
-		return nil, err
+		return nil, "", err
+	}
+	whys := make([]string, len(bodies))
+	for i, b := range bodies {
+		whys[i] = why
+		if legitimate[name] {
+			continue
+		}
+		if lie := e.disagreementLocked(t, b); lie != "" && why != "" {
+			whys[i] = why + "; " + lie
+		} else if lie != "" {
+			whys[i] = lie
+		}
 	}
 	target := ""
 	if targets := e.targetsLocked(t); len(targets) > 0 {
@@ -162,7 +186,7 @@ func (e *Emulator) crafted(ctx context.Context, id, name string, v variant, copi
 	job := notifyJob{t: t, order: t.orderID, variant: name, target: target, watch: name != "concurrent"}
 	if target == "" {
 		job.body = bodies[0]
-		return []emulator.Delivery{e.undeliverable(job, 1)}, nil
+		return []emulator.Delivery{e.undeliverable(job, 1)}, note, nil
 	}
 	if len(bodies) > 1 {
 		copies = 1
@@ -174,17 +198,68 @@ func (e *Emulator) crafted(ctx context.Context, id, name string, v variant, copi
 		gate := burst.NewGate(copies)
 		return emulator.SendCopies(copies, true, func(i int) emulator.Delivery {
 			return e.sendWith(ctx, gate.Client(e.client), job, i, e.selfCheck(job.body, ""))
-		}), nil
+		}), note, nil
 	}
 	var out []emulator.Delivery
-	for _, b := range bodies {
+	for i, b := range bodies {
 		job.body = b
-		check := e.selfCheck(b, why)
+		check := e.selfCheck(b, whys[i])
 		for range copies {
 			out = append(out, e.send(ctx, job, len(out)+1, check))
 		}
 	}
-	return out, nil
+	return out, note, nil
+}
+
+// legitimate are the variants that tell the truth: what the Get Status
+// API answers when they are sent. The others may lie, and their record
+// says what they claim against that answer.
+var legitimate = map[string]bool{"valid": true, "duplicate": true, "concurrent": true}
+
+// agreeLocked makes t agree with a legitimate notification of status
+// before it is sent, so the notification and the Get Status API never
+// contradict each other: a settlement notification for a transaction
+// that may still be paid (pending, a new try after a denial, an accepted
+// card capture) settles it first; a pending one for a Snap transaction
+// whose shopper has not chosen yet makes it known (bank_transfer); a
+// deny, expire or cancel one closes a pending transaction that way. A
+// legitimate notification contradicting any other state is refused: only
+// the adversarial variants lie, and say so in their record. It returns
+// what it did, "" when t already agreed; e.mu is held.
+func (e *Emulator) agreeLocked(t *txn, name, status string) (string, error) {
+	current := e.st.byOrder[t.orderID] == t
+	if current && t.chosen && status == t.status {
+		return "", nil
+	}
+	open := current && t.status == StatusPending && !t.snapCanceled
+	did := ""
+	switch {
+	case status == StatusSettlement && current && e.allowed(t, actPay, transitions[actPay].from) == nil:
+		if t.status == StatusDeny {
+			t.transactionID = newUUID() // a new try in the same Snap session is a new charge
+			e.st.byID[t.transactionID] = t
+		}
+		t.chosen, t.status, t.fraud, t.settled = true, StatusSettlement, FraudAccept, e.clockOf(t).Now()
+		t.stopExpiry()
+		did = "settled"
+	case status == StatusPending && open && !t.chosen:
+		t.chosen = true
+		e.armPaymentWindow(t)
+		did = "made known to the Core API (the shopper chose " + t.paymentTypeOr() + ")"
+	case (status == StatusDeny || status == StatusExpire || status == StatusCancel) && open && t.chosen:
+		t.status = status
+		if status == StatusDeny {
+			t.denials++
+		} else {
+			t.stopExpiry()
+		}
+		did = map[string]string{StatusDeny: "denied", StatusExpire: "expired", StatusCancel: "cancelled"}[status]
+	default:
+		return "", fmt.Errorf("midtrans: %w: a %s notification says transaction_status %s but the Get Status API answers %s; Midtrans only notifies what its status API answers, "+
+			"so use an adversarial variant (out_of_order, replay, wrong_amount, …) to send a notification that disagrees",
+			errState, name, status, e.answerLocked(t))
+	}
+	return "transaction " + t.orderID + " " + did + " first, so GET /v2/" + t.orderID + "/status answers " + status + " as the notification says", nil
 }
 
 func variantNames() []string { return slices.Sorted(maps.Keys(variants)) }

@@ -183,29 +183,4 @@ func (e *Emulator) Deliveries(ref string) []emulator.Delivery {
 	return append([]emulator.Delivery(nil), p.deliveries...)
 }
 
-// Describe says how to point a mini-app backend at this emulator by hand.
-func (e *Emulator) Describe() emulator.Description {
-	return emulator.Description{
-		Replaces: "https://public-mini-app-merchants.gopayapi.com and https://merchants.midtrans.com",
-		TrustKey: true,
-		Credentials: []string{
-			"mini-app credential (token exchange, Authorization: Basic base64(client_id:client_secret)) = gateway.server_key",
-			"BI-SNAP client id (X-CLIENT-KEY, X-PARTNER-ID) = gateway.partner_id; client secret (HMAC-SHA512) = gateway.client_secret",
-			"B2B token signature: your key's public half = gateway.merchant_public_key; debit notify URL = gateway.notify_url",
-		},
-		Links: []emulator.Link{
-			{Method: "POST", Path: emulator.ControlPrefix + "/users/{user}/auth_code", What: "play getAuthCode for a user: {\"success\":true,\"data\":{\"authCode\":…}} (consent=true grants Get Profile)"},
-			{Method: "GET", Path: emulator.ControlPrefix + "/payments", What: "payments, their status and notifies"},
-			{Method: "GET", Path: emulator.ControlPrefix + "/exchanges", What: "every request and notify, both directions"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/payments/{partnerReferenceNo}/{pay|fail|abandon|notify|return_shopper}", What: "settle a payment; notify?variant=wrong_key sends a crafted notify"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/wallet", What: "set the merchant's GoPay Coins balance (balance=0)"},
-			{Method: "POST", Path: emulator.ControlPrefix + "/respond_next", What: "the next call(s) to an API get an error answer"},
-			{Method: "GET", Path: "/gopay/pay/{referenceNo}", What: "the launchPayment page (Pay / Fail / Abandon) the payment deeplink opens"},
-		},
-	}
-}
-
-var (
-	_ emulator.Gateway   = (*Emulator)(nil)
-	_ emulator.Describer = (*Emulator)(nil)
-)
+var _ emulator.Gateway = (*Emulator)(nil)

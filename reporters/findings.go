@@ -2,7 +2,6 @@ package reporters
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -130,24 +129,9 @@ func stepRemedy(st *evidence.Step) string {
 // remedySep joins the fixes a step's remedy is built from.
 const remedySep = " Also: "
 
-// safeURL removes a password (and the query, where tokens travel) from
-// a URL written into the run's metadata, so a base URL configured with
-// credentials never reaches a report.
-func safeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return raw
-	}
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), evidence.Redacted)
-		}
-	}
-	if u.RawQuery != "" {
-		u.RawQuery = evidence.Redacted
-	}
-	return strings.Replace(u.String(), url.QueryEscape(evidence.Redacted), evidence.Redacted, -1)
-}
+// safeURL removes a password and the query from a URL written into the
+// run's metadata (older evidence may still hold them).
+func safeURL(raw string) string { return evidence.SafeURL(raw) }
 
 // orderWord is how the scenarios were ordered: as the packs list them
 // unless the run says it shuffled them (with the seed to repeat it).

@@ -190,7 +190,7 @@ func (s *Session) buildMeta() evidence.Meta {
 	m := evidence.Meta{
 		Tool: "uatrun", Version: s.o.Version, Merchant: cfg.Merchant.Name, Gateway: gatewayName(cfg),
 		Product: productOf(gatewayName(cfg)), Environment: firstNonEmpty(s.o.Environment, "emulate"),
-		Target: cfg.Merchant.BaseURL, ConfigDigest: cfg.Digest(), RunBy: runBy(s.o.RunBy),
+		Target: evidence.SafeURL(cfg.Merchant.BaseURL), ConfigDigest: cfg.Digest(), RunBy: runBy(s.o.RunBy),
 		Filter: filterText(s.o.Filter), Order: s.o.Order, Started: stamp(s),
 	}
 	m.Host, _ = os.Hostname()

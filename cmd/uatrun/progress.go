@@ -10,6 +10,7 @@ import (
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/reporters"
 )
 
 // printer writes one line per finished scenario and a closing summary.
@@ -66,6 +67,11 @@ func (p *printer) scenario(ev evidence.Scenario) {
 	defer p.mu.Unlock()
 	fmt.Fprintf(p.w, "%s  %-16s %-62s %7.0fms\n", p.paint(ev.Verdict), ev.ID, clip(ev.Title, 62), ev.DurationMS)
 	if ev.Verdict == evidence.Failed || ev.Verdict == evidence.Errored || ev.Verdict == evidence.Review {
+		// The outcome label first: the reason ends with it, and a long
+		// reason is clipped.
+		if label := reporters.OutcomeLabel(&ev); label != "" {
+			fmt.Fprintf(p.w, "         [%s]\n", label)
+		}
 		fmt.Fprintf(p.w, "         %s\n", clip(ev.Reason, 300))
 		if fix := ev.Fix(); fix != "" {
 			fmt.Fprintf(p.w, "         fix: %s\n", clip(fix, 300))

@@ -79,17 +79,39 @@ func (e *Emulator) actSettle(ctx context.Context, a emulator.Action) (emulator.R
 	if err != nil {
 		return emulator.Result{}, err
 	}
+	// The simulator waits for a webhook of the transaction still in
+	// flight (the creation's, just answered) before it moves it, so that
+	// webhook reaches the merchant while the inquiry API still answers it.
+	held, err := e.holdSends(a.Order)
+	if err != nil {
+		return emulator.Result{}, err
+	}
 	j, err := e.settle(a.Order, a.Name, payer)
 	if err != nil {
+		held.sendMu.Unlock()
 		return emulator.Result{}, err
 	}
 	what := fmt.Sprintf("%s %s is %s", j.t.ch.path, j.t.ref, j.ev.status)
 	if drop {
+		held.sendMu.Unlock()
 		return emulator.Result{Detail: what + "; its webhook was dropped (never sent, no retries; redelivery can still send it)"}, nil
 	}
-	d := e.deliver(ctx, j, 1)
+	d := e.deliverHeld(ctx, j, 1)
 	return emulator.Result{Deliveries: []emulator.Delivery{d}, Exchanges: []evidence.Exchange{d.Exchange},
 		Detail: what + "; webhook " + emulator.Describe(d)}, nil
+}
+
+// holdSends takes the send lock of the transaction ref names, so no
+// webhook of it is in flight; the caller releases it.
+func (e *Emulator) holdSends(ref string) (*tx, error) {
+	e.mu.Lock()
+	t, err := e.st.lookup(ref)
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	t.sendMu.Lock()
+	return t, nil
 }
 
 // actNotify sends a crafted webhook variant.

@@ -12,16 +12,18 @@ import (
 // expire is the expiry timer: a transaction still ACTIVE becomes EXPIRED
 // and its webhook is delivered (with retries).
 func (e *Emulator) expire(t *tx) {
+	t.sendMu.Lock() // a webhook of t still in flight goes out first
 	e.mu.Lock()
 	if t.status != StatusActive || t.forgotten || e.st.closed {
 		e.mu.Unlock()
+		t.sendMu.Unlock()
 		return
 	}
 	t.expiry = nil
 	t.status, t.closed = StatusExpired, e.clk.Now()
 	j := e.eventLocked(t)
 	e.mu.Unlock()
-	e.deliver(context.Background(), j, 1)
+	e.deliverHeld(context.Background(), j, 1)
 }
 
 // settle runs a simulator transition (pay, fail, expire) on an ACTIVE

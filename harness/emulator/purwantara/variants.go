@@ -10,6 +10,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/internal/burst"
+	"github.com/uatrun/uatrun/harness/evidence"
 )
 
 // variant crafts one kind of one-shot webhook. build returns the wire for
@@ -40,7 +41,7 @@ const wrongSecret = "uatrun-not-the-team-secret"
 // variants are the adversarial webhooks a scenario can send (§ notify).
 var variants = map[string]variant{
 	"valid": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
-		return signedWire(c.body, newUUID(), e.o.WebhookSecret), "a fresh, validly signed event (no state change at the gateway)"
+		return signedWire(c.body, newUUID(), e.o.WebhookSecret), "a fresh, validly signed event"
 	}},
 	"wrong_secret": {copies: 1, build: func(e *Emulator, c crafting, _ int) (wire, string) {
 		secret := wrongSecret
@@ -142,8 +143,9 @@ var statuses = []string{StatusActive, StatusPaid, StatusExpired, StatusFailed, S
 // maxCopies bounds how many copies one action may send.
 const maxCopies = 100
 
-// crafted sends a one-shot webhook variant for ref: no state change at the
-// gateway and no retries. Copies go one after another, except those of
+// crafted sends a one-shot webhook variant for ref, with no retries. A
+// valid or concurrent event first brings the transaction to the status it
+// reports (agree); the others change nothing. Copies go one after another, except those of
 // concurrent, which are released together. amount (ten-thousandths; 0 =
 // the transaction's) is what a valid or concurrent event says was paid.
 func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies int, amount int64, from string) ([]emulator.Delivery, error) {
@@ -154,6 +156,17 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 	if copies == 0 {
 		copies = v.copies
 	}
+	held, err := e.holdSends(ref) // a webhook still in flight goes out first
+	if err != nil {
+		return nil, err
+	}
+	defer held.sendMu.Unlock()
+	truthful := false
+	if legitimate[name] {
+		if truthful, err = e.agree(held, name, status, amount); err != nil {
+			return nil, err
+		}
+	}
 	c, err := e.crafting(ref, status, v.needsLast, amount)
 	if err != nil {
 		return nil, err
@@ -162,14 +175,23 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 		return nil, err
 	}
 	target := e.CallbackURL()
-	c.t.sendMu.Lock()
-	defer c.t.sendMu.Unlock()
+	check := func(w wire, why string) *evidence.SignatureCheck {
+		if !truthful {
+			e.mu.Lock()
+			lie := e.disagreementLocked(c.t, w.body)
+			e.mu.Unlock()
+			if lie != "" {
+				why += "; " + lie
+			}
+		}
+		return e.selfCheck(w, why)
+	}
 	if name == "concurrent" && target != "" {
 		gate := burst.NewGate(copies)
 		return emulator.SendCopies(copies, true, func(i int) emulator.Delivery {
 			w, why := v.build(e, c, i-1)
 			w.label, w.variant = "webhook "+name, name
-			return e.sendWith(ctx, gate.Client(e.client), c.t, target, w, i, e.selfCheck(w, why))
+			return e.sendWith(ctx, gate.Client(e.client), c.t, target, w, i, check(w, why))
 		}), nil
 	}
 	out := make([]emulator.Delivery, 0, copies)
@@ -180,9 +202,60 @@ func (e *Emulator) crafted(ctx context.Context, ref, name, status string, copies
 		}
 		w, why := v.build(e, c, i)
 		w.label, w.variant = "webhook "+name, name
-		out = append(out, e.send(ctx, c.t, target, w, i+1, e.selfCheck(w, why)))
+		out = append(out, e.send(ctx, c.t, target, w, i+1, check(w, why)))
 	}
 	return out, nil
+}
+
+// legitimate are the variants that tell the truth: what the inquiry API
+// answers when they are sent (redelivery and new_delivery_id repeat the
+// transaction's last real event, which says its current status). The
+// others may lie, and their record says what they claim against that
+// answer.
+var legitimate = map[string]bool{"valid": true, "concurrent": true}
+
+// agree makes t agree with a valid or concurrent event of status before
+// it is sent, so the webhook and the inquiry API never contradict each
+// other: an event closing an ACTIVE transaction (PAID, FAILED, EXPIRED,
+// CANCELLED for a virtual account) moves it first, as the simulator would,
+// and becomes its last real event. Two deliberate lies stay possible and
+// are recorded as such: an ACTIVE event for a transaction that has left
+// ACTIVE (its creation webhook arriving late, PPN-PAY-08), and an event
+// saying another amount was paid (PPN-SIG-04). Any other contradiction is
+// refused. It reports whether the event tells the truth; t.sendMu is held.
+func (e *Emulator) agree(t *tx, name, status string, amount int64) (bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if amount != 0 && amount != t.amount {
+		return false, nil // a signed event claiming another amount: recorded against the inquiry's
+	}
+	switch {
+	case t.forgotten:
+	case status == t.status:
+		return true, nil
+	case status == StatusActive:
+		return false, nil // a late creation event: recorded against the inquiry's status
+	case t.status == StatusActive && (status != StatusCancelled || t.ch.cancellable):
+		t.stopExpiry()
+		now := e.clk.Now()
+		if status == StatusPaid {
+			t.status, t.paid = StatusPaid, now
+			if t.ch.path == "payment-link" && t.provider == "" {
+				t.provider = paymentLinkDefaultPayer
+			}
+		} else {
+			t.status, t.closed = status, now
+		}
+		e.eventLocked(t)
+		return true, nil
+	}
+	answer := t.status
+	if t.forgotten {
+		answer = "404 (no longer kept)"
+	}
+	return false, fmt.Errorf("purwantara: %w: a %s webhook says %s but the inquiry API answers %s for %s; Purwantara only notifies what it would answer, "+
+		"so use an adversarial variant (replay, tampered_status, tampered_amount, …) to send a webhook that disagrees",
+		emulator.ErrOrderState, name, status, answer, t.ref)
 }
 
 // crafting snapshots what a variant needs: the payload as if the

@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -170,8 +173,16 @@ func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Del
 
 // deliverHeld sends with j.t.sendMu held, releases it, and when the
 // merchant did not acknowledge, schedules the next attempt on the virtual
-// clock. Every attempt carries the same bytes and the same X-PPN-Delivery.
+// clock. Every attempt carries the same bytes and the same X-PPN-Delivery,
+// but only while the inquiry API still answers the event's status: once
+// the transaction moved on (its creation webhook unacknowledged when it
+// was paid, or cancelled by the merchant before the webhook went out), the
+// newer status has its own event and the old one is not sent (see stale).
 func (e *Emulator) deliverHeld(ctx context.Context, j job, attempt int) emulator.Delivery {
+	if why := e.stale(j); why != "" {
+		j.t.sendMu.Unlock()
+		return emulator.Delivery{Order: j.t.ref, Variant: "valid", Attempt: attempt, Error: "not sent: " + why}
+	}
 	target := e.CallbackURL()
 	var d emulator.Delivery
 	if target == "" {
@@ -186,6 +197,41 @@ func (e *Emulator) deliverHeld(ctx context.Context, j job, attempt int) emulator
 		e.retries.After(attempt, func() { e.deliver(context.Background(), j, attempt+1) })
 	}
 	return d
+}
+
+// stale says why j's event no longer agrees with what the inquiry API
+// answers for its transaction, or "" while it does.
+func (e *Emulator) stale(j job) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if j.t.forgotten {
+		return "transaction " + j.t.ref + " is no longer kept; the inquiry API answers 404"
+	}
+	if j.t.status == j.ev.status {
+		return ""
+	}
+	return "this webhook says " + j.ev.status + " for " + j.t.ref + "; the inquiry API answers " + j.t.status + " for " + j.t.ref
+}
+
+// disagreementLocked is, for an adversarial webhook body, what it claims
+// against what the inquiry API answers for the transaction now, or ""
+// when they agree; e.mu is held.
+func (e *Emulator) disagreementLocked(t *tx, body []byte) string {
+	doc := gjson.ParseBytes(body)
+	says := doc.Get("status").String() + ", amount " + doc.Get("amount").String()
+	inquiry := "the inquiry API (GET " + strings.Replace(t.ch.inquiryPath, ":uuid", t.uuid, 1) + ")"
+	if uuid := doc.Get("uuid").String(); uuid != t.uuid {
+		return "this webhook says " + says + " for uuid " + uuid + " (external_id " + doc.Get("external_id").Raw + "); " +
+			inquiry + " knows no such transaction (404)"
+	}
+	answer := t.status + ", amount " + formatAmount(t.amount)
+	if t.forgotten {
+		answer = "404 (no longer kept)"
+	}
+	if says == answer {
+		return ""
+	}
+	return "this webhook says " + says + " for " + t.ref + "; " + inquiry + " answers " + answer + " for " + t.ref
 }
 
 // undeliverable records an event that has nowhere to go.

@@ -54,7 +54,7 @@ const shipQueueDelay = 25 * time.Millisecond
 
 // checkThenActWork is the work between the check and the act of the
 // fulfil-check-then-act fault.
-const checkThenActWork = 30 * time.Millisecond
+const checkThenActWork = 250 * time.Millisecond // wider than any delay between copies sent at once, on a loaded CI machine under -race too
 
 // Faults lists the switchable faults.
 func Faults() []Fault { return append([]Fault(nil), faults...) }

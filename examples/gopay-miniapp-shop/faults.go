@@ -80,4 +80,4 @@ func Faults() []Fault {
 // calls its warehouse): long enough that concurrent copies of one notify
 // all read the order pending before any fulfils, so the bug shows on
 // every run, not only when the scheduler happens to interleave them.
-const checkThenActWork = 50 * time.Millisecond
+const checkThenActWork = 250 * time.Millisecond // wider than any delay between copies sent at once, on a loaded CI machine under -race too

@@ -118,7 +118,7 @@ var faultCatalogue = map[string]string{
 // its warehouse): long enough that overlapping copies of one notify all
 // read the order pending before any fulfils, so the bug shows on every
 // run, not only when the scheduler happens to interleave them.
-const checkThenActWork = 50 * time.Millisecond
+const checkThenActWork = 250 * time.Millisecond // wider than any delay between copies sent at once, on a loaded CI machine under -race too
 
 // Faults lists every fault the shop can be started with, sorted by name.
 func Faults() []Fault {

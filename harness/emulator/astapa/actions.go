@@ -133,7 +133,9 @@ var variants = map[string]variant{
 
 const maxCopies = 100
 
-// actNotify sends a crafted webhook: no state change, no retries.
+// actNotify sends a crafted webhook, with no retries. A legitimate
+// variant (valid, duplicate, concurrent) first settles a pending payment
+// (agreeLocked); the adversarial ones change nothing.
 func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.Result, error) {
 	name := a.Params["variant"]
 	if name == "" {
@@ -157,6 +159,13 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 		e.mu.Unlock()
 		return emulator.Result{}, err
 	}
+	note := ""
+	if legitimate[name] {
+		if note, err = e.agreeLocked(p, name); err != nil {
+			e.mu.Unlock()
+			return emulator.Result{}, err
+		}
+	}
 	f := e.webhookFields(p)
 	if v.craft != nil {
 		v.craft(&f, p)
@@ -175,10 +184,46 @@ func (e *Emulator) actNotify(ctx context.Context, a emulator.Action) (emulator.R
 		return emulator.Result{}, fmt.Errorf("astapa: order_id is a param of variant altered only")
 	}
 	job := webhookJob{p: p, variant: name, body: encodeJSON(f), target: e.webhookURL, why: why}
+	if !legitimate[name] {
+		if lie := e.disagreementLocked(job.body); lie != "" && why != "" {
+			job.why = why + "; " + lie
+		} else if lie != "" {
+			job.why = lie
+		}
+	}
 	state := p.status
 	e.mu.Unlock()
 	ds := e.sendCopies(ctx, job, copies, name == "concurrent")
-	return emulator.Delivered(ds, fmt.Sprintf("webhook %s sent %d time(s) for order %s (%s at Astapa)", name, len(ds), a.Order, state)), nil
+	if note != "" {
+		note += "; "
+	}
+	return emulator.Delivered(ds, fmt.Sprintf("%swebhook %s sent %d time(s) for order %s (%s at Astapa)", note, name, len(ds), a.Order, state)), nil
+}
+
+// legitimate are the variants that tell the truth: what verify answers
+// when they are sent. The others may lie, and their record says what
+// they claim against that answer.
+var legitimate = map[string]bool{"valid": true, "duplicate": true, "concurrent": true}
+
+// agreeLocked makes p agree with a legitimate item.purchased before it is
+// sent, so the webhook and verify never contradict each other: a pending
+// payment is settled first (paid now), as the buyer paying would. One
+// contradicting a closed or refunded payment is refused: only the
+// adversarial variants lie, and say so in their record. It returns what
+// it did, "" when p already agreed; e.mu is held.
+func (e *Emulator) agreeLocked(p *payment, name string) (string, error) {
+	switch {
+	case p.forgotten:
+	case p.status == StatusSettlement:
+		return "", nil
+	case p.status == StatusPending:
+		p.status, p.paidAt = StatusSettlement, e.clk.Now()
+		p.stopExpiry()
+		return "order " + p.orderID + " settled first, so verify answers settlement as the webhook says", nil
+	}
+	return "", fmt.Errorf("astapa: %w: a %s item.purchased says order %s is paid but %s; Astapa only notifies what verify answers, "+
+		"so use an adversarial variant (forged, wrong_amount, altered, …) to send a webhook that disagrees",
+		emulator.ErrOrderState, name, p.orderID, e.verifyAnswerLocked(p.orderID))
 }
 
 // sendCopies sends n copies one after another or, when parallel, released

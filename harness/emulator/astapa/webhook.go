@@ -2,8 +2,10 @@ package astapa
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/uatrun/uatrun/harness/emulator"
 )
@@ -56,8 +58,13 @@ func (e *Emulator) webhookFields(p *payment) purchasedPayload {
 
 // deliver sends one attempt and, unless answered 2xx, schedules the next
 // on the virtual clock with the same body. The project's webhook URL is
-// read again when a retry is due.
+// read again when a retry is due. A retry goes out only while verify
+// still answers settlement: once the payment was refunded (or forgotten),
+// an item.purchased would contradict it, so the retries stop (see stale).
 func (e *Emulator) deliver(ctx context.Context, job webhookJob, attempt int) emulator.Delivery {
+	if why := e.stale(job); why != "" {
+		return emulator.Delivery{Order: job.p.orderID, Variant: job.variant, Attempt: attempt, Error: "not sent: " + why}
+	}
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
@@ -69,6 +76,46 @@ func (e *Emulator) deliver(ctx context.Context, job webhookJob, attempt int) emu
 		})
 	}
 	return d
+}
+
+// stale says why job's item.purchased no longer agrees with what verify
+// answers for its order, or "" while verify still answers settlement.
+func (e *Emulator) stale(job webhookJob) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if job.p.status == StatusSettlement && !job.p.forgotten && e.st.byOrder[job.p.orderID] == job.p {
+		return ""
+	}
+	return "this webhook says item.purchased for " + job.p.orderID + "; " + e.verifyAnswerLocked(job.p.orderID)
+}
+
+// verifyAnswerLocked is what verify answers for orderID now, in words;
+// e.mu is held.
+func (e *Emulator) verifyAnswerLocked(orderID string) string {
+	q := "verify (GET /api/platform/shop-payment/verify?order_id=" + orderID + ") answers "
+	p := e.st.byOrder[orderID]
+	if p == nil {
+		return q + "404 Payment not found"
+	}
+	return q + p.status + " for " + orderID
+}
+
+// disagreementLocked is, for an adversarial item.purchased body, what it
+// claims against what verify answers for the order it names (and, since
+// verify carries no amount, the amount of that payment), or "" when they
+// agree; e.mu is held.
+func (e *Emulator) disagreementLocked(body []byte) string {
+	var sent purchasedPayload
+	_ = json.Unmarshal(body, &sent)
+	p := e.st.byOrder[sent.OrderID]
+	if p != nil && p.status == StatusSettlement && p.amount == sent.Amount {
+		return ""
+	}
+	lie := "this webhook says item.purchased (paid), amount " + strconv.FormatInt(sent.Amount, 10) + " for " + sent.OrderID + "; " + e.verifyAnswerLocked(sent.OrderID)
+	if p != nil && p.amount != sent.Amount {
+		lie += ", and the payment's amount is " + strconv.FormatInt(p.amount, 10)
+	}
+	return lie
 }
 
 func (e *Emulator) undeliverable(job webhookJob, attempt int) emulator.Delivery {

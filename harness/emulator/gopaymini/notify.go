@@ -81,8 +81,13 @@ func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
 
 // deliver sends one attempt of an event and arms the next on the test
 // clock when it is not acknowledged. Every attempt is signed afresh with
-// the wall clock's X-TIMESTAMP.
+// the wall clock's X-TIMESTAMP. A retry is sent only while the status API
+// still answers what it says: once the payment moved on (a paid one
+// refunded), the retries stop (see stale).
 func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Delivery {
+	if attempt > 1 && e.stale(j) {
+		return emulator.Delivery{Order: j.ref, Variant: j.variant, Attempt: attempt}
+	}
 	if j.target == "" {
 		d := emulator.Delivery{Order: j.ref, Variant: j.variant, Attempt: attempt}
 		return e.record(j.p, e.rec.Undelivered(d, "debit_notify "+j.variant, j.body, errNoURL))
@@ -94,6 +99,15 @@ func (e *Emulator) deliver(ctx context.Context, j job, attempt int) emulator.Del
 		e.retries.After(attempt, func() { e.deliver(context.Background(), j, attempt+1) })
 	}
 	return d
+}
+
+// stale reports whether j's notify no longer says what the status API
+// answers for its payment (or the payment is no longer kept).
+func (e *Emulator) stale(j job) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	said, _ := j.fields["latestTransactionStatus"].(string)
+	return j.p.forgotten || said != statusCodes[j.p.status]
 }
 
 // send posts one wire. Only HTTP 200 with responseCode 2005600 acknowledges.

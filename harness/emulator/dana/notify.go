@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/emulator/bisnap"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -125,8 +127,13 @@ func (e *Emulator) selfCheck(w wire, why string) *evidence.SignatureCheck {
 // deliver sends one attempt of an event notify and, if it is not
 // acknowledged, schedules the next attempt on the test clock. Each
 // retry is a new request: fresh (wall-clock) X-TIMESTAMP, X-EXTERNAL-ID and signature
-// over the same body.
+// over the same body. A retry is sent only while Query Payment still
+// answers what it says: a paid order cancelled before the retry was due
+// gets no more paid notifies (see stale).
 func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emulator.Delivery {
+	if attempt > 1 && e.stale(job) {
+		return emulator.Delivery{Order: job.partnerRef, Variant: job.variant, Attempt: attempt}
+	}
 	if job.target == "" {
 		return e.undeliverable(job, attempt)
 	}
@@ -137,6 +144,32 @@ func (e *Emulator) deliver(ctx context.Context, job notifyJob, attempt int) emul
 		e.retries.After(attempt, func() { e.deliver(context.Background(), job, attempt+1) })
 	}
 	return d
+}
+
+// stale reports whether job's notify no longer says what Query Payment
+// answers for its order.
+func (e *Emulator) stale(job notifyJob) bool {
+	said := gjson.GetBytes(job.body, "latestTransactionStatus").Str
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return statusCodes[job.o.status] != said
+}
+
+// disagreement adds to an adversarial notify's record what its body says
+// against what Query Payment answers for the order now, when they differ.
+func (e *Emulator) disagreement(job notifyJob, body []byte, why string) string {
+	ref, said := gjson.GetBytes(body, "originalPartnerReferenceNo").Str, gjson.GetBytes(body, "latestTransactionStatus").Str
+	e.mu.Lock()
+	status := job.o.status
+	e.mu.Unlock()
+	if said == "" || (said == statusCodes[status] && ref == job.partnerRef) {
+		return why
+	}
+	lie := "this notify says " + said + " for " + ref + "; Query Payment answers " + statusCodes[status] + " " + status + " for " + job.partnerRef
+	if why == "" {
+		return lie
+	}
+	return why + "; " + lie
 }
 
 // undeliverable records an event that has no NOTIFICATION url.

@@ -46,7 +46,11 @@ func (e *Emulator) crafted(ctx context.Context, ref string, v bisnap.Variant, st
 	if !v.Adversarial {
 		e.keepSent(job.o, w)
 	}
-	check := e.selfCheck(w, bw.Why)
+	why := bw.Why
+	if v.Adversarial {
+		why = e.disagreement(job, w.body, why)
+	}
+	check := e.selfCheck(w, why)
 	return emulator.SendCopies(copies, v.AtOnce, func(i int) emulator.Delivery {
 		return e.send(ctx, job, w, i, check)
 	}), note, nil

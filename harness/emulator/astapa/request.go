@@ -106,20 +106,22 @@ func (e *Emulator) answer(c *gin.Context, in *inbound, rep *reply) {
 
 // hangUp closes the connection without an answer and records the call
 // with no response code.
+//
+// The call is recorded before the connection closes: the merchant sees the
+// close at once and may retry, and its retry must come after this call in
+// the record (a scenario reading the calls then finds both).
 func (e *Emulator) hangUp(c *gin.Context, in *inbound, rep *reply) {
-	hungUp := false
-	if h, ok := c.Writer.(http.Hijacker); ok {
-		if conn, _, err := h.Hijack(); err == nil {
-			conn.Close()
-			hungUp = true
-		}
-	}
-	if !hungUp { // a handler called without a connection (a test recorder): say so in a 504
-		c.Data(http.StatusGatewayTimeout, "application/json", encodeJSON(map[string]any{"error": "timeout", "message": "no answer"}))
-	}
 	notes := append(append([]string(nil), in.Violations...), "emulator: "+rep.hint)
 	call := emulator.Call{API: in.api, Signature: in.auth, Violations: in.Violations}
 	e.rec.AddCall(call, in.Inbound, notes, emulator.Answer{})
+	if h, ok := c.Writer.(http.Hijacker); ok {
+		if conn, _, err := h.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	// A handler called without a connection (a test recorder): say so in a 504.
+	c.Data(http.StatusGatewayTimeout, "application/json", encodeJSON(map[string]any{"error": "timeout", "message": "no answer"}))
 }
 
 func quote(s string) string { return strconv.Quote(s) }

@@ -243,7 +243,11 @@ func (s *Shop) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	o.RefundedCents += cents
+	if s.fault["refund-overwrites-total"] {
+		o.RefundedCents = cents // the bug: the last refund replaces the ones before
+	} else {
+		o.RefundedCents += cents
+	}
 	o.Status = "partially_refunded"
 	if o.RefundedCents >= o.AmountCents {
 		o.Status = "refunded"

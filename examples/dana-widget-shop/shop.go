@@ -37,6 +37,7 @@ var faults = []Fault{
 	{"paid-after-cancel", "marks a cancelled order paid and ships it when a paid notify arrives after the cancel"},
 	{"reuse-external-id", "sends the same X-EXTERNAL-ID on every DANA call"},
 	{"refund-ignores-gateway-error", "books a refund DANA refused"},
+	{"refund-overwrites-total", "records each refund's amount as the order's refunded total instead of adding it to what was refunded before, so after a second partial refund the books show only the last one and a fully refunded order stays partially refunded"},
 	{"tokens-by-masked-phone", "keeps customer tokens per masked DANA number (0812****0701), so two users whose masked numbers match share the last one's tokens"},
 	{"notify-verifies-reserialised", "verifies X-SIGNATURE over its own re-serialisation of the parsed notify (the last of a duplicated key kept), then reads the fields from the received bytes (the first kept)"},
 	{"notify-trusts-seen-signature", "remembers every X-SIGNATURE it verified and accepts a notify carrying one of them without verifying it against this body"},

@@ -37,6 +37,7 @@ const (
 	faultNotifyTrustsPayload   = "notify-trusts-payload"
 	faultReconcileIgnoresQuery = "reconcile-ignores-query"
 	faultRefundIgnoresGateway  = "refund-ignores-gateway-error"
+	faultRefundUnpaidCancels   = "refund-unpaid-cancels-order"
 	faultCancelLocalOnly       = "cancel-local-only"
 	faultNotifyFulfilThenFail  = "notify-fulfil-then-fail"
 	faultNotifyUnsigned        = "notify-unsigned-accepted"
@@ -93,6 +94,8 @@ var faultCatalogue = map[string]string{
 		"so a paid order whose notify was lost stays pending forever",
 	faultRefundIgnoresGateway: "marks a refund done even when DANA refuses it, " +
 		"so the shop's books show money returned that the shopper never got",
+	faultRefundUnpaidCancels: "leaves the paid check to DANA and reads 4045800 Invalid Transaction Status as \"never paid, nothing to refund\": " +
+		"answers the refund as done and closes the order as cancelled without DANA's Cancel Order, so an order the shopper may still pay is given up",
 	faultCancelLocalOnly: "marks the order cancelled without calling DANA's Cancel Order, " +
 		"so the shopper can still pay an order the shop has given up on",
 	faultNotifyFulfilThenFail: "for the 11012.00 sandbox convention ships the goods first and then answers 5005601, " +

@@ -180,6 +180,13 @@ var faultCases = []faultCase{
 		o := b.order(t, id)
 		return fmt.Sprint(status, " ", o["status"], " ", o["refunded"])
 	}, "502 paid 0.00", "200 partially_refunded 5000.00"},
+	{faultRefundUnpaidCancels, func(t *testing.T, b *bench) string {
+		id := b.checkout(t, "15000.00")
+		b.dana.push(refundPath, fakeReply{status: 404, body: `{"responseCode":"4045800","responseMessage":"Invalid Transaction Status"}`})
+		status, _ := b.do(t, "POST", "/orders/"+id+"/refund", `{"amount":"5000.00"}`, nil)
+		o := b.order(t, id)
+		return fmt.Sprint(status, " ", o["status"], " ", o["refunded"], " calls=", len(b.dana.requests(refundPath)))
+	}, "422 pending 0.00 calls=0", "200 cancelled 0.00 calls=1"},
 	{faultCancelLocalOnly, func(t *testing.T, b *bench) string {
 		id := b.checkout(t, "15000.00")
 		status, _ := b.do(t, "POST", "/orders/"+id+"/cancel", "", nil)

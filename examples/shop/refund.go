@@ -55,7 +55,14 @@ func (s *Shop) refund(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	refundNo := "RFD-" + randomHex(10)
-	reserved, err := s.store.reserveRefund(ctx, o.ID, refundNo, sen, !s.faults.on(faultOverRefund))
+	check := checkPaidAndAmount
+	switch {
+	case s.faults.on(faultOverRefund):
+		check = checkNothing
+	case s.faults.on(faultRefundUnpaidCancels):
+		check = checkAmountOnly
+	}
+	reserved, err := s.store.reserveRefund(ctx, o.ID, refundNo, sen, check)
 	if err != nil {
 		s.internalError(c, "reserve refund", err)
 		return
@@ -96,10 +103,18 @@ func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer,
 	// the refund-ignores-gateway-error fault books it as done all the same.
 	refused := callErr == nil && !ans.serverError() && ans.ResponseCode != "2005800" && ans.ResponseCode != "2025800"
 	done := ans.ResponseCode == "2005800" || refused && s.faults.on(faultRefundIgnoresGateway)
+	// The refund-unpaid-cancels-order fault reads "Invalid Transaction
+	// Status" as "the order was never paid": nothing to refund, so it
+	// closes the order and answers as if all were done.
+	closed := refused && ans.ResponseCode == "4045800" && s.faults.on(faultRefundUnpaidCancels)
 	var err error
 	switch {
 	case callErr != nil || ans.serverError():
 		err = s.store.setRefundState(ctx, refundNo, "unknown")
+	case closed:
+		if err = s.store.setRefundState(ctx, refundNo, "failed"); err == nil {
+			_, err = s.store.closePending(ctx, id, "cancelled")
+		}
 	case done:
 		err = s.store.settleRefund(ctx, refundNo)
 	case ans.ResponseCode == "2025800":
@@ -125,6 +140,8 @@ func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer,
 		status, out["gateway_code"] = http.StatusBadGateway, ans.ResponseCode
 		out["error"] = "DANA failed twice (" + ans.ResponseMessage + "); the refund's outcome is unknown and stays reserved"
 	case done:
+	case closed:
+		out["note"] = "DANA reports the order unpaid: nothing to refund, the order is closed"
 	case ans.ResponseCode == "2025800": // accepted, not yet done
 		status, out["gateway_code"] = http.StatusAccepted, ans.ResponseCode
 	default:
@@ -134,18 +151,31 @@ func (s *Shop) finishRefund(c *gin.Context, id, refundNo string, ans danaAnswer,
 	c.JSON(status, out)
 }
 
-// reserveRefund records a refund about to be sent. With check, the INSERT
-// only happens if the order is paid and the amount fits in what is left;
-// the database evaluates that in the same statement as the write, so
-// concurrent refunds cannot both see the same "left".
-func (s *store) reserveRefund(ctx context.Context, orderID, refundNo string, sen int64, check bool) (bool, error) {
-	if !check {
+// refundCheck is what reserveRefund checks before it records a refund.
+type refundCheck int
+
+const (
+	checkPaidAndAmount refundCheck = iota // the order is paid and the amount fits in what is left
+	checkAmountOnly                       // the amount fits; the order's status is left to DANA (refund-unpaid-cancels-order)
+	checkNothing                          // everything is left to DANA (over-refund)
+)
+
+// reserveRefund records a refund about to be sent. With checkPaidAndAmount,
+// the INSERT only happens if the order is paid and the amount fits in what
+// is left; the database evaluates that in the same statement as the write,
+// so concurrent refunds cannot both see the same "left".
+func (s *store) reserveRefund(ctx context.Context, orderID, refundNo string, sen int64, check refundCheck) (bool, error) {
+	if check == checkNothing {
 		return affected(s.db.ExecContext(ctx, `INSERT INTO refunds (refund_no, order_id, amount, state, created_at)
 			VALUES (?, ?, ?, 'sending', ?)`, refundNo, orderID, sen, s.stamp()))
 	}
+	paid := "o.status IN ('paid','partially_refunded')"
+	if check == checkAmountOnly {
+		paid = "1"
+	}
 	return affected(s.db.ExecContext(ctx, `INSERT INTO refunds (refund_no, order_id, amount, state, created_at)
 		SELECT ?, o.id, ?, 'sending', ? FROM orders o
-		WHERE o.id = ? AND o.status IN ('paid','partially_refunded')
+		WHERE o.id = ? AND `+paid+`
 		  AND o.amount - o.refunded - (SELECT COALESCE(SUM(r.amount), 0) FROM refunds r
 		      WHERE r.order_id = o.id AND r.state IN `+openRefundStates+`) >= ?`,
 		refundNo, sen, s.stamp(), orderID, sen))

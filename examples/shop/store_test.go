@@ -59,7 +59,7 @@ func TestStore_SchemaRefusesImpossibleMoney(t *testing.T) {
 	st.markPaid(ctx, "ORD-1")
 	// Bypass the refundable check, as the over-refund fault does: the
 	// database is the last line and refuses to record more than was paid.
-	if ok, err := st.reserveRefund(ctx, "ORD-1", "RFD-1", 200, false); !ok || err != nil {
+	if ok, err := st.reserveRefund(ctx, "ORD-1", "RFD-1", 200, checkNothing); !ok || err != nil {
 		t.Fatalf("unchecked reserve: %v %v", ok, err)
 	}
 	if err := st.settleRefund(ctx, "RFD-1"); err == nil {

@@ -21,7 +21,7 @@ var contractDanaGapura = map[string]contractCell{
 	"lost-notify":          {covers: cov("DANA-PAY-05", "reconcile-ignores-query")},
 	"over-refund":          {covers: cov("DANA-REFUND-02", "over-refund")},
 	"refund-retry":         {covers: cov("DANA-REFUND-04", "refund-new-reference-on-retry")},
-	"refused-refund":       {covers: cov("DANA-REFUND-05", "refund-ignores-gateway-error")},
+	"refused-refund":       {covers: cov("DANA-REFUND-05", "refund-ignores-gateway-error", "DANA-REFUND-03", "refund-unpaid-cancels-order")},
 	"cancel-window":        {covers: cov("DANA-CANCEL-03", "cancel-ignores-gateway-error")},
 	"request-id":           {covers: cov("DANA-IDEM-03", "reuse-external-id")},
 	"token-expiry":         na("Gapura calls are signed one by one (asymmetric X-SIGNATURE); there is no access token"),

@@ -46,6 +46,7 @@ var danaCatches = map[string]string{
 	"reconcile-ignores-query":       "DANA-PAY-05",
 	"refund-ignores-gateway-error":  "DANA-REFUND-05",
 	"refund-new-reference-on-retry": "DANA-REFUND-04",
+	"refund-unpaid-cancels-order":   "DANA-REFUND-03",
 	"reuse-external-id":             "DANA-IDEM-03",
 	"return-query-settled-as-paid":  "DANA-PAY-07",
 	"reuse-partner-reference":       "DANA-IDEM-03",

@@ -39,6 +39,7 @@ var danaWidgetCatches = map[string]string{
 	"paid-after-cancel":             "DANAW-CANCEL-03",
 	"reuse-external-id":             "DANAW-IDEM-05",
 	"refund-ignores-gateway-error":  "DANAW-REFUND-03",
+	"refund-overwrites-total":       "DANAW-REFUND-01",
 	"tokens-by-masked-phone":        "DANAW-BIND-06",
 	"refund-new-reference-on-retry": "DANAW-IDEM-04",
 	"notify-verifies-reserialised":  "DANAW-SIG-02",

@@ -42,13 +42,11 @@ var setupFamilies = map[string]bool{"refund": true, "cancel": true, "idempotency
 // withoutSetup lists the scenarios of those families whose every step is
 // the rule under test, with the reason.
 var withoutSetup = map[string]string{
-	"DANA-IDEM-03":    "the rule is the references of the create calls themselves: the checkouts are judged",
-	"DANA-CREATE-06":  "the rule is how checkout retries Create Order after a 5xx: the checkout is judged",
-	"DANA-REFUND-03":  "no fault of the reference merchant breaks its rule (refusing to refund an unpaid order); only the faults that break its checkout fail it, so the checkout stays judged until the kit has a fault that refunds unpaid orders",
-	"DANAW-REFUND-01": "no fault of the reference merchant breaks its rule (partial refunds adding up to the paid amount); only the faults that break its checkout fail it, so its steps stay judged until the kit has a fault for it",
-	"MT-IDEM-05":      "the rule is the order_id of each checkout: the checkouts are judged",
-	"AST-IDEM-03":     "the rule is the order_id of each checkout: the checkouts are judged",
-	"PPN-IDEM-03":     "the rule is the external_id of each checkout: the checkouts are judged",
+	"DANA-IDEM-03":   "the rule is the references of the create calls themselves: the checkouts are judged",
+	"DANA-CREATE-06": "the rule is how checkout retries Create Order after a 5xx: the checkout is judged",
+	"MT-IDEM-05":     "the rule is the order_id of each checkout: the checkouts are judged",
+	"AST-IDEM-03":    "the rule is the order_id of each checkout: the checkouts are judged",
+	"PPN-IDEM-03":    "the rule is the external_id of each checkout: the checkouts are judged",
 }
 
 // TestSetup_StatefulFamiliesNameTheirSetup checks that every scenario of

@@ -194,7 +194,7 @@ func (s *Shop) enqueue(o order, status string) (int, string) {
 		return http.StatusConflict, "not settled yet at Astapa"
 	}
 	id := o.ID
-	queued := s.queue.add(func(ctx context.Context) {
+	queued := s.queue.Add(func(ctx context.Context) {
 		o, err := s.store.order(ctx, id)
 		if err == nil {
 			err = s.applyVerified(ctx, o, status, true)

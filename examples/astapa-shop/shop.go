@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // Config is everything the shop needs to talk to Astapa and to run.
@@ -45,7 +47,7 @@ type Shop struct {
 	api     *astapaClient
 	log     *slog.Logger
 	handler http.Handler
-	queue   *jobQueue // nil unless Config.QueueDelay > 0
+	queue   *jobqueue.Queue // nil unless Config.QueueDelay > 0
 }
 
 // WebhookPath is where the shop receives item.purchased; set it as the
@@ -92,7 +94,7 @@ func New(cfg Config) (*Shop, error) {
 			clientSecret: cfg.ClientSecret, http: cfg.HTTPClient, log: cfg.Logger}}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	return s, nil
 }
@@ -105,7 +107,7 @@ func (s *Shop) Handler() http.Handler { return s.handler }
 // database.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return s.store.Close()
 }

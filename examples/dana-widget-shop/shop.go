@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // Fault is one switchable integration bug.
@@ -109,7 +111,7 @@ type Shop struct {
 	seq    int
 	sigs   map[string]bool // X-SIGNATUREs verified (notify-trusts-seen-signature)
 
-	queue *jobQueue // nil unless Config.QueueDelay > 0
+	queue *jobqueue.Queue // nil unless Config.QueueDelay > 0
 }
 
 // New checks cfg and returns a shop.
@@ -140,7 +142,7 @@ func New(cfg Config) (*Shop, error) {
 	s.cfg.GatewayURL = strings.TrimSuffix(cfg.GatewayURL, "/")
 	s.cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	return s, nil
 }
@@ -163,7 +165,7 @@ func (s *Shop) publicURL() string {
 // shop keeps state in memory.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // NotifyPath is where the shop receives debit notifies.
@@ -62,7 +64,7 @@ type Shop struct {
 	orders    map[string]*order
 	seenSigs  map[string]bool // the notify-signature-cache fault's memory
 
-	queue *jobQueue // nil unless Config.QueueDelay > 0
+	queue *jobqueue.Queue // nil unless Config.QueueDelay > 0
 }
 
 type session struct {
@@ -122,7 +124,7 @@ func New(cfg Config) (*Shop, error) {
 	m.HandleFunc("POST "+NotifyPath, s.notify)
 	s.mux = m
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	return s, nil
 }
@@ -135,7 +137,7 @@ func (s *Shop) Handler() http.Handler { return s.mux }
 // shop keeps state in memory.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return nil
 }
@@ -545,7 +547,7 @@ func (s *Shop) book(o *order, status string) {
 // paid, under the lock), so a notify for an order cancelled meanwhile
 // ships nothing. false: the queue is full or closed, and GoPay retries.
 func (s *Shop) enqueue(id, status string) bool {
-	return s.queue.add(func(context.Context) {
+	return s.queue.Add(func(context.Context) {
 		s.mu.Lock()
 		o := s.orders[id]
 		s.mu.Unlock()

@@ -82,7 +82,7 @@ func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 // the queue-based design, which books the payment a moment after the 200.
 // A full queue answers 503, which Midtrans retries.
 func (s *Shop) enqueue(n notification, work func(context.Context, notification) (int, string)) (int, string) {
-	ok := s.queue.add(func(ctx context.Context) {
+	ok := s.queue.Add(func(ctx context.Context) {
 		if status, msg := work(ctx, n); status >= 300 {
 			s.log.Warn("queued notification not applied", "order", n.OrderID, "status", status, "reason", msg)
 		}

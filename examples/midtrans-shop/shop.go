@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // Config is everything the shop needs to talk to Midtrans and to run.
@@ -61,7 +63,7 @@ type Shop struct {
 	log     *slog.Logger
 	handler http.Handler
 
-	queue *jobQueue // nil unless Config.QueueDelay > 0
+	queue *jobqueue.Queue // nil unless Config.QueueDelay > 0
 
 	mu           sync.RWMutex
 	publicURL    string
@@ -91,7 +93,7 @@ func New(cfg Config) (*Shop, error) {
 		serverKey: key, http: cfg.HTTPClient, log: cfg.Logger}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -158,7 +160,7 @@ func (s *Shop) SetPublicURL(u string) {
 // closes the database. The handler must not be used afterwards.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return s.store.Close()
 }

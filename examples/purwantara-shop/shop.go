@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // WebhookPath is where the shop receives Purwantara's webhooks: register
@@ -65,7 +67,7 @@ type Shop struct {
 	gw      *gatewayClient
 	log     *slog.Logger
 	handler http.Handler
-	queue   *jobQueue // nil unless Config.QueueDelay > 0
+	queue   *jobqueue.Queue // nil unless Config.QueueDelay > 0
 
 	mu        sync.RWMutex
 	publicURL string
@@ -101,7 +103,7 @@ func New(cfg Config) (*Shop, error) {
 		sigCache: map[string]bool{}, cartRef: "CART-" + randomHex(6)}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -175,7 +177,7 @@ func (s *Shop) base() string {
 // the database. The handler must not be used afterwards.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return s.store.Close()
 }

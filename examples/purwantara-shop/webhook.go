@@ -99,7 +99,7 @@ func (s *Shop) book(ctx context.Context, o order, p payload, deliveryID string) 
 		return code, msg
 	}
 	id := o.ID
-	queued := s.queue.add(func(ctx context.Context) {
+	queued := s.queue.Add(func(ctx context.Context) {
 		o, err := s.store.order(ctx, id)
 		if err != nil {
 			s.log.Error("queued webhook: load order", "order", id, "err", err)

@@ -209,7 +209,7 @@ func (s *Shop) book(ctx context.Context, o order, status string) error {
 // order cancelled meanwhile ships nothing (the exactly-once door only
 // opens from pending). A full queue answers 5005601, which DANA retries.
 func (s *Shop) enqueue(id, status string) snapAnswer {
-	ok := s.queue.add(func(ctx context.Context) {
+	ok := s.queue.Add(func(ctx context.Context) {
 		o, err := s.store.order(ctx, id)
 		if err == nil {
 			err = s.book(ctx, o, status)

@@ -5,11 +5,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // queued makes b's shop the queue-based design with the given delay.
 func queued(b *bench, delay time.Duration) {
-	b.shop.queue = newJobQueue(delay)
+	b.shop.queue = jobqueue.New(delay)
 }
 
 // waitOrder polls the order until ok or 3 s pass.
@@ -84,13 +86,13 @@ func TestQueueMode_CloseStopsTheWorker(t *testing.T) {
 	id := b.checkout(t, "15000.00")
 	b.notify(t, id, "15000.00", "00")
 	done := make(chan struct{})
-	go func() { b.shop.queue.close(); close(done) }()
+	go func() { b.shop.queue.Close(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("close waited for a queued job's delay")
 	}
-	if b.shop.queue.add(func(context.Context) {}) {
+	if b.shop.queue.Add(func(context.Context) {}) {
 		t.Fatal("a closed queue took a job")
 	}
 }

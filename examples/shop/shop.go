@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 // Config is everything the shop needs to talk to DANA and to run.
@@ -74,7 +76,7 @@ type Shop struct {
 	log        *slog.Logger
 	iseAmount  int64 // sen; 0 = off
 	handler    http.Handler
-	queue      *jobQueue // nil unless Config.QueueDelay > 0
+	queue      *jobqueue.Queue // nil unless Config.QueueDelay > 0
 
 	mu        sync.RWMutex
 	publicURL string
@@ -114,7 +116,7 @@ func New(cfg Config) (*Shop, error) {
 		key: key, http: cfg.HTTPClient, now: cfg.Now, faults: faults, log: cfg.Logger}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = newJobQueue(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay)
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -188,7 +190,7 @@ func (s *Shop) SetPublicURL(u string) {
 // database. The handler must not be used afterwards.
 func (s *Shop) Close() error {
 	if s.queue != nil {
-		s.queue.close()
+		s.queue.Close()
 	}
 	return s.store.Close()
 }

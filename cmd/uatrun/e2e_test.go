@@ -353,8 +353,10 @@ func assertJournalVerdicts(t *testing.T, run *evidence.Run) {
 		switch {
 		case sc.Verdict == evidence.Errored && sc.Reason == evidence.ReasonUnfinished:
 			cut++
-		case sc.Verdict == evidence.Failed && len(sc.Steps) > 0:
-			finished++ // the merchant's 500 failed its checkout step
+		case (sc.Verdict == evidence.Failed || sc.Verdict == evidence.Errored) && len(sc.Steps) > 0:
+			// The merchant's 500 failed the checkout: a judged step
+			// (FAILED) or a setup step (ERRORED, the rule not reached).
+			finished++
 		}
 	}
 	// Up to run.parallel scenarios were in progress when the run was

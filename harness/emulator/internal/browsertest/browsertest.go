@@ -176,7 +176,21 @@ func Shot(t *testing.T, ctx context.Context, name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	png := Get(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	// A screenshot is kept for people, not judged: a tab caught between
+	// two pages (a form just submitted) is tried again, and one that never
+	// settles is logged, not failed.
+	var png []byte
+	var err error
+	for try := 0; try < 10; try++ {
+		if png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Logf("screenshot %s not kept: %v", name, err)
+		return
+	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}

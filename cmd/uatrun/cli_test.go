@@ -347,6 +347,7 @@ func readEvidenceBytes(t *testing.T, data []byte) *evidence.Run {
 // Ctrl-C stops the run: the evidence is written and marked INTERRUPTED,
 // the summary says so, and the exit code is 130.
 func TestRun_CtrlCMarksTheEvidenceInterrupted(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	dir := newProject(t)
 	m := &hangingMerchant{quick: 4, hanging: make(chan struct{}), release: make(chan struct{})}
 	srv := httptest.NewServer(m)

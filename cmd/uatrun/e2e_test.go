@@ -131,6 +131,7 @@ func needsMerchant(sc *scenario.Scenario) bool {
 }
 
 func TestRun_NoMerchantStopsAtPreflightWithOneMessage(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	dir := newProject(t)
 	addr := closedAddr(t)
 	editConfig(t, dir, "uatrun.yaml", "base_url: http://127.0.0.1:8080", "base_url: http://"+addr)
@@ -165,6 +166,7 @@ func (droppingMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestRun_UnreachableMerchantIsErroredAndTheRunGoesOn(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	dir := newProject(t)
 	srv := httptest.NewServer(droppingMerchant{})
 	t.Cleanup(srv.Close)
@@ -273,6 +275,7 @@ func journalHasDoneScenario(path string) bool {
 }
 
 func TestRun_KilledMidScenarioLeavesAReadableJournal(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	dir := newProject(t)
 	m := &hangingMerchant{quick: 4, hanging: make(chan struct{}), release: make(chan struct{})}
 	srv := httptest.NewServer(m)

@@ -61,6 +61,7 @@ var (
 // HTTP (DANA's create is RSA-signed), a pattern must reach the control API
 // (its unknown-order answer), never the unknown-route one.
 func TestEmulateBanner_EveryAdvertisedURLAnswers(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	for _, g := range bannerGateways {
 		t.Run(g.cfg.Name, func(t *testing.T) {
 			gw := startBannerGateway(t, g.cfg)

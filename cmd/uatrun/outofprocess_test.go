@@ -131,6 +131,7 @@ func oopConcurrency() int {
 }
 
 func TestOutOfProcess(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	root := oopModuleRoot(t)
 	bins := oopBuildMerchants(t, root)
 	slots := make(chan struct{}, oopConcurrency())

@@ -21,6 +21,7 @@ const oopQueueDelay = 300 * time.Millisecond
 // from `uatrun run --config` with its shipped config, every scenario
 // PASSED (N/A optional-feature scenarios aside).
 func TestOutOfProcess_QueueModeMerchantsGetGo(t *testing.T) {
+	t.Parallel() // its own temp dirs, ports and processes
 	if testing.Short() {
 		t.Skip("-short: runs every gateway's pack against a queue-based merchant")
 	}

@@ -92,6 +92,9 @@ func TestDemo_EveryFaultIsCaughtByItsScenario(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the catalogue once per fault")
 	}
+	// Beside the other tests: under -race the matrix is a child process
+	// that mostly waits, and they should not wait for it.
+	t.Parallel()
 	if runPlain(t) {
 		return
 	}

@@ -57,7 +57,10 @@ func (s *ScenarioRun) settle(ctx context.Context, st scenario.Step) (ActionResul
 		}
 		return ar, res
 	}
-	if hold := s.e.t.Hold; hold > 0 && anyKey(st.Expect, holdKeys) {
+	// A setup step only reaches the state the scenario's rule is about:
+	// it waits for that state but does not hold it (whether it stays is
+	// another scenario's rule), so setups cost no hold window.
+	if hold := s.e.t.Hold; hold > 0 && !st.Setup && anyKey(st.Expect, holdKeys) {
 		return s.hold(ctx, st, ar, res, hold)
 	}
 	return ar, res

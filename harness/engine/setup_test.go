@@ -96,3 +96,49 @@ func TestSetup_AConformingMerchantPasses(t *testing.T) {
 		t.Fatalf("verdict %s (%s)", got.Verdict, got.Reason)
 	}
 }
+
+const setupHoldSrc = `id: E-SETUP-HOLD
+title: a setup state read waits for the state but does not hold it
+gateway: fake
+family: refund
+%s:
+  - merchant: order_status
+    with: {order: "o-1"}
+    expect: {status_is: PAID, fulfilments: 1}
+steps:
+  - merchant: order_status
+    with: {order: "o-1"}
+    expect: {status_is: PAID}
+`
+
+// A "fulfilled once" read in setup only reaches the state; holding it is
+// the rule of the scenarios about fulfilment. The same read as a judged
+// step holds it for run.hold and fails when a second fulfilment lands.
+func TestSetup_AStateReadInSetupIsNotHeld(t *testing.T) {
+	run := func(section string) evidence.Scenario {
+		src := strings.Replace(setupHoldSrc, "%s", section, 1)
+		if section == "steps" { // one steps: list holding both reads
+			src = strings.Replace(src, "steps:\n  - merchant: order_status\n    with: {order: \"o-1\"}\n    expect: {status_is: PAID}\n",
+				"  - merchant: order_status\n    with: {order: \"o-1\"}\n    expect: {status_is: PAID}\n", 1)
+		}
+		scs, errs := scenario.Parse("hold.yaml", []byte(src))
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		m := &fakeMerchant{actions: map[string]bool{"order_status": true}, state: func(poll int) (string, string) {
+			if poll == 1 {
+				return "paid", "1"
+			}
+			return "paid", "2" // a second fulfilment lands after the first read
+		}}
+		e := New(Target{Gateway: &fakeGateway{deliveries: map[string][]emulator.Delivery{}}, Merchant: m,
+			Settle: 300 * time.Millisecond, Hold: 60 * time.Millisecond})
+		return e.Run(context.Background(), scs, Plan{}, Hooks{})[0]
+	}
+	if got := run("setup"); got.Verdict != evidence.Passed || !got.Steps[0].Setup {
+		t.Errorf("in setup: %s (%s), want PASSED without a hold", got.Verdict, got.Reason)
+	}
+	if got := run("steps"); got.Verdict != evidence.Failed || !strings.Contains(got.Reason, "run.hold") {
+		t.Errorf("judged: %s (%s), want FAILED by the hold", got.Verdict, got.Reason)
+	}
+}

@@ -1,0 +1,105 @@
+package demo
+
+import (
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	astapashop "github.com/uatrun/uatrun/examples/astapa-shop"
+	danawidgetshop "github.com/uatrun/uatrun/examples/dana-widget-shop"
+	gopayminishop "github.com/uatrun/uatrun/examples/gopay-miniapp-shop"
+	midtransshop "github.com/uatrun/uatrun/examples/midtrans-shop"
+	purwantarashop "github.com/uatrun/uatrun/examples/purwantara-shop"
+	"github.com/uatrun/uatrun/examples/shop"
+	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/scenario"
+	"github.com/uatrun/uatrun/harness/session"
+	"github.com/uatrun/uatrun/scenarios"
+)
+
+// queueDelay is how long a queue-based merchant takes to book a notify
+// after acknowledging it: well inside run.settle, and longer than the
+// engine's first read of the order, so every check of its state after a
+// notify first sees it not yet booked.
+const queueDelay = 300 * time.Millisecond
+
+type starter = func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error)
+
+// queueStarters start each gateway's reference merchant in its queue
+// design: the notify is authenticated and acknowledged at once, and a
+// worker books it queueDelay later.
+var queueStarters = map[string]func() starter{
+	"dana-gapura":   func() starter { return ShopStarterWith(shop.Config{QueueDelay: queueDelay}) },
+	"dana-widget":   func() starter { return DanaWidgetShopStarterWith(danawidgetshop.Config{QueueDelay: queueDelay}) },
+	"gopay-miniapp": func() starter { return GoPayMiniShopStarterWith(gopayminishop.Config{QueueDelay: queueDelay}) },
+	"midtrans-snap": func() starter { return MidtransShopStarterWith(midtransshop.Config{QueueDelay: queueDelay}) },
+	"purwantara":    func() starter { return PurwantaraShopStarterWith(purwantarashop.Config{QueueDelay: queueDelay}) },
+	"astapa":        func() starter { return AstapaShopStarterWith(astapashop.Config{QueueDelay: queueDelay}) },
+}
+
+// A merchant that acknowledges a notify and books it a moment later is
+// correct; operators act on what they can see and state checks poll to
+// run.settle, so every reference merchant in its queue design passes its
+// whole pack, concurrently and one by one. (cmd/uatrun proves the same
+// with each merchant as its own process.)
+func TestQueueMode_EveryReferenceMerchantPassesItsPack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every pack twice")
+	}
+	gws := Gateways()
+	sort.Strings(gws)
+	for _, gw := range gws {
+		start, ok := queueStarters[gw]
+		if !ok {
+			t.Errorf("%s: its reference merchant has no queue design here; give it a QueueDelay and add it", gw)
+			continue
+		}
+		for _, parallel := range []int{0, 1} {
+			t.Run(fmt.Sprintf("%s/parallel=%d", gw, parallel), func(t *testing.T) {
+				t.Parallel()
+				run := runQueuePack(t, gw, start(), parallel)
+				for _, sc := range run.Scenarios {
+					if sc.Verdict != evidence.Passed && !evidence.NotApplicable(sc) {
+						t.Errorf("%s %s: %s", sc.ID, sc.Verdict, sc.Reason)
+					}
+				}
+			})
+		}
+	}
+}
+
+// runQueuePack runs gw's whole pack against the merchant start starts.
+func runQueuePack(t *testing.T, gw string, start starter, parallel int) *evidence.Run {
+	t.Helper()
+	kit, err := KitFor(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pack, err := scenarios.Load(gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := keyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := session.Open(session.Options{Config: kit.Config(), Packs: []*scenario.Pack{pack}, Version: "test", Parallel: parallel,
+		Keys:          &session.Keys{MerchantPublic: &ks[0].PublicKey, GatewayPrivate: ks[1]},
+		StartMerchant: func(env session.Env) (string, func() error, error) { return start(env, ks[0], nil) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.RunDirect(context.Background())
+	out, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Run.Scenarios) == 0 {
+		t.Fatal("no scenarios ran")
+	}
+	return out.Run
+}

@@ -1,42 +1,18 @@
 package midtransshop_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	midtransshop "github.com/uatrun/uatrun/examples/midtrans-shop"
-	"github.com/uatrun/uatrun/harness/demo"
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
-	"github.com/uatrun/uatrun/harness/session"
-	"github.com/uatrun/uatrun/scenarios"
 )
 
 // runPack runs the whole Midtrans pack against the shop in one verify mode.
 func runPack(t *testing.T, verifyMode string) *evidence.Run {
 	t.Helper()
-	kit, err := demo.KitFor("midtrans-snap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pack, err := scenarios.Load("midtrans-snap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := demo.MidtransShopStarter(verifyMode)
-	s, err := session.Open(session.Options{Config: kit.Config(), Packs: []*scenario.Pack{pack}, Version: "test",
-		StartMerchant: func(env session.Env) (string, func() error, error) { return start(env, nil, nil) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.RunDirect(context.Background())
-	out, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Run
+	return runPackWith(t, midtransshop.Config{VerifyMode: verifyMode}, 0)
 }
 
 // Midtrans documents two ways to trust a notification: verify

@@ -129,10 +129,6 @@ func stepRemedy(st *evidence.Step) string {
 // remedySep joins the fixes a step's remedy is built from.
 const remedySep = " Also: "
 
-// safeURL removes a password and the query from a URL written into the
-// run's metadata (older evidence may still hold them).
-func safeURL(raw string) string { return evidence.SafeURL(raw) }
-
 // orderWord is how the scenarios were ordered: as the packs list them
 // unless the run says it shuffled them (with the seed to repeat it).
 func orderWord(m evidence.Meta) string {

@@ -225,14 +225,7 @@ func TestReports_NeverShowCredentialsOfTheTarget(t *testing.T) {
 			}
 		}
 	}
-	if got, want := safeURL("http://shop:"+targetSecret+"@127.0.0.1:8080/?token="+querySecret), "http://shop:[REDACTED]@127.0.0.1:8080/?[REDACTED]"; got != want {
-		t.Errorf("safeURL = %q, want %q", got, want)
-	}
-	for _, plain := range []string{"http://127.0.0.1:8080", "https://shop.example/base", "not a url"} {
-		if got := safeURL(plain); got != plain {
-			t.Errorf("safeURL(%q) = %q: a URL without credentials must stay as it is", plain, got)
-		}
-	}
+	// evidence.SafeURL's own cases are in harness/evidence.
 }
 
 // An evidence.json written before the newer fields (no outcome, setup,

@@ -163,7 +163,7 @@ func buildDoc(run *evidence.Run, gen time.Time) (*htmlDoc, error) {
 		Verdict: goLiveWord(run), Why: goLiveReason(run), Counts: counts(run),
 		Date: fmtTime(run.Meta.Started.Real), Zone: zoneNote,
 		Env: environment(run), Rerun: rerun(run), Signers: signers(run.Meta.SignOff), Seal: seal,
-		Trust: trustOf(run, seal), RunFacts: runFacts(run), Target: safeURL(run.Meta.Target),
+		Trust: trustOf(run, seal), RunFacts: runFacts(run), Target: evidence.SafeURL(run.Meta.Target),
 	}
 	if r := run.Rerendered; r != nil {
 		doc.Rerendered = &rerenderView{At: fmtTime(r.At), From: r.From, Version: r.Version, Sealed: r.Sealed}
@@ -299,7 +299,7 @@ func environment(run *evidence.Run) []fact {
 	m := run.Meta
 	return nonEmpty([]fact{
 		{"Merchant", m.Merchant}, {"Gateway", m.Gateway}, {"Product", m.Product},
-		{"Mode", m.Environment}, {"Target (merchant base URL)", safeURL(m.Target)},
+		{"Mode", m.Environment}, {"Target (merchant base URL)", evidence.SafeURL(m.Target)},
 		{"Run by", m.RunBy}, {"Host", m.Host}, {"Run ID", run.ID}, {"Evidence schema", run.Schema},
 		{"Started", fmtTime(m.Started.Real)},
 		{"Finished", finished(run, m.Finished.Real)},

@@ -150,7 +150,7 @@ func runProperties(run *evidence.Run, info digestInfo) []junitProperty {
 	m := run.Meta
 	props := []junitProperty{
 		{"run_id", run.ID}, {"merchant", m.Merchant}, {"gateway", m.Gateway}, {"product", m.Product},
-		{"environment", m.Environment}, {"target", safeURL(m.Target)}, {"version", m.Version},
+		{"environment", m.Environment}, {"target", evidence.SafeURL(m.Target)}, {"version", m.Version},
 		{"run_by", m.RunBy}, {"filter", m.Filter}, {"config_digest", m.ConfigDigest},
 	}
 	// Written since the first format: listed only when the run has them,

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rsa"
 	"fmt"
 	"regexp"
 	"testing"
@@ -14,8 +13,6 @@ import (
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/harness/session"
-	"github.com/uatrun/uatrun/harness/snap"
-	"github.com/uatrun/uatrun/scenarios"
 )
 
 // clockLeakScenario is a merchant's own scenario that moves its test clock
@@ -73,7 +70,8 @@ func TestClockLeak_GoPayMiniCustomClockMoveLeavesThePackGO(t *testing.T) {
 	for _, seed := range []int64{11, 20261206} {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
 			t.Parallel()
-			s, err := openStatusOnReadMiniShop(pack, seed)
+			s, err := Open(Options{Gateway: "gopay-miniapp", Version: "test", ExtraPacks: []*scenario.Pack{pack}, Seed: seed,
+				Start: GoPayMiniShopStarterWith(gopayminishop.Config{StatusOnRead: true})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,56 +123,4 @@ func checkNoLeakedExpiry(t *testing.T, gw session.Gateway) {
 	if expired == 0 {
 		t.Errorf("no call met an expired B2B token: the custom scenario and GPM-PAY-08 move their clocks past 900 s and should")
 	}
-}
-
-// openStatusOnReadMiniShop opens the GoPay Mini App demo (built-in pack
-// plus extra) against the reference backend in its status-on-read design.
-func openStatusOnReadMiniShop(extra *scenario.Pack, seed int64) (*session.Session, error) {
-	kit, err := KitFor("gopay-miniapp")
-	if err != nil {
-		return nil, err
-	}
-	ks, err := keyPair()
-	if err != nil {
-		return nil, err
-	}
-	merchantKey, gatewayKey := ks[0], ks[1]
-	merchantPEM, err := snap.MarshalPrivateKeyPEM(merchantKey)
-	if err != nil {
-		return nil, err
-	}
-	pack, err := scenarios.Load(kit.Gateway)
-	if err != nil {
-		return nil, err
-	}
-	return session.Open(session.Options{
-		Config: kit.Config(), Packs: []*scenario.Pack{pack, extra}, Version: "test", Environment: "emulate (demo)", Seed: seed,
-		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
-		Secrets: []string{string(merchantPEM)},
-		StartMerchant: func(env session.Env) (string, func() error, error) {
-			return startMiniShopStatusOnRead(env, merchantKey)
-		},
-	})
-}
-
-func startMiniShopStatusOnRead(env session.Env, key *rsa.PrivateKey) (string, func() error, error) {
-	pem, err := snap.MarshalPrivateKeyPEM(key)
-	if err != nil {
-		return "", nil, err
-	}
-	s, err := gopayminishop.New(gopayminishop.Config{
-		GatewayURL: env.GatewayURL, MiniAppCredential: GoPayMiniCredential, PartnerID: GoPayMiniPartnerID,
-		ClientSecret: GoPayMiniClientSecret, MerchantID: GoPayMiniMerchantID, PopID: GoPayMiniPopID,
-		PrivateKeyPEM: pem, GatewayPublicKeyPEM: env.GatewayPublicKeyPEM,
-		FulfilmentWebhook: env.ReceiverURL + "/hooks/fulfilment", StatusOnRead: true,
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	url, stop, err := serveShop(s)
-	if err != nil {
-		return "", nil, err
-	}
-	s.SetPublicURL(url)
-	return url, stop, nil
 }

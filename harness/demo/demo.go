@@ -80,6 +80,10 @@ type Options struct {
 	Parallel int
 	// Configure, when set, adjusts the built-in config before the run.
 	Configure func(*config.Config)
+	// Start, when set, starts a merchant of another correct design (a
+	// queue-based one, one that reads status on every read) instead of
+	// the kit's reference merchant, e.g. ShopStarterWith.
+	Start func(session.Env, *rsa.PrivateKey, []string) (string, func() error, error)
 }
 
 // keyPair is generated once per process: RSA generation is the slowest part
@@ -131,6 +135,9 @@ func Open(o Options) (*session.Session, error) {
 		Keys:    &session.Keys{MerchantPublic: &merchantKey.PublicKey, GatewayPrivate: gatewayKey},
 		Secrets: []string{string(merchantPEM)},
 		StartMerchant: func(env session.Env) (string, func() error, error) {
+			if o.Start != nil {
+				return o.Start(env, merchantKey, o.Faults)
+			}
 			return kit.Start(env, merchantKey, o.Faults)
 		},
 	})

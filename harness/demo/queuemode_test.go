@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"context"
 	"crypto/rsa"
 	"fmt"
 	"sort"
@@ -15,9 +14,7 @@ import (
 	purwantarashop "github.com/uatrun/uatrun/examples/purwantara-shop"
 	"github.com/uatrun/uatrun/examples/shop"
 	"github.com/uatrun/uatrun/harness/evidence"
-	"github.com/uatrun/uatrun/harness/scenario"
 	"github.com/uatrun/uatrun/harness/session"
-	"github.com/uatrun/uatrun/scenarios"
 )
 
 // queueDelay is how long a queue-based merchant takes to book a notify
@@ -74,32 +71,9 @@ func TestQueueMode_EveryReferenceMerchantPassesItsPack(t *testing.T) {
 // runQueuePack runs gw's whole pack against the merchant start starts.
 func runQueuePack(t *testing.T, gw string, start starter, parallel int) *evidence.Run {
 	t.Helper()
-	kit, err := KitFor(gw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pack, err := scenarios.Load(gw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := keyPair()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := session.Open(session.Options{Config: kit.Config(), Packs: []*scenario.Pack{pack}, Version: "test", Parallel: parallel,
-		Keys:          &session.Keys{MerchantPublic: &ks[0].PublicKey, GatewayPrivate: ks[1]},
-		StartMerchant: func(env session.Env) (string, func() error, error) { return start(env, ks[0], nil) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.RunDirect(context.Background())
-	out, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out.Run.Scenarios) == 0 {
+	run := runDemoWith(t, Options{Gateway: gw, Start: start, Parallel: parallel})
+	if len(run.Scenarios) == 0 {
 		t.Fatal("no scenarios ran")
 	}
-	return out.Run
+	return run
 }

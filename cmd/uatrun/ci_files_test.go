@@ -54,3 +54,23 @@ func TestCIFiles_PinnedReadOnlyAndPasteable(t *testing.T) {
 		t.Error("action.yml is not the composite action that makes keys, runs and summarises")
 	}
 }
+
+// CI runs exactly the test command the README's quick start gives, so a
+// developer who runs that command has run what CI judges.
+func TestCIFiles_CIRunsTheREADMEsTestCommand(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^(go test [^#\n]*?)\\s*# the tests").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md's quick start has no `go test … # the tests` line")
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(string(m[1])) + `$`).Match(ci) {
+		t.Errorf(".ci/run does not run the README's test command %q on a line of its own", m[1])
+	}
+}

@@ -16,6 +16,7 @@ const (
 	DefaultMaxBody         = 1 << 20 // bytes
 	DefaultStepTimeout     = 15 * time.Second
 	DefaultSettle          = 5 * time.Second
+	DefaultWait            = 5 * time.Second
 	DefaultHold            = 500 * time.Millisecond
 	// MaxWait is the ceiling of every wait a config or scenario may ask
 	// for (settle, hold, within, step_timeout): longer is a typo.
@@ -89,6 +90,9 @@ func applyDefaults(c *Config) {
 	}
 	if c.Run.Settle == 0 {
 		c.Run.Settle = Duration(DefaultSettle)
+	}
+	if c.Run.Wait == 0 {
+		c.Run.Wait = Duration(DefaultWait)
 	}
 	if c.Run.Hold == nil {
 		h := Duration(DefaultHold)

@@ -70,7 +70,7 @@ func TestParse_ErrorsPointAtTheProblem(t *testing.T) {
 		{"misspelt action key", action("    cancel: {methd: POST, path: /c}\n"),
 			`uatrun.yaml:6:14: unknown key "methd" in merchant.actions.cancel; did you mean "method"?`},
 		{"unknown key far from any", base + "run: {colour: blue}\n",
-			`uatrun.yaml:9:7: unknown key "colour" in run; valid keys: packs, scenario_dir, labels, step_timeout, settle, hold, fail_fast, parallel`},
+			`uatrun.yaml:9:7: unknown key "colour" in run; valid keys: packs, scenario_dir, labels, step_timeout, settle, wait, hold, fail_fast, parallel`},
 		{"settle beyond the ceiling", base + "run: {settle: 100000h}\n",
 			`uatrun.yaml:9:15: run.settle 100000h0m0s is longer than the 10m0s ceiling; write at most 10m0s, e.g. 5s`},
 		{"step timeout beyond the ceiling", base + "run: {step_timeout: 11m}\n",

@@ -122,6 +122,9 @@ type Run struct {
 	// expectations) polls for the merchant to catch up: a merchant that
 	// fulfils from a queue is judged once its state settles. Default 5s.
 	Settle Duration `yaml:"settle"`
+	// Wait bounds a step that waits for a call, a callback or a notify
+	// answer when the scenario gives it no within: of its own. Default 5s.
+	Wait Duration `yaml:"wait"`
 	// Hold is how long "never" and "exactly once" claims (status_not,
 	// fulfilments) must keep holding once they hold, so a late second
 	// fulfilment from a queue is caught. Default 500ms; 0s turns it off.

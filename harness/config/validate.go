@@ -43,6 +43,7 @@ func (d *decoder) checkRun(r *Run, root *yaml.Node) {
 	}{
 		{"run.step_timeout", r.StepTimeout, "15s"},
 		{"run.settle", r.Settle, "5s"},
+		{"run.wait", r.Wait, "5s"},
 		{"run.hold", *r.Hold, "500ms"},
 	} {
 		if w.v.D() > MaxWait {

@@ -3,7 +3,12 @@ package demo
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/uatrun/uatrun/harness/config"
 
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
@@ -42,4 +47,42 @@ func TestCustomScenario_ReceiverCountsFulfilmentWebhooks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// run.wait bounds a wait whose step names no within: of its own, and the
+// failure says which bound it waited out.
+func TestCustomScenario_RunWaitBoundsAWaitWithoutWithin(t *testing.T) {
+	const sc = `id: WAIT-01
+title: A wait without within lasts run.wait
+gateway: dana-gapura
+family: custom
+tier: optional
+steps:
+  - merchant: checkout
+    with: {amount: "10000.00"}
+    capture: [order]
+  - wait: order_status
+    with: {order: "{{.order}}"}
+    until: {status_is: REFUNDED}
+`
+	pack, err := scenario.LoadFS(fstest.MapFS{"wait.yaml": {Data: []byte(sc)}}, ".", "wait")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := demoRun(Options{Gateway: "dana-gapura", ExtraPacks: []*scenario.Pack{pack},
+		Filter:    engine.Filter{Scenario: "^WAIT-01 "},
+		Configure: func(c *config.Config) { c.Run.Wait = config.Duration(300 * time.Millisecond) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range run.Scenarios {
+		if sc.ID != "WAIT-01" {
+			continue
+		}
+		if sc.Verdict != evidence.Failed || !strings.Contains(sc.Reason, "expectations to hold within 300ms") {
+			t.Fatalf("want WAIT-01 FAILED after waiting run.wait (300ms), got %s: %s", sc.Verdict, sc.Reason)
+		}
+		return
+	}
+	t.Fatal("WAIT-01 did not run")
 }

@@ -288,7 +288,8 @@ func (s *Session) startMerchant() error {
 	s.eng = engine.New(engine.Target{
 		Gateway: s.gw, Merchant: driver{d}, Receiver: callbacks{s.rcv}, Clocks: s.clocks,
 		Statuses: statusWords(m.Statuses), StepTimeout: s.o.Config.Run.StepTimeout.D(), RunID: s.runID,
-		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(), Parallel: s.parallel(),
+		Settle: s.o.Config.Run.Settle.D(), Hold: s.o.Config.Run.HoldD(), WaitWithin: s.o.Config.Run.Wait.D(),
+		Parallel: s.parallel(),
 	})
 	return nil
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -90,14 +91,13 @@ type Options struct {
 // of starting a demo, and the demo's keys protect nothing.
 var keyPair = sync.OnceValues(func() ([2]*rsa.PrivateKey, error) {
 	var ks [2]*rsa.PrivateKey
+	var errs [2]error
+	var wg sync.WaitGroup
 	for i := range ks {
-		k, err := snap.GenerateKey()
-		if err != nil {
-			return ks, err
-		}
-		ks[i] = k
+		wg.Go(func() { ks[i], errs[i] = snap.GenerateKey() }) // side by side: a demo starts in half the time
 	}
-	return ks, nil
+	wg.Wait()
+	return ks, errors.Join(errs[:]...)
 })
 
 // Open starts a demo session: emulator, receiver and the reference

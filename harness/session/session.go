@@ -17,8 +17,10 @@ import (
 
 	"github.com/uatrun/uatrun/harness/clock"
 	"github.com/uatrun/uatrun/harness/config"
+	"github.com/uatrun/uatrun/harness/emulator"
 	"github.com/uatrun/uatrun/harness/engine"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/gateway"
 	"github.com/uatrun/uatrun/harness/merchant"
 	"github.com/uatrun/uatrun/harness/receiver"
 	"github.com/uatrun/uatrun/harness/scenario"
@@ -119,6 +121,12 @@ func Open(o Options) (s *Session, err error) {
 	s.o.Order = s.orderText()
 	if err = clearOutDir(o.OutDir); err != nil {
 		return nil, err
+	}
+	// The wrong-key notify variants sign with a key made once per
+	// process; an RSA gateway's is made now, beside the start-up, so no
+	// scenario waits for it while it acts.
+	if d, lerr := gateway.Lookup(o.Config.Gateway.Name); lerr == nil && d.Keys.UsesRSA() {
+		go emulator.UntrustedKey()
 	}
 	if err = s.startGateway(); err != nil {
 		return nil, err

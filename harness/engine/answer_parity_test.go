@@ -205,6 +205,7 @@ func runWithDriver(t *testing.T, src, base string, actions map[string]config.Act
 }
 
 func TestAnswers_HTTPAndCommandMerchantsAreJudgedAlike(t *testing.T) {
+	t.Parallel() // its own shop, state file and engines
 	state := filepath.Join(t.TempDir(), "shop.json")
 	for _, tc := range []struct {
 		name    string

@@ -120,7 +120,7 @@ steps:
     within: 2s
     expect: {count: 1, body: {originalPartnerReferenceNo: "{{.ref}}"}}
   - receiver_got: /hooks/fulfilment
-    within: 2s
+    within: 1s
     expect: {count: 1, body: {order_id: "{{.order}}"}}
   - merchant: order_status
     with: {order: "{{.order}}"}
@@ -153,6 +153,7 @@ func queueEngine(parallel int) (*Engine, *queueMerchant) {
 // and the webhook a queue sends later land while other scenarios act, and
 // each is still attributed to its own scenario by the order it names.
 func TestLaunch_AttributesLateCallsAndCallbacksByOrderNotArrival(t *testing.T) {
+	t.Parallel() // its own engines
 	for _, parallel := range []int{1, 8} {
 		t.Run(fmt.Sprintf("parallel %d", parallel), func(t *testing.T) {
 			e, m := queueEngine(parallel)
@@ -180,14 +181,18 @@ func TestLaunch_AttributesLateCallsAndCallbacksByOrderNotArrival(t *testing.T) {
 // A merchant whose queue refunds every order twice is caught by every
 // scenario, concurrently as serially: attribution never hides a call.
 func TestLaunch_ADoubleRefundFailsEveryScenario(t *testing.T) {
+	t.Parallel() // it waits out receiver windows, on its own engines
 	for _, parallel := range []int{1, 4} {
-		e, m := queueEngine(parallel)
-		e.t.Merchant = &doubleMerchant{queueMerchant: m}
-		for _, ev := range e.Run(context.Background(), queueScenarios(t, 4), Plan{}, Hooks{}) {
-			if ev.Verdict != evidence.Failed || !strings.Contains(ev.Reason, "refund_order calls: expected 1, got 2") {
-				t.Errorf("parallel %d: %s: %s (%s), want FAILED at the refund", parallel, ev.ID, ev.Verdict, ev.Reason)
+		t.Run(fmt.Sprintf("parallel %d", parallel), func(t *testing.T) {
+			t.Parallel()
+			e, m := queueEngine(parallel)
+			e.t.Merchant = &doubleMerchant{queueMerchant: m}
+			for _, ev := range e.Run(context.Background(), queueScenarios(t, 4), Plan{}, Hooks{}) {
+				if ev.Verdict != evidence.Failed || !strings.Contains(ev.Reason, "refund_order calls: expected 1, got 2") {
+					t.Errorf("%s: %s (%s), want FAILED at the refund", ev.ID, ev.Verdict, ev.Reason)
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -210,6 +215,7 @@ func (m *doubleMerchant) Call(ctx context.Context, a string, vars map[string]any
 // With fail-fast, scenarios not yet started when one fails are SKIPPED
 // with the reason; the ones running finish; none is lost.
 func TestLaunch_FailFastSkipsWhatHasNotStarted(t *testing.T) {
+	t.Parallel() // its own engine
 	e, m := queueEngine(2)
 	e.t.Merchant = &doubleMerchant{queueMerchant: m}
 	scs := queueScenarios(t, 8)

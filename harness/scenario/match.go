@@ -92,3 +92,21 @@ func compare(op string, a, b float64) bool {
 	}
 	return a < b
 }
+
+// CountPast reports whether a count that only ever grows (calls,
+// callbacks) is already more than matcher allows, so no later count can
+// match it: "1" or "=1" at 2, "<=1" at 2, "<2" at 2. A wait for such a
+// count can stop at once. Any other matcher reports false.
+func CountPast(matcher string, count int) bool {
+	if op, n, ok := comparison(matcher); ok {
+		switch op {
+		case "<=":
+			return float64(count) > n
+		case "<":
+			return float64(count) >= n
+		}
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(matcher, "="))
+	return err == nil && count > n
+}

@@ -356,11 +356,8 @@ func (g *oopGateway) runWith(t *testing.T, uatrunBin, name string, extra []strin
 
 // writeConfig copies the shipped config into dir with this run's
 // addresses, and the keys beside it when the gateway uses them.
-func (g *oopGateway) writeConfig(t *testing.T, dir string, a oopAddrs) {
+func (g *oopGateway) writeConfig(t testing.TB, dir string, a oopAddrs) {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, "uatrun.yaml"), []byte(g.cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	edits := []string{
 		"listen: 127.0.0.1:9080", "listen: " + a.emulator,
 		"listen: 127.0.0.1:9081", "listen: " + a.receiver,
@@ -369,7 +366,17 @@ func (g *oopGateway) writeConfig(t *testing.T, dir string, a oopAddrs) {
 	if strings.Contains(g.cfg, "notify_url:") {
 		edits = append(edits, "notify_url: http://"+g.addr+"/", "notify_url: http://"+a.merchant+"/")
 	}
-	editConfig(t, dir, "uatrun.yaml", append(edits, g.edits...)...)
+	// As editConfig does: an old text that is absent fails the run.
+	cfg := g.cfg
+	for oldNew := append(edits, g.edits...); len(oldNew) >= 2; oldNew = oldNew[2:] {
+		if !strings.Contains(cfg, oldNew[0]) {
+			t.Fatalf("uatrun.yaml has no %q to replace", oldNew[0])
+		}
+		cfg = strings.Replace(cfg, oldNew[0], oldNew[1], 1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "uatrun.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if g.keys == "" {
 		return
 	}
@@ -445,7 +452,7 @@ func oopWhy(sc evidence.Scenario) string {
 }
 
 // oopModuleRoot is the repository root, two levels above this package.
-func oopModuleRoot(t *testing.T) string {
+func oopModuleRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -462,7 +469,7 @@ func oopModuleRoot(t *testing.T) string {
 // -race: the merchants are examples (their own packages' tests run them
 // under -race in process), and here they only serve the matrix, where an
 // instrumented merchant would multiply the CPU every fault run costs.
-func oopBuildMerchants(t *testing.T, root string) map[string]string {
+func oopBuildMerchants(t testing.TB, root string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	args := []string{"build", "-o", dir + string(filepath.Separator)}
@@ -504,7 +511,7 @@ func oopChildEnv(cfg, prefix string, extra []string) []string {
 }
 
 // oopFreeAddrs picks three distinct free loopback ports.
-func oopFreeAddrs(t *testing.T) oopAddrs {
+func oopFreeAddrs(t testing.TB) oopAddrs {
 	t.Helper()
 	var addrs []string
 	var lns []net.Listener
@@ -523,7 +530,7 @@ func oopFreeAddrs(t *testing.T) oopAddrs {
 }
 
 // oopRunUatrun is runBounded with an explicit environment.
-func oopRunUatrun(t *testing.T, uatrunBin, dir string, env []string, limit time.Duration, args ...string) (string, int) {
+func oopRunUatrun(t testing.TB, uatrunBin, dir string, env []string, limit time.Duration, args ...string) (string, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
@@ -554,7 +561,7 @@ type oopProc struct {
 
 // oopStartMerchant starts bin in dir and waits (bounded) until addr answers
 // HTTP. The process is stopped on cleanup at the latest.
-func oopStartMerchant(t *testing.T, dir, bin string, args, env []string, addr string) (*oopProc, error) {
+func oopStartMerchant(t testing.TB, dir, bin string, args, env []string, addr string) (*oopProc, error) {
 	t.Helper()
 	m := &oopProc{log: filepath.Join(dir, "merchant.log"), exited: make(chan struct{})}
 	logf, err := os.Create(m.log)
@@ -599,7 +606,7 @@ func oopStartMerchant(t *testing.T, dir, bin string, args, env []string, addr st
 
 // stop ends the merchant (SIGTERM, then SIGKILL after 5s), waits for it,
 // and fails the test when its log shows a data race.
-func (m *oopProc) stop(t *testing.T) {
+func (m *oopProc) stop(t testing.TB) {
 	m.once.Do(func() {
 		m.cmd.Process.Signal(syscall.SIGTERM)
 		select {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -207,6 +208,9 @@ type oopGateway struct {
 	keys string   // a directory holding keys/, or ""
 	// slots bounds the runs in flight across gateways (see oopConcurrency).
 	slots chan struct{}
+	// uatrun is the uatrun binary its clean run uses; "" is bin, the one
+	// built as the tests are (under -race when they are).
+	uatrun string
 }
 
 // clean runs the conforming merchant: exit 0 and every mandatory scenario
@@ -314,7 +318,7 @@ func oopSetupStopped(sc evidence.Scenario) bool {
 // between picking and binding gets fresh ports and another attempt.
 func (g *oopGateway) run(t *testing.T, name string, extra []string, faults ...string) (string, int, *evidence.Run) {
 	t.Helper()
-	return g.runWith(t, bin, name, extra, faults...)
+	return g.runWith(t, cmp.Or(g.uatrun, bin), name, extra, faults...)
 }
 
 // runWith is run with the given uatrun binary.

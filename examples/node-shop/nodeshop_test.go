@@ -259,14 +259,17 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// buildUatrun builds the CLI as a user gets it, with the race detector
-// when this test runs under it.
+// buildUatrun builds the CLI as a user gets it: without the race
+// detector, even under -race. The point here is the Node merchant; the
+// same engine runs under -race in cmd/uatrun's and harness/demo's tests,
+// and a race build would only make every one of these whole-pack runs
+// cost twice the CPU.
 func buildUatrun(t *testing.T, root, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "uatrun")
 	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
 	defer cancel()
-	args := append(append([]string{"build"}, raceFlags...), "-o", bin, "./cmd/uatrun")
+	args := []string{"build", "-o", bin, "./cmd/uatrun"}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -74,11 +74,11 @@ func TestDemo_ConformingMerchantPassesEveryMandatoryScenario(t *testing.T) {
 					t.Errorf("%s %s: %s", sc.ID, sc.Verdict, sc.Reason)
 				}
 			}
-			// The same verdicts one by one, and started in shuffled orders.
+			// The same verdicts one by one. (Shuffled orders: every pack
+			// runs under two seeds beside clock-moving scenarios in
+			// TestClockLeak_ClockMovingCustomScenariosLeaveEveryPackGO,
+			// which requires every mandatory scenario PASSED, as here.)
 			sameVerdicts(t, "serial", run, runDemoWith(t, Options{Gateway: gw, Parallel: 1}))
-			for _, seed := range []int64{7, 20261206} {
-				sameVerdicts(t, fmt.Sprintf("seed %d", seed), runDemoWith(t, Options{Gateway: gw, Seed: seed}), run)
-			}
 		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"github.com/uatrun/uatrun/harness/testbuild"
 	"io"
 	"net"
 	"os"
@@ -150,7 +151,7 @@ func TestKubernetesExample_PodRunsAGo(t *testing.T) {
 	shopBin := filepath.Join(tmp, "shop")
 	// Built as the binary under test is, so its packages come from the same build cache.
 	args := append(append([]string{"build"}, raceFlags...), "-o", shopBin, "../../examples/shop/cmd/shop")
-	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+	if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
 		t.Fatalf("build the example shop: %v\n%s", err, out)
 	}
 	// The pod's mounts and loopback ports, moved to this test's own.

@@ -12,9 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uatrun/uatrun/harness/demo"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/testbuild"
 )
 
 // The CLI is tested as a user meets it: the built binary, its output and
@@ -43,8 +45,8 @@ func TestMain(m *testing.M) {
 	}
 	bin = filepath.Join(dir, "uatrun")
 	args := append(append([]string{"build"}, raceFlags...), "-o", bin, ".")
-	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
-		panic(string(out))
+	if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
+		panic(fmt.Sprintf("%v\n%s", err, out))
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -63,8 +65,8 @@ func plainUatrun(t *testing.T) string {
 			return
 		}
 		plain.bin = bin + "-plain"
-		if out, err := exec.Command("go", "build", "-o", plain.bin, ".").CombinedOutput(); err != nil {
-			plain.err = fmt.Errorf("go build: %v\n%s", err, out)
+		if out, err := testbuild.Go(".", 10*time.Minute, "build", "-o", plain.bin, "."); err != nil {
+			plain.err = fmt.Errorf("%v\n%s", err, out)
 		}
 	})
 	if plain.err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/uatrun/uatrun/harness/config"
 	"github.com/uatrun/uatrun/harness/demo"
 	"github.com/uatrun/uatrun/harness/evidence"
+	"github.com/uatrun/uatrun/harness/testbuild"
 	"github.com/uatrun/uatrun/scenarios"
 )
 
@@ -473,25 +474,35 @@ func oopModuleRoot(t testing.TB) string {
 // -race: the merchants are examples (their own packages' tests run them
 // under -race in process), and here they only serve the matrix, where an
 // instrumented merchant would multiply the CPU every fault run costs.
+// They are built once per test process, beside the uatrun binary, for
+// every test that runs them.
 func oopBuildMerchants(t testing.TB, root string) map[string]string {
 	t.Helper()
-	dir := t.TempDir()
-	args := []string{"build", "-o", dir + string(filepath.Separator)}
-	for _, m := range oopMerchants {
-		args = append(args, m.cmd)
+	merchants.once.Do(func() {
+		dir := filepath.Join(filepath.Dir(bin), "merchants")
+		args := []string{"build", "-o", dir + string(filepath.Separator)}
+		for _, m := range oopMerchants {
+			args = append(args, m.cmd)
+		}
+		if out, err := testbuild.Go(root, 10*time.Minute, args...); err != nil {
+			merchants.err = fmt.Errorf("%v\n%s", err, out)
+			return
+		}
+		merchants.bins = map[string]string{}
+		for _, m := range oopMerchants {
+			merchants.bins[m.gateway] = filepath.Join(dir, filepath.Base(m.cmd))
+		}
+	})
+	if merchants.err != nil {
+		t.Fatal(merchants.err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	bins := map[string]string{}
-	for _, m := range oopMerchants {
-		bins[m.gateway] = filepath.Join(dir, filepath.Base(m.cmd))
-	}
-	return bins
+	return merchants.bins
+}
+
+var merchants struct {
+	once sync.Once
+	bins map[string]string
+	err  error
 }
 
 // oopChildEnv is this process's environment without anything that would

@@ -30,6 +30,7 @@ import (
 
 	"github.com/uatrun/uatrun/harness/evidence"
 	"github.com/uatrun/uatrun/harness/snap"
+	"github.com/uatrun/uatrun/harness/testbuild"
 	"github.com/uatrun/uatrun/scenarios"
 )
 
@@ -267,13 +268,8 @@ func repoRoot(t *testing.T) string {
 func buildUatrun(t *testing.T, root, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "uatrun")
-	ctx, cancel := context.WithTimeout(context.Background(), buildLimit)
-	defer cancel()
-	args := []string{"build", "-o", bin, "./cmd/uatrun"}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	if out, err := testbuild.Go(root, buildLimit, "build", "-o", bin, "./cmd/uatrun"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 	return bin
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/uatrun/uatrun/harness/testbuild"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +35,7 @@ func runPlain(t *testing.T) bool {
 	bin := filepath.Join(t.TempDir(), "demo.plain.test")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := testbuild.Go(".", 20*time.Minute, "test", "-c", "-o", bin, "."); err != nil {
 		t.Fatalf("building this package's tests without -race: %v\n%s", err, out)
 	}
 	// Without -test.v the child prints only what failed (its logs and

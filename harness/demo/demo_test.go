@@ -185,7 +185,8 @@ func faultMatrix(t *testing.T, gw string, runs []faultRuns) {
 // they mostly wait on the merchant, so many overlap even on two cores.
 const sweepWorkers = 32
 
-// faultRuns are one fault's runs: concurrent (the default) and serial.
+// faultRuns are one fault's runs: concurrent (the default parallelism,
+// started in a shuffled order) and serial (in file order).
 type faultRuns struct {
 	run, serial *evidence.Run
 	err         error
@@ -200,6 +201,7 @@ func sweep(t *testing.T) map[string][]faultRuns {
 		gw     string
 		fault  string
 		serial bool
+		seed   int64 // the concurrent run's start order (--randomize --seed)
 		out    *faultRuns
 	}
 	out := map[string][]faultRuns{}
@@ -215,8 +217,8 @@ func sweep(t *testing.T) map[string][]faultRuns {
 		runs := make([]faultRuns, len(kit.Faults()))
 		out[gw] = runs
 		for i, f := range kit.Faults() {
-			serial = append(serial, job{gw, f.Name, true, &runs[i]})
-			concurrent = append(concurrent, job{gw, f.Name, false, &runs[i]})
+			serial = append(serial, job{gw, f.Name, true, int64(i + 1), &runs[i]})
+			concurrent = append(concurrent, job{gw, f.Name, false, int64(i + 1), &runs[i]})
 		}
 	}
 	jobs := make(chan job)
@@ -225,9 +227,12 @@ func sweep(t *testing.T) map[string][]faultRuns {
 	for range sweepWorkers {
 		wg.Go(func() {
 			for j := range jobs {
-				o := Options{Gateway: j.gw, Faults: []string{j.fault}}
+				// The concurrent run starts its scenarios in a shuffled
+				// order, the serial one in file order: the same verdicts
+				// then hold across parallelism and order at once.
+				o := Options{Gateway: j.gw, Faults: []string{j.fault}, Seed: j.seed}
 				if j.serial {
-					o.Parallel = 1
+					o.Parallel, o.Seed = 1, 0
 				}
 				run, err := demoRun(o)
 				mu.Lock()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -88,7 +87,7 @@ func benchPack(b *testing.B, root string, m oopMerchant, merchantBin string, ext
 		proc.stop(b)
 		run := &evidence.Run{}
 		if code == 0 {
-			run = benchEvidence(b, filepath.Join(dir, "uat-evidence", "evidence.json"))
+			run = readEvidence(b, filepath.Join(dir, "uat-evidence", "evidence.json"))
 		}
 		if code != 0 || !run.Summary.GoLive {
 			out, _ := os.ReadFile(log)
@@ -116,16 +115,4 @@ func executeTo(b *testing.B, log string, args []string) int {
 	os.Stdout, os.Stderr = f, f
 	ginkgoglobals.Reset()
 	return protect(f, func() int { return execute(args) })
-}
-
-func benchEvidence(b *testing.B, path string) *evidence.Run {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var run evidence.Run
-	if err := json.Unmarshal(data, &run); err != nil {
-		b.Fatalf("%s: %v", path, err)
-	}
-	return &run
 }

@@ -98,7 +98,7 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-func readEvidence(t *testing.T, path string) *evidence.Run {
+func readEvidence(t testing.TB, path string) *evidence.Run {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -339,6 +339,11 @@ func (g *oopGateway) runWith(t *testing.T, uatrunBin, name string, extra []strin
 		args := append([]string{"run", "--config", "uatrun.yaml", "--no-color"}, extra...)
 		out, code := oopRunUatrun(t, uatrunBin, dir, g.env, 2*time.Minute, args...)
 		m.stop(t)
+		if name == "clean" && code != 0 {
+			// What the merchant logged is half the story of a clean run
+			// that failed (a queued job it dropped, a call that failed).
+			t.Logf("%s merchant's log:\n%s", g.gateway, m.output())
+		}
 		// Ports are picked free, then bound: another process may take one
 		// in between, and the readiness probe may even have reached that
 		// process while this merchant was failing to bind. Fresh ports.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 const (
@@ -194,14 +196,18 @@ func (s *Shop) enqueue(o order, status string) (int, string) {
 		return http.StatusConflict, "not settled yet at Astapa"
 	}
 	id := o.ID
-	queued := s.queue.Add(func(ctx context.Context) {
+	queued := s.queue.Add(func(ctx context.Context) error {
 		o, err := s.store.order(ctx, id)
+		if errors.Is(err, errNotFound) {
+			return jobqueue.Permanent(fmt.Errorf("order %s: %w", id, err))
+		}
 		if err == nil {
 			err = s.applyVerified(ctx, o, status, true)
 		}
 		if err != nil {
-			s.log.Error("queued webhook not booked", "order", id, "err", err)
+			return fmt.Errorf("order %s: %w", id, err)
 		}
+		return nil
 	})
 	if !queued {
 		return http.StatusServiceUnavailable, "busy; retry"

@@ -372,13 +372,14 @@ func (s *Shop) notify(w http.ResponseWriter, r *http.Request) {
 // pending order to paid), so a notify for an order cancelled meanwhile
 // ships nothing. false: the queue is full or closed, and DANA retries.
 func (s *Shop) enqueue(id, status string) bool {
-	return s.queue.Add(func(context.Context) {
+	return s.queue.Add(func(context.Context) error {
 		switch {
 		case status == "00", s.fault["notify-ignores-status"]:
 			s.markPaid(id)
 		case status == "05":
 			s.expirePending(id)
 		}
+		return nil // in memory: nothing here can fail
 	})
 }
 

@@ -142,7 +142,7 @@ func New(cfg Config) (*Shop, error) {
 	s.cfg.GatewayURL = strings.TrimSuffix(cfg.GatewayURL, "/")
 	s.cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay, nil) // its jobs cannot fail
 	}
 	return s, nil
 }

@@ -124,7 +124,7 @@ func New(cfg Config) (*Shop, error) {
 	m.HandleFunc("POST "+NotifyPath, s.notify)
 	s.mux = m
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay)
+		s.queue = jobqueue.New(cfg.QueueDelay, nil) // its jobs cannot fail
 	}
 	return s, nil
 }
@@ -547,13 +547,14 @@ func (s *Shop) book(o *order, status string) {
 // paid, under the lock), so a notify for an order cancelled meanwhile
 // ships nothing. false: the queue is full or closed, and GoPay retries.
 func (s *Shop) enqueue(id, status string) bool {
-	return s.queue.Add(func(context.Context) {
+	return s.queue.Add(func(context.Context) error {
 		s.mu.Lock()
 		o := s.orders[id]
 		s.mu.Unlock()
 		if o != nil {
 			s.book(o, status)
 		}
+		return nil // in memory: nothing here can fail
 	})
 }
 

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 const (
@@ -82,10 +84,11 @@ func (s *Shop) handleNotify(ctx context.Context, n notification) (int, string) {
 // the queue-based design, which books the payment a moment after the 200.
 // A full queue answers 503, which Midtrans retries.
 func (s *Shop) enqueue(n notification, work func(context.Context, notification) (int, string)) (int, string) {
-	ok := s.queue.Add(func(ctx context.Context) {
-		if status, msg := work(ctx, n); status >= 300 {
-			s.log.Warn("queued notification not applied", "order", n.OrderID, "status", status, "reason", msg)
+	ok := s.queue.Add(func(ctx context.Context) error {
+		if err := jobqueue.HTTPStatus(work(ctx, n)); err != nil {
+			return fmt.Errorf("order %s: %w", n.OrderID, err)
 		}
+		return nil
 	})
 	if !ok {
 		return http.StatusServiceUnavailable, "busy; retry"

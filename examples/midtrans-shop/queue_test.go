@@ -57,7 +57,7 @@ func TestQueueMode_CloseStopsTheWorker(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close waited for a queued job's delay")
 	}
-	if s.queue.Add(func(context.Context) {}) {
+	if s.queue.Add(func(context.Context) error { return nil }) {
 		t.Fatal("a closed queue took a job")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 const (
@@ -99,15 +101,18 @@ func (s *Shop) book(ctx context.Context, o order, p payload, deliveryID string) 
 		return code, msg
 	}
 	id := o.ID
-	queued := s.queue.Add(func(ctx context.Context) {
+	queued := s.queue.Add(func(ctx context.Context) error {
 		o, err := s.store.order(ctx, id)
+		if errors.Is(err, errNotFound) {
+			return jobqueue.Permanent(fmt.Errorf("order %s: %w", id, err))
+		}
 		if err != nil {
-			s.log.Error("queued webhook: load order", "order", id, "err", err)
-			return
+			return fmt.Errorf("order %s: load: %w", id, err)
 		}
-		if code, msg := s.deduplicated(ctx, o, p, deliveryID); code >= 300 {
-			s.log.Warn("queued webhook not applied", "order", id, "status", code, "reason", msg)
+		if err := jobqueue.HTTPStatus(s.deduplicated(ctx, o, p, deliveryID)); err != nil {
+			return fmt.Errorf("order %s: %w", id, err)
 		}
+		return nil
 	})
 	if !queued {
 		return http.StatusServiceUnavailable, "busy; retry"

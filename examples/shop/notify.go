@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uatrun/uatrun/examples/internal/jobqueue"
 )
 
 const (
@@ -209,14 +210,18 @@ func (s *Shop) book(ctx context.Context, o order, status string) error {
 // order cancelled meanwhile ships nothing (the exactly-once door only
 // opens from pending). A full queue answers 5005601, which DANA retries.
 func (s *Shop) enqueue(id, status string) snapAnswer {
-	ok := s.queue.Add(func(ctx context.Context) {
+	ok := s.queue.Add(func(ctx context.Context) error {
 		o, err := s.store.order(ctx, id)
+		if errors.Is(err, errNotFound) {
+			return jobqueue.Permanent(fmt.Errorf("order %s: %w", id, err))
+		}
 		if err == nil {
 			err = s.book(ctx, o, status)
 		}
 		if err != nil {
-			s.log.Error("queued notify not booked", "order", id, "err", err)
+			return fmt.Errorf("order %s: %w", id, err)
 		}
+		return nil
 	})
 	if !ok {
 		return serverError

@@ -11,7 +11,7 @@ import (
 
 // queued makes b's shop the queue-based design with the given delay.
 func queued(b *bench, delay time.Duration) {
-	b.shop.queue = jobqueue.New(delay)
+	b.shop.queue = jobqueue.New(delay, b.shop.queueDropped)
 }
 
 // waitOrder polls the order until ok or 3 s pass.
@@ -92,7 +92,7 @@ func TestQueueMode_CloseStopsTheWorker(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("close waited for a queued job's delay")
 	}
-	if b.shop.queue.Add(func(context.Context) {}) {
+	if b.shop.queue.Add(func(context.Context) error { return nil }) {
 		t.Fatal("a closed queue took a job")
 	}
 }

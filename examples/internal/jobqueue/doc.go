@@ -5,4 +5,10 @@
 // The merchants' exactly-once rules stay in their databases, so the queue
 // adds lag, never a second fulfilment. It exists to prove that a correct
 // merchant of that design passes every pack.
+//
+// The handler has already answered the gateway with success when a job
+// runs, so the gateway will not send that notification again: a job that
+// fails for a reason that may pass is run again after a backoff (Retry),
+// and only a Permanent failure, or one that outlasts the retries, is
+// dropped and reported.
 package jobqueue

@@ -63,6 +63,9 @@ func TestClockLeak_GoPayMiniCustomClockMoveLeavesThePackGO(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the pack twice")
 	}
+	// Parallel at the top too: its runs mostly wait, and the package's
+	// longest test should not wait for them to start.
+	t.Parallel()
 	pack, err := scenario.LoadFS(fstest.MapFS{"leak.yaml": {Data: []byte(clockLeakScenario)}}, ".", "clockleak")
 	if err != nil {
 		t.Fatal(err)

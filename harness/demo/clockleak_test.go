@@ -41,6 +41,9 @@ func TestClockLeak_ClockMovingCustomScenariosLeaveEveryPackGO(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every pack twice")
 	}
+	// Parallel at the top too: its runs mostly wait, and the package's
+	// longest test should not wait for them to start.
+	t.Parallel()
 	for _, gw := range Gateways() {
 		for _, seed := range []int64{3, 20261206} {
 			t.Run(fmt.Sprintf("%s/seed %d", gw, seed), func(t *testing.T) {

@@ -65,6 +65,9 @@ func demoRun(o Options) (*evidence.Run, error) {
 }
 
 func TestDemo_ConformingMerchantPassesEveryMandatoryScenario(t *testing.T) {
+	// Parallel at the top too: its runs mostly wait, and the package's
+	// longest test should not wait for them to start.
+	t.Parallel()
 	for _, gw := range Gateways() {
 		t.Run(gw, func(t *testing.T) {
 			t.Parallel() // each run has its own emulator, shop and ports

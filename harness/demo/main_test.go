@@ -21,5 +21,8 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.parallel"); f != nil && f.Value.String() == strconv.Itoa(runtime.GOMAXPROCS(0)) {
 		_ = f.Value.Set(strconv.Itoa(max(demoParallel, runtime.GOMAXPROCS(0))))
 	}
-	os.Exit(m.Run())
+	prestartPlain()
+	code := m.Run()
+	removePlain()
+	os.Exit(code)
 }

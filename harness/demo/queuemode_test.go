@@ -46,6 +46,9 @@ func TestQueueMode_EveryReferenceMerchantPassesItsPack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every pack twice")
 	}
+	// Parallel at the top too: its runs mostly wait, and the package's
+	// longest test should not wait for them to start.
+	t.Parallel()
 	gws := Gateways()
 	sort.Strings(gws)
 	for _, gw := range gws {

@@ -85,6 +85,9 @@ func TestSecrets_NeverReachAnyWrittenFile(t *testing.T) {
 // Tokens and codes the emulators issue at run time (access and refresh
 // tokens, auth codes, one-time tokens) never reach the evidence in clear.
 func TestSecrets_IssuedTokensNeverReachTheEvidence(t *testing.T) {
+	// Parallel at the top too: its runs mostly wait, and the package's
+	// longest test should not wait for them to start.
+	t.Parallel()
 	field := regexp.MustCompile(`(?i)\\?"(access_?token|refresh_?token|auth_?code|ott)\\?"\s*:\s*\\?"([^"\\]+)`)
 	for _, gw := range []string{"gopay-miniapp", "dana-widget"} {
 		t.Run(gw, func(t *testing.T) {

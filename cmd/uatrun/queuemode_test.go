@@ -19,7 +19,9 @@ const oopQueueDelay = 300 * time.Millisecond
 // started as its own process with --queue-delay (a notification is
 // acknowledged at once and booked by a worker a moment later), gets GO
 // from `uatrun run --config` with its shipped config, every scenario
-// PASSED (N/A optional-feature scenarios aside).
+// PASSED (N/A optional-feature scenarios aside), at the default
+// parallelism. (harness/demo runs the same designs one by one, in process
+// under the race detector.)
 func TestOutOfProcess_QueueModeMerchantsGetGo(t *testing.T) {
 	t.Parallel() // its own temp dirs, ports and processes
 	if testing.Short() {

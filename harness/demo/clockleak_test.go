@@ -45,7 +45,7 @@ func TestClockLeak_ClockMovingCustomScenariosLeaveEveryPackGO(t *testing.T) {
 	// longest test should not wait for them to start.
 	t.Parallel()
 	for _, gw := range Gateways() {
-		for _, seed := range []int64{3, 20261206} {
+		for _, seed := range []int64{3} { // the conforming test shuffles with conformingSeed
 			t.Run(fmt.Sprintf("%s/seed %d", gw, seed), func(t *testing.T) {
 				t.Parallel()
 				files := fstest.MapFS{}

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"crypto/rsa"
-	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -40,11 +39,13 @@ var queueStarters = map[string]func() starter{
 // A merchant that acknowledges a notify and books it a moment later is
 // correct; operators act on what they can see and state checks poll to
 // run.settle, so every reference merchant in its queue design passes its
-// whole pack, concurrently and one by one. (cmd/uatrun proves the same
-// with each merchant as its own process.)
+// whole pack. Here the pack runs one by one (--parallel 1), under the race
+// detector with the merchant in process; cmd/uatrun's
+// TestOutOfProcess_QueueModeMerchantsGetGo runs it at the default
+// parallelism with each merchant as its own process.
 func TestQueueMode_EveryReferenceMerchantPassesItsPack(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs every pack twice")
+		t.Skip("runs every pack one scenario at a time")
 	}
 	// Parallel at the top too: its runs mostly wait, and the package's
 	// longest test should not wait for them to start.
@@ -57,17 +58,15 @@ func TestQueueMode_EveryReferenceMerchantPassesItsPack(t *testing.T) {
 			t.Errorf("%s: its reference merchant has no queue design here; give it a QueueDelay and add it", gw)
 			continue
 		}
-		for _, parallel := range []int{0, 1} {
-			t.Run(fmt.Sprintf("%s/parallel=%d", gw, parallel), func(t *testing.T) {
-				t.Parallel()
-				run := runQueuePack(t, gw, start(), parallel)
-				for _, sc := range run.Scenarios {
-					if sc.Verdict != evidence.Passed && !evidence.NotApplicable(sc) {
-						t.Errorf("%s %s: %s", sc.ID, sc.Verdict, sc.Reason)
-					}
+		t.Run(gw, func(t *testing.T) {
+			t.Parallel()
+			run := runQueuePack(t, gw, start(), 1)
+			for _, sc := range run.Scenarios {
+				if sc.Verdict != evidence.Passed && !evidence.NotApplicable(sc) {
+					t.Errorf("%s %s: %s", sc.ID, sc.Verdict, sc.Reason)
 				}
-			})
-		}
+			}
+		})
 	}
 }
 

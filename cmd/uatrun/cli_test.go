@@ -356,7 +356,7 @@ func TestRun_CtrlCMarksTheEvidenceInterrupted(t *testing.T) {
 	editConfig(t, dir, "uatrun.yaml",
 		"base_url: http://127.0.0.1:8080", "base_url: "+srv.URL,
 		"  timeout: 10s\n", "  timeout: 3s\n")
-	cmd := exec.Command(bin, "run", "--config", "uatrun.yaml", "--out", "ev")
+	cmd := exec.Command(raceUatrun(t), "run", "--config", "uatrun.yaml", "--out", "ev")
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

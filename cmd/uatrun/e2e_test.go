@@ -285,7 +285,7 @@ func TestRun_KilledMidScenarioLeavesAReadableJournal(t *testing.T) {
 		"base_url: http://127.0.0.1:8080", "base_url: "+srv.URL,
 		"  timeout: 10s\n", "  timeout: 1m\n")
 
-	cmd := exec.Command(bin, "run", "--config", "uatrun.yaml", "--no-color", "--out", "ev")
+	cmd := exec.Command(raceUatrun(t), "run", "--config", "uatrun.yaml", "--no-color", "--out", "ev")
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

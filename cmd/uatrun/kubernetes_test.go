@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"github.com/uatrun/uatrun/harness/testbuild"
 	"io"
 	"net"
 	"os"
@@ -148,12 +147,7 @@ func TestKubernetesExample_PodRunsAGo(t *testing.T) {
 	docs := k8sManifests(t)
 	job := docs["Job/uat-fleet"].Spec.Template.Spec
 	tmp := t.TempDir()
-	shopBin := filepath.Join(tmp, "shop")
-	// Built as the binary under test is, so its packages come from the same build cache.
-	args := append(append([]string{"build"}, raceFlags...), "-o", shopBin, "../../examples/shop/cmd/shop")
-	if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
-		t.Fatalf("build the example shop: %v\n%s", err, out)
-	}
+	shopBin := oopBuildMerchants(t, oopModuleRoot(t))["dana-gapura"]
 	// The pod's mounts and loopback ports, moved to this test's own.
 	repl := strings.NewReplacer(
 		"/keys", filepath.Join(tmp, "keys"), "/config", filepath.Join(tmp, "config"), "/evidence", filepath.Join(tmp, "evidence"),

@@ -20,7 +20,8 @@ import (
 )
 
 // The CLI is tested as a user meets it: the built binary, its output and
-// its exit code.
+// its exit code. bin is built without -race (see raceUatrun for the tests
+// that use the race build).
 var bin string
 
 func TestMain(m *testing.M) {
@@ -33,9 +34,9 @@ func TestMain(m *testing.M) {
 	}
 	// A binary built with -race waits a second as it exits, so that races
 	// still being found get reported; every race it finds is reported as
-	// it is found and still makes it exit 66. These tests start it a
-	// few hundred times, so they skip the wait (a GORACE the user set
-	// is kept).
+	// it is found and still makes it exit 66. These tests start it
+	// dozens of times, so they skip the wait (a GORACE the user set is
+	// kept).
 	if _, set := os.LookupEnv("GORACE"); !set && len(raceFlags) > 0 {
 		_ = os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
@@ -44,8 +45,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = filepath.Join(dir, "uatrun")
-	args := append(append([]string{"build"}, raceFlags...), "-o", bin, ".")
-	if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
+	if out, err := testbuild.Go(".", 10*time.Minute, "build", "-o", bin, "."); err != nil {
 		panic(fmt.Sprintf("%v\n%s", err, out))
 	}
 	code := m.Run()
@@ -53,29 +53,34 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// plainUatrun is uatrun built without the race detector, for the fault
-// sweeps: each of those runs a pack to catch one merchant bug, and the
-// engine they exercise runs under -race in process (harness/demo) and in
-// this package's own runs of bin. It is built once, on first use.
-func plainUatrun(t *testing.T) string {
+// raceUatrun is uatrun built as these tests are (with -race under
+// go test -race), for the tests whose runs are concurrent where a data race
+// could hide: a whole demo, Ctrl-C and a kill mid-run, and each gateway's
+// clean run out of process. The other tests check what the CLI prints,
+// writes and exits with, and use bin, built without the detector: its runs
+// cost a third of the CPU, and the engine behind them runs under -race in
+// process too (harness/demo, harness/engine). It is built once, on first
+// use.
+func raceUatrun(t testing.TB) string {
 	t.Helper()
-	plain.once.Do(func() {
+	raceBuild.once.Do(func() {
 		if len(raceFlags) == 0 {
-			plain.bin = bin
+			raceBuild.bin = bin
 			return
 		}
-		plain.bin = bin + "-plain"
-		if out, err := testbuild.Go(".", 10*time.Minute, "build", "-o", plain.bin, "."); err != nil {
-			plain.err = fmt.Errorf("%v\n%s", err, out)
+		raceBuild.bin = bin + "-race"
+		args := append(append([]string{"build"}, raceFlags...), "-o", raceBuild.bin, ".")
+		if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
+			raceBuild.err = fmt.Errorf("%v\n%s", err, out)
 		}
 	})
-	if plain.err != nil {
-		t.Fatal(plain.err)
+	if raceBuild.err != nil {
+		t.Fatal(raceBuild.err)
 	}
-	return plain.bin
+	return raceBuild.bin
 }
 
-var plain struct {
+var raceBuild struct {
 	once sync.Once
 	bin  string
 	err  error
@@ -83,7 +88,13 @@ var plain struct {
 
 func uatrun(t *testing.T, dir string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return uatrunWith(t, bin, dir, args...)
+}
+
+// uatrunWith runs exe (bin or raceUatrun) in dir.
+func uatrunWith(t *testing.T, exe, dir string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -100,7 +111,7 @@ func uatrun(t *testing.T, dir string, args ...string) (string, int) {
 func TestDemo_PassesAndWritesEveryReport(t *testing.T) {
 	t.Parallel() // its own temp dir and processes
 	dir := t.TempDir()
-	out, code := uatrun(t, dir, "demo", "--no-color")
+	out, code := uatrunWith(t, raceUatrun(t), dir, "demo", "--no-color")
 	if code != 0 || !strings.Contains(out, "go-live: GO") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}

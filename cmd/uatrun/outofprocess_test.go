@@ -209,7 +209,7 @@ type oopGateway struct {
 	keys string   // a directory holding keys/, or ""
 	// slots bounds the runs in flight across gateways (see oopConcurrency).
 	slots chan struct{}
-	// uatrun is the uatrun binary its clean run uses; "" is bin, the one
+	// uatrun is the uatrun binary its clean run uses; "" is raceUatrun, the one
 	// built as the tests are (under -race when they are).
 	uatrun string
 }
@@ -264,7 +264,7 @@ func (g *oopGateway) fault(t *testing.T, fault, want string, clean map[string]ev
 	// Only the scenario that catches the fault runs: the clean run already
 	// showed every other one passes, and a whole pack per fault would spend
 	// the CI's time waiting out settle windows.
-	out, code, run := g.runWith(t, plainUatrun(t), fault, []string{"--scenario", "^" + want + " "}, fault)
+	out, code, run := g.runWith(t, bin, fault, []string{"--scenario", "^" + want + " "}, fault)
 	var got *evidence.Scenario
 	var errored []string
 	for i, sc := range run.Scenarios {
@@ -319,7 +319,7 @@ func oopSetupStopped(sc evidence.Scenario) bool {
 // between picking and binding gets fresh ports and another attempt.
 func (g *oopGateway) run(t *testing.T, name string, extra []string, faults ...string) (string, int, *evidence.Run) {
 	t.Helper()
-	return g.runWith(t, cmp.Or(g.uatrun, bin), name, extra, faults...)
+	return g.runWith(t, cmp.Or(g.uatrun, raceUatrun(t)), name, extra, faults...)
 }
 
 // runWith is run with the given uatrun binary.

@@ -44,7 +44,7 @@ func TestOutOfProcess_QueueModeMerchantsGetGo(t *testing.T) {
 			// uatrun without -race: the queue design is the point here,
 			// and TestOutOfProcess runs every pack through the race build.
 			g := &oopGateway{oopMerchant: m, bin: bins[m.gateway], cfg: string(cfg),
-				env: oopChildEnv(string(cfg), m.envPrefix, m.env), slots: slots, uatrun: plainUatrun(t)}
+				env: oopChildEnv(string(cfg), m.envPrefix, m.env), slots: slots, uatrun: bin}
 			if m.keys {
 				g.keys = t.TempDir()
 				if out, code := runBounded(t, g.keys, 30*time.Second, "keys", "--out", "keys"); code != 0 {

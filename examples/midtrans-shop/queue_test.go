@@ -61,3 +61,32 @@ func TestQueueMode_CloseStopsTheWorker(t *testing.T) {
 		t.Fatal("a closed queue took a job")
 	}
 }
+
+// A queued notification was acknowledged, so Midtrans will not send it
+// again: a booking that fails for a reason that may pass (the status
+// query answered 500) is run again by the queue, and the order is paid.
+func TestQueueMode_RetriesABookingWhoseStatusQueryFailed(t *testing.T) {
+	f := newFake(t)
+	s, err := New(Config{GatewayURL: f.srv.URL, ServerKey: testKey, PublicURL: "http://shop.test",
+		VerifyMode: VerifyModeRequery, QueueDelay: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	id := checkout(t, s, "15000")
+	f.queue("/status", 500, `{"status_code":"500","status_message":"Internal Server Error"}`)
+	f.queue("/status", 200, `{"status_code":"200","order_id":"`+id+`","gross_amount":"15000.00","transaction_status":"settlement","fraud_status":"accept"}`)
+	if st, m := do(t, s, http.MethodPost, NotifyPath, signedNotification(id, "settlement", "200", "15000.00", testKey)); st != http.StatusOK {
+		t.Fatalf("answered %d %v, want 200", st, m)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for orderOf(t, s, id)["status"] != "paid" {
+		if time.Now().After(deadline) {
+			t.Fatalf("never booked after %d status queries: %v", len(f.requests("/status")), orderOf(t, s, id))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(f.requests("/status")); n != 2 {
+		t.Errorf("%d status queries, want 2 (the failed one, then the retry)", n)
+	}
+}

@@ -260,17 +260,15 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// buildUatrun builds the CLI as the tests are built: with the race
-// detector under go test -race. A plain build would cost less to run, but
-// on a cold build cache it waits for the one compile of every dependency
-// without -race (cmd/uatrun's tests start it first), while this test holds
-// one of go test's slots doing nothing; the race build only links
-// packages go test has compiled already.
+// buildUatrun builds the CLI as a user gets it: without the race
+// detector, even under -race. The point here is the Node merchant; the
+// same engine runs under -race in cmd/uatrun's and harness/demo's tests,
+// and a race build would only make every one of these whole-pack runs
+// cost twice the CPU.
 func buildUatrun(t *testing.T, root, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "uatrun")
-	args := append(append([]string{"build"}, raceFlags...), "-o", bin, "./cmd/uatrun")
-	if out, err := testbuild.Go(root, buildLimit, args...); err != nil {
+	if out, err := testbuild.Go(root, buildLimit, "build", "-o", bin, "./cmd/uatrun"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	return bin

@@ -84,15 +84,14 @@ func startPlain(pattern string) *plainRun {
 		}
 		plainDir = dir
 	}
-	go r.run(plainDir, pattern)
+	// A binary per run, so a second build never rewrites one running;
+	// testbuild serialises the builds, and the second only links.
+	go r.run(filepath.Join(plainDir, fmt.Sprintf("demo.plain.%d.test", len(plainRuns))), pattern)
 	return r
 }
 
-func (r *plainRun) run(dir, pattern string) {
+func (r *plainRun) run(bin, pattern string) {
 	defer close(r.done)
-	// One binary for every pattern: testbuild serialises the builds and
-	// the second finds the first's packages in the build cache.
-	bin := filepath.Join(dir, "demo.plain.test")
 	if out, err := testbuild.Go(".", 20*time.Minute, "test", "-c", "-o", bin, "."); err != nil {
 		r.out, r.err = string(out), fmt.Errorf("building this package's tests without -race: %w", err)
 		return

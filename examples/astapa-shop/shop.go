@@ -94,20 +94,13 @@ func New(cfg Config) (*Shop, error) {
 			clientSecret: cfg.ClientSecret, http: cfg.HTTPClient, log: cfg.Logger}}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay, s.queueDropped)
+		s.queue = jobqueue.New(cfg.QueueDelay, jobqueue.LogDrops(s.log))
 	}
 	return s, nil
 }
 
 // Handler serves the shop's HTTP API and the webhook endpoint.
 func (s *Shop) Handler() http.Handler { return s.handler }
-
-// queueDropped logs a queued webhook the queue gave up on: one that can
-// never apply, or one still failing after the queue's retries. Its
-// payment is then left to reconciliation.
-func (s *Shop) queueDropped(err error) {
-	s.log.Error("queued webhook dropped", "err", err)
-}
 
 // Close stops the webhook queue (jobs not yet run are dropped, as a
 // crashed worker's would be; reconcile's verify books them) and closes the

@@ -93,7 +93,7 @@ func New(cfg Config) (*Shop, error) {
 		serverKey: key, http: cfg.HTTPClient, log: cfg.Logger}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay, s.queueDropped)
+		s.queue = jobqueue.New(cfg.QueueDelay, jobqueue.LogDrops(s.log))
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -153,13 +153,6 @@ func (s *Shop) SetPublicURL(u string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.publicURL = strings.TrimRight(u, "/")
-}
-
-// queueDropped logs a queued notification the queue gave up on: one that can
-// never apply, or one still failing after the queue's retries. Its
-// payment is then left to reconciliation.
-func (s *Shop) queueDropped(err error) {
-	s.log.Error("queued notification dropped", "err", err)
 }
 
 // Close stops the notification queue (jobs not yet run are dropped, as a

@@ -103,7 +103,7 @@ func New(cfg Config) (*Shop, error) {
 		sigCache: map[string]bool{}, cartRef: "CART-" + randomHex(6)}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay, s.queueDropped)
+		s.queue = jobqueue.New(cfg.QueueDelay, jobqueue.LogDrops(s.log))
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -170,13 +170,6 @@ func (s *Shop) base() string {
 		return "http://127.0.0.1"
 	}
 	return s.publicURL
-}
-
-// queueDropped logs a queued webhook the queue gave up on: one that can
-// never apply, or one still failing after the queue's retries. Its
-// payment is then left to reconciliation.
-func (s *Shop) queueDropped(err error) {
-	s.log.Error("queued webhook dropped", "err", err)
 }
 
 // Close stops the webhook queue (jobs not yet run are dropped, as a

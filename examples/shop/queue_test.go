@@ -11,7 +11,7 @@ import (
 
 // queued makes b's shop the queue-based design with the given delay.
 func queued(b *bench, delay time.Duration) {
-	b.shop.queue = jobqueue.New(delay, b.shop.queueDropped)
+	b.shop.queue = jobqueue.New(delay, jobqueue.LogDrops(b.shop.log))
 }
 
 // waitOrder polls the order until ok or 3 s pass.

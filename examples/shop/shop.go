@@ -116,7 +116,7 @@ func New(cfg Config) (*Shop, error) {
 		key: key, http: cfg.HTTPClient, now: cfg.Now, faults: faults, log: cfg.Logger}
 	s.handler = s.routes()
 	if cfg.QueueDelay > 0 {
-		s.queue = jobqueue.New(cfg.QueueDelay, s.queueDropped)
+		s.queue = jobqueue.New(cfg.QueueDelay, jobqueue.LogDrops(s.log))
 	}
 	if len(cfg.Faults) > 0 {
 		s.log.Warn("shop started with deliberate faults", "faults", cfg.Faults)
@@ -183,13 +183,6 @@ func (s *Shop) SetPublicURL(u string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.publicURL = strings.TrimRight(u, "/")
-}
-
-// queueDropped logs a queued notify the queue gave up on: one that can
-// never apply, or one still failing after the queue's retries. Its
-// payment is then left to reconciliation.
-func (s *Shop) queueDropped(err error) {
-	s.log.Error("queued notify dropped", "err", err)
 }
 
 // Close stops the notify queue (jobs not yet run are dropped, as a crashed

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -73,6 +74,12 @@ func New(delay time.Duration, dropped func(error)) *Queue {
 	q.wg.Add(1)
 	go q.work()
 	return q
+}
+
+// LogDrops is a dropped func for New that logs each job given up on, so
+// its payment is left, visibly, to the merchant's reconciliation.
+func LogDrops(log *slog.Logger) func(error) {
+	return func(err error) { log.Error("queued job dropped", "err", err) }
 }
 
 // Add enqueues run; false when the queue is full or closed.

@@ -1,8 +1,11 @@
 package jobqueue
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,5 +173,13 @@ func TestHTTPStatus_RetriesOnlyServerErrors(t *testing.T) {
 		if (err != nil) != c.err || IsPermanent(err) != c.permanent {
 			t.Errorf("HTTPStatus(%d) = %v (permanent %v); want error %v, permanent %v", c.code, err, IsPermanent(err), c.err, c.permanent)
 		}
+	}
+}
+
+func TestLogDrops_LogsTheJobsError(t *testing.T) {
+	var buf bytes.Buffer
+	LogDrops(slog.New(slog.NewTextHandler(&buf, nil)))(errors.New("order INV-1: database is locked"))
+	if got := buf.String(); !strings.Contains(got, "queued job dropped") || !strings.Contains(got, "order INV-1: database is locked") {
+		t.Errorf("logged %q; want the drop and the job's error", got)
 	}
 }

@@ -74,16 +74,22 @@ func editConfig(t *testing.T, dir, name string, oldNew ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := string(b)
+	if err := os.WriteFile(p, []byte(replaceEach(t, name, string(b), oldNew...)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// replaceEach replaces the first of each old text in s (the file name)
+// with its new one; an old text that is absent fails t.
+func replaceEach(t testing.TB, name, s string, oldNew ...string) string {
+	t.Helper()
 	for i := 0; i+1 < len(oldNew); i += 2 {
 		if !strings.Contains(s, oldNew[i]) {
 			t.Fatalf("%s has no %q to replace", name, oldNew[i])
 		}
 		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
 	}
-	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return s
 }
 
 // closedAddr is a loopback address nothing listens on.

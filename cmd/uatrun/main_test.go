@@ -63,28 +63,24 @@ func TestMain(m *testing.M) {
 // use.
 func raceUatrun(t testing.TB) string {
 	t.Helper()
-	raceBuild.once.Do(func() {
-		if len(raceFlags) == 0 {
-			raceBuild.bin = bin
-			return
-		}
-		raceBuild.bin = bin + "-race"
-		args := append(append([]string{"build"}, raceFlags...), "-o", raceBuild.bin, ".")
-		if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
-			raceBuild.err = fmt.Errorf("%v\n%s", err, out)
-		}
-	})
-	if raceBuild.err != nil {
-		t.Fatal(raceBuild.err)
+	exe, err := raceBuild()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return raceBuild.bin
+	return exe
 }
 
-var raceBuild struct {
-	once sync.Once
-	bin  string
-	err  error
-}
+var raceBuild = sync.OnceValues(func() (string, error) {
+	if len(raceFlags) == 0 {
+		return bin, nil
+	}
+	exe := bin + "-race"
+	args := append(append([]string{"build"}, raceFlags...), "-o", exe, ".")
+	if out, err := testbuild.Go(".", 10*time.Minute, args...); err != nil {
+		return "", fmt.Errorf("%v\n%s", err, out)
+	}
+	return exe, nil
+})
 
 func uatrun(t *testing.T, dir string, args ...string) (string, int) {
 	t.Helper()

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"regexp"
 	"sort"
@@ -265,15 +264,12 @@ func sweep(t *testing.T) map[string][]faultRuns {
 // selected reports whether -run selects the subtest gw of the running
 // test (a pattern of one level selects every gateway).
 func selected(t *testing.T, gw string) bool {
-	f := flag.Lookup("test.run")
-	if f == nil {
+	sub, ok := subtestRun()
+	if !ok {
 		return true
 	}
-	parts := strings.SplitN(f.Value.String(), "/", 2)
-	if len(parts) < 2 {
-		return true
-	}
-	re, err := regexp.Compile(strings.SplitN(parts[1], "/", 2)[0])
+	first, _, _ := strings.Cut(sub, "/")
+	re, err := regexp.Compile(first)
 	return err != nil || re.MatchString(gw)
 }
 

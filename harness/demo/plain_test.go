@@ -142,10 +142,19 @@ func flagSet(name string) bool {
 // subtests the caller's -run selected under it.
 func childRunPattern(name string) string {
 	pattern := "^" + regexp.QuoteMeta(name) + "$"
-	if f := flag.Lookup("test.run"); f != nil {
-		if parts := strings.SplitN(f.Value.String(), "/", 2); len(parts) == 2 {
-			pattern += "/" + parts[1]
-		}
+	if sub, ok := subtestRun(); ok {
+		pattern += "/" + sub
 	}
 	return pattern
+}
+
+// subtestRun is what -run selects below the top-level test (the part
+// after its first "/"); false when it selects every subtest.
+func subtestRun() (string, bool) {
+	f := flag.Lookup("test.run")
+	if f == nil {
+		return "", false
+	}
+	_, sub, ok := strings.Cut(f.Value.String(), "/")
+	return sub, ok
 }
